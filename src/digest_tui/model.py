@@ -1,0 +1,110 @@
+"""Paper records and the small value types around them: plain data, no I/O."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, fields, replace
+
+ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})")
+_VERSION = re.compile(r"v\d+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One file a paper was read from, and the format it was read as."""
+
+    file: str
+    format: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper as the digests describe it; every field but the key may be unknown."""
+
+    key: str
+    id: str | None = None
+    title_en: str | None = None
+    title_zh: str | None = None
+    authors: tuple[str, ...] = ()
+    author_count: int | None = None
+    institutions: tuple[str, ...] = ()
+    institutions_raw: str | None = None
+    categories: tuple[str, ...] = ()
+    date: str | None = None
+    new_submission: bool | None = None
+    score: int | None = None
+    upvotes: int | None = None
+    topic: str | None = None
+    topic_reason: str | None = None
+    summary_zh: str | None = None
+    comments: str | None = None
+    journal_ref: str | None = None
+    abstract_zh: str | None = None
+    abstract_en: str | None = None
+    organization: str | None = None
+    sources: tuple[Source, ...] = field(default=())
+
+    @property
+    def url(self) -> str | None:
+        return f"https://arxiv.org/abs/{self.id}" if self.id else None
+
+    @property
+    def pdf_url(self) -> str | None:
+        return f"https://arxiv.org/pdf/{self.id}" if self.id else None
+
+    @property
+    def title(self) -> str:
+        return self.title_en or self.title_zh or self.id or ""
+
+
+def strip_version(arxiv_id: str) -> str:
+    """`2606.18663v2` -> `2606.18663`."""
+    return _VERSION.sub("", arxiv_id.strip())
+
+
+def normalise_title(title: str) -> str:
+    """Fold case, width, whitespace and punctuation so one title read twice compares equal."""
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def paper_key(arxiv_id: str | None, title: str | None) -> str:
+    """The identity used to merge papers: the arXiv id, else `title:` + the normalised title."""
+    if arxiv_id:
+        return arxiv_id
+    return "title:" + normalise_title(title or "")
+
+
+def make_paper(**values) -> Paper:
+    """Build a Paper, deriving the key from its id or title."""
+    if values.get("id"):
+        values["id"] = strip_version(values["id"])
+    key = paper_key(values.get("id"), values.get("title_en") or values.get("title_zh"))
+    return Paper(key=key, **values)
+
+
+_UNION = ("authors", "institutions", "categories", "sources")
+_MAX = ("score", "upvotes", "author_count")
+_MERGE_FIELDS = tuple(f.name for f in fields(Paper) if f.name != "key")
+
+
+def merge(old: Paper, new: Paper) -> Paper:
+    """Combine two records of one paper: known values win over unknown, lists are united,
+    counts take the larger, and the listing date is the earliest seen."""
+    changes = {}
+    for name in _MERGE_FIELDS:
+        a, b = getattr(old, name), getattr(new, name)
+        if name == "sources" or name == "categories":
+            value = a + tuple(x for x in b if x not in a)
+        elif name in _UNION:
+            value = a if len(a) >= len(b) else b
+        elif name in _MAX:
+            value = b if a is None else a if b is None else max(a, b)
+        elif name == "date":
+            value = b if a is None else a if b is None else min(a, b)
+        else:
+            value = a if a not in (None, "") else b
+        if value is not a:
+            changes[name] = value
+    return replace(old, **changes) if changes else old
