@@ -43,6 +43,12 @@ class Paper:
     abstract_zh: str | None = None
     abstract_en: str | None = None
     organization: str | None = None
+    summary_en: str | None = None
+    keywords: tuple[str, ...] = ()
+    github_repo: str | None = None
+    github_stars: int | None = None
+    comments_count: int | None = None
+    announce_type: str | None = None
     sources: tuple[Source, ...] = field(default=())
 
     @property
@@ -84,8 +90,8 @@ def make_paper(**values) -> Paper:
     return Paper(key=key, **values)
 
 
-_UNION = ("authors", "institutions", "categories", "sources")
-_MAX = ("score", "upvotes", "author_count")
+_UNION = ("authors", "institutions", "categories", "keywords", "sources")
+_MAX = ("score", "upvotes", "author_count", "github_stars", "comments_count")
 _MERGE_FIELDS = tuple(f.name for f in fields(Paper) if f.name != "key")
 
 
