@@ -1,0 +1,134 @@
+"""Command line: `digest-tui [PATH...]` opens the reader; `dump` and `export` work headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .loader import LoadReport, demo_dir, load
+from .model import Paper
+from .store import SORTS, Store
+
+PROG = "digest-tui"
+
+DUMP_KEYS = (
+    "id", "url", "title_en", "title_zh", "authors", "author_count", "institutions", "categories",
+    "date", "score", "upvotes", "topic", "summary_zh", "comments", "journal_ref", "abstract_zh",
+    "abstract_en", "organization", "sources",
+)  # fmt: skip
+
+
+def paper_json(paper: Paper) -> dict:
+    """One paper as `dump` prints it: exactly DUMP_KEYS, null or [] where unknown."""
+    record = {}
+    for key in DUMP_KEYS:
+        value = getattr(paper, key)
+        if key == "sources":
+            value = [{"file": s.file, "format": s.format} for s in value]
+        elif isinstance(value, tuple):
+            value = list(value)
+        record[key] = value
+    return record
+
+
+def warn(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def report_problems(report: LoadReport) -> None:
+    for problem in report.problems:
+        warn(str(problem))
+
+
+def _paths(args: argparse.Namespace) -> list[str]:
+    paths = list(args.paths)
+    if args.demo:
+        paths.append(str(demo_dir()))
+    return paths
+
+
+def dump_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} dump", description="Print the merged papers of the given digests as a JSON array."
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="digest files or folders (read recursively)")
+    parser.add_argument("--demo", action="store_true", help="include the built-in demo digests")
+    parser.add_argument("--query", "-q", metavar="Q", help="only papers matching this filter query")
+    parser.add_argument("--sort", choices=SORTS, default="date", help="order of the papers (default: date)")
+    args = parser.parse_args(argv)
+    paths = _paths(args)
+    if not paths:
+        parser.error("give at least one PATH, or --demo")
+    query = None
+    if args.query:
+        from .query import QueryError, parse_query
+
+        try:
+            query = parse_query(args.query)
+        except QueryError as error:
+            warn(f"--query: {error}")
+            return 2
+    store, report = load(paths)
+    report_problems(report)
+    if report.files == 0:
+        warn("no papers could be read")
+        return 1
+    mark_of = _library_marks() if query is not None else None
+    rows = store.select(query, mark_of, args.sort) if query is not None else store.ordered(args.sort)
+    write_json_array(store, rows)
+    return 0
+
+
+def _library_marks():
+    from .library import Library
+    from .paths import library_file
+
+    library = Library.load(library_file())
+    if getattr(library, "notice", None):
+        warn(library.notice)
+    return library.mark
+
+
+def write_json_array(store: Store, rows: list[int]) -> None:
+    """Stream the papers as a JSON array, one object per paper, so 100k papers need no big string."""
+    out = sys.stdout
+    out.write("[")
+    for index, row in enumerate(rows):
+        out.write(",\n" if index else "\n")
+        out.write(json.dumps(paper_json(store.papers[row]), ensure_ascii=False))
+    out.write("\n]\n" if rows else "]\n")
+
+
+def tui_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="A terminal reader for daily research-paper digests.",
+        epilog=f"Headless: '{PROG} dump --help', '{PROG} export --help'.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="digest files or folders (read recursively)")
+    parser.add_argument("--demo", action="store_true", help="open the built-in demo digests")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    args = parser.parse_args(argv)
+    paths = _paths(args)
+    if not paths:
+        parser.error("give digest files or folders to read, or --demo")
+    from .app import DigestApp
+
+    DigestApp(paths).run()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv[:1] == ["dump"]:
+            return dump_main(argv[1:])
+        return tui_main(argv)
+    except BrokenPipeError:
+        sys.stderr.close()  # a closed pipe (`| head`) is not an error worth a traceback
+        return 0
+    except KeyboardInterrupt:
+        return 130

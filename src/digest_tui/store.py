@@ -1,0 +1,125 @@
+"""The in-memory paper store: merges records of one paper, keeps search docs, answers ordered queries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .model import Paper, merge, normalise_title
+
+if TYPE_CHECKING:
+    from .library import Mark
+    from .query import Query, SearchDoc
+
+SORTS = ("date", "score", "upvotes", "title")
+"""Orders the list can take; `date` is the default: newest listing first, then score, then title."""
+
+
+class Store:
+    """Papers by row number; a row keeps its number for the life of the store, so views can hold rows."""
+
+    def __init__(self) -> None:
+        self.papers: list[Paper] = []
+        self._docs: list[SearchDoc | None] = []
+        self._row_of_key: dict[str, int] = {}
+        self._row_of_title: dict[str, int] = {}
+        self._orders: dict[str, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.papers)
+
+    def row(self, key: str) -> int | None:
+        """The row holding the paper with this key (arXiv id or normalised-title key)."""
+        return self._row_of_key.get(key)
+
+    def add(self, papers: Iterable[Paper]) -> list[int]:
+        """Add or merge papers; returns the rows that are new or changed."""
+        touched: list[int] = []
+        for paper in papers:
+            row = self._find(paper)
+            if row is None:
+                row = len(self.papers)
+                self.papers.append(paper)
+                self._docs.append(None)
+            else:
+                old = self.papers[row]
+                merged = merge(old, paper)
+                if old.id is None and paper.id is not None:
+                    merged = replace(merged, key=paper.key, id=paper.id)
+                if merged is old:
+                    continue
+                self.papers[row] = merged
+                self._docs[row] = None
+            self._index(row)
+            touched.append(row)
+        if touched:
+            self._orders.clear()
+        return touched
+
+    def _find(self, paper: Paper) -> int | None:
+        row = self._row_of_key.get(paper.key)
+        if row is not None:
+            return row
+        title = paper.title_en or paper.title_zh
+        if not title:
+            return None
+        row = self._row_of_title.get(normalise_title(title))
+        if row is None:
+            return None
+        other = self.papers[row]
+        # one side without an id: the same title is the same paper; two different ids are two papers
+        return row if other.id is None or paper.id is None else None
+
+    def _index(self, row: int) -> None:
+        paper = self.papers[row]
+        self._row_of_key[paper.key] = row
+        for title in (paper.title_en, paper.title_zh):
+            if title:
+                self._row_of_title.setdefault(normalise_title(title), row)
+
+    def doc(self, row: int) -> SearchDoc:
+        """The search view of a row, built on first use."""
+        doc = self._docs[row]
+        if doc is None:
+            from .query import make_doc
+
+            doc = self._docs[row] = make_doc(self.papers[row])
+        return doc
+
+    def ordered(self, sort: str = "date") -> list[int]:
+        """Every row in the given order (cached until the store changes)."""
+        order = self._orders.get(sort)
+        if order is None:
+            order = self._orders[sort] = sort_rows(self.papers, sort)
+        return order
+
+    def select(self, query: Query | None, mark_of: Callable[[str], Mark], sort: str = "date") -> list[int]:
+        """Rows matching the query, in the given order; `mark_of(key)` supplies the user's marks."""
+        order = self.ordered(sort)
+        if query is None:
+            return order
+        papers, docs, match = self.papers, self._docs, query.match
+        result = []
+        for row in order:
+            doc = docs[row] or self.doc(row)
+            if match(doc, mark_of(papers[row].key)):
+                result.append(row)
+        return result
+
+
+def sort_rows(papers: list[Paper], sort: str) -> list[int]:
+    """Row numbers in `sort` order; ties fall back to date (newest first), score, then title."""
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r} (known: {', '.join(SORTS)})")
+    rows = list(range(len(papers)))
+    rows.sort(key=lambda r: (papers[r].title or "").casefold())
+    if sort == "title":
+        return rows
+    rows.sort(key=lambda r: -1 if papers[r].score is None else papers[r].score, reverse=True)
+    rows.sort(key=lambda r: papers[r].date or "", reverse=True)
+    if sort == "score":
+        rows.sort(key=lambda r: -1 if papers[r].score is None else papers[r].score, reverse=True)
+    elif sort == "upvotes":
+        rows.sort(key=lambda r: -1 if papers[r].upvotes is None else papers[r].upvotes, reverse=True)
+    return rows

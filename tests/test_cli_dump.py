@@ -1,0 +1,89 @@
+"""`digest-tui dump`, `--version` and `python -m digest_tui`, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from digest_tui.cli import DUMP_KEYS, main
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "digest_tui", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_version():
+    done = run("--version")
+    assert done.returncode == 0
+    assert done.stdout.startswith("digest-tui 0.")
+
+
+def test_dump_seed_pages(shared_digests, capsys):
+    assert main(["dump", str(shared_digests / "arxivdaily-2026-06-18-llm.txt")]) == 0
+    papers = json.loads(capsys.readouterr().out)
+    assert len(papers) == 12
+    assert all(tuple(p) == DUMP_KEYS for p in papers)
+    first = papers[0]
+    assert first["id"] == "2606.18663"
+    assert first["url"] == "https://arxiv.org/abs/2606.18663"
+    assert first["date"] == "2026-06-18"
+    assert first["institutions"] == ["The University of Tokyo(东京大学)", "National Institute of Informatics(国立信息学研究所)"]
+    assert first["upvotes"] is None and first["organization"] is None and first["journal_ref"] is None
+    assert first["sources"] == [{"file": str(shared_digests / "arxivdaily-2026-06-18-llm.txt"), "format": "arxivdaily"}]
+
+
+def test_dump_keeps_paragraph_breaks(tmp_path, capsys):
+    page = tmp_path / "day.txt"
+    page.write_text(
+        "2606.00001 2026-06-18 cs.CL\n\nA Title\n\nAnn Author, Bo Author\n\n详情\nAI中文摘要\n\n第一段。\n\n第二段。\n\n"
+        "英文摘要\n\nFirst paragraph.\n\nSecond paragraph.\n",
+        encoding="utf-8",
+    )
+    assert main(["dump", str(page)]) == 0
+    [paper] = json.loads(capsys.readouterr().out)
+    assert paper["abstract_en"] == "First paragraph.\nSecond paragraph."
+    assert paper["abstract_zh"] == "第一段。\n第二段。"
+    assert paper["title_zh"] is None
+    assert paper["authors"] == ["Ann Author", "Bo Author"]
+    assert paper["score"] is None and paper["topic"] is None
+
+
+def test_dump_reports_bad_files_and_keeps_the_rest(shared_digests, tmp_path):
+    bad = tmp_path / "minutes.txt"
+    bad.write_text("Meeting minutes\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    done = run("dump", str(bad), str(shared_digests / "arxivdaily-2026-06-18-llm.txt"), str(empty), str(tmp_path / "nope"))
+    assert done.returncode == 0
+    assert len(json.loads(done.stdout)) == 12
+    lines = done.stderr.splitlines()
+    assert f"digest-tui: {bad}: not a digest in any known format" in lines
+    assert f"digest-tui: {empty}: empty file" in lines
+    assert f"digest-tui: {tmp_path / 'nope'}: No such file or directory" in lines
+    assert "Traceback" not in done.stderr
+
+
+def test_dump_fails_only_when_nothing_could_be_read(tmp_path):
+    bad = tmp_path / "photo.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    done = run("dump", str(bad))
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [f"digest-tui: {bad}: binary file, not a digest", "digest-tui: no papers could be read"]
+
+
+def test_dump_demo():
+    done = run("dump", "--demo")
+    assert done.returncode == 0, done.stderr
+    papers = json.loads(done.stdout)
+    assert len(papers) > 20
+    assert any(p["title_zh"] for p in papers) and any(p["upvotes"] for p in papers)
+    assert any(p["score"] is not None and p["upvotes"] is not None for p in papers), "a paper on both sites"
+    assert done.stderr == ""
+
+
+def test_dump_without_paths_is_a_usage_error():
+    done = run("dump")
+    assert done.returncode == 2
+    assert "give at least one PATH, or --demo" in done.stderr

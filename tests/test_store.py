@@ -1,0 +1,109 @@
+"""The store: merging records of one paper, and the orders it answers in."""
+
+from __future__ import annotations
+
+from digest_tui.loader import load
+from digest_tui.model import Source, make_paper
+from digest_tui.store import Store, sort_rows
+
+
+def paper(**values):
+    return make_paper(**values)
+
+
+def test_same_id_from_two_formats_merges_into_one_record():
+    store = Store()
+    daily = paper(id="2606.18663v2", title_en="RegMix-D", title_zh="RegMix-D 中文", score=90,
+                  date="2026-06-18", categories=("cs.CL",), sources=(Source("a.txt", "arxivdaily"),))
+    hf = paper(id="2606.18663", title_en="RegMix-D", upvotes=12, date="2026-06-19",
+               categories=("cs.LG", "cs.CL"), abstract_en="Data mixture...", sources=(Source("b.json", "hf-api-json"),))
+    store.add([daily])
+    store.add([hf])
+    assert len(store) == 1
+    merged = store.papers[0]
+    assert merged.id == "2606.18663"
+    assert (merged.score, merged.upvotes) == (90, 12)
+    assert merged.title_zh == "RegMix-D 中文"
+    assert merged.abstract_en == "Data mixture..."
+    assert merged.categories == ("cs.CL", "cs.LG")
+    assert merged.date == "2026-06-18"  # the first listing
+    assert [s.file for s in merged.sources] == ["a.txt", "b.json"]
+
+
+def test_entries_without_id_merge_by_normalised_title():
+    store = Store()
+    store.add([paper(title_en="Scaling Laws: A Survey!", upvotes=3, sources=(Source("a", "hf-text"),))])
+    store.add([paper(title_en="scaling  laws — a SURVEY", upvotes=5, sources=(Source("b", "hf-text"),))])
+    assert len(store) == 1
+    assert store.papers[0].upvotes == 5
+    assert len(store.papers[0].sources) == 2
+
+
+def test_title_only_entry_joins_the_paper_with_an_id_either_way_round():
+    for order in ((0, 1), (1, 0)):
+        records = [
+            paper(id="2606.00001", title_en="Sparse Experts, Dense Gains", score=80),
+            paper(title_en="Sparse experts dense gains", upvotes=40),
+        ]
+        store = Store()
+        for index in order:
+            store.add([records[index]])
+        assert len(store) == 1
+        merged = store.papers[0]
+        assert (merged.id, merged.key, merged.score, merged.upvotes) == ("2606.00001", "2606.00001", 80, 40)
+        assert store.row("2606.00001") == 0
+
+
+def test_two_ids_with_one_title_stay_two_papers():
+    store = Store()
+    store.add([paper(id="2606.00001", title_en="Same Title"), paper(id="2606.00002", title_en="Same Title")])
+    assert len(store) == 2
+
+
+def test_default_order_is_date_then_score_then_title():
+    papers = [
+        paper(id="1", title_en="b", date="2026-06-17", score=99),
+        paper(id="2", title_en="a", date="2026-06-18", score=50),
+        paper(id="3", title_en="c", date="2026-06-18", score=90),
+        paper(id="4", title_en="B", date="2026-06-18", score=90),
+        paper(id="5", title_en="z", date=None, score=None),
+        paper(id="6", title_en="y", date="2026-06-18", score=None),
+    ]
+    ids = [papers[r].id for r in sort_rows(papers, "date")]
+    assert ids == ["4", "3", "2", "6", "1", "5"]
+    assert [papers[r].id for r in sort_rows(papers, "title")] == ["2", "1", "4", "3", "6", "5"]
+    assert [papers[r].id for r in sort_rows(papers, "score")] == ["1", "4", "3", "2", "6", "5"]
+
+
+def test_upvote_order_puts_unknown_last():
+    papers = [paper(id="1", title_en="a", upvotes=None), paper(id="2", title_en="b", upvotes=0),
+              paper(id="3", title_en="c", upvotes=7)]
+    assert [papers[r].id for r in sort_rows(papers, "upvotes")] == ["3", "2", "1"]
+
+
+def test_loading_the_seed_folder(shared_digests):
+    store, report = load([shared_digests])
+    ids = {p.id for p in store.papers}
+    assert {"2606.18663", "2506.06006", "2601.22601"} <= ids
+    orders = store.ordered("date")
+    assert store.papers[orders[0]].date == max(p.date for p in store.papers if p.date)
+    assert sorted(orders) == list(range(len(store)))
+
+
+def test_folder_walk_skips_hidden_and_reports_other_files(tmp_path, fixtures):
+    (tmp_path / ".hidden.txt").write_text("secret")
+    (tmp_path / "notes.txt").write_text("Shopping list: milk, eggs.\n")
+    sub = tmp_path / "2026" / "06"
+    sub.mkdir(parents=True)
+    (sub / "day.txt").write_text(
+        "2606.00001 2026-06-18 cs.CL 新提交 70%\n\nA Title\n\n中文标题\n\nAnn Author\n\n详情\n"
+        "AI中文摘要\n\n摘要。\n\n英文摘要\n\nAbstract.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "loop").symlink_to(tmp_path)
+    store, report = load([tmp_path, tmp_path / "missing.txt"])
+    assert [p.id for p in store.papers] == ["2606.00001"]
+    reasons = {problem.path.rsplit("/", 1)[-1]: problem.reason for problem in report.problems}
+    assert reasons["notes.txt"] == "not a digest in any known format"
+    assert reasons["missing.txt"] == "No such file or directory"
+    assert ".hidden.txt" not in reasons
