@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from ..model import Paper
-from . import arxivdaily, hf_text
+from . import arxiv_email, arxiv_md, arxivdaily, arxivdaily_html, hf_html, hf_json, hf_text
+from .errors import DigestError as DigestError  # re-exported: the public name lives here
 
-FORMATS: tuple[ModuleType, ...] = (arxivdaily, hf_text)
-"""Every format module, in the order they are tried; each has NAME, sniff(text) and parse(...)."""
+FORMATS: tuple[ModuleType, ...] = (hf_json, arxivdaily_html, hf_html, arxiv_email, arxiv_md, arxivdaily, hf_text)
+"""Every format module, in the order they are tried; each has NAME, sniff(text) and parse(...).
+Markup and JSON first (their sniffs look at the first character), then the text formats; an
+arXivDaily page saved as HTML is claimed before the generic HF check, and both before `hf_text`,
+whose loose line test would also match a pretty-printed HF page."""
 
 SNIFF_CHARS = 65536
-
-
-class DigestError(ValueError):
-    """A file that cannot be read as a digest; the message is one line for the user."""
 
 
 @dataclass(slots=True)

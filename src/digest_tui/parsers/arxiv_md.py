@@ -1,0 +1,165 @@
+"""arXiv每日学术速递 daily posts in markdown: `【n】` entries with bold-labelled fields, under subject and topic headings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..model import ARXIV_ID, Paper, Source, make_paper, merge
+from .errors import DigestError, one_line
+from .hf_json import clean_abstract, clean_line
+
+NAME = "arxiv-md"
+
+_ENTRY = re.compile(r"^【\s*(\d+)\s*】\s*(.*)$")
+_ENTRY_ANYWHERE = re.compile(r"^【\s*\d+\s*】", re.M)
+# the colon sits outside the bold in the listing (`**链接**：`) and inside it elsewhere (`**From：**`): take both
+_FIELD = re.compile(r"^\*\*\s*(标题|链接|作者|备注|摘要)\s*(?:\*\*\s*[：:]|[：:]\s*\*\*)\s*(.*)$")
+_SUBJECT = re.compile(r"^\*\*\s*([A-Za-z-]+(?:\.[A-Za-z-]+)?)\s*方向")
+_TOPIC = re.compile(r"^#{1,6}\s*(?:\*\*)?\s*(.+?)\s*[（(]\s*\d+\s*篇\s*[)）]\s*(?:\*\*)?\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s")
+_POST_DATE = re.compile(r"""^(?:#+\s*|title\s*[=:]\s*['"]?|date\s*[=:]\s*['"]?)(\d{4})-(\d\d)-(\d\d)""", re.M)
+_LINK = re.compile(rf"arxiv\.org/(?:abs|pdf)/({ARXIV_ID.pattern})(?:v\d+)?")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def sniff(head: str) -> bool:
+    if "】" not in head or not ("**链接**" in head or "**摘要**" in head or "方向，今日共计" in head):
+        return False  # the cheap test first: every other format's files end here
+    return _ENTRY_ANYWHERE.search(head) is not None
+
+
+class _Entry:
+    __slots__ = ("label", "title", "fields", "abstracts", "current", "category", "topic")
+
+    def __init__(self, label: str, title: str, category: str | None, topic: str | None) -> None:
+        self.label, self.title, self.category, self.topic = label, title, category, topic
+        self.fields: dict[str, list[str]] = {}
+        self.abstracts: list[list[str]] = []
+        self.current: list[str] | None = None
+
+
+def _post_date(text: str, file_date: dt.date) -> str:
+    """The post's own date (its `# 2025-12-18科研追新` title, or front matter), else the file's date."""
+    for match in _POST_DATE.finditer(text, 0, 4096):
+        try:
+            return dt.date(*map(int, match.groups())).isoformat()
+        except ValueError:
+            continue
+    return file_date.isoformat()
+
+
+def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
+    try:
+        return _parse(text, file, file_date)
+    except DigestError:
+        raise
+    except Exception as error:
+        raise DigestError(one_line(f"unreadable arXiv每日学术速递 post ({type(error).__name__}: {error})")) from None
+
+
+def _parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
+    """Only `【n】` entries make papers. The classified section after the listing (`#### title` entries
+    re-telling the same papers with a bullet summary) and the HF/media link lists before it are skipped:
+    a heading ends the current entry, and lines outside an entry are ignored."""
+    date = _post_date(text, file_date)
+    sources = (Source(file, NAME),)
+    papers: dict[str, Paper] = {}
+    warnings: list[str] = []
+    category: str | None = None
+    topic: str | None = None
+    entry: _Entry | None = None
+
+    def finish(cut: bool = False) -> None:
+        nonlocal entry
+        if entry is not None:
+            _finish(entry, cut, date, sources, papers, warnings)
+        entry = None
+
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if not line:
+            if entry is not None and entry.current and entry.current[-1]:
+                entry.current.append("")  # a paragraph break inside a field
+            continue
+        match = _ENTRY.match(line)
+        if match:
+            finish()
+            entry = _Entry(f"entry 【{match.group(1)}】 (line {number})", match.group(2), category, topic)
+            continue
+        match = _FIELD.match(line)
+        if match and entry is not None:
+            name, value = match.groups()
+            if name == "摘要":
+                entry.abstracts.append([])
+                entry.current = entry.abstracts[-1]
+            else:
+                entry.current = entry.fields.setdefault(name, [])
+            if value.strip():
+                entry.current.append(value.strip())
+            continue
+        match = _SUBJECT.match(line)
+        if match:
+            finish()
+            category, topic = match.group(1), None
+            continue
+        match = _TOPIC.match(line)
+        if match:
+            finish()
+            topic = clean_line(match.group(1).strip("* "))
+            continue
+        heading = _HEADING.match(line)
+        if heading or line.startswith((">", "---")):
+            finish()
+            if heading and len(heading.group(1)) <= 2:
+                category = topic = None
+            continue
+        if entry is not None and entry.current is not None:
+            entry.current.append(line)
+    finish(cut=True)
+    return list(papers.values()), warnings
+
+
+def _finish(
+    entry: _Entry, at_end: bool, date: str, sources: tuple, papers: dict[str, Paper], warnings: list[str]
+) -> None:
+    fields = entry.fields
+    title_en = clean_line(entry.title)
+    title_zh = clean_line(" ".join(fields.get("标题", ())))
+    label = entry.label
+    name = f"{label} {(title_en or title_zh or '')[:40]!r}"
+    link = _LINK.search(" ".join(fields.get("链接", ())))
+    if not (title_en or title_zh):
+        warnings.append(f"{label} has no title; skipped")
+        return
+    if link is None:
+        warnings.append(f"{name} has no arXiv link; skipped")
+        return
+    values: dict = {"id": link.group(1), "date": date, "sources": sources}
+    if title_en:
+        values["title_en"] = title_en
+    if title_zh:
+        values["title_zh"] = title_zh
+    authors = tuple(a for part in re.split(r"[,，]", " ".join(fields.get("作者", ()))) if (a := clean_line(part)))
+    if authors:
+        values["authors"], values["author_count"] = authors, len(authors)
+    comments = clean_line(" ".join(fields.get("备注", ())))
+    if comments:
+        values["comments"] = comments
+    for lines in entry.abstracts:
+        abstract = clean_abstract("\n".join(lines))
+        if abstract:
+            chinese = len(_CJK.findall(abstract)) * 10 >= len(abstract)
+            values.setdefault("abstract_zh" if chinese else "abstract_en", abstract)
+    if entry.category:
+        values["categories"] = (entry.category,)
+    if entry.topic:
+        values["topic"] = entry.topic
+    if at_end and "abstract_en" not in values:
+        warnings.append(f"{name} is cut off (the post ends before its English abstract); skipped")
+        return
+    if "abstract_en" not in values and "abstract_zh" not in values:
+        warnings.append(f"{name} has no abstract")
+    paper = make_paper(**values)
+    old = papers.get(paper.key)
+    papers[paper.key] = paper if old is None else merge(old, paper)

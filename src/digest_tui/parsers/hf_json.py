@@ -1,0 +1,182 @@
+"""Hugging Face `/api/daily_papers` JSON saved to a file, and the entry -> fields code the HF HTML pages share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from ..model import ARXIV_ID, Paper, Source, make_paper, merge
+from .errors import DigestError, one_line
+
+NAME = "hf-api-json"
+
+_ID = re.compile(rf"(?:{ARXIV_ID.pattern})(?:v\d+)?")
+_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+# arXiv marks a new paragraph with a blank line or with a line that starts indented; any other
+# line break is only the submitter's wrapping.
+_PARAGRAPH = re.compile(r"\n[ \t\f\v]*\n\s*|\n(?=[ \t])")
+
+
+def sniff(head: str) -> bool:
+    return head.lstrip()[:1] in ("[", "{") and '"paper"' in head and '"upvotes"' in head
+
+
+def clean_line(value: object) -> str | None:
+    """A title-like string on one line: every run of whitespace (newlines too) becomes one space."""
+    if not isinstance(value, str):
+        return None
+    return " ".join(value.split()) or None
+
+
+def clean_abstract(value: object) -> str | None:
+    """Wrapped abstract text joined up; real paragraph breaks are kept as single `\\n`."""
+    if not isinstance(value, str):
+        return None
+    paragraphs = (" ".join(part.split()) for part in _PARAGRAPH.split(value.strip()))
+    return "\n".join(part for part in paragraphs if part) or None
+
+
+def iso_date(value: object) -> str | None:
+    """`2026-06-12T00:00:00.000Z` (or any text starting with a date) -> `2026-06-12`."""
+    if isinstance(value, str):
+        match = _DAY.match(value.strip())
+        if match:
+            try:
+                return dt.date(*map(int, match.groups())).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+def as_int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _organisation(*candidates: object) -> str | None:
+    for org in candidates:
+        if isinstance(org, dict):
+            name = clean_line(org.get("fullname")) or clean_line(org.get("name"))
+        else:
+            name = clean_line(org)
+        if name:
+            return name
+    return None
+
+
+def entry_values(entry: object) -> dict | None:
+    """The Paper fields of one daily-papers entry (`{"paper": {...}, "numComments": ..., ...}`, the shape
+    of the API response and of the pages' `data-props`); None when the entry holds no paper object."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("paper"), dict):
+        return None
+    paper: dict = entry["paper"]
+    values: dict = {}
+    arxiv_id = paper.get("id")
+    if isinstance(arxiv_id, str) and _ID.fullmatch(arxiv_id.strip()):
+        values["id"] = arxiv_id.strip()
+    title = clean_line(paper.get("title")) or clean_line(entry.get("title"))
+    if title:
+        values["title_en"] = title
+    abstract = clean_abstract(paper.get("summary")) or clean_abstract(entry.get("summary"))
+    if abstract:
+        values["abstract_en"] = abstract
+    authors = paper.get("authors")
+    if isinstance(authors, list):
+        names = tuple(name for a in authors if isinstance(a, dict) and (name := clean_line(a.get("name"))))
+        if names:
+            values["authors"] = names
+            values["author_count"] = len(names)
+    for field, value in (
+        ("upvotes", as_int(paper.get("upvotes"))),
+        ("comments_count", as_int(entry.get("numComments"))),
+        ("organization", _organisation(paper.get("organization"), entry.get("organization"))),
+        ("summary_en", clean_line(paper.get("ai_summary"))),
+        ("github_repo", clean_line(paper.get("githubRepo"))),
+        ("github_stars", as_int(paper.get("githubStars"))),
+        (
+            "date",
+            iso_date(paper.get("submittedOnDailyAt"))
+            or iso_date(paper.get("publishedAt"))
+            or iso_date(entry.get("publishedAt")),
+        ),
+    ):
+        if value is not None:
+            values[field] = value
+    keywords = paper.get("ai_keywords")
+    if isinstance(keywords, list):
+        words = tuple(dict.fromkeys(w for k in keywords if (w := clean_line(k))))
+        if words:
+            values["keywords"] = words
+    return values
+
+
+def papers_from_entries(
+    entries: list, file: str, name: str, fallback_date: str | None = None
+) -> tuple[list[Paper], list[str]]:
+    """Papers from a list of daily-papers entries (one paper listed twice is merged); entries that
+    hold no paper, or a paper with no title, are skipped with a warning."""
+    sources = (Source(file, name),)
+    papers: dict[str, Paper] = {}
+    warnings: list[str] = []
+    no_paper = 0
+    for index, entry in enumerate(entries):
+        values = entry_values(entry)
+        if values is None:
+            no_paper += 1
+            continue
+        if "title_en" not in values:
+            warnings.append(f"entry {index + 1} ({values.get('id', 'no id')}) has no title; skipped")
+            continue
+        if fallback_date and "date" not in values:
+            values["date"] = fallback_date
+        paper = make_paper(sources=sources, **values)
+        old = papers.get(paper.key)
+        papers[paper.key] = paper if old is None else merge(old, paper)
+    if no_paper:
+        warnings.append(f"{no_paper} of {len(entries)} entries hold no \"paper\" object; skipped")
+    return list(papers.values()), warnings
+
+
+def load_json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DigestError(one_line(f"malformed JSON: {error}")) from None
+    except RecursionError:
+        raise DigestError("malformed JSON: nested too deeply") from None
+
+
+def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
+    data = load_json(text)
+    try:
+        if isinstance(data, dict) and isinstance(data.get("dailyPapers"), list):
+            entries = data["dailyPapers"]  # a page's data-props saved as it is
+        elif isinstance(data, dict) and "paper" in data:
+            entries = [data]
+        elif isinstance(data, list):
+            entries = data
+        else:
+            raise DigestError(
+                f"JSON {type(data).__name__}, not a Hugging Face daily papers listing "
+                '(expected a list of entries with a "paper" object)'
+            )
+        if not entries:
+            raise DigestError("Hugging Face daily papers JSON with no entries")
+        papers, warnings = papers_from_entries(entries, file, NAME)
+        if not papers:
+            raise DigestError(
+                'JSON, but not a Hugging Face daily papers listing: no entry has a "paper" object with a title'
+            )
+        return papers, warnings
+    except DigestError:
+        raise
+    except Exception as error:  # an odd JSON shape must still end as a one-line reason
+        raise DigestError(one_line(f"unexpected Hugging Face JSON ({type(error).__name__}: {error})")) from None

@@ -1,0 +1,131 @@
+"""Format detection over every real sample and fixture, and the parsers' promise: any input gives
+papers or a one-line DigestError, never another exception."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digest_tui.parsers import (
+    FORMATS,
+    DigestError,
+    arxiv_email,
+    arxiv_md,
+    arxivdaily_html,
+    decode,
+    detect,
+    hf_html,
+    hf_json,
+)
+
+SHARED = {
+    "arxiv-listing-email-sample.txt": "arxiv-email",
+    "arxivdaily-2026-06-04-tracking.txt": "arxivdaily",
+    "arxivdaily-2026-06-18-llm.txt": "arxivdaily",
+    "arxivdaily-digest-post-2025-12-18-excerpt.md": "arxiv-md",
+    "hf-api-daily-papers-2026-06-12.json": "hf-api-json",
+    "hf-daily-papers-search.txt": "hf-text",
+    "hf-paper-page-2509.24002.html": "hf-html",
+    "hf-trending-2026-cards-excerpt.html": "hf-html",
+}
+OWN = {
+    "fmt-arxiv-email.txt": "arxiv-email",
+    "fmt-arxiv-md-post.md": "arxiv-md",
+    "fmt-arxivdaily-page.html": "arxivdaily-html",
+    "fmt-hf-api.json": "hf-api-json",
+    "fmt-hf-cards-2026.html": "hf-html",
+    "fmt-hf-daily-2024.html": "hf-html",
+    "fmt-hf-paper-page.html": "hf-html",
+}
+NEW_PARSERS = (hf_json, hf_html, arxiv_md, arxiv_email, arxivdaily_html)
+DAY = dt.date(2026, 7, 20)
+SHARED_DIGESTS = Path(__file__).resolve().parents[2] / "shared" / "digests"  # read when present
+
+
+def test_formats_are_registered_once_each():
+    names = [module.NAME for module in FORMATS]
+    assert len(names) == len(set(names))
+    assert {"hf-html", "hf-api-json", "arxiv-md", "arxiv-email", "arxivdaily-html"} <= set(names)
+
+
+def test_every_shared_sample_is_known(shared_digests):
+    """A new file in ../shared must get an expected format here, not slip past this test."""
+    assert sorted(path.name for path in shared_digests.iterdir()) == sorted(SHARED)
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(SHARED.items()))
+def test_real_samples_are_detected_as_their_own_format(shared_digests, name, expected):
+    text = decode((shared_digests / name).read_bytes())
+    assert detect(text).NAME == expected
+    claims = [module.NAME for module in FORMATS if module.sniff(text[:65536])]
+    assert claims[0] == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(OWN.items()))
+def test_own_fixtures_are_detected_as_their_own_format(fixtures, name, expected):
+    assert detect(decode((fixtures / name).read_bytes())).NAME == expected
+
+
+def _texts(directory, names):
+    for name in names:
+        path = directory / name
+        if path.is_file():
+            yield name, decode(path.read_bytes())
+
+
+def _only_digest_errors(module, text):
+    try:
+        papers, warnings = module.parse(text, "x", DAY)
+    except DigestError as error:
+        assert str(error) and "\n" not in str(error), f"{module.NAME}: {error!r}"
+        return
+    assert isinstance(papers, list) and all(isinstance(w, str) and "\n" not in w for w in warnings)
+
+
+def test_cut_files_give_papers_or_a_digest_error(fixtures):
+    """Every new parser on every sample cut at 24 points: the cuts land mid-entry, mid-tag, mid-JSON."""
+    files = list(_texts(fixtures, OWN)) + list(_texts(SHARED_DIGESTS, SHARED))
+    assert len(files) >= len(OWN)
+    for _, text in files:
+        for step in range(1, 25):
+            cut = text[: len(text) * step // 25]
+            for module in NEW_PARSERS:
+                _only_digest_errors(module, cut)
+
+
+PIECES = st.sampled_from(
+    [
+        "\n", "  ", "\\\\", "\\\\ ( https://arxiv.org/abs/2607.00001 ,  1kb)", "-" * 78, "%%--%%--%%",
+        "arXiv:2607.00001", " (*cross-listing*)", "replaced with revised version Thu, 9 Jul 2026",
+        "Title: ", "Authors: ", "Categories: cs.CL", "Date: Thu, 9 Jul 2026 10:00:00 GMT",
+        "received from  Wed  8 Jul 26 18:00:00 GMT  to  Thu  9 Jul 26 18:00:00 GMT",
+        "【1】", "**链接**：https://arxiv.org/abs/2607.00002", "**摘要**：", "**标题**：", "**作者**：a,b",
+        "**cs.CL 方向，今日共计1篇**", "### **其他(1篇)**", "# 2026-13-45科研追新", "## 2.", "#### ",
+        "<div", ">", "</div>", '<div class="SVELTE_HYDRATER" data-target="DailyPapers" data-props="',
+        'data-target="PaperContent" data-props=\'', "&quot;", '"', "'", "<h3><a href=\"/papers/2607.00003\">",
+        "</a></h3>", '<div class="font-semibold text-orange-500">', "Published on Feb 30, 2026",
+        '{"paper": {"id": "2607.00004", "title": ', '"upvotes": ', "1e999", "null", "[", "]", "{", "}", ",",
+        "<!DOCTYPE html><html><body>", "arXivDaily", "2607.00005 2026-07-09 cs.CL 新提交 90%", "英文摘要",
+        "AI中文摘要", "<script>", "<br>", "<!--", "-->", "\x00", "\ud800", "é", "中文",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=40))
+def test_any_text_gives_papers_or_a_digest_error(pieces):
+    text = "".join(pieces)
+    for module in NEW_PARSERS:
+        _only_digest_errors(module, text)
+        module.sniff(text)
+
+
+def test_valid_hf_json_that_sniffs_is_parsed_or_refused():
+    for text in ('{"paper": {}, "upvotes": 1}', '[{"paper": {"id": 7, "title": 7}}, {"upvotes": []}]'):
+        assert hf_json.sniff(text)
+        with pytest.raises(DigestError):
+            hf_json.parse(text, "x.json", DAY)
