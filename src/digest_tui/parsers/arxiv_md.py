@@ -7,7 +7,7 @@ import re
 
 from ..model import ARXIV_ID, Paper, Source, make_paper, merge
 from .errors import DigestError, one_line
-from .hf_json import clean_abstract, clean_line
+from .text import clean_abstract, clean_line
 
 NAME = "arxiv-md"
 

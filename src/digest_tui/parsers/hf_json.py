@@ -8,6 +8,7 @@ import re
 
 from ..model import ARXIV_ID, Paper, Source, make_paper, merge
 from .errors import DigestError, one_line
+from .text import clean_abstract, clean_line
 
 NAME = "hf-api-json"
 
@@ -15,26 +16,10 @@ _ID = re.compile(rf"(?:{ARXIV_ID.pattern})(?:v\d+)?")
 _DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
 # arXiv marks a new paragraph with a blank line or with a line that starts indented; any other
 # line break is only the submitter's wrapping.
-_PARAGRAPH = re.compile(r"\n[ \t\f\v]*\n\s*|\n(?=[ \t])")
 
 
 def sniff(head: str) -> bool:
     return head.lstrip()[:1] in ("[", "{") and '"paper"' in head and '"upvotes"' in head
-
-
-def clean_line(value: object) -> str | None:
-    """A title-like string on one line: every run of whitespace (newlines too) becomes one space."""
-    if not isinstance(value, str):
-        return None
-    return " ".join(value.split()) or None
-
-
-def clean_abstract(value: object) -> str | None:
-    """Wrapped abstract text joined up; real paragraph breaks are kept as single `\\n`."""
-    if not isinstance(value, str):
-        return None
-    paragraphs = (" ".join(part.split()) for part in _PARAGRAPH.split(value.strip()))
-    return "\n".join(part for part in paragraphs if part) or None
 
 
 def iso_date(value: object) -> str | None:

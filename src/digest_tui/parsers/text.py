@@ -1,0 +1,22 @@
+"""Text clean-up shared by the parsers: titles on one line, wrapped abstracts joined into paragraphs."""
+
+from __future__ import annotations
+
+import re
+
+_PARAGRAPH = re.compile(r"\n[ \t\f\v]*\n\s*|\n(?=[ \t])")
+
+
+def clean_line(value: object) -> str | None:
+    """A title-like string on one line: every run of whitespace (newlines too) becomes one space."""
+    if not isinstance(value, str):
+        return None
+    return " ".join(value.split()) or None
+
+
+def clean_abstract(value: object) -> str | None:
+    """Wrapped abstract text joined up; real paragraph breaks are kept as single `\\n`."""
+    if not isinstance(value, str):
+        return None
+    paragraphs = (" ".join(part.split()) for part in _PARAGRAPH.split(value.strip()))
+    return "\n".join(part for part in paragraphs if part) or None
