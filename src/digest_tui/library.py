@@ -1,0 +1,510 @@
+"""The user's stars, tags, read marks and notes: kept in memory, saved to TOML atomically.
+
+The file (`library.toml` in the data folder) is plain TOML a person can read and edit:
+
+    # digest-tui library: stars, tags, notes and read marks
+    version = 1
+    tags = ["moe", "to-read"]              # every tag in use, in the order first created
+    read = ["2606.19036", "title:..."]     # papers that are read and nothing else
+
+    [papers."2606.18663"]                  # starred, tagged or noted papers
+    starred = true
+    read = true
+    tags = ["moe"]
+    note = "..."
+    id = "2606.18663"                      # a snapshot, so exports work without the digests
+    url = "https://arxiv.org/abs/2606.18663"
+    title_en = "..."
+    title_zh = "..."
+    authors = ["Kaiyan Zhao", "..."]
+    date = "2026-06-18"
+    categories = ["cs.CL"]
+
+Keys are `Paper.key`: the arXiv id, or `title:` + the normalised title for papers without one.
+Every field of a paper table is optional. A file that cannot be parsed is moved aside to
+`library.toml.corrupt-YYYYmmdd-HHMMSS` and never overwritten; a file from a newer version
+of the app is opened read-only; an entry with wrong types is skipped (and a copy of the file
+is kept next to it before anything is saved over it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+
+import tomli_w
+
+from . import paths
+from .atomic import atomic_write
+from .model import Paper, make_paper
+
+LIBRARY_VERSION = 1
+"""The newest file format this code reads and the one it writes."""
+
+SNAPSHOT_FIELDS = ("id", "title_en", "title_zh", "authors", "date", "categories")
+"""Paper fields copied into the library for starred, tagged and noted papers."""
+
+_HEADER = "# digest-tui library: stars, tags, notes and read marks (TOML; safe to edit while the app is closed)\n"
+_LIST_FIELDS = frozenset(("authors", "categories"))
+
+
+class LibraryError(Exception):
+    """A library operation that cannot be done; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """What the user has said about one paper."""
+
+    starred: bool = False
+    read: bool = False
+    tags: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def kept(self) -> bool:
+        """Starred, tagged or noted: the library keeps a snapshot of the paper."""
+        return self.starred or bool(self.tags) or bool(self.note)
+
+    def has_tag(self, tag: str) -> bool:
+        folded = tag.casefold()
+        return any(t.casefold() == folded for t in self.tags)
+
+
+NO_MARK = Mark()
+_READ_ONLY_MARK = Mark(read=True)  # shared by every paper that is only read: years of reading stay small
+
+
+def clean_tag(text: str) -> str:
+    """A tag as stored: surrounding space removed, inner runs of whitespace made one `-`
+    (so tags stay single words in queries and in space-separated exports)."""
+    tag = "-".join(text.split())
+    if not tag:
+        raise LibraryError("a tag cannot be empty")
+    return tag
+
+
+def clean_note(text: str) -> str:
+    """A note as stored: `\\n` line ends, no surrounding blank space, always encodable as UTF-8."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def snapshot(paper: Paper) -> dict:
+    """The known SNAPSHOT_FIELDS of a paper."""
+    values = {}
+    for name in SNAPSHOT_FIELDS:
+        value = getattr(paper, name)
+        if value:
+            values[name] = value
+    return values
+
+
+def _bare_paper(key: str) -> Paper:
+    """A Paper from its key alone, for marks the library has no snapshot of."""
+    if key.startswith("title:"):
+        return Paper(key=key)
+    paper = make_paper(id=key)
+    return paper if paper.key == key else replace(paper, key=key)
+
+
+class Library:
+    """Marks by paper key, snapshots of the papers worth keeping, and the tags in use."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.notice: str | None = None
+        """One line for the user about what happened at load (moved aside, read-only, skipped)."""
+        self.read_only = False
+        """Loaded from a file that must not be overwritten; save() refuses and says why."""
+        self._read_only_reason = ""
+        self.changed = False
+        """True when there are changes that save() has not written yet."""
+        self._marks: dict[str, Mark] = {}
+        self._snapshots: dict[str, dict] = {}  # kept papers, in the order they were first kept
+        self._tag_names: dict[str, str] = {}  # casefolded -> spelling, in the order created
+        self._tag_counts: dict[str, int] = {}  # casefolded -> papers carrying it
+
+    # -- reading marks ---------------------------------------------------------------
+
+    def mark(self, key: str) -> Mark:
+        return self._marks.get(key, NO_MARK)
+
+    @property
+    def marks(self) -> Mapping[str, Mark]:
+        """Every paper's mark by key (papers without one are absent), read-only and live:
+        for loops over many papers that would otherwise call mark() each time."""
+        return MappingProxyType(self._marks)
+
+    def paper(self, key: str) -> Paper | None:
+        """The paper rebuilt from its snapshot, or None when the library keeps none."""
+        values = self._snapshots.get(key)
+        if values is None:
+            return None
+        paper = make_paper(**values)
+        # the key is the identity the marks hang on, even if the snapshot would derive another
+        return paper if paper.key == key else replace(paper, key=key)
+
+    def tags(self) -> list[str]:
+        """Every tag in use, in the order the user first created them."""
+        counts = self._tag_counts
+        return [name for folded, name in self._tag_names.items() if counts.get(folded)]
+
+    def tag_counts(self) -> dict[str, int]:
+        """Tag -> number of papers carrying it, in tags() order."""
+        counts = self._tag_counts
+        return {name: counts[folded] for folded, name in self._tag_names.items() if counts.get(folded)}
+
+    def starred_keys(self) -> list[str]:
+        return [key for key in self._snapshots if self._marks[key].starred]
+
+    def kept_keys(self) -> list[str]:
+        """Keys of every starred, tagged or noted paper, in the order first kept."""
+        return list(self._snapshots)
+
+    def keys_with_tag(self, tag: str) -> list[str]:
+        folded = tag.casefold()
+        return [key for key in self._snapshots if any(t.casefold() == folded for t in self._marks[key].tags)]
+
+    def records(self, keys: Iterable[str], live: Mapping[str, Paper] | None = None) -> list[tuple[Paper, Mark]]:
+        """(paper, mark) for each key, for export. The paper comes from `live` (e.g. the store,
+        with abstracts and all) when it has the key, else from the snapshot, else from the key."""
+        out = []
+        for key in keys:
+            paper = live.get(key) if live is not None else None
+            if paper is None:
+                paper = self.paper(key) or _bare_paper(key)
+            out.append((paper, self.mark(key)))
+        return out
+
+    # -- changing marks (each is O(1): nothing big is rebuilt) --------------------------
+
+    def set_starred(self, paper: Paper, starred: bool) -> None:
+        self._update(paper, replace(self.mark(paper.key), starred=starred))
+
+    def toggle_starred(self, paper: Paper) -> bool:
+        """Flip the star; returns whether the paper is starred now."""
+        starred = not self.mark(paper.key).starred
+        self.set_starred(paper, starred)
+        return starred
+
+    def set_read(self, paper: Paper, read: bool) -> None:
+        self._update(paper, replace(self.mark(paper.key), read=read))
+
+    def toggle_read(self, paper: Paper) -> bool:
+        read = not self.mark(paper.key).read
+        self.set_read(paper, read)
+        return read
+
+    def add_tag(self, paper: Paper, tag: str) -> None:
+        tag = clean_tag(tag)
+        mark = self.mark(paper.key)
+        if mark.has_tag(tag):
+            self.refresh(paper)
+            return
+        spelling = self._tag_names.get(tag.casefold(), tag)
+        self._update(paper, replace(mark, tags=mark.tags + (spelling,)))
+
+    def remove_tag(self, paper: Paper, tag: str) -> None:
+        folded = clean_tag(tag).casefold()
+        mark = self.mark(paper.key)
+        tags = tuple(t for t in mark.tags if t.casefold() != folded)
+        if tags != mark.tags:
+            self._update(paper, replace(mark, tags=tags))
+
+    def toggle_tag(self, paper: Paper, tag: str) -> bool:
+        """Add the tag, or remove it if the paper has it; returns whether it is present now."""
+        tag = clean_tag(tag)
+        if self.mark(paper.key).has_tag(tag):
+            self.remove_tag(paper, tag)
+            return False
+        self.add_tag(paper, tag)
+        return True
+
+    def set_note(self, paper: Paper, text: str) -> None:
+        """Set the note; an empty or blank text removes it."""
+        self._update(paper, replace(self.mark(paper.key), note=clean_note(text)))
+
+    def absorb(self, paper: Paper, mark: Mark) -> None:
+        """Merge a mark from elsewhere (a reading list) without losing anything the user has:
+        stars and read marks are OR-ed, tags united, and a different note is appended."""
+        old = self.mark(paper.key)
+        tags = old.tags
+        for tag in mark.tags:
+            tag = clean_tag(tag)
+            if not Mark(tags=tags).has_tag(tag):
+                tags += (self._tag_names.get(tag.casefold(), tag),)
+        note, extra = old.note, clean_note(mark.note)
+        if extra and extra not in note:
+            note = f"{note}\n\n{extra}" if note else extra
+        self._update(paper, Mark(old.starred or mark.starred, old.read or mark.read, tags, note))
+
+    def refresh(self, paper: Paper) -> None:
+        """Fold fields of a paper seen again into its snapshot (if the library keeps one)."""
+        values = self._snapshots.get(paper.key)
+        if values is not None:
+            fresh = snapshot(paper)
+            if any(values.get(name) != value for name, value in fresh.items()):
+                values.update(fresh)
+                self.changed = True
+
+    def _update(self, paper: Paper, mark: Mark) -> None:
+        key = paper.key
+        old = self._marks.get(key, NO_MARK)
+        if old.tags != mark.tags:
+            self._count_tags(old.tags, -1)
+            self._count_tags(mark.tags, +1)
+        if mark == NO_MARK:
+            self._marks.pop(key, None)
+        else:
+            self._marks[key] = _READ_ONLY_MARK if mark == _READ_ONLY_MARK else mark
+        if mark.kept:
+            if key in self._snapshots:
+                self.refresh(paper)
+            else:
+                self._snapshots[key] = snapshot(paper)
+        else:
+            self._snapshots.pop(key, None)
+        if mark != old:
+            self.changed = True
+
+    def _count_tags(self, tags: tuple[str, ...], delta: int) -> None:
+        for tag in tags:
+            folded = tag.casefold()
+            # names stay registered at count 0 so a tag removed and re-added keeps its place this session
+            self._tag_names.setdefault(folded, tag)
+            self._tag_counts[folded] = self._tag_counts.get(folded, 0) + delta
+
+    def _make_read_only(self, reason: str) -> None:
+        self.read_only = True
+        self._read_only_reason = reason
+
+    # -- the file ------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Library:
+        """Read the library (default: paths.library_file()); a missing file is an empty library.
+        Never raises for bad content, and never leaves bad content where save() would overwrite it."""
+        path = Path(path) if path is not None else paths.library_file()
+        library = cls(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return library
+        except OSError as error:
+            library._make_read_only("it could not be read")
+            library.notice = f"cannot read {path} ({error.strerror or error}); changes will not be saved"
+            return library
+        try:
+            document = tomllib.loads(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            return cls._set_aside(path, "not UTF-8 text")
+        except tomllib.TOMLDecodeError as error:
+            return cls._set_aside(path, f"not valid TOML: {error}")
+        except RecursionError:
+            return cls._set_aside(path, "nested too deeply")
+        version = document.get("version", LIBRARY_VERSION)
+        if type(version) is not int or version < 1:
+            return cls._set_aside(path, f"version is not a positive whole number: {version!r}")
+        notices = []
+        if version > LIBRARY_VERSION:
+            library._make_read_only(f"it is from a newer digest-tui (format {version})")
+            notices.append(
+                f"{path.name} is from a newer digest-tui (format {version}; this one knows {LIBRARY_VERSION}):"
+                " opened read-only, changes will not be saved"
+            )
+        problems = library._read(document)
+        if problems:
+            skipped = f"skipped {len(problems)} bad part(s) of {path.name} (first: {problems[0]})"
+            if library.read_only:
+                notices.append(skipped)
+            else:
+                try:
+                    copy = _free_name(path, "corrupt")
+                    shutil.copyfile(path, copy)
+                    notices.append(f"{skipped}; the original is kept at {copy}")
+                except OSError as error:
+                    library._make_read_only("parts of it were skipped and no copy could be kept")
+                    notices.append(f"{skipped}; could not keep a copy ({error.strerror or error}), so opened read-only")
+        library.notice = "; ".join(notices) or None
+        library.changed = False
+        return library
+
+    @classmethod
+    def _set_aside(cls, path: Path, reason: str) -> Library:
+        """An empty library, after moving the unreadable file out of save()'s way."""
+        library = cls(path)
+        reason = " ".join(reason.split())
+        try:
+            aside = _free_name(path, "corrupt")
+            os.replace(path, aside)
+        except OSError as error:
+            library._make_read_only("it is unreadable and could not be moved aside")
+            library.notice = (
+                f"{path} is unreadable ({reason}) and could not be moved aside ({error.strerror or error});"
+                " changes will not be saved"
+            )
+            return library
+        library.notice = f"{path.name} was unreadable ({reason}); moved it to {aside} and started an empty library"
+        return library
+
+    def _read(self, document: dict) -> list[str]:
+        """Fill this library from a parsed file; returns one line per part skipped."""
+        problems: list[str] = []
+        tags = document.get("tags", [])
+        if _is_str_list(tags):
+            for tag in tags:
+                try:
+                    tag = clean_tag(tag)
+                except LibraryError:
+                    continue
+                self._tag_names.setdefault(tag.casefold(), tag)
+        else:
+            problems.append("tags: expected a list of strings")
+        read = document.get("read", [])
+        if isinstance(read, list):
+            for key in read:
+                if isinstance(key, str) and key:
+                    self._marks[key] = _READ_ONLY_MARK
+                else:
+                    problems.append(f"read: expected a paper key, got {_short(key)}")
+        else:
+            problems.append("read: expected a list of paper keys")
+        papers = document.get("papers", {})
+        if not isinstance(papers, dict):
+            problems.append("papers: expected a table")
+            papers = {}
+        for key, entry in papers.items():
+            where = f"papers.{_quote_key(key)}"
+            if not key:
+                problems.append(f"{where}: empty key")
+                continue
+            try:
+                mark, values = _read_entry(entry, where)
+            except LibraryError as error:
+                problems.append(str(error))
+                continue
+            if key in self._marks and self._marks[key].read:
+                mark = replace(mark, read=True)
+            self._marks.pop(key, None)
+            self._update(Paper(key=key), mark)
+            if mark.kept:
+                self._snapshots[key] = values
+        return problems
+
+    def dumps(self) -> str:
+        """The whole library as TOML text."""
+        document: dict = {"version": LIBRARY_VERSION}
+        tags = self.tags()
+        if tags:
+            document["tags"] = tags
+        snapshots = self._snapshots
+        document["read"] = [key for key, mark in self._marks.items() if mark.read and key not in snapshots]
+        papers = {}
+        for key, values in snapshots.items():
+            mark = self._marks[key]
+            entry: dict = {}
+            if mark.starred:
+                entry["starred"] = True
+            if mark.read:
+                entry["read"] = True
+            if mark.tags:
+                entry["tags"] = list(mark.tags)
+            if mark.note:
+                entry["note"] = mark.note
+            for name in SNAPSHOT_FIELDS:
+                value = values.get(name)
+                if value:
+                    entry[name] = list(value) if name in _LIST_FIELDS else value
+                if name == "id" and value:
+                    entry["url"] = f"https://arxiv.org/abs/{value}"
+            papers[key] = entry
+        if papers:
+            document["papers"] = papers
+        return _HEADER + tomli_w.dumps(document, multiline_strings=True)
+
+    def save(self, path: Path | None = None) -> None:
+        """Write the whole library atomically to `path` (default: where it was loaded from)."""
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise LibraryError("the library has no file to save to")
+        if self.read_only:
+            raise LibraryError(f"not saving {target}: {self._read_only_reason}")
+        try:
+            atomic_write(target, self.dumps())
+        except OSError as error:
+            raise LibraryError(f"cannot save {target}: {error.strerror or error}") from None
+        if target == self.path:
+            self.changed = False
+
+
+def _read_entry(entry: object, where: str) -> tuple[Mark, dict]:
+    """The mark and snapshot in one `[papers."KEY"]` table, or LibraryError naming the bad field."""
+    if not isinstance(entry, dict):
+        raise LibraryError(f"{where}: expected a table")
+    flags = {}
+    for name in ("starred", "read"):
+        value = entry.get(name, False)
+        if not isinstance(value, bool):
+            raise LibraryError(f"{where}.{name}: expected true or false")
+        flags[name] = value
+    tags = entry.get("tags", [])
+    if not _is_str_list(tags):
+        raise LibraryError(f"{where}.tags: expected a list of strings")
+    try:
+        tags = tuple(dict.fromkeys(clean_tag(tag) for tag in tags))
+    except LibraryError:
+        raise LibraryError(f"{where}.tags: a tag is empty") from None
+    note = entry.get("note", "")
+    if not isinstance(note, str):
+        raise LibraryError(f"{where}.note: expected a string")
+    values = {}
+    for name in SNAPSHOT_FIELDS + ("url",):
+        value = entry.get(name)
+        if value is None:
+            continue
+        if name in _LIST_FIELDS:
+            if not _is_str_list(value):
+                raise LibraryError(f"{where}.{name}: expected a list of strings")
+            value = tuple(value)
+        elif name == "date" and isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()[:10]  # someone wrote a bare TOML date; keep its meaning
+        elif not isinstance(value, str):
+            raise LibraryError(f"{where}.{name}: expected a string")
+        if value and name != "url":  # the url is derived from the id; it is in the file for people
+            values[name] = value
+    mark = Mark(starred=flags["starred"], read=flags["read"], tags=tags, note=clean_note(note))
+    return mark, values
+
+
+def _is_str_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _quote_key(key: str) -> str:
+    """A key as TOML would quote it (JSON string syntax is close enough), shortened for a message."""
+    text = json.dumps(key, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:36] + '..."'
+
+
+def _free_name(path: Path, label: str) -> Path:
+    """`NAME.LABEL-YYYYmmdd-HHMMSS` next to `path`, with `-2`, `-3`... if that is taken."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.name}.{label}-{stamp}")
+    number = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.{label}-{stamp}-{number}")
+        number += 1
+    return candidate
