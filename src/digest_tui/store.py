@@ -24,7 +24,9 @@ class Store:
         self._docs: list[SearchDoc | None] = []
         self._row_of_key: dict[str, int] = {}
         self._row_of_title: dict[str, int] = {}
-        self._orders: dict[str, list[int]] = {}
+        self._orders: dict[str, tuple[int, list[int]]] = {}
+        self.version = 0
+        """Bumped by every change; an order computed at an older version is never served."""
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -54,7 +56,7 @@ class Store:
             self._index(row)
             touched.append(row)
         if touched:
-            self._orders.clear()
+            self.version += 1
         return touched
 
     def _find(self, paper: Paper) -> int | None:
@@ -88,30 +90,35 @@ class Store:
         return doc
 
     def ordered(self, sort: str = "date") -> list[int]:
-        """Every row in the given order (cached until the store changes)."""
-        order = self._orders.get(sort)
-        if order is None:
-            order = self._orders[sort] = sort_rows(self.papers, sort)
+        """Every row in the given order (cached until the store changes; safe to call from a worker
+        thread while the UI thread adds papers: a stale order is never cached as current)."""
+        version = self.version
+        cached = self._orders.get(sort)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        order = sort_rows(self.papers, sort)
+        self._orders[sort] = (version, order)
         return order
 
     def select(self, query: Query | None, mark_of: Callable[[str], Mark], sort: str = "date") -> list[int]:
         """Rows matching the query, in the given order; `mark_of(key)` supplies the user's marks."""
         order = self.ordered(sort)
-        if query is None:
+        if query is None or query.matches_all:
             return order
-        papers, docs, match = self.papers, self._docs, query.match
-        result = []
-        for row in order:
-            doc = docs[row] or self.doc(row)
-            if match(doc, mark_of(papers[row].key)):
-                result.append(row)
-        return result
+        docs, match = self._docs, query.match
+        if not query.uses_marks:
+            from .library import NO_MARK
+
+            return [row for row in order if match(docs[row] or self.doc(row), NO_MARK)]
+        papers = self.papers
+        return [row for row in order if match(docs[row] or self.doc(row), mark_of(papers[row].key))]
 
 
 def sort_rows(papers: list[Paper], sort: str) -> list[int]:
     """Row numbers in `sort` order; ties fall back to date (newest first), score, then title."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r} (known: {', '.join(SORTS)})")
+    papers = papers[:]  # a snapshot: the UI thread may append while a worker sorts
     rows = list(range(len(papers)))
     rows.sort(key=lambda r: (papers[r].title or "").casefold())
     if sort == "title":
