@@ -110,14 +110,15 @@ def tui_main(argv: Sequence[str]) -> int:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="digest files or folders (read recursively)")
     parser.add_argument("--demo", action="store_true", help="open the built-in demo digests")
+    parser.add_argument("--list", metavar="FILE", help="load a saved reading list (TOML) and show its papers")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     args = parser.parse_args(argv)
     paths = _paths(args)
-    if not paths:
-        parser.error("give digest files or folders to read, or --demo")
+    if not paths and not args.list:
+        parser.error("give digest files or folders to read, --demo, or --list FILE")
     from .app import DigestApp
 
-    DigestApp(paths).run()
+    DigestApp(paths, reading_list=args.list).run()
     return 0
 
 

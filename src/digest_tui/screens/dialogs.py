@@ -1,0 +1,243 @@
+"""Small modal dialogs: tags, note, save/export, a path prompt, and the list of load problems."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
+
+from .. import export
+from ..atomic import atomic_write
+from ..library import Library
+from ..loader import Problem
+from ..model import Paper
+from ..paths import lists_dir
+from ..sanitize import clean
+
+if TYPE_CHECKING:
+    from .main import MainScreen
+
+
+def _title(paper: Paper) -> Text:
+    return Text(clean(paper.title), no_wrap=True, overflow="ellipsis")
+
+
+class Dialog(ModalScreen):
+    """A centred box that esc closes."""
+
+    BINDINGS = [Binding("escape", "dismiss_dialog", "Close", id="dialog.close")]
+
+    DEFAULT_CSS = """
+    Dialog { align: center middle; }
+    Dialog > #box { width: 80; max-width: 95%; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 1 2; }
+    Dialog .heading { text-style: bold; margin-bottom: 1; }
+    Dialog .hint { color: $text-muted; margin-top: 1; }
+    Dialog .buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    Dialog .buttons Button { margin-left: 2; }
+    Dialog .error { color: $error; }
+    """
+
+    def action_dismiss_dialog(self) -> None:
+        self.dismiss(None)
+
+
+class TagDialog(Dialog):
+    """Add or remove tags on one paper: type a tag (completion from the tags in use), enter toggles it."""
+
+    def __init__(self, library: Library, paper: Paper, toggle: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.library = library
+        self.paper = paper
+        self.toggle = toggle
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="box"):
+            yield Label("Tags", classes="heading")
+            yield Label(_title(self.paper))
+            yield Static(id="current")
+            yield Input(placeholder="tag name; enter adds it, or removes it if present",
+                        suggester=SuggestFromList(self.library.tags(), case_sensitive=False), id="tag")
+            yield Static(id="known", classes="hint")
+            yield Label("enter on an empty line or esc closes · → accepts the suggestion", classes="hint")
+
+    def on_mount(self) -> None:
+        self.refresh_tags()
+
+    def refresh_tags(self) -> None:
+        tags = self.library.mark(self.paper.key).tags
+        current = Text("On this paper: ")
+        current.append(", ".join(clean(t) for t in tags) if tags else "(none)", "bold")
+        self.query_one("#current", Static).update(current)
+        known = self.library.tags()
+        listing = ", ".join(f"{n}:{clean(t)}" if n <= 9 else clean(t) for n, t in enumerate(known, 1))
+        self.query_one("#known", Static).update(Text("In use: " + (listing or "(none yet)")))
+        self.query_one("#tag", Input).suggester = SuggestFromList(known, case_sensitive=False)
+
+    @on(Input.Submitted, "#tag")
+    def submitted(self, event: Input.Submitted) -> None:
+        tag = event.value.strip()
+        if not tag:
+            self.dismiss(None)
+            return
+        self.toggle(tag)
+        event.input.value = ""
+        self.refresh_tags()
+
+
+class NoteDialog(Dialog):
+    """Write or edit the note on one paper; ctrl+s saves, esc cancels."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save note", id="note.save")]
+
+    def __init__(self, paper: Paper, note: str) -> None:
+        super().__init__()
+        self.paper = paper
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="box"):
+            yield Label("Note", classes="heading")
+            yield Label(_title(self.paper))
+            yield TextArea(self.note, id="note", soft_wrap=True)
+            yield Label("ctrl+s saves · esc cancels · an empty note removes it", classes="hint")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.styles.height = 8
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+
+class PathDialog(Dialog):
+    """Ask for a file path."""
+
+    def __init__(self, heading: str, value: str = "") -> None:
+        super().__init__()
+        self.heading = heading
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="box"):
+            yield Label(self.heading, classes="heading")
+            yield Input(self.value, placeholder="path to a file", id="path")
+            yield Label("enter opens · esc cancels", classes="hint")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(str(Path(event.value.strip()).expanduser()) if event.value.strip() else None)
+
+
+class ExportDialog(Dialog):
+    """Save a reading list (TOML) or export papers: pick what (starred, a tag, this view), the format and the file."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save", id="export.save")]
+
+    def __init__(self, screen: MainScreen, *, reading_list: bool) -> None:
+        super().__init__()
+        self.main = screen
+        self.reading_list = reading_list
+
+    def compose(self) -> ComposeResult:
+        tags = self.main.app.library.tags()
+        with Vertical(id="box"):
+            yield Label("Save a reading list" if self.reading_list else "Export papers", classes="heading")
+            with RadioSet(id="scope"):
+                yield RadioButton("Starred papers", value=True, id="scope-starred")
+                yield RadioButton("Papers with a tag", id="scope-tag", disabled=not tags)
+                yield RadioButton("The papers shown now", id="scope-view")
+            yield Select([(clean(t), t) for t in tags], prompt="tag", id="tag", disabled=not tags)
+            if not self.reading_list:
+                yield Select([(f, f) for f in export.FORMATS], value="bib", allow_blank=False, id="format")
+            else:
+                yield Input(self.default_name(), placeholder="list name", id="name")
+            yield Input(self.default_path(), placeholder="file", id="path")
+            yield Static(id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save", variant="primary", id="save")
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    def default_name(self) -> str:
+        return f"reading list {datetime.now():%Y-%m-%d}"
+
+    def _format(self) -> str:
+        return "toml" if self.reading_list else str(self.query_one("#format", Select).value)
+
+    def default_path(self, fmt: str = "bib") -> str:
+        if self.reading_list:
+            return str(lists_dir() / f"{datetime.now():%Y-%m-%d}-reading-list.toml")
+        return str(Path.cwd() / f"digest-export{export.SUFFIXES[fmt]}")
+
+    @on(Select.Changed, "#format")
+    def format_changed(self, event: Select.Changed) -> None:
+        path = self.query_one("#path", Input)
+        current = Path(path.value)
+        if current.suffix in export.SUFFIXES.values():
+            path.value = str(current.with_suffix(export.SUFFIXES[str(event.value)]))
+
+    @on(Button.Pressed, "#cancel")
+    def cancelled(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        scope_set = self.query_one("#scope", RadioSet)
+        pressed = scope_set.pressed_button
+        scope = (pressed.id or "scope-starred").removeprefix("scope-") if pressed else "starred"
+        tag = self.query_one("#tag", Select).value if scope == "tag" else None
+        error = self.query_one("#error", Static)
+        if scope == "tag" and not isinstance(tag, str):
+            error.update("Choose a tag.")
+            return
+        records = self.main.records_for(scope, tag)
+        if not records:
+            error.update("Nothing to save: no papers in that choice.")
+            return
+        fmt = self._format()
+        path = Path(self.query_one("#path", Input).value.strip()).expanduser()
+        if not path.name:
+            error.update("Give a file name.")
+            return
+        name = self.query_one("#name", Input).value.strip() if self.reading_list else path.stem
+        query = self.main.query_text if scope == "view" else (f"tag:{tag}" if scope == "tag" else "is:starred")
+        try:
+            text = export.render(records, fmt, name=name, query=query)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, text)
+        except OSError as problem:
+            error.update(Text(f"{clean(str(path))}: {clean(problem.strerror or str(problem))}"))
+            return
+        what = "reading list" if self.reading_list else fmt
+        self.app.notify(Text(f"Saved {len(records)} papers ({what}) to {clean(str(path))}").plain, timeout=6)
+        self.dismiss(str(path))
+
+
+class ProblemsDialog(Dialog):
+    """The files that could not be read, one line each."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__()
+        self.problems = problems
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="box"):
+            yield Label(f"{len(self.problems)} load problems", classes="heading")
+            with VerticalScroll():
+                yield Static(Text("\n".join(clean(str(p)) for p in self.problems)))
+            yield Label("esc closes", classes="hint")

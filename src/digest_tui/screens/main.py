@@ -1,0 +1,517 @@
+"""The main screen: paper list, detail pane, filter bar and status line, and the keys that act on papers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from time import monotonic
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
+
+from ..library import Mark
+from ..loader import Parsed, Problem, read_files
+from ..model import Paper
+from ..query import Query, QueryError, parse_query
+from ..sanitize import clean
+from ..store import SORTS
+from ..widgets.paper_detail import PaperDetail
+from ..widgets.paper_list import PaperList
+
+LANGUAGE_LABELS = {"en": "EN", "zh": "中文", "both": "EN+中文"}
+BATCH_SECONDS = 0.1
+FILTER_DELAY = 0.15
+
+
+class DigestsLoaded(Message):
+    """A batch of files read by the loading worker (`done` on the last one)."""
+
+    def __init__(self, items: list[Parsed | Problem], done: bool) -> None:
+        super().__init__()
+        self.items = items
+        self.done = done
+
+
+class RowsSelected(Message):
+    """The filtering worker's answer for one filter generation."""
+
+    def __init__(self, generation: int, rows: list[int]) -> None:
+        super().__init__()
+        self.generation = generation
+        self.rows = rows
+
+
+class MainScreen(Screen):
+    """Coordinates the list, the detail pane and the status line; owns the keys that act on a paper."""
+
+    BINDINGS = [
+        Binding("enter", "focus_detail", "Details", id="paper.details", show=False),
+        Binding("l", "toggle_language", "中/EN", id="view.language"),
+        Binding("s", "star", "Star", id="paper.star"),
+        Binding("t", "tags", "Tags", id="paper.tags"),
+        Binding("r", "toggle_read", "Read", id="paper.read"),
+        Binding("n", "note", "Note", id="paper.note"),
+        Binding("slash", "filter", "Filter", id="view.filter", key_display="/"),
+        Binding("escape", "clear_filter", "Clear filter", id="view.clear", show=False),
+        Binding("S", "cycle_sort", "Sort", id="view.sort"),
+        Binding("o", "open_page", "Open", id="paper.open"),
+        Binding("p", "open_pdf", "PDF", id="paper.pdf", show=False),
+        Binding("y", "copy_link", "Copy link", id="paper.copy", show=False),
+        Binding("w", "save_list", "Save list", id="list.save"),
+        Binding("e", "export", "Export", id="library.export"),
+        Binding("A", "toggle_all_authors", "All authors", id="detail.authors", show=False),
+        *(
+            Binding(str(n), f"toggle_tag_number({n})", f"Toggle tag {n}", id=f"paper.tag{n}", show=False)
+            for n in range(1, 10)
+        ),
+    ]
+
+    DEFAULT_CSS = """
+    MainScreen #panes { height: 1fr; }
+    MainScreen PaperList { width: 3fr; border-right: vkey $foreground 20%; }
+    MainScreen PaperDetail { width: 2fr; }
+    MainScreen #filter { display: none; border: none; height: 1; padding: 0 1; }
+    MainScreen #filter.-shown { display: block; }
+    MainScreen #status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_text = ""
+        self.filter_query: Query | None = None
+        self.filter_error: str | None = None
+        self.sort = "date"
+        self.only_keys: frozenset[str] | None = None
+        self.only_label = ""
+        self.all_authors = False
+        self.reading_files = True
+        self.files_read = 0
+        self.problems: list[Problem] = []
+        self._generation = 0
+        self._filter_timer: Timer | None = None
+        self._read_timer: Timer | None = None
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        with Horizontal(id="panes"):
+            yield PaperList(app.store, app.mark_of, id="papers")
+            yield PaperDetail(id="detail")
+        yield Input(placeholder="filter: words  cat:cs.CL  tag:x  is:starred  score>=80  (enter keeps, esc clears)", id="filter")
+        yield Static(id="status")
+        yield Footer()
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    @property
+    def detail(self) -> PaperDetail:
+        return self.query_one(PaperDetail)
+
+    def on_mount(self) -> None:
+        self.paper_list.set_language(self.app.language)
+        self.paper_list.empty_text = "Loading digests…"
+        self.paper_list.focus()
+        self.show_paper(None)
+        self.update_status()
+        if self.app.reading_list:
+            self.load_reading_list(self.app.reading_list)
+        self.load_digests(self.app.paths_to_load)
+
+    # -- loading (a worker thread reads and parses; the UI thread merges batches) ---------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_digests(self, paths: list[str]) -> None:
+        worker = get_current_worker()
+        batch: list[Parsed | Problem] = []
+        last = 0.0
+        for item in read_files(paths):
+            if worker.is_cancelled:
+                return
+            batch.append(item)
+            if monotonic() - last >= BATCH_SECONDS:
+                self.post_message(DigestsLoaded(batch, done=False))
+                batch, last = [], monotonic()
+        self.post_message(DigestsLoaded(batch, done=True))
+
+    def on_digests_loaded(self, message: DigestsLoaded) -> None:
+        store = self.app.store
+        for item in message.items:
+            if isinstance(item, Problem):
+                self.problems.append(item)
+                continue
+            self.files_read += 1
+            store.add(item.result.papers)
+            self.problems.extend(Problem(item.path, warning) for warning in item.result.warnings)
+        if message.done:
+            self.reading_files = False
+            self.paper_list.empty_text = "No papers could be read." if not len(store) else "No papers match."
+            self.report_problems()
+        self.refilter(keep_current=self.paper_list.cursor != 0)
+
+    def report_problems(self) -> None:
+        if not self.problems:
+            return
+        lines = [clean(str(problem)) for problem in self.problems[:5]]
+        more = len(self.problems) - len(lines)
+        if more:
+            lines.append(f"… and {more} more (see 'Load problems' in the palette)")
+        self.notify("\n".join(lines), title="Some files could not be read", severity="warning", timeout=12)
+
+    # -- filtering (off the UI thread; the newest answer wins) -----------------------------------
+
+    def refilter(self, keep_current: bool = True) -> None:
+        self._generation += 1
+        self.select_rows(self._generation, self.filter_query, self.sort, self.only_keys)
+        self._keep_current = keep_current
+
+    @work(thread=True, exclusive=True, group="filter")
+    def select_rows(self, generation: int, query: Query | None, sort: str, only: frozenset[str] | None) -> None:
+        store = self.app.store
+        rows = store.select(query, self.app.mark_of, sort)
+        if only is not None:
+            papers = store.papers
+            rows = [row for row in rows if papers[row].key in only]
+        self.post_message(RowsSelected(generation, rows))
+
+    def on_rows_selected(self, message: RowsSelected) -> None:
+        if message.generation != self._generation:
+            return  # an older filter's answer
+        papers = self.paper_list
+        current = papers.current_row
+        keep = self.app.store.papers[current].key if current is not None and self._keep_current else None
+        papers.show_rows(message.rows, keep_key=keep)
+        if not message.rows:
+            self.show_paper(None)
+        self.update_status()
+
+    # -- the selected paper --------------------------------------------------------------------
+
+    def current_paper(self) -> tuple[int, Paper] | None:
+        row = self.paper_list.current_row
+        return None if row is None else (row, self.app.store.papers[row])
+
+    def show_paper(self, row: int | None) -> None:
+        paper = None if row is None else self.app.store.papers[row]
+        mark = self.app.mark_of(paper.key) if paper else Mark()
+        self.detail.show(paper, mark, self.app.language, self.all_authors)
+
+    @on(PaperList.Highlighted)
+    def paper_highlighted(self, message: PaperList.Highlighted) -> None:
+        self.all_authors = False
+        self.show_paper(message.row)
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        delay = self.app.mark_read_after
+        if message.row is not None and delay > 0:
+            self._read_timer = self.set_timer(delay, lambda row=message.row: self.mark_read_after_viewing(row))
+
+    def mark_read_after_viewing(self, row: int) -> None:
+        if self.paper_list.current_row != row:
+            return
+        paper = self.app.store.papers[row]
+        if not self.app.mark_of(paper.key).read:
+            self.app.library.set_read(paper, True)
+            self.paper_changed(row)
+
+    @on(PaperList.Chosen)
+    def paper_chosen(self) -> None:
+        self.detail.focus()
+
+    def paper_changed(self, row: int) -> None:
+        """The user's marks on one paper changed: redraw its line and details, and save."""
+        self.paper_list.refresh_row(row)
+        if self.paper_list.current_row == row:
+            self.show_paper(row)
+        self.app.library_changed()
+
+    def _with_paper(self) -> tuple[int, Paper] | None:
+        found = self.current_paper()
+        if found is None:
+            self.notify("No paper selected.", severity="warning", timeout=3)
+        return found
+
+    # -- actions on the selected paper ---------------------------------------------------------
+
+    def action_focus_detail(self) -> None:
+        if self.focused is self.detail:
+            self.paper_list.focus()
+        else:
+            self.detail.focus()
+
+    def action_star(self) -> None:
+        if found := self._with_paper():
+            row, paper = found
+            self.app.library.toggle_starred(paper)
+            self.paper_changed(row)
+
+    def action_toggle_read(self) -> None:
+        if found := self._with_paper():
+            row, paper = found
+            if self._read_timer is not None:
+                self._read_timer.stop()  # the user decides; don't re-mark it read a moment later
+            self.app.library.toggle_read(paper)
+            self.paper_changed(row)
+
+    def action_toggle_tag_number(self, number: int) -> None:
+        tags = self.app.library.tags()
+        if number > len(tags):
+            self.notify(f"No tag {number} yet: press t to tag papers; the first nine tags get keys 1–9.", timeout=4)
+            return
+        if found := self._with_paper():
+            self.toggle_tag(found, tags[number - 1])
+
+    def toggle_tag(self, found: tuple[int, Paper], tag: str) -> bool:
+        row, paper = found
+        present = self.app.library.toggle_tag(paper, tag)
+        self.paper_changed(row)
+        self.notify(f"{'Tagged' if present else 'Untagged'} {clean(tag)!r}", timeout=2)
+        return present
+
+    def action_tags(self) -> None:
+        from .dialogs import TagDialog
+
+        if found := self._with_paper():
+            row, paper = found
+            self.app.push_screen(TagDialog(self.app.library, paper, lambda tag: self.toggle_tag(found, tag)))
+
+    def action_note(self) -> None:
+        from .dialogs import NoteDialog
+
+        if found := self._with_paper():
+            row, paper = found
+
+            def save(text: str | None) -> None:
+                if text is not None:
+                    self.app.library.set_note(paper, text)
+                    self.paper_changed(row)
+
+            self.app.push_screen(NoteDialog(paper, self.app.mark_of(paper.key).note), save)
+
+    def _open(self, url: str | None, what: str) -> None:
+        if url is None:
+            self.notify(f"This paper has no arXiv id, so no {what} to open.", severity="warning", timeout=4)
+            return
+        self.app.open_url(url)
+        self.notify(f"Opening {url}", timeout=3)
+
+    def action_open_page(self) -> None:
+        if found := self._with_paper():
+            self._open(found[1].url, "page")
+
+    def action_open_pdf(self) -> None:
+        if found := self._with_paper():
+            self._open(found[1].pdf_url, "PDF")
+
+    def action_copy_link(self) -> None:
+        if found := self._with_paper():
+            url = found[1].url
+            if url is None:
+                self.notify("This paper has no arXiv id, so no link to copy.", severity="warning", timeout=4)
+                return
+            self.app.copy_to_clipboard(url)
+            self.notify(f"Copied {url}", timeout=3)
+
+    def action_toggle_all_authors(self) -> None:
+        self.all_authors = not self.all_authors
+        self.show_paper(self.paper_list.current_row)
+
+    # -- view: language, sort, filter ----------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        self.app.language = language
+        self.paper_list.set_language(language)
+        self.show_paper(self.paper_list.current_row)
+        self.update_status()
+
+    def action_toggle_language(self) -> None:
+        self.set_language("en" if self.app.language == "zh" else "zh")
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.refilter()
+        self.update_status()
+
+    def action_filter(self) -> None:
+        bar = self.query_one("#filter", Input)
+        bar.add_class("-shown")
+        bar.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_typed(self, event: Input.Changed) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: self.apply_filter(event.value))
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self, event: Input.Submitted) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self.apply_filter(event.value)
+        if not event.value.strip():
+            event.input.remove_class("-shown")
+        self.paper_list.focus()
+
+    def apply_filter(self, text: str) -> bool:
+        """Filter by a query; a bad query is reported and the old filter stays."""
+        self._filter_timer = None
+        try:
+            query = parse_query(text) if text.strip() else None
+        except QueryError as error:
+            self.filter_error = str(error)
+            self.update_status()
+            return False
+        self.filter_error = None
+        self.query_text = text.strip()
+        self.filter_query = query
+        self.refilter()
+        self.update_status()
+        return True
+
+    def action_clear_filter(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        bar = self.query_one("#filter", Input)
+        bar.value = ""
+        bar.remove_class("-shown")
+        self.filter_error = None
+        self.paper_list.focus()
+        if self.filter_query is not None or self.only_keys is not None:
+            self.filter_query, self.query_text = None, ""
+            self.only_keys, self.only_label = None, ""
+            self.refilter()
+        self.update_status()
+
+    # -- status --------------------------------------------------------------------------------
+
+    def update_status(self) -> None:
+        store = self.app.store
+        shown = len(self.paper_list.rows)
+        total = len(store)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        filtered = self.filter_query is not None or self.only_keys is not None
+        text.append(f"{shown} of {total} papers" if filtered else f"{total} papers", Style(bold=True))
+        if self.reading_files:
+            text.append(f" · loading… {self.files_read} files read", Style(italic=True))
+        if self.only_label:
+            text.append(f" · list: {clean(self.only_label)}")
+        if self.query_text:
+            text.append(f" · filter: {clean(self.query_text)}")
+        text.append(f" · sort: {self.sort} · {LANGUAGE_LABELS[self.app.language]}")
+        if self.filter_error:
+            text.append(f" · bad filter: {clean(self.filter_error)} (old filter kept)", Style(color="red", bold=True))
+        self.query_one("#status", Static).update(text)
+
+    # -- reading lists and exports -------------------------------------------------------------
+
+    def records_for(self, scope: str, tag: str | None = None) -> list[tuple[Paper, Mark]]:
+        """(paper, mark) pairs for `starred`, `tag` or `view` (the papers shown now)."""
+        app, store = self.app, self.app.store
+        if scope == "view":
+            return [(store.papers[row], app.mark_of(store.papers[row].key)) for row in self.paper_list.rows]
+        keys = app.library.starred_keys() if scope == "starred" else app.library.keys_with_tag(tag or "")
+        live = {}
+        for key in keys:
+            row = store.row(key)
+            if row is not None:
+                live[key] = store.papers[row]
+        return app.library.records(keys, live=live)
+
+    def action_save_list(self) -> None:
+        from .dialogs import ExportDialog
+
+        self.app.push_screen(ExportDialog(self, reading_list=True))
+
+    def action_export(self) -> None:
+        from .dialogs import ExportDialog
+
+        self.app.push_screen(ExportDialog(self, reading_list=False))
+
+    def load_reading_list(self, path: str) -> bool:
+        """Restore a reading list's stars, tags and notes into the library and show its papers."""
+        from ..export import ReadingListError, load_reading_list
+
+        try:
+            reading_list = load_reading_list(path)
+        except (ReadingListError, OSError) as error:
+            self.notify(f"{clean(str(path))}: {clean(str(error))}", title="Reading list not loaded", severity="error")
+            return False
+        library = self.app.library
+        keys = []
+        for paper, mark in reading_list.records:
+            self.app.store.add([paper])
+            row = self.app.store.row(paper.key)
+            stored = self.app.store.papers[row] if row is not None else paper
+            keys.append(stored.key)
+            library.absorb(stored, mark)
+        self.app.library_changed()
+        self.only_keys = frozenset(keys)
+        self.only_label = reading_list.name or str(path)
+        self.refilter(keep_current=False)
+        self.update_status()
+        self.notify(f"{len(keys)} papers from {clean(self.only_label)!r}; esc shows all papers.", timeout=5)
+        return True
+
+    def action_load_list(self) -> None:
+        from .dialogs import PathDialog
+        from ..paths import lists_dir
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.load_reading_list(path)
+
+        self.app.push_screen(PathDialog("Load a reading list", str(lists_dir()) + "/"), chosen)
+
+    def action_show_problems(self) -> None:
+        if not self.problems:
+            self.notify("Every file loaded cleanly.", timeout=3)
+            return
+        from .dialogs import ProblemsDialog
+
+        self.app.push_screen(ProblemsDialog(self.problems))
+
+    def action_show_both_languages(self) -> None:
+        self.set_language("en" if self.app.language == "both" else "both")
+
+    # -- the command palette -------------------------------------------------------------------
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """Every action of this screen, for the command palette."""
+        yield SystemCommand("Star / unstar paper", "Toggle the star on the selected paper (s)", self.action_star)
+        yield SystemCommand("Tags…", "Add or remove tags on the selected paper (t)", self.action_tags)
+        yield SystemCommand("Mark read / unread", "Toggle the read mark (r)", self.action_toggle_read)
+        yield SystemCommand("Note…", "Write a note on the selected paper (n)", self.action_note)
+        yield SystemCommand("Filter…", "Filter the list with a query (/)", self.action_filter)
+        yield SystemCommand("Clear filter", "Show every paper again (esc)", self.action_clear_filter)
+        yield SystemCommand("Cycle sort", f"Sort by {', '.join(SORTS)} (S)", self.action_cycle_sort)
+        for sort in SORTS:
+            yield SystemCommand(f"Sort by {sort}", f"Order the list by {sort}", lambda s=sort: self._sort_by(s))
+        yield SystemCommand("Toggle language 中/EN", "Chinese or English titles and abstract (l)", self.action_toggle_language)
+        yield SystemCommand("Side by side: both languages", "Show the English and Chinese abstracts together", self.action_show_both_languages)
+        yield SystemCommand("Show all authors", "Expand or shorten the author list (A)", self.action_toggle_all_authors)
+        yield SystemCommand("Open arXiv page", "Open the paper's page in the browser (o)", self.action_open_page)
+        yield SystemCommand("Open PDF", "Open the paper's PDF in the browser (p)", self.action_open_pdf)
+        yield SystemCommand("Copy link", "Copy the arXiv link (y)", self.action_copy_link)
+        yield SystemCommand("Save reading list…", "Save starred papers, a tag or this view as TOML (w)", self.action_save_list)
+        yield SystemCommand("Load reading list…", "Restore a saved reading list and show it", self.action_load_list)
+        yield SystemCommand("Export…", "Export to BibTeX, Markdown, CSV, JSON or TOML (e)", self.action_export)
+        yield SystemCommand("Load problems", "Files that could not be read, and why", self.action_show_problems)
+        for number, tag in enumerate(self.app.library.tags()[:9], start=1):
+            yield SystemCommand(f"Toggle tag {tag!r}", f"Tag or untag the selected paper ({number})",
+                                lambda n=number: self.action_toggle_tag_number(n))
+
+    def _sort_by(self, sort: str) -> None:
+        self.sort = sort
+        self.refilter()
+        self.update_status()

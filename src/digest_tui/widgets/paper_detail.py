@@ -1,0 +1,159 @@
+"""The detail pane: every field of the selected paper, and its abstract in the chosen language(s)."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Static
+
+from ..library import Mark
+from ..model import Paper
+from ..sanitize import clean
+
+AUTHORS_SHOWN = 12
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+
+
+def _label(text: Text, label: str) -> None:
+    text.append(f"{label}: ", Style(bold=True, dim=True))
+
+
+def _line(text: Text, label: str, value: str | None, style: Style | None = None) -> None:
+    if value:
+        _label(text, label)
+        text.append(clean(value, newlines=True), style or Style())
+        text.append("\n")
+
+
+def abstract_text(paper: Paper, language: str) -> Text:
+    """The abstract block for one language, or a plain note that the paper has none in it."""
+    text = Text()
+    if language == "zh":
+        heading, body, other = "摘要 (中文)", paper.abstract_zh, paper.abstract_en
+    else:
+        heading, body, other = "Abstract (English)", paper.abstract_en, paper.abstract_zh
+    text.append(heading + "\n", Style(bold=True, underline=True))
+    if body:
+        text.append(clean(body, newlines=True).replace("\n", "\n\n"))
+    else:
+        missing = LANGUAGE_NAMES[language]
+        note = f"This paper has no {missing} abstract in the loaded digests"
+        note += " — press l for the other language." if other else "."
+        text.append(note, Style(italic=True, dim=True))
+    return text
+
+
+def header_text(paper: Paper, mark: Mark, language: str, all_authors: bool) -> Text:
+    """Titles, people, places and the paper's facts, above the abstract."""
+    text = Text()
+    titles = [paper.title_zh, paper.title_en] if language == "zh" else [paper.title_en, paper.title_zh]
+    titles = [t for t in titles if t]
+    for index, title in enumerate(titles or [paper.id or "(untitled)"]):
+        text.append(clean(title) + "\n", Style(bold=True) if index == 0 else Style(italic=True))
+    if paper.authors:
+        shown = paper.authors if all_authors else paper.authors[:AUTHORS_SHOWN]
+        _label(text, "Authors")
+        text.append(clean(", ".join(shown)))
+        hidden = len(paper.authors) - len(shown)
+        if hidden:
+            text.append(f" … and {hidden} more (A shows all)", Style(italic=True, dim=True))
+        text.append("\n")
+    elif paper.author_count:
+        _line(text, "Authors", f"{paper.author_count} authors (names not in the digest)")
+    if paper.institutions:
+        _line(text, "Institutions", "; ".join(paper.institutions))
+    _line(text, "Organisation", paper.organization)
+    facts = []
+    if paper.date:
+        facts.append(paper.date)
+    if paper.categories:
+        facts.append(" ".join(paper.categories))
+    if paper.score is not None:
+        facts.append(f"relevance {paper.score}%")
+    if paper.upvotes is not None:
+        facts.append(f"▲ {paper.upvotes} upvotes")
+    if paper.new_submission:
+        facts.append("new submission")
+    if paper.announce_type and paper.announce_type != "new":
+        facts.append(paper.announce_type)
+    if facts:
+        text.append(clean(" · ".join(facts)) + "\n", Style(dim=True))
+    state = ["★ starred" if mark.starred else "not starred", "read" if mark.read else "unread"]
+    text.append(" · ".join(state) + "\n", Style(dim=True))
+    _line(text, "Tags", ", ".join(mark.tags) if mark.tags else None)
+    _line(text, "Note", mark.note)
+    if paper.topic:
+        _line(text, "Topic hit", paper.topic + (f" — {paper.topic_reason}" if paper.topic_reason else ""))
+    _line(text, "AI总结", paper.summary_zh)
+    _line(text, "AI summary", paper.summary_en)
+    _line(text, "Keywords", ", ".join(paper.keywords) if paper.keywords else None)
+    _line(text, "Comments", paper.comments)
+    _line(text, "Journal ref", paper.journal_ref)
+    if paper.github_repo:
+        stars = f" (★ {paper.github_stars})" if paper.github_stars is not None else ""
+        _line(text, "Code", paper.github_repo + stars)
+    return text
+
+
+def footer_text(paper: Paper) -> Text:
+    """Where the paper came from and where it lives online."""
+    text = Text()
+    if paper.url:
+        _label(text, "arXiv")
+        text.append(paper.url, Style(underline=True, link=paper.url))
+        text.append("\n")
+    for source in paper.sources:
+        _label(text, "Source")
+        text.append(f"{clean(source.file)} ({source.format})\n", Style(dim=True))
+    return text
+
+
+class PaperDetail(VerticalScroll, can_focus=True):
+    """Scrollable details of one paper; `show()` replaces what it shows."""
+
+    DEFAULT_CSS = """
+    PaperDetail { padding: 0 1; background: $surface; }
+    PaperDetail #abstracts { height: auto; margin: 1 0; }
+    PaperDetail .abstract { width: 1fr; height: auto; }
+    PaperDetail .abstract.-second { margin-left: 2; }
+    PaperDetail .-hidden { display: none; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.paper: Paper | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-header")
+        with Horizontal(id="abstracts"):
+            yield Static(classes="abstract", id="abstract-first")
+            yield Static(classes="abstract -second", id="abstract-second")
+        yield Static(id="detail-footer")
+
+    def show(self, paper: Paper | None, mark: Mark, language: str, all_authors: bool = False) -> None:
+        """Show this paper; `language` is `en`, `zh` or `both` (side by side)."""
+        header = self.query_one("#detail-header", Static)
+        first = self.query_one("#abstract-first", Static)
+        second = self.query_one("#abstract-second", Static)
+        footer = self.query_one("#detail-footer", Static)
+        if paper is None:
+            header.update(Text("No paper selected.", Style(italic=True, dim=True)))
+            for widget in (first, second, footer):
+                widget.update("")
+            second.set_class(True, "-hidden")
+            return
+        if paper is not self.paper:
+            self.scroll_home(animate=False)
+        self.paper = paper
+        header.update(header_text(paper, mark, language, all_authors))
+        if language == "both":
+            first.update(abstract_text(paper, "en"))
+            second.update(abstract_text(paper, "zh"))
+            second.set_class(False, "-hidden")
+        else:
+            first.update(abstract_text(paper, language))
+            second.update("")
+            second.set_class(True, "-hidden")
+        footer.update(footer_text(paper))

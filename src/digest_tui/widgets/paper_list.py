@@ -1,0 +1,248 @@
+"""The paper list: a line-API view that renders only the rows on screen, so 100k papers cost what 100 do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Click, Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..library import Mark
+from ..model import Paper
+from ..sanitize import clean
+from ..store import Store
+
+CATEGORY_WIDTH = 8
+CHIPS_MAX_SHARE = 3  # tag chips take at most a third of the row
+
+
+def row_title(paper: Paper, language: str) -> str:
+    """The title shown for a paper in the current language, falling back to the other one."""
+    if language == "zh":
+        return paper.title_zh or paper.title_en or paper.id or ""
+    return paper.title_en or paper.title_zh or paper.id or ""
+
+
+class PaperList(ScrollView, can_focus=True):
+    """One line per paper: star, read state, score or upvotes, date, category, title, tag chips."""
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", id="list.down", show=False),
+        Binding("up,k", "cursor_up", "Up", id="list.up", show=False),
+        Binding("pagedown", "page_down", "Page down", id="list.page_down", show=False),
+        Binding("pageup", "page_up", "Page up", id="list.page_up", show=False),
+        Binding("home", "first", "First paper", id="list.first", show=False),
+        Binding("end", "last", "Last paper", id="list.last", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "paper-list--cursor",
+        "paper-list--star",
+        "paper-list--unread",
+        "paper-list--meta",
+        "paper-list--tag",
+        "paper-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    PaperList { background: $surface; }
+    PaperList > .paper-list--cursor { background: $block-cursor-blurred-background; }
+    PaperList:focus > .paper-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+    PaperList > .paper-list--star { color: $warning; }
+    PaperList > .paper-list--unread { color: $accent; text-style: bold; }
+    PaperList > .paper-list--meta { color: $text-muted; }
+    PaperList > .paper-list--tag { color: $text; background: $primary-muted; }
+    PaperList > .paper-list--empty { color: $text-muted; text-style: italic; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class Highlighted(Message):
+        """The cursor moved to another paper (or to none)."""
+
+        def __init__(self, row: int | None) -> None:
+            super().__init__()
+            self.row = row
+
+    class Chosen(Message):
+        """The user pressed enter on a paper."""
+
+        def __init__(self, row: int) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, store: Store, mark_of: Callable[[str], Mark], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.store = store
+        self.mark_of = mark_of
+        self.rows: list[int] = []
+        self.language = "en"
+        self.empty_text = "No papers."
+
+    # -- what is shown -------------------------------------------------------------------------
+
+    @property
+    def current_row(self) -> int | None:
+        """The store row under the cursor."""
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def show_rows(self, rows: list[int], keep_key: str | None = None) -> None:
+        """Show these store rows; the cursor stays on the paper with `keep_key` if it is still shown."""
+        self.rows = rows
+        self.virtual_size = Size(self.size.width, len(rows))
+        cursor = 0
+        if keep_key is not None:
+            row = self.store.row(keep_key)
+            if row is not None:
+                try:
+                    cursor = rows.index(row)
+                except ValueError:
+                    cursor = 0
+        self.cursor = min(cursor, max(len(rows) - 1, 0))
+        self.refresh()
+
+    def append_rows(self, rows: list[int]) -> None:
+        """Grow the view without moving the cursor (used while a load is still running)."""
+        self.rows = rows
+        self.virtual_size = Size(self.size.width, len(rows))
+        self.refresh()
+
+    def refresh_row(self, row: int) -> None:
+        """Re-render the one line showing this store row (after a star, tag or read change)."""
+        if self.current_row == row:
+            self.refresh_line(self.cursor)
+            return
+        top = int(self.scroll_offset.y)
+        for index in range(top, min(top + self.size.height, len(self.rows))):
+            if self.rows[index] == row:
+                self.refresh_line(index)
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        self.refresh()
+
+    # -- movement ------------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if old != new and 0 <= old < len(self.rows):
+            self.refresh_line(old)
+        self.refresh_line(new)
+        self._scroll_to_cursor()
+        self.post_message(self.Highlighted(self.current_row))
+
+    def _scroll_to_cursor(self) -> None:
+        height = max(self.scrollable_content_region.height, 1)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def _move_to(self, index: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(index, len(self.rows) - 1))
+
+    def action_cursor_down(self) -> None:
+        self._move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move_to(self.cursor - 1)
+
+    def action_page_down(self) -> None:
+        self._move_to(self.cursor + max(self.scrollable_content_region.height - 1, 1))
+
+    def action_page_up(self) -> None:
+        self._move_to(self.cursor - max(self.scrollable_content_region.height - 1, 1))
+
+    def action_first(self) -> None:
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        self._move_to(len(self.rows) - 1)
+
+    def on_click(self, event: Click) -> None:
+        index = int(self.scroll_offset.y) + event.y
+        if 0 <= index < len(self.rows):
+            if index == self.cursor and event.chain >= 2:
+                self.post_message(self.Chosen(self.rows[index]))
+            self._move_to(index)
+
+    def on_resize(self, event: Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.rows))
+        self._scroll_to_cursor()
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_offset.y) + y
+        base = self.rich_style
+        if not self.rows:
+            if y == 0:
+                style = self.get_component_rich_style("paper-list--empty")
+                return Strip([Segment(" " + self.empty_text, base + style)]).adjust_cell_length(width, base)
+            return Strip.blank(width, base)
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        text = self.row_text(self.rows[index], width)
+        strip = Strip(list(text.render(self.app.console)), text.cell_len).adjust_cell_length(width, base)
+        if index == self.cursor:
+            strip = strip.apply_style(self.get_component_rich_style("paper-list--cursor"))
+        return strip.apply_style(base)
+
+    def row_text(self, row: int, width: int) -> Text:
+        """The line for one paper, exactly `width` cells wide; wide (CJK) characters count as two."""
+        paper = self.store.papers[row]
+        mark = self.mark_of(paper.key)
+        meta = self.get_component_rich_style("paper-list--meta")
+        text = Text(no_wrap=True, end="")
+        text.append("★" if mark.starred else " ", self.get_component_rich_style("paper-list--star"))
+        text.append("●" if not mark.read else " ", self.get_component_rich_style("paper-list--unread"))
+        if paper.score is not None:
+            text.append(f"{paper.score:>3}% ", meta)
+        elif paper.upvotes is not None:
+            text.append(f"▲{paper.upvotes:<3} "[:5], meta)
+        else:
+            text.append("     ", meta)
+        text.append(f"{paper.date or '':10} ", meta)
+        category = clean(paper.categories[0]) if paper.categories else ""
+        text.append(_fit(category, CATEGORY_WIDTH) + " ", meta)
+        chips = Text(no_wrap=True, end="")
+        for tag in mark.tags:
+            chips.append(" ")
+            chips.append(f" {clean(tag)} ", self.get_component_rich_style("paper-list--tag"))
+        room = width - text.cell_len
+        chips_width = min(chips.cell_len, max(room // CHIPS_MAX_SHARE, 0))
+        title = _fit(clean(row_title(paper, self.language)), max(room - chips_width, 0))
+        title_style = Style(bold=True) if not mark.read else Style()
+        text.append(title, title_style)
+        if chips_width:
+            chips.truncate(chips_width, overflow="ellipsis")
+            text.append_text(chips)
+        return text
+
+
+def _fit(value: str, width: int) -> str:
+    """`value` cut (with …) or padded with spaces to exactly `width` cells."""
+    if width <= 0:
+        return ""
+    length = cell_len(value)
+    if length <= width:
+        return value + " " * (width - length)
+    out, used = [], 0
+    for char in value:
+        size = cell_len(char)
+        if used + size > width - 1:
+            break
+        out.append(char)
+        used += size
+    return "".join(out) + "…" + " " * (width - 1 - used)
