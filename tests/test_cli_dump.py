@@ -87,3 +87,17 @@ def test_dump_without_paths_is_a_usage_error():
     done = run("dump")
     assert done.returncode == 2
     assert "give at least one PATH, or --demo" in done.stderr
+
+
+def test_dump_query_and_sort(capsys):
+    assert main(["dump", "--demo", "--query", "cat:cs.CV", "--sort", "title"]) == 0
+    papers = json.loads(capsys.readouterr().out)
+    titles = [p["title_en"] for p in papers]
+    assert titles == sorted(titles, key=str.casefold)
+    assert all(any(c.startswith("cs.CV") for c in p["categories"]) for p in papers)
+    assert "2606.18745" in {p["id"] for p in papers}  # cs.CV as its second category
+
+
+def test_dump_bad_query_is_reported(capsys):
+    assert main(["dump", "--demo", "--query", "score>=high"]) == 2
+    assert "score needs a number" in capsys.readouterr().err

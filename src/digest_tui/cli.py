@@ -6,10 +6,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .loader import LoadReport, demo_dir, load
 from .model import Paper
+from .query import make_doc
 from .store import SORTS, Store
 
 PROG = "digest-tui"
@@ -102,6 +104,76 @@ def write_json_array(store: Store, rows: list[int]) -> None:
     out.write("\n]\n" if rows else "]\n")
 
 
+def export_main(argv: Sequence[str]) -> int:
+    from . import export
+    from .library import Library
+    from .paths import library_file
+    from .query import QueryError, parse_query
+
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} export",
+        description="Export papers from your library (stars, tags, notes) without opening the reader.",
+        epilog="With PATHs (or --demo) the papers' full records come from those digests; without them, "
+        "from the snapshots the library keeps of starred, tagged and noted papers.",
+    )
+    scope = parser.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--starred", action="store_true", help="the starred papers")
+    scope.add_argument("--tag", metavar="T", help="the papers tagged T")
+    scope.add_argument("--query", "-q", metavar="Q", help="the papers matching a filter query")
+    parser.add_argument("--format", "-f", choices=export.FORMATS, help="output format (default: from -o's suffix, else bib)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    parser.add_argument("--name", help="the list name written into toml and md exports")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="digest files or folders to take full records from")
+    parser.add_argument("--demo", action="store_true", help="include the built-in demo digests")
+    args = parser.parse_args(argv)
+    fmt = args.format
+    if fmt is None:
+        by_suffix = {suffix: name for name, suffix in export.SUFFIXES.items()}
+        fmt = by_suffix.get(Path(args.output).suffix.lower(), "bib") if args.output else "bib"
+    query = None
+    if args.query:
+        try:
+            query = parse_query(args.query)
+        except QueryError as error:
+            warn(f"--query: {error}")
+            return 2
+    library = Library.load(library_file())
+    if library.notice:
+        warn(library.notice)
+    store = Store()
+    paths = _paths(args)
+    if paths:
+        store, report = load(paths)
+        report_problems(report)
+    live = {paper.key: paper for paper in store.papers}
+    if query is not None:
+        keys = [store.papers[row].key for row in store.select(query, library.mark)]
+        known = set(keys)
+        kept = [key for key in library.kept_keys() if key not in known]
+        keys += [key for key in kept if query.match(make_doc(library.paper(key)), library.mark(key))]
+        what = f"papers matching {args.query!r}"
+    elif args.tag:
+        keys, what = library.keys_with_tag(args.tag), f"papers tagged {args.tag!r}"
+    else:
+        keys, what = library.starred_keys(), "starred papers"
+    records = library.records(keys, live=live)
+    if not records:
+        warn(f"nothing to export: no {what} (library: {library.path})")
+        return 1
+    name = args.name or (Path(args.output).stem if args.output else what)
+    details = {"name": name, "query": args.query or (f"tag:{args.tag}" if args.tag else "is:starred")}
+    if args.output:
+        try:
+            export.write_export(args.output, records, fmt, **details)
+        except export.ExportError as error:
+            warn(str(error))
+            return 1
+        warn(f"exported {len(records)} {what} to {args.output} ({fmt})")
+    else:
+        sys.stdout.write(export.render(records, fmt, **details))
+    return 0
+
+
 def tui_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -127,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv[:1] == ["dump"]:
             return dump_main(argv[1:])
+        if argv[:1] == ["export"]:
+            return export_main(argv[1:])
         return tui_main(argv)
     except BrokenPipeError:
         sys.stderr.close()  # a closed pipe (`| head`) is not an error worth a traceback
