@@ -112,7 +112,7 @@ def _bare_paper(key: str) -> Paper:
     if key.startswith("title:"):
         return Paper(key=key)
     paper = make_paper(id=key)
-    return paper if paper.key == key else replace(paper, key=key)
+    return paper if paper.key == key else paper._replace(key=key)
 
 
 class Library:
@@ -150,7 +150,7 @@ class Library:
             return None
         paper = make_paper(**values)
         # the key is the identity the marks hang on, even if the snapshot would derive another
-        return paper if paper.key == key else replace(paper, key=key)
+        return paper if paper.key == key else paper._replace(key=key)
 
     def tags(self) -> list[str]:
         """Every tag in use, in the order the user first created them."""

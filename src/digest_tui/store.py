@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .model import Paper, merge, normalise_title
@@ -48,7 +47,7 @@ class Store:
                 old = self.papers[row]
                 merged = merge(old, paper)
                 if old.id is None and paper.id is not None:
-                    merged = replace(merged, key=paper.key, id=paper.id)
+                    merged = merged._replace(key=paper.key, id=paper.id)
                 if merged is old:
                     continue
                 self.papers[row] = merged

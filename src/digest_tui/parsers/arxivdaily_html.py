@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..model import Paper, Source
@@ -92,4 +91,4 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
     if not papers:
         raise DigestError("an arXivDaily page whose visible text lists no papers")
     sources = (Source(file, NAME),)
-    return [replace(paper, sources=sources) for paper in papers], warnings
+    return [paper._replace(sources=sources) for paper in papers], warnings
