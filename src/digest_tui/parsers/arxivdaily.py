@@ -14,8 +14,9 @@ HEADER = re.compile(
     r"(?P<cats>(?: [a-z-]+(?:\.[A-Za-z-]+)?)*)(?P<new> 新提交)?(?: (?P<score>\d{1,3})%)?[ \t]*$",
     re.M,
 )
+HEADER_LINE = re.compile(HEADER.pattern)
+"""The header regex for one line at a time (`$` is the line's end)."""
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_INSTITUTION = re.compile(r"\s*(.+?\([^()]*[\u3400-\u9fff][^()]*\))(?=\s|$)")
 _LABELS = ("发表机构", "专题命中", "AI总结", "Comments", "Journal ref")
 _SECTIONS = {"AI中文摘要": "abstract_zh", "英文摘要": "abstract_en", "详情": None}
 
@@ -25,16 +26,21 @@ def sniff(head: str) -> bool:
 
 
 def split_institutions(raw: str) -> list[str]:
-    """Best effort: `Name(中文名) Other(中文名)` -> one entry each; otherwise the raw text as one."""
-    found, end = [], 0
-    for match in _INSTITUTION.finditer(raw):
-        if match.start() != end and raw[end : match.start()].strip():
-            break
-        found.append(match.group(1).strip())
-        end = match.end()
-    rest = raw[end:].strip()
-    if rest:
-        found.append(rest)
+    """Best effort: `Name(中文名) Other(中文名)` -> one entry each; otherwise the raw text as one.
+    An entry ends at a `) ` whose bracket holds Chinese; `(HCMUT), ` inside a name does not end it."""
+    found: list[str] = []
+    pending = ""
+    pieces = raw.split(") ")
+    for index, piece in enumerate(pieces):
+        if index < len(pieces) - 1:
+            piece += ")"
+        pending = f"{pending} {piece}" if pending else piece
+        bracket = pending.rfind("(")
+        if bracket >= 0 and pending.endswith(")") and _CJK.search(pending, bracket):
+            found.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        found.append(pending.strip())
     return found
 
 
@@ -45,8 +51,12 @@ def _label(line: str) -> tuple[str, str] | None:
     return None
 
 
-def parse_block(header: re.Match, body: str) -> tuple[dict, bool]:
-    """Fields of one paper from its header match and the text up to the next header;
+_NOT_A_SECTION = object()
+_LABEL_INITIALS = frozenset(label[0] for label in _LABELS)
+
+
+def parse_block(header: re.Match, lines: list[str]) -> tuple[dict, bool]:
+    """Fields of one paper from its header match and its lines up to the next header;
     the flag says whether the block looked whole (a title and at least one abstract)."""
     values: dict = {
         "id": header["id"],
@@ -58,15 +68,18 @@ def parse_block(header: re.Match, body: str) -> tuple[dict, bool]:
     heads: list[str] = []
     fields: dict[str, list[str]] = {}
     current: list[str] | None = None
-    for raw in body.split("\n"):
+    sections, initials = _SECTIONS, _LABEL_INITIALS
+    for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        if line in _SECTIONS:
-            name = _SECTIONS[line]
+        name = sections.get(line, _NOT_A_SECTION)
+        if name is not _NOT_A_SECTION:
             current = fields.setdefault(name, []) if name else None
             continue
-        labelled = _label(line) if (heads or not line.startswith(("Comments", "Journal ref"))) else None
+        labelled = None
+        if line[0] in initials and (heads or not line.startswith(("Comments", "Journal ref"))):
+            labelled = _label(line)
         if labelled:
             current = fields.setdefault(labelled[0], [])
             if labelled[1]:
@@ -111,19 +124,25 @@ def _assign_heads(values: dict, heads: list[str]) -> None:
         elif "title_zh" not in values and "authors" not in values and _CJK.search(line):
             values["title_zh"] = line
         elif "authors" not in values:
-            authors = tuple(a.strip() for a in re.split(r"[,，]", line) if a.strip())
+            authors = tuple(a.strip() for a in _AUTHOR_SEPARATOR.split(line) if a.strip())
             values["authors"] = authors
             values["author_count"] = len(authors)
+
+
+_AUTHOR_SEPARATOR = re.compile(r"[,，]")
 
 
 def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
     papers: list[Paper] = []
     warnings: list[str] = []
     sources = (Source(file, NAME),)
-    headers = list(HEADER.finditer(text))
-    for index, header in enumerate(headers):
-        end = headers[index + 1].start() if index + 1 < len(headers) else len(text)
-        values, whole = parse_block(header, text[header.end() : end])
+    lines = text.split("\n")
+    match = HEADER_LINE.match
+    # a header starts with a digit: testing that first spares the regex almost every line
+    starts = [(i, m) for i, line in enumerate(lines) if line[:1].isdigit() and (m := match(line))]
+    for index, (start, header) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(lines)
+        values, whole = parse_block(header, lines[start + 1 : end])
         if not (values.get("title_en") or values.get("title_zh")):
             warnings.append(f"paper {header['id']} has no title; skipped")
             continue
