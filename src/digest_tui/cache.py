@@ -1,6 +1,6 @@
 """The parse cache: each digest file's papers kept between runs, so a warm start skips parsing.
 
-One entry per digest file, named by a hash of its real path, in a folder named by a hash of the
+One entry per digest file, named by a hash of its absolute path, in a folder named by a hash of the
 code that parses (a new version never reads an old version's entries). An entry is used only when
 the file's size, modification time, change time and inode are exactly those recorded; a changed
 file is parsed again, a removed one is simply never asked for. Entries carry a checksum of their payload:
@@ -65,7 +65,7 @@ class ParseCache:
 
     def get(self, path: str, info: os.stat_result) -> CachedFile | None:
         """What an unchanged file parsed to, else None."""
-        real = os.path.realpath(path)
+        real = os.path.abspath(path)
         try:
             data = self._entry(real).read_bytes()
             start = len(_MAGIC) + _HEADER.size
@@ -85,7 +85,7 @@ class ParseCache:
 
     def put(self, path: str, info: os.stat_result, fmt: str, warnings: list[str], papers: list[Paper]) -> None:
         """Remember what a file parsed to; failures to write are ignored (the cache is optional)."""
-        real = os.path.realpath(path)
+        real = os.path.abspath(path)
         source_format = papers[0].sources[0].format if papers and papers[0].sources else fmt
         rows = [tuple(paper)[:-1] for paper in papers]
         titles = [folded_title(paper) for paper in papers]

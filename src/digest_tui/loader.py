@@ -50,20 +50,16 @@ def demo_dir() -> Path:
 
 
 def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[str | Problem]:
-    """Every regular file under the given paths, in a stable order; a Problem for what cannot be read.
-    Folders are walked recursively without following links (no loops); hidden entries in them are skipped;
-    a file named twice (or reached twice) is read once."""
-    seen: set[str] = set()
-    for item in _iter_files(paths):
-        if isinstance(item, str):
-            real = os.path.realpath(item)
-            if real in seen:
-                continue
-            seen.add(real)
-        yield item
+    """Every regular file under the given paths, in a stable order; a Problem for what cannot be read."""
+    for item in _regular_files(paths):
+        yield item if isinstance(item, Problem) else item[0]
 
 
-def _iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[str | Problem]:
+def _regular_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[str, os.stat_result] | Problem]:
+    """(path, stat) of every regular file under the paths. Folders are walked recursively without
+    following links into folders (no loops); hidden entries in them are skipped; a file named
+    twice (or reached twice) is given once."""
+    seen: set[tuple[int, int]] = set()
     for path in map(str, paths):
         try:
             info = os.stat(path)
@@ -71,58 +67,65 @@ def _iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[str | Problem]:
             yield Problem(path, error.strerror or "cannot be read")
             continue
         if stat.S_ISDIR(info.st_mode):
-            yield from _walk(path)
+            found = _walk(path)
         elif stat.S_ISREG(info.st_mode):
-            yield path
+            found = iter([(path, info)])
         else:
-            yield Problem(path, "not a regular file")
+            found = iter([Problem(path, "not a regular file")])
+        for item in found:
+            if not isinstance(item, Problem):
+                identity = (item[1].st_dev, item[1].st_ino)
+                if identity in seen:
+                    continue
+                seen.add(identity)
+            yield item
 
 
-def _walk(folder: str) -> Iterator[str | Problem]:
-    problems: list[Problem] = []
-    for root, dirs, names in os.walk(folder, onerror=lambda e: problems.append(Problem(e.filename, e.strerror))):
-        yield from problems
-        problems.clear()
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if name.startswith("."):
+def _walk(folder: str) -> Iterator[tuple[str, os.stat_result] | Problem]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=lambda e: e.name)
+    except OSError as error:
+        yield Problem(folder, error.strerror or "cannot be read")
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(entry.path)
                 continue
-            full = os.path.join(root, name)
-            try:
-                info = os.stat(full)
-            except OSError as error:
-                yield Problem(full, error.strerror or "cannot be read")
-                continue
-            if stat.S_ISREG(info.st_mode):
-                yield full
-            elif not stat.S_ISDIR(info.st_mode):
-                yield Problem(full, "not a regular file; skipped")
-    yield from problems
+            info = entry.stat()
+        except OSError as error:
+            yield Problem(entry.path, error.strerror or "cannot be read")
+            continue
+        if stat.S_ISREG(info.st_mode):
+            yield entry.path, info
+        elif not stat.S_ISDIR(info.st_mode):  # a link to a folder is not followed
+            yield Problem(entry.path, "not a regular file; skipped")
 
 
 def read_files(paths: Iterable[str | os.PathLike], cache: ParseCache | None = None) -> Iterator[Parsed | Problem]:
     """Parse every file under the paths (from the cache when the file is unchanged); each yields
     what it gave, or a Problem with the reason."""
-    for item in iter_files(paths):
+    for item in _regular_files(paths):
         if isinstance(item, Problem):
             yield item
             continue
+        path, info = item
         try:
-            info = os.stat(item) if cache is not None else None
-            hit = cache.get(item, info) if cache is not None else None
+            hit = cache.get(path, info) if cache is not None else None
             if hit is not None:
-                yield Parsed(item, ParseResult(hit.papers, hit.format, hit.warnings), hit.titles)
+                yield Parsed(path, ParseResult(hit.papers, hit.format, hit.warnings), hit.titles)
                 continue
-            result = parse_file(item)
+            result = parse_file(path)
             if cache is not None:
-                cache.put(item, info, result.format, result.warnings, result.papers)
-            yield Parsed(item, result)
+                cache.put(path, info, result.format, result.warnings, result.papers)
+            yield Parsed(path, result)
         except OSError as error:
-            yield Problem(item, error.strerror or "cannot be read")
+            yield Problem(path, error.strerror or "cannot be read")
         except DigestError as error:
-            yield Problem(item, str(error))
+            yield Problem(path, str(error))
         except Exception as error:  # a parser bug must cost one file, not the whole load
-            yield Problem(item, f"could not be parsed ({type(error).__name__}: {error})")
+            yield Problem(path, f"could not be parsed ({type(error).__name__}: {error})")
 
 
 def default_cache() -> ParseCache:
