@@ -1,0 +1,169 @@
+"""The user's settings: `config.toml` in the config dir, every key optional with a documented default.
+
+    folders = ["~/digests"]        # opened when digest-tui is started without paths, and watched
+    language = "en"                # en, zh or both (side by side)
+    sort = "date"                  # date, score, upvotes or title
+    theme = "textual-dark"         # any Textual theme; changing it in the app is remembered here
+    mark_read_after = 2            # seconds a paper is on screen before it counts as read; 0 = never
+
+    [searches]                     # saved filters: in the palette, on F1-F9 in this order
+    "new MoE" = "moe is:unread"
+
+    [keymap]                       # binding id = key(s), e.g. to star with f instead of s
+    "paper.star" = "f"
+
+A bad value is reported with its key and line, and its default is used; the other keys still
+apply. A file that is not valid TOML is reported with its line, and every default is used.
+The app writes only two things back: the theme, and searches saved with ctrl+s in the filter;
+it edits just those lines, so comments and layout stay as the user wrote them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .atomic import atomic_write
+
+LANGUAGES = ("en", "zh", "both")
+SORTS = ("date", "score", "upvotes", "title")
+_KNOWN = ("folders", "language", "sort", "theme", "mark_read_after", "searches", "keymap")
+
+
+@dataclass
+class Config:
+    """Settings with their defaults."""
+
+    folders: list[str] = field(default_factory=list)
+    language: str = "en"
+    sort: str = "date"
+    theme: str = "textual-dark"
+    mark_read_after: float = 2.0
+    searches: dict[str, str] = field(default_factory=dict)
+    keymap: dict[str, str] = field(default_factory=dict)
+
+    def folder_paths(self) -> list[Path]:
+        return [Path(folder).expanduser() for folder in self.folders]
+
+
+def _line_of(text: str, key: str, table: str | None = None) -> int | None:
+    """The 1-based line where `key = ...` is written (inside `[table]` when given)."""
+    current = None
+    quoted = re.escape(key)
+    pattern = re.compile(rf"""^\s*(?:{quoted}|"{quoted}"|'{quoted}')\s*=""")
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            current = header.group(1).strip("\"'")
+            continue
+        if current == table and pattern.match(line):
+            return number
+    return None
+
+
+def _where(path: Path, text: str, key: str, table: str | None = None) -> str:
+    line = _line_of(text, key, table)
+    name = f"{table}.{key}" if table else key
+    return f"{path}: line {line}: {name}" if line else f"{path}: {name}"
+
+
+def load_config(path: Path) -> tuple[Config, list[str]]:
+    """The settings in `path` (defaults when it does not exist) and one line per problem found."""
+    config = Config()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return config, []
+    except (OSError, UnicodeDecodeError) as error:
+        return config, [f"{path}: cannot be read ({getattr(error, 'strerror', None) or error}); using the defaults"]
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return config, [f"{path}: not valid TOML: {error}; using the defaults"]
+    problems: list[str] = []
+
+    def bad(key: str, expected: str, table: str | None = None, value: object = None) -> None:
+        got = f" (got {value!r})" if value is not None else ""
+        problems.append(f"{_where(path, text, key, table)}: expected {expected}{got}; using the default")
+
+    for key in document:
+        if key not in _KNOWN:
+            problems.append(f"{_where(path, text, key)}: unknown setting (known: {', '.join(_KNOWN)}); ignored")
+    folders = document.get("folders", [])
+    if isinstance(folders, str):
+        folders = [folders]
+    if isinstance(folders, list) and all(isinstance(f, str) for f in folders):
+        config.folders = folders
+    else:
+        bad("folders", "a list of folder paths")
+    language = document.get("language", config.language)
+    if language in LANGUAGES:
+        config.language = language
+    else:
+        bad("language", " or ".join(LANGUAGES), value=language)
+    sort = document.get("sort", config.sort)
+    if sort in SORTS:
+        config.sort = sort
+    else:
+        bad("sort", "one of " + ", ".join(SORTS), value=sort)
+    theme = document.get("theme", config.theme)
+    if isinstance(theme, str) and theme:
+        config.theme = theme  # whether the theme exists is for the app to say
+    else:
+        bad("theme", "a theme name", value=theme)
+    seconds = document.get("mark_read_after", config.mark_read_after)
+    if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and 0 <= seconds <= 3600:
+        config.mark_read_after = float(seconds)
+    else:
+        bad("mark_read_after", "a number of seconds from 0 to 3600", value=seconds)
+    for table in ("searches", "keymap"):
+        entries = document.get(table, {})
+        if not isinstance(entries, dict):
+            bad(table, f"a [{table}] table")
+            continue
+        for name, value in entries.items():
+            if isinstance(value, str) and value.strip():
+                getattr(config, table)[name] = value.strip()
+            else:
+                bad(name, "a non-empty string", table=table, value=value)
+    return config, problems
+
+
+def _toml_string(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def set_value(path: Path, key: str, value: str, table: str | None = None) -> None:
+    """Write `key = "value"` into the file (inside `[table]`), changing only that line or adding
+    one; the result is checked to parse before it replaces the file. Raises OSError or ValueError."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        text = ""
+    tomllib.loads(text)  # never edit a file we cannot read back: that would hide its mistake
+    key_text = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
+    entry = f"{key_text} = {_toml_string(value)}"
+    lines = text.splitlines()
+    line = _line_of(text, key, table)
+    if line is not None:
+        lines[line - 1] = entry
+    elif table is None:
+        first_table = next((i for i, l in enumerate(lines) if re.match(r"^\s*\[", l)), len(lines))
+        lines.insert(first_table, entry)
+    else:
+        header = next((i for i, l in enumerate(lines) if re.match(rf"^\s*\[\s*{re.escape(table)}\s*\]", l)), None)
+        if header is None:
+            lines += ["", f"[{table}]", entry]
+        else:
+            end = next((i for i in range(header + 1, len(lines)) if re.match(r"^\s*\[", lines[i])), len(lines))
+            while end > header + 1 and not lines[end - 1].strip():
+                end -= 1
+            lines.insert(end, entry)
+    new_text = "\n".join(lines) + "\n"
+    tomllib.loads(new_text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, new_text)

@@ -1,0 +1,76 @@
+"""config.toml: defaults, every key, bad values reported with key and line, and edits that keep comments."""
+
+from __future__ import annotations
+
+import tomllib
+
+from digest_tui.config import Config, load_config, set_value
+
+
+def test_missing_file_gives_defaults(tmp_path):
+    config, problems = load_config(tmp_path / "config.toml")
+    assert config == Config()
+    assert problems == []
+    assert (config.language, config.sort, config.theme, config.mark_read_after) == ("en", "date", "textual-dark", 2.0)
+
+
+def test_every_key_is_read(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        'folders = ["~/digests", "/data/papers"]\nlanguage = "both"\nsort = "score"\ntheme = "nord"\n'
+        'mark_read_after = 0\n\n[searches]\n"new MoE" = "moe is:unread"\nmine = "tag:mine"\n\n'
+        '[keymap]\n"paper.star" = "f"\n',
+        encoding="utf-8",
+    )
+    config, problems = load_config(path)
+    assert problems == []
+    assert config.folders == ["~/digests", "/data/papers"]
+    assert config.folder_paths()[0].is_absolute()
+    assert (config.language, config.sort, config.theme, config.mark_read_after) == ("both", "score", "nord", 0.0)
+    assert list(config.searches.items()) == [("new MoE", "moe is:unread"), ("mine", "tag:mine")]
+    assert config.keymap == {"paper.star": "f"}
+
+
+def test_bad_values_name_the_key_and_line_and_the_rest_still_apply(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '# my settings\nlanguage = "fr"\nsort = "score"\nmark_read_after = "soon"\ncolour = "red"\n\n'
+        '[searches]\nempty = ""\ngood = "cat:cs.CL"\n',
+        encoding="utf-8",
+    )
+    config, problems = load_config(path)
+    assert config.language == "en" and config.sort == "score" and config.mark_read_after == 2.0
+    assert config.searches == {"good": "cat:cs.CL"}
+    assert f"{path}: line 5: colour: unknown setting" in problems[0]
+    assert f"{path}: line 2: language: expected en or zh or both (got 'fr'); using the default" in problems
+    assert f"{path}: line 4: mark_read_after: expected a number of seconds from 0 to 3600 (got 'soon'); using the default" in problems
+    assert f"{path}: line 8: searches.empty: expected a non-empty string (got ''); using the default" in problems
+
+
+def test_broken_toml_is_reported_with_its_line(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('language = "zh"\nfolders = ["a",\nsort = "title"\n', encoding="utf-8")
+    config, problems = load_config(path)
+    assert config == Config()
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{path}: not valid TOML: ") and "line 3" in problems[0]
+
+
+def test_set_value_keeps_comments_and_layout(tmp_path):
+    path = tmp_path / "config.toml"
+    original = '# Mine\ntheme = "nord"  # dark\n\n[searches]\n# daily\nmoe = "moe"\n\n[keymap]\n"paper.star" = "f"\n'
+    path.write_text(original, encoding="utf-8")
+    set_value(path, "theme", "dracula")
+    set_value(path, "agents today", 'agent* date>=2026-06-01 "tool use"', table="searches")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith('# Mine\ntheme = "dracula"\n\n[searches]\n# daily\nmoe = "moe"\n"agents today" = ')
+    document = tomllib.loads(text)
+    assert document["searches"]["agents today"] == 'agent* date>=2026-06-01 "tool use"'
+    assert document["keymap"] == {"paper.star": "f"}
+
+
+def test_set_value_creates_file_and_table(tmp_path):
+    path = tmp_path / "new" / "config.toml"
+    set_value(path, "new", "is:unread", table="searches")
+    set_value(path, "theme", "nord")
+    assert tomllib.loads(path.read_text(encoding="utf-8")) == {"theme": "nord", "searches": {"new": "is:unread"}}
