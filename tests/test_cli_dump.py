@@ -101,3 +101,12 @@ def test_dump_query_and_sort(capsys):
 def test_dump_bad_query_is_reported(capsys):
     assert main(["dump", "--demo", "--query", "score>=high"]) == 2
     assert "score needs a number" in capsys.readouterr().err
+
+
+def test_dump_fills_and_uses_the_parse_cache(private_home, capsys):
+    assert main(["dump", "--demo"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    entries = [p for p in (private_home / "xdg_cache_home" / "digest-tui").rglob("*") if p.is_file()]
+    assert len(entries) == 6  # one per demo file
+    assert main(["dump", "--demo"]) == 0
+    assert json.loads(capsys.readouterr().out) == first

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .loader import LoadReport, demo_dir, load
+from .loader import LoadReport, default_cache, demo_dir, load
 from .model import Paper
 from .query import make_doc
 from .store import SORTS, Store
@@ -64,16 +64,10 @@ def dump_main(argv: Sequence[str]) -> int:
     paths = _paths(args)
     if not paths:
         parser.error("give at least one PATH, or --demo")
-    query = None
-    if args.query:
-        from .query import QueryError, parse_query
-
-        try:
-            query = parse_query(args.query)
-        except QueryError as error:
-            warn(f"--query: {error}")
-            return 2
-    store, report = load(paths)
+    query = _query_argument(args.query)
+    if query is False:
+        return 2
+    store, report = load(paths, cache=default_cache())
     report_problems(report)
     if report.files == 0:
         warn("no papers could be read")
@@ -82,6 +76,19 @@ def dump_main(argv: Sequence[str]) -> int:
     rows = store.select(query, mark_of, args.sort) if query is not None else store.ordered(args.sort)
     write_json_array(store, rows)
     return 0
+
+
+def _query_argument(text: str | None):
+    """The parsed --query (None without one), or False after saying what is wrong with it."""
+    if not text:
+        return None
+    from .query import QueryError, parse_query
+
+    try:
+        return parse_query(text)
+    except QueryError as error:
+        warn(f"--query: {error}")
+        return False
 
 
 def _library_marks():
@@ -108,8 +115,6 @@ def export_main(argv: Sequence[str]) -> int:
     from . import export
     from .library import Library
     from .paths import library_file
-    from .query import QueryError, parse_query
-
     parser = argparse.ArgumentParser(
         prog=f"{PROG} export",
         description="Export papers from your library (stars, tags, notes) without opening the reader.",
@@ -130,20 +135,16 @@ def export_main(argv: Sequence[str]) -> int:
     if fmt is None:
         by_suffix = {suffix: name for name, suffix in export.SUFFIXES.items()}
         fmt = by_suffix.get(Path(args.output).suffix.lower(), "bib") if args.output else "bib"
-    query = None
-    if args.query:
-        try:
-            query = parse_query(args.query)
-        except QueryError as error:
-            warn(f"--query: {error}")
-            return 2
+    query = _query_argument(args.query)
+    if query is False:
+        return 2
     library = Library.load(library_file())
     if library.notice:
         warn(library.notice)
     store = Store()
     paths = _paths(args)
     if paths:
-        store, report = load(paths)
+        store, report = load(paths, cache=default_cache())
         report_problems(report)
     live = {paper.key: paper for paper in store.papers}
     if query is not None:
