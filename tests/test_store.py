@@ -107,3 +107,29 @@ def test_folder_walk_skips_hidden_and_reports_other_files(tmp_path, fixtures):
     assert reasons["notes.txt"] == "not a digest in any known format"
     assert reasons["missing.txt"] == "No such file or directory"
     assert ".hidden.txt" not in reasons
+
+
+def test_removing_a_file_takes_its_papers_away_and_keeps_what_others_say():
+    store = Store()
+    daily = [paper(id="2606.00001", title_en="Shared", score=80, sources=(Source("daily.txt", "arxivdaily"),)),
+             paper(id="2606.00002", title_en="Only daily", score=70, sources=(Source("daily.txt", "arxivdaily"),))]
+    hf = [paper(id="2606.00001", title_en="Shared", upvotes=9, sources=(Source("hf.json", "hf-api-json"),))]
+    store.add(daily)
+    store.add(hf)
+    assert len(store) == 2 and store.papers[0].upvotes == 9
+    to_reload = store.remove_files(["hf.json"])
+    assert to_reload == {"daily.txt"}
+    assert len(store) == 1 and store.row("2606.00001") is None
+    store.add(daily)  # the caller adds the other files again
+    assert len(store) == 2
+    shared = store.papers[store.row("2606.00001")]
+    assert (shared.score, shared.upvotes) == (80, None)
+    assert [s.file for s in shared.sources] == ["daily.txt"]
+    assert [store.papers[r].id for r in store.ordered("date")] == ["2606.00001", "2606.00002"]
+
+
+def test_removing_the_only_file_empties_the_order():
+    store = Store()
+    store.add([paper(id="2606.00001", title_en="A", sources=(Source("a.txt", "arxivdaily"),))])
+    assert store.remove_files(["a.txt"]) == set()
+    assert len(store) == 0 and store.ordered("date") == [] and store.files() == []

@@ -24,21 +24,48 @@ class Store:
         self._row_of_key: dict[str, int] = {}
         self._row_of_title: dict[str, int] = {}
         self._orders: dict[str, tuple[int, list[int]]] = {}
+        self._rows_of_file: dict[str, set[int]] = {}
+        self._gone: set[int] = set()  # rows whose every source file was taken away
         self.version = 0
         """Bumped by every change; an order computed at an older version is never served."""
 
     def __len__(self) -> int:
-        return len(self.papers)
+        return len(self.papers) - len(self._gone)
 
     def row(self, key: str) -> int | None:
         """The row holding the paper with this key (arXiv id or normalised-title key)."""
-        return self._row_of_key.get(key)
+        row = self._row_of_key.get(key)
+        return None if row in self._gone else row
+
+    def files(self) -> list[str]:
+        """Every file papers were read from."""
+        return list(self._rows_of_file)
+
+    def remove_files(self, files: Iterable[str]) -> set[str]:
+        """Take away what these files said. Their papers leave the store; a paper that other files
+        also list leaves too, and the returned files (those others) must be added again to bring
+        it back with only what they say. Rows keep their numbers."""
+        to_reload: set[str] = set()
+        removed = set(files)
+        for file in removed:
+            for row in self._rows_of_file.pop(file, ()):
+                if row in self._gone:
+                    continue
+                paper = self.papers[row]
+                self._gone.add(row)
+                self._docs[row] = None
+                to_reload.update(s.file for s in paper.sources if s.file not in removed)
+                # an empty record under the same key: a later add() of the other files refills it
+                self.papers[row] = Paper(key=paper.key, id=paper.id)
+        self.version += 1
+        return to_reload
 
     def add(self, papers: Iterable[Paper], titles: Iterable[str | None] | None = None) -> list[int]:
         """Add or merge papers; returns the rows that are new or changed. `titles` may give each
         paper's folded_title() when it is already known (the parse cache keeps it)."""
         touched: list[int] = []
         rows, by_key, by_title = self.papers, self._row_of_key, self._row_of_title
+        by_file, gone = self._rows_of_file, self._gone
         titles = iter(titles) if titles is not None else None
         for paper in papers:
             key = paper.key
@@ -59,16 +86,21 @@ class Store:
                 by_key[key] = row
                 if folded is not None:
                     by_title.setdefault(folded, row)
-                touched.append(row)
-                continue
-            old = rows[row]
-            merged = merge(old, paper)
-            if old.id is None and paper.id is not None:
-                merged = merged._replace(key=key, id=paper.id)
-                by_key[key] = row
-            if merged is not old:
-                rows[row] = merged
-                self._docs[row] = None
+                changed = True
+            else:
+                old = rows[row]
+                gone.discard(row)  # a placeholder left by remove_files() comes back
+                merged = merge(old, paper)
+                if old.id is None and paper.id is not None:
+                    merged = merged._replace(key=key, id=paper.id)
+                    by_key[key] = row
+                changed = merged is not old
+                if changed:
+                    rows[row] = merged
+                    self._docs[row] = None
+            for source in paper.sources:
+                by_file.setdefault(source.file, set()).add(row)
+            if changed:
                 touched.append(row)
         if touched:
             self.version += 1
@@ -91,6 +123,9 @@ class Store:
         if cached is not None and cached[0] == version:
             return cached[1]
         order = sort_rows(self.papers, sort)
+        if self._gone:
+            gone = self._gone
+            order = [row for row in order if row not in gone]
         self._orders[sort] = (version, order)
         return order
 
