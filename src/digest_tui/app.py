@@ -53,7 +53,7 @@ class DigestApp(App):
 
     def on_mount(self) -> None:
         if self.library.notice:
-            self.notify(self.library.notice, title="Library", severity="warning", timeout=15)
+            self.notify(self.library.notice, title="Library", severity="warning", timeout=15, markup=False)
 
     # -- the user's library --------------------------------------------------------------------
 
@@ -71,7 +71,7 @@ class DigestApp(App):
         try:
             self.library.save()
         except (LibraryError, OSError) as error:
-            self.notify(f"Library not saved: {error}", severity="error", timeout=10)
+            self.notify(f"Library not saved: {error}", severity="error", timeout=10, markup=False)
             return False
         return True
 

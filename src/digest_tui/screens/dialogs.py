@@ -158,7 +158,7 @@ class ExportDialog(Dialog):
                 yield RadioButton("Starred papers", value=True, id="scope-starred")
                 yield RadioButton("Papers with a tag", id="scope-tag", disabled=not tags)
                 yield RadioButton("The papers shown now", id="scope-view")
-            yield Select([(clean(t), t) for t in tags], prompt="tag", id="tag", disabled=not tags)
+            yield Select([(Text(clean(t)), t) for t in tags], prompt="tag", id="tag", disabled=not tags)  # Text: never markup
             if not self.reading_list:
                 yield Select([(f, f) for f in export.FORMATS], value="bib", allow_blank=False, id="format")
             else:
@@ -219,12 +219,12 @@ class ExportDialog(Dialog):
         try:
             text = export.render(records, fmt, name=name, query=query)
             path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, text)
+            atomic_write(path, text, encoding=export.ENCODINGS.get(fmt, "utf-8"))  # CSV gets its BOM, as in export.py
         except OSError as problem:
             error.update(Text(f"{clean(str(path))}: {clean(problem.strerror or str(problem))}"))
             return
         what = "reading list" if self.reading_list else fmt
-        self.app.notify(Text(f"Saved {len(records)} papers ({what}) to {clean(str(path))}").plain, timeout=6)
+        self.app.notify(f"Saved {len(records)} papers ({what}) to {clean(str(path))}", timeout=6, markup=False)
         self.dismiss(str(path))
 
 

@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -151,7 +152,7 @@ class MainScreen(Screen):
                 self.problems.append(item)
                 continue
             self.files_read += 1
-            store.add(item.result.papers)
+            store.add(item.result.papers, item.titles)
             self.problems.extend(Problem(item.path, warning) for warning in item.result.warnings)
         if message.done:
             self.reading_files = False
@@ -166,7 +167,7 @@ class MainScreen(Screen):
         more = len(self.problems) - len(lines)
         if more:
             lines.append(f"… and {more} more (see 'Load problems' in the palette)")
-        self.notify("\n".join(lines), title="Some files could not be read", severity="warning", timeout=12)
+        self.notify("\n".join(lines), title="Some files could not be read", severity="warning", timeout=12, markup=False)
 
     # -- filtering (off the UI thread; the newest answer wins) -----------------------------------
 
@@ -276,7 +277,7 @@ class MainScreen(Screen):
         row, paper = found
         present = self.app.library.toggle_tag(paper, tag)
         self.paper_changed(row)
-        self.notify(f"{'Tagged' if present else 'Untagged'} {clean(tag)!r}", timeout=2)
+        self.notify(f"{'Tagged' if present else 'Untagged'} {clean(tag)!r}", timeout=2, markup=False)
         return present
 
     def action_tags(self) -> None:
@@ -304,7 +305,7 @@ class MainScreen(Screen):
             self.notify(f"This paper has no arXiv id, so no {what} to open.", severity="warning", timeout=4)
             return
         self.app.open_url(url)
-        self.notify(f"Opening {url}", timeout=3)
+        self.notify(f"Opening {url}", timeout=3, markup=False)
 
     def action_open_page(self) -> None:
         if found := self._with_paper():
@@ -321,7 +322,7 @@ class MainScreen(Screen):
                 self.notify("This paper has no arXiv id, so no link to copy.", severity="warning", timeout=4)
                 return
             self.app.copy_to_clipboard(url)
-            self.notify(f"Copied {url}", timeout=3)
+            self.notify(f"Copied {url}", timeout=3, markup=False)
 
     def action_toggle_all_authors(self) -> None:
         self.all_authors = not self.all_authors
@@ -401,7 +402,8 @@ class MainScreen(Screen):
         total = len(store)
         text = Text(no_wrap=True, overflow="ellipsis")
         filtered = self.filter_query is not None or self.only_keys is not None
-        text.append(f"{shown} of {total} papers" if filtered else f"{total} papers", Style(bold=True))
+        papers = "paper" if total == 1 else "papers"
+        text.append(f"{shown} of {total} {papers}" if filtered else f"{total} {papers}", Style(bold=True))
         if self.reading_files:
             text.append(f" · loading… {self.files_read} files read", Style(italic=True))
         if self.only_label:
@@ -445,7 +447,8 @@ class MainScreen(Screen):
         try:
             reading_list = load_reading_list(path)
         except (ReadingListError, OSError) as error:
-            self.notify(f"{clean(str(path))}: {clean(str(error))}", title="Reading list not loaded", severity="error")
+            self.notify(f"{clean(str(path))}: {clean(str(error))}", title="Reading list not loaded", severity="error",
+                        markup=False)
             return False
         library = self.app.library
         keys = []
@@ -460,7 +463,7 @@ class MainScreen(Screen):
         self.only_label = reading_list.name or str(path)
         self.refilter(keep_current=False)
         self.update_status()
-        self.notify(f"{len(keys)} papers from {clean(self.only_label)!r}; esc shows all papers.", timeout=5)
+        self.notify(f"{len(keys)} papers from {clean(self.only_label)!r}; esc shows all papers.", timeout=5, markup=False)
         return True
 
     def action_load_list(self) -> None:
@@ -508,7 +511,8 @@ class MainScreen(Screen):
         yield SystemCommand("Export…", "Export to BibTeX, Markdown, CSV, JSON or TOML (e)", self.action_export)
         yield SystemCommand("Load problems", "Files that could not be read, and why", self.action_show_problems)
         for number, tag in enumerate(self.app.library.tags()[:9], start=1):
-            yield SystemCommand(f"Toggle tag {tag!r}", f"Tag or untag the selected paper ({number})",
+            # the palette reads titles as markup: a tag like "[/x]" must not be parsed (or crash it)
+            yield SystemCommand(escape(f"Toggle tag {clean(tag)!r}"), f"Tag or untag the selected paper ({number})",
                                 lambda n=number: self.action_toggle_tag_number(n))
 
     def _sort_by(self, sort: str) -> None:
