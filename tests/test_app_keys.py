@@ -60,14 +60,13 @@ async def test_startup_shows_every_demo_paper_newest_first():
 async def test_the_paper_under_the_cursor_stays_put_while_files_are_still_loading(monkeypatch):
     import digest_tui.screens.main as main_module
 
-    real_read_files = main_module.read_files
+    real_read_file = main_module.read_file
 
-    def slow_read_files(paths):
-        for item in real_read_files(paths):
-            yield item
-            time.sleep(0.25)  # one file at a time, slowly, so batches arrive while the user moves
+    def slow_read_file(path, info, cache=None):
+        time.sleep(0.25)  # one file at a time, slowly, so batches arrive while the user moves
+        return real_read_file(path, info, cache)
 
-    monkeypatch.setattr(main_module, "read_files", slow_read_files)
+    monkeypatch.setattr(main_module, "read_file", slow_read_file)
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = main_screen(app)
@@ -75,7 +74,7 @@ async def test_the_paper_under_the_cursor_stays_put_while_files_are_still_loadin
             if screen.paper_list.rows:
                 break
             await pilot.pause(0.02)
-        assert screen.reading_files and "· loading… 1 files read ·" in status_text(app)
+        assert screen.reading_files and "· loading… 1 of 6 files ·" in status_text(app)
         await pilot.press("j", "j")
         chosen = current_paper(app)
         assert screen.reading_files, "the load should still be running (make the files slower?)"

@@ -133,3 +133,9 @@ def test_removing_the_only_file_empties_the_order():
     store.add([paper(id="2606.00001", title_en="A", sources=(Source("a.txt", "arxivdaily"),))])
     assert store.remove_files(["a.txt"]) == set()
     assert len(store) == 0 and store.ordered("date") == [] and store.files() == []
+
+
+def test_title_order_ignores_leading_brackets():
+    papers = [paper(id="1", title_en="[Re] Revisiting warmup"), paper(id="2", title_en="Attention sinks"),
+              paper(id="3", title_en="“Quoted” models"), paper(id="4", title_en="Zebra")]
+    assert [papers[r].id for r in sort_rows(papers, "title")] == ["2", "3", "1", "4"]

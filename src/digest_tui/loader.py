@@ -103,29 +103,38 @@ def _walk(folder: str) -> Iterator[tuple[str, os.stat_result] | Problem]:
             yield Problem(entry.path, "not a regular file; skipped")
 
 
+def find_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[str, os.stat_result]], list[Problem]]:
+    """Every regular file under the paths, with its stat, and the paths that could not be walked."""
+    found: list[tuple[str, os.stat_result]] = []
+    problems: list[Problem] = []
+    for item in _regular_files(paths):
+        (problems if isinstance(item, Problem) else found).append(item)
+    return found, problems
+
+
+def read_file(path: str, info: os.stat_result, cache: ParseCache | None = None) -> Parsed | Problem:
+    """One file's papers (from the cache when the file is unchanged), or a Problem with the reason."""
+    try:
+        hit = cache.get(path, info) if cache is not None else None
+        if hit is not None:
+            return Parsed(path, ParseResult(hit.papers, hit.format, hit.warnings), hit.titles)
+        result = parse_file(path)
+        if cache is not None:
+            cache.put(path, info, result.format, result.warnings, result.papers)
+        return Parsed(path, result)
+    except OSError as error:
+        return Problem(path, error.strerror or "cannot be read")
+    except DigestError as error:
+        return Problem(path, str(error))
+    except Exception as error:  # a parser bug must cost one file, not the whole load
+        return Problem(path, f"could not be parsed ({type(error).__name__}: {error})")
+
+
 def read_files(paths: Iterable[str | os.PathLike], cache: ParseCache | None = None) -> Iterator[Parsed | Problem]:
     """Parse every file under the paths (from the cache when the file is unchanged); each yields
     what it gave, or a Problem with the reason."""
     for item in _regular_files(paths):
-        if isinstance(item, Problem):
-            yield item
-            continue
-        path, info = item
-        try:
-            hit = cache.get(path, info) if cache is not None else None
-            if hit is not None:
-                yield Parsed(path, ParseResult(hit.papers, hit.format, hit.warnings), hit.titles)
-                continue
-            result = parse_file(path)
-            if cache is not None:
-                cache.put(path, info, result.format, result.warnings, result.papers)
-            yield Parsed(path, result)
-        except OSError as error:
-            yield Problem(path, error.strerror or "cannot be read")
-        except DigestError as error:
-            yield Problem(path, str(error))
-        except Exception as error:  # a parser bug must cost one file, not the whole load
-            yield Problem(path, f"could not be parsed ({type(error).__name__}: {error})")
+        yield item if isinstance(item, Problem) else read_file(item[0], item[1], cache)
 
 
 def default_cache() -> ParseCache:

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from ..library import Mark
-from ..loader import Parsed, Problem, read_files
+from ..loader import Parsed, Problem, default_cache, find_files, read_file
 from ..model import Paper
 from ..query import Query, QueryError, parse_query
 from ..sanitize import clean
@@ -41,13 +41,23 @@ class DigestsLoaded(Message):
         self.done = done
 
 
+class DigestsFound(Message):
+    """The loading worker has listed the files it will read."""
+
+    def __init__(self, files: int, problems: list[Problem]) -> None:
+        super().__init__()
+        self.files = files
+        self.problems = problems
+
+
 class RowsSelected(Message):
     """The filtering worker's answer for one filter generation."""
 
-    def __init__(self, generation: int, rows: list[int]) -> None:
+    def __init__(self, generation: int, rows: list[int], view: tuple) -> None:
         super().__init__()
         self.generation = generation
         self.rows = rows
+        self.view = view  # (query, sort, only) it was computed for
 
 
 class MainScreen(Screen):
@@ -95,6 +105,9 @@ class MainScreen(Screen):
         self.all_authors = False
         self.reading_files = True
         self.files_read = 0
+        self.files_total = 0
+        self._selecting = False
+        self._reselect = False
         self.problems: list[Problem] = []
         self._generation = 0
         self._filter_timer: Timer | None = None
@@ -134,31 +147,50 @@ class MainScreen(Screen):
     @work(thread=True, exclusive=True, group="load")
     def load_digests(self, paths: list[str]) -> None:
         worker = get_current_worker()
+        files, problems = find_files(paths)
+        self.post_message(DigestsFound(len(files), problems))
+        cache = default_cache()
         batch: list[Parsed | Problem] = []
         last = 0.0
-        for item in read_files(paths):
+        for path, info in files:
             if worker.is_cancelled:
                 return
-            batch.append(item)
+            batch.append(read_file(path, info, cache))
             if monotonic() - last >= BATCH_SECONDS:
                 self.post_message(DigestsLoaded(batch, done=False))
                 batch, last = [], monotonic()
         self.post_message(DigestsLoaded(batch, done=True))
 
+    def on_digests_found(self, message: DigestsFound) -> None:
+        self.files_total = message.files
+        self.problems.extend(message.problems)
+        self.update_status()
+
     def on_digests_loaded(self, message: DigestsLoaded) -> None:
         store = self.app.store
         for item in message.items:
+            self.files_read += 1
             if isinstance(item, Problem):
                 self.problems.append(item)
                 continue
-            self.files_read += 1
             store.add(item.result.papers, item.titles)
             self.problems.extend(Problem(item.path, warning) for warning in item.result.warnings)
         if message.done:
             self.reading_files = False
             self.paper_list.empty_text = "No papers could be read." if not len(store) else "No papers match."
             self.report_problems()
+            self.build_search_docs()
         self.refilter(keep_current=self.paper_list.cursor != 0)
+
+    @work(thread=True, exclusive=True, group="docs")
+    def build_search_docs(self) -> None:
+        """Prepare every paper's search text after a load, so the first filter does not wait for it."""
+        worker = get_current_worker()
+        store = self.app.store
+        for row in range(len(store.papers)):
+            if worker.is_cancelled:
+                return
+            store.doc(row)
 
     def report_problems(self) -> None:
         if not self.problems:
@@ -172,9 +204,15 @@ class MainScreen(Screen):
     # -- filtering (off the UI thread; the newest answer wins) -----------------------------------
 
     def refilter(self, keep_current: bool = True) -> None:
+        """Select the rows to show again (in a worker). While one selection runs, the next waits
+        for it instead of piling threads up (a load posts batches faster than 100k papers sort)."""
         self._generation += 1
-        self.select_rows(self._generation, self.filter_query, self.sort, self.only_keys)
         self._keep_current = keep_current
+        if self._selecting:
+            self._reselect = True
+            return
+        self._selecting = True
+        self.select_rows(self._generation, self.filter_query, self.sort, self.only_keys)
 
     @work(thread=True, exclusive=True, group="filter")
     def select_rows(self, generation: int, query: Query | None, sort: str, only: frozenset[str] | None) -> None:
@@ -183,11 +221,19 @@ class MainScreen(Screen):
         if only is not None:
             papers = store.papers
             rows = [row for row in rows if papers[row].key in only]
-        self.post_message(RowsSelected(generation, rows))
+        self.post_message(RowsSelected(generation, rows, (query, sort, only)))
 
     def on_rows_selected(self, message: RowsSelected) -> None:
-        if message.generation != self._generation:
-            return  # an older filter's answer
+        self._selecting = False
+        if self._reselect:
+            self._reselect = False
+            self._selecting = True
+            self.select_rows(self._generation, self.filter_query, self.sort, self.only_keys)
+        query, sort, only = message.view
+        if message.generation != self._generation and not (
+            query is self.filter_query and sort == self.sort and only is self.only_keys
+        ):
+            return  # an older view's answer; the current one is on its way
         papers = self.paper_list
         current = papers.current_row
         keep = self.app.store.papers[current].key if current is not None and self._keep_current else None
@@ -405,7 +451,7 @@ class MainScreen(Screen):
         papers = "paper" if total == 1 else "papers"
         text.append(f"{shown} of {total} {papers}" if filtered else f"{total} {papers}", Style(bold=True))
         if self.reading_files:
-            text.append(f" · loading… {self.files_read} files read", Style(italic=True))
+            text.append(f" · loading… {self.files_read} of {self.files_total} files", Style(italic=True))
         if self.only_label:
             text.append(f" · list: {clean(self.only_label)}")
         if self.query_text:
