@@ -58,6 +58,7 @@ class ParseCache:
         self.root = Path(root)
         self.folder = self.root / f"parsed-{code_version()}"
         self._pruned = False
+        self._made: set[Path] = set()  # folders known to exist: a mkdir per file costs more than the write
 
     def _entry(self, real: str) -> Path:
         name = hashlib.blake2b(real.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
@@ -92,8 +93,10 @@ class ParseCache:
         try:
             payload = marshal.dumps((real, _stamp(info), fmt, source_format, warnings, rows, titles))
             entry = self._entry(real)
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            self._prune_old_versions()
+            if entry.parent not in self._made:
+                self._prune_old_versions()
+                entry.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(entry.parent)
             temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
             with open(temporary, "wb") as handle:
                 handle.write(_MAGIC + _HEADER.pack(zlib.adler32(payload), len(payload)) + payload)
