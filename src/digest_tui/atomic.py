@@ -1,23 +1,40 @@
-"""Write a file so that readers see either the old or the new content, never half of one."""
+"""Write a file so that readers see either the old or the new content, never half of one; and read
+a user's file without hanging on a FIFO or a device someone put in its place."""
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import secrets
+import stat
+import time
 from pathlib import Path
 
+STALE_AFTER = 15 * 60
+"""Seconds after which a temp file of ours is taken for the leftover of a writer that was killed."""
 
-def atomic_write(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
-    """Replace `path` with `text`: write a temp file in the same folder, flush and fsync it,
-    then `os.replace` it over the target. Creates the folder if needed. On any failure the
-    temp file is removed and the old file is left as it was. Line ends are written as given."""
+
+def temp_name(target: Path) -> str:
+    """`.NAME.<8 hex digits>.tmp`: hidden, next to the target, recognisably ours (see remove_stale_temps)."""
+    return f".{target.name}.{secrets.token_hex(4)}.tmp"
+
+
+def atomic_write(path: str | os.PathLike[str], text: str | bytes, encoding: str = "utf-8") -> None:
+    """Replace `path` with `text` (or bytes): write a temp file in the same folder, flush and fsync
+    it, then `os.replace` it over the target. Creates the folder if needed. On any failure the
+    temp file is removed and the old file is left as it was. Line ends are written as given.
+    A process killed part way leaves the old file and at most one temp file, which the next
+    write of the same file removes once it is STALE_AFTER old (library saves, which hold a lock,
+    remove it at once)."""
     target = Path(path)
     folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
-    data = text.encode(encoding)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    data = text if isinstance(text, bytes) else text.encode(encoding)
+    remove_stale_temps(target, older_than=STALE_AFTER)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
     while True:
-        temp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        temp = folder / temp_name(target)
         try:
             # 0o666 so the new file gets the user's umask, as a plain open() would
             fd = os.open(temp, flags, 0o666)
@@ -29,9 +46,13 @@ def atomic_write(path: str | os.PathLike[str], text: str, encoding: str = "utf-8
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if target.exists():
+        try:
+            mode = os.stat(target).st_mode
+        except FileNotFoundError:
+            pass
+        else:
             # keep a file the user made private (or public) the way it was
-            os.chmod(temp, target.stat().st_mode & 0o7777)
+            os.chmod(temp, mode & 0o7777)
         os.replace(temp, target)
     except BaseException:
         try:
@@ -40,6 +61,51 @@ def atomic_write(path: str | os.PathLike[str], text: str, encoding: str = "utf-8
             pass
         raise
     _fsync_folder(folder)
+
+
+def remove_stale_temps(path: str | os.PathLike[str], older_than: float = 0.0) -> list[Path]:
+    """Remove the temp files atomic_write made for `path` that are at least `older_than` seconds
+    old (leftovers of a writer killed mid-write); returns what was removed. Best effort: a file
+    that cannot be listed or removed is left alone."""
+    target = Path(path)
+    pattern = re.compile(r"\." + re.escape(target.name) + r"\.[0-9a-f]{8}\.tmp")
+    removed = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            if older_than and now - entry.stat(follow_symlinks=False).st_mtime < older_than:
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    """The bytes of a regular file. OSError for anything else (a FIFO or device is refused without
+    waiting on it: EINVAL "not a regular file") and for a file over `limit` bytes (EFBIG)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if limit is not None and info.st_size > limit:
+            raise OSError(errno.EFBIG, f"larger than {limit // 2**20:,} MB", str(path))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
 
 
 def _fsync_folder(folder: Path) -> None:

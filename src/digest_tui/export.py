@@ -21,12 +21,23 @@ A reading list looks like this (keys with no value are left out; TOML has no nul
     tags = ["moe"]
     starred = true
     note = "..."
+
+Every export is made of untrusted text (titles, authors and abstracts from digests, and notes
+and tags that may come from someone else's reading list), so every writer first passes every
+string through `sanitize.clean`: control characters become visible symbols (an ESC in a title
+would otherwise drive the terminal of whoever `cat`s the file), bidi and zero-width characters
+are dropped and lone surrogates become U+FFFD; line breaks are kept (each format quotes them).
+Then each format quotes for itself: TOML through tomli_w, BibTeX braces made balanced LaTeX
+commands, Markdown specials and line-start markers backslashed, CSV quoted by the csv module
+(and a text cell starting with `=`, `+`, `-` or `@` gets a leading `'`, so a spreadsheet shows
+it rather than running it as a formula), JSON through the json module.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import io
 import json
 import os
@@ -39,9 +50,10 @@ from pathlib import Path
 
 import tomli_w
 
-from .atomic import atomic_write
+from .atomic import atomic_write, read_regular
 from .library import LibraryError, Mark, clean_note, clean_tag
 from .model import ARXIV_ID, Paper, make_paper, strip_version
+from .sanitize import clean
 
 Record = tuple[Paper, Mark]
 
@@ -52,6 +64,10 @@ ENCODINGS = {"csv": "utf-8-sig"}
 
 READING_LIST_VERSION = 1
 MAX_PAPERS = 100_000
+MAX_ITEMS = 10_000
+"""Authors, categories or tags one paper of a reading list may have."""
+MAX_TEXT = 100_000
+"""Characters in one string of a reading list (a note included)."""
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
 CSV_COLUMNS = (
@@ -65,7 +81,11 @@ class ExportError(ValueError):
 
 
 class ReadingListError(ExportError):
-    """A reading list file that is not valid; the message names the problem."""
+    """A reading list file that is not valid; the message names the problem, on one line, with
+    control characters from the (untrusted) file made visible."""
+
+    def __init__(self, message: object = "not a valid reading list") -> None:
+        super().__init__(clean(" ".join(str(message).split())))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,12 +148,41 @@ def _tidy(text: str | None) -> str:
     return " ".join(text.split()) if text else ""
 
 
+def safe_paper(paper: Paper) -> Paper:
+    """The paper with every string field through sanitize.clean, line breaks kept (the writers
+    that need one line make it)."""
+    changes = {}
+    for name, value in zip(paper._fields, paper):
+        if isinstance(value, str):
+            cleaned = clean(value, newlines=True)  # one-line fields are made one line by each writer
+        elif isinstance(value, tuple) and value and isinstance(value[0], str):
+            cleaned = tuple(clean(item, newlines=True) for item in value)
+        else:
+            continue
+        if cleaned != value:
+            changes[name] = cleaned
+    return paper._replace(**changes) if changes else paper
+
+
+def safe_records(records: Iterable[Record]) -> list[Record]:
+    """Records ready for any writer: papers through safe_paper, tags and notes cleaned too."""
+    out = []
+    for paper, mark in records:
+        tags = tuple(clean(tag, newlines=True) for tag in mark.tags)
+        note = clean(mark.note, newlines=True)
+        if tags != mark.tags or note != mark.note:
+            mark = Mark(mark.starred, mark.read, tags, note)
+        out.append((safe_paper(paper), mark))
+    return out
+
+
 # -- reading lists -------------------------------------------------------------------------
 
 
 def reading_list_toml(records: list[Record], name: str, query: str, created: dt.datetime) -> str:
     """A reading list: a `[list]` table, then one `[[papers]]` table per record."""
-    header = {"name": name, "created": created, "query": query}
+    records = safe_records(records)
+    header = {"name": clean(name, newlines=True), "created": created, "query": clean(query, newlines=True)}
     chunks = [tomli_w.dumps({"version": READING_LIST_VERSION}), "\n", tomli_w.dumps({"list": header})]
     for paper, mark in records:
         # one table at a time: tomli_w would write a short entry as an inline table
@@ -171,12 +220,11 @@ def load_reading_list(path: str | os.PathLike[str]) -> ReadingList:
     """Read and check a reading list; every problem is a ReadingListError with one line."""
     path = Path(path)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        data = read_regular(path, limit=MAX_FILE_BYTES)
     except OSError as error:
+        if error.errno == errno.EFBIG:
+            raise ReadingListError(f"{path.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB") from None
         raise ReadingListError(f"cannot read {path}: {error.strerror or error}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ReadingListError(f"{path.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -213,6 +261,9 @@ def parse_reading_list(text: str, default_name: str = "") -> ReadingList:
     query = header.get("query", "")
     if not isinstance(query, str):
         raise ReadingListError("list.query: expected a string")
+    for key, value in (("name", name), ("query", query)):
+        if len(value) > MAX_TEXT:
+            raise ReadingListError(f"list.{key}: {len(value):,} characters, more than the {MAX_TEXT:,} allowed")
     created = _created(header.get("created"))
     papers = document.get("papers", [])
     if not isinstance(papers, list):
@@ -255,11 +306,17 @@ def _read_paper(entry: object, where: str) -> Record:
             value = value.isoformat()[:10]  # a bare TOML date means the same as the string
         if value is not None and not isinstance(value, str):
             raise ReadingListError(f"{where}.{key}: expected a string, got {_short(value)}")
+        if value is not None and len(value) > MAX_TEXT:
+            raise ReadingListError(f"{where}.{key}: {len(value):,} characters, more than the {MAX_TEXT:,} allowed")
         values[key] = value
     for key in _PAPER_LISTS:
         value = entry.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ReadingListError(f"{where}.{key}: expected a list of strings")
+        if len(value) > MAX_ITEMS:
+            raise ReadingListError(f"{where}.{key}: {len(value):,} items, more than the {MAX_ITEMS:,} allowed")
+        if any(len(item) > MAX_TEXT for item in value):
+            raise ReadingListError(f"{where}.{key}: an item longer than {MAX_TEXT:,} characters")
         values[key] = tuple(value)
     for key in _PAPER_FLAGS:
         value = entry.get(key, False)
@@ -273,7 +330,7 @@ def _read_paper(entry: object, where: str) -> Record:
         arxiv_id = found[1] if found else None
     if arxiv_id:
         arxiv_id = strip_version(arxiv_id)
-        if not ARXIV_ID.fullmatch(arxiv_id):
+        if not (arxiv_id.isascii() and ARXIV_ID.fullmatch(arxiv_id)):
             raise ReadingListError(f"{where}.id: not an arXiv id: {_short(values['id'])}")
     if not (arxiv_id or _tidy(values["title_en"]) or _tidy(values["title_zh"])):
         raise ReadingListError(f"{where}: needs an id or a title")
@@ -426,6 +483,7 @@ def _bib_author(name: str) -> str:
 
 def to_bibtex(records: list[Record]) -> str:
     """`@misc` entries Zotero and JabRef import (arXiv eprint fields when there is an id)."""
+    records = safe_records(records)
     papers = [paper for paper, _ in records]
     entries = []
     for key, (paper, mark) in zip(bibtex_keys(papers), records):
@@ -479,6 +537,8 @@ def md_escape(text: str) -> str:
 
 def to_markdown(records: list[Record], title: str | None = None, query: str = "") -> str:
     """A readable list: both titles, authors, link, tags, note and both abstracts."""
+    records = safe_records(records)
+    title, query = clean(title or "", newlines=True), clean(query, newlines=True)
     lines = [f"# {md_escape(_tidy(title) or 'Reading list')}", ""]
     count = f"{len(records)} paper" + ("" if len(records) == 1 else "s")
     lines += [count + (f" · query: {_code_span(query)}" if query.strip() else ""), ""]
@@ -537,29 +597,40 @@ def _flag(value: bool) -> str:
 
 
 def to_csv(records: list[Record]) -> str:
-    """A header row and a row per paper (CSV_COLUMNS); lists joined with `; ` or spaces."""
+    """A header row and a row per paper (CSV_COLUMNS); lists joined with `; ` or spaces.
+    Text cells that a spreadsheet would run as a formula start with `'` (see the module docstring)."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)
-    for paper, mark in records:
+    for paper, mark in safe_records(records):
         writer.writerow(
             (
-                paper.id or "",
-                paper.url or "",
-                paper.title_en or "",
-                paper.title_zh or "",
-                "; ".join(paper.authors),
-                paper.date or "",
-                " ".join(paper.categories),
+                _cell(paper.id),
+                _cell(paper.url),
+                _cell(paper.title_en),
+                _cell(paper.title_zh),
+                _cell("; ".join(paper.authors)),
+                _cell(paper.date),
+                _cell(" ".join(paper.categories)),
                 "" if paper.score is None else paper.score,
                 "" if paper.upvotes is None else paper.upvotes,
                 _flag(mark.starred),
                 _flag(mark.read),
-                " ".join(mark.tags),
-                mark.note,
+                _cell(" ".join(mark.tags)),
+                _cell(mark.note),
             )
         )
     return out.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _cell(text: str | None) -> str:
+    """A text cell a spreadsheet shows as text: `=HYPERLINK(...)` would otherwise be a formula."""
+    if not text:
+        return ""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _json_record(paper: Paper, mark: Mark) -> dict:
@@ -588,4 +659,4 @@ def _json_record(paper: Paper, mark: Mark) -> dict:
 
 def to_json(records: Iterable[Record]) -> str:
     """A JSON array of objects, one per paper (null for unknown values)."""
-    return json.dumps([_json_record(p, m) for p, m in records], ensure_ascii=False, indent=2) + "\n"
+    return json.dumps([_json_record(p, m) for p, m in safe_records(records)], ensure_ascii=False, indent=2) + "\n"

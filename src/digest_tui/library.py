@@ -25,16 +25,43 @@ Every field of a paper table is optional. A file that cannot be parsed is moved 
 `library.toml.corrupt-YYYYmmdd-HHMMSS` and never overwritten; a file from a newer version
 of the app is opened read-only; an entry with wrong types is skipped (and a copy of the file
 is kept next to it before anything is saved over it).
+
+Saving, and two instances at once. save() takes an exclusive lock (`flock` on
+`library.toml.lock`, which is never deleted; without `fcntl` there is no lock), then looks at
+the file on disk. If it holds exactly what this library last loaded or saved (same bytes), the
+whole library is written: the common case costs one read and a hash. Otherwise another instance
+(or a person) changed it, and this session's changes are merged into what is on disk:
+
+* Only papers this session changed are touched; every other paper takes the disk's state, so
+  an instance that never looked at paper X cannot undo another's change to X.
+* A changed paper is merged field by field against its state when this session first touched
+  it (or last saved): `starred`, `read` and `note` take this session's value only if this
+  session changed that field, else the disk's; tags replay this session's net additions and
+  removals onto the disk's tags. So a star set here and a tag set there both survive; the
+  same field changed in both is last-save-wins.
+* The tag order is the disk's, then tags new in this session. Snapshots: this session's
+  fields over the disk's.
+* An unreadable file found at save time is moved aside as at load (and this whole library is
+  written); a newer format makes the library read-only and the save is refused; a missing file
+  gets this whole library.
+
+After a save the library holds the merged state, and save() returns the keys whose marks
+changed under it (another instance's work), so a view can redraw them. The file is written
+with atomic_write (temp file, fsync, rename): a writer killed at any moment leaves the old or
+the new file, complete; a temp file such a writer leaves behind is removed at the next save.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
-import shutil
+import re
+import time
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -42,8 +69,9 @@ from types import MappingProxyType
 import tomli_w
 
 from . import paths
-from .atomic import atomic_write
+from .atomic import atomic_write, read_regular, remove_stale_temps
 from .model import Paper, make_paper
+from .sanitize import clean
 
 LIBRARY_VERSION = 1
 """The newest file format this code reads and the one it writes."""
@@ -53,6 +81,8 @@ SNAPSHOT_FIELDS = ("id", "title_en", "title_zh", "authors", "date", "categories"
 
 _HEADER = "# digest-tui library: stars, tags, notes and read marks (TOML; safe to edit while the app is closed)\n"
 _LIST_FIELDS = frozenset(("authors", "categories"))
+LOCK_TIMEOUT = 10.0
+"""Seconds save() waits for another instance's save before it gives up (a save takes well under one)."""
 
 
 class LibraryError(Exception):
@@ -85,7 +115,7 @@ _READ_ONLY_MARK = Mark(read=True)  # shared by every paper that is only read: ye
 def clean_tag(text: str) -> str:
     """A tag as stored: surrounding space removed, inner runs of whitespace made one `-`
     (so tags stay single words in queries and in space-separated exports)."""
-    tag = "-".join(text.split())
+    tag = "-".join(clean(text).split())
     if not tag:
         raise LibraryError("a tag cannot be empty")
     return tag
@@ -98,12 +128,13 @@ def clean_note(text: str) -> str:
 
 
 def snapshot(paper: Paper) -> dict:
-    """The known SNAPSHOT_FIELDS of a paper."""
+    """The known SNAPSHOT_FIELDS of a paper, control characters made visible (the snapshot ends up
+    in the library file and in exports; a raw ESC or a lone surrogate must reach neither)."""
     values = {}
     for name in SNAPSHOT_FIELDS:
         value = getattr(paper, name)
         if value:
-            values[name] = value
+            values[name] = tuple(clean(v) for v in value) if name in _LIST_FIELDS else clean(value)
     return values
 
 
@@ -131,6 +162,12 @@ class Library:
         self._snapshots: dict[str, dict] = {}  # kept papers, in the order they were first kept
         self._tag_names: dict[str, str] = {}  # casefolded -> spelling, in the order created
         self._tag_counts: dict[str, int] = {}  # casefolded -> papers carrying it
+        # what save() needs to merge with another instance's saves:
+        self._base: dict[str, Mark] = {}  # key -> its mark before this session first changed it
+        self._refreshed: set[str] = set()  # keys whose snapshot took new fields this session
+        self._synced: bytes | None = None  # hash of the file as last loaded or saved; None: no file
+        self.save_notice: str | None = None
+        """One line for the user about what the last save() found (a file moved aside...), else None."""
 
     # -- reading marks ---------------------------------------------------------------
 
@@ -253,11 +290,14 @@ class Library:
             fresh = snapshot(paper)
             if any(values.get(name) != value for name, value in fresh.items()):
                 values.update(fresh)
+                self._refreshed.add(paper.key)
                 self.changed = True
 
     def _update(self, paper: Paper, mark: Mark) -> None:
         key = paper.key
         old = self._marks.get(key, NO_MARK)
+        if key not in self._base and mark != old:
+            self._base[key] = old
         if old.tags != mark.tags:
             self._count_tags(old.tags, -1)
             self._count_tags(mark.tags, +1)
@@ -293,49 +333,74 @@ class Library:
         """Read the library (default: paths.library_file()); a missing file is an empty library.
         Never raises for bad content, and never leaves bad content where save() would overwrite it."""
         path = Path(path) if path is not None else paths.library_file()
-        library = cls(path)
+        for _attempt in range(3):
+            library = cls(path)
+            try:
+                data = read_regular(path)
+            except FileNotFoundError:
+                return library
+            except OSError as error:
+                library._make_read_only("it could not be read")
+                library.notice = clean(f"cannot read {path} ({error.strerror or error}); changes will not be saved")
+                return library
+            failure = library._fill(data)
+            if failure is None:
+                return library
+            # unreadable: move it aside, under the lock, unless another instance has just replaced it
+            with _locked(path):
+                try:
+                    still = read_regular(path) == data
+                except OSError:
+                    still = False
+                if still:
+                    return cls._set_aside(path, failure)
+        return cls._set_aside(path, failure)  # rewritten three times while we looked: give up on it
+
+    def _fill(self, data: bytes) -> str | None:
+        """Fill this (new) library from the file's bytes and set its notice; returns why the file
+        is unreadable instead (then this library is untouched)."""
+        path = self.path
         try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return library
-        except OSError as error:
-            library._make_read_only("it could not be read")
-            library.notice = f"cannot read {path} ({error.strerror or error}); changes will not be saved"
-            return library
-        try:
-            document = tomllib.loads(data.decode("utf-8"))
+            text, read = _split_read(data.decode("utf-8"))
+            document = tomllib.loads(text)
+            if read is not None and document.get("read") == []:
+                document["read"] = read
         except UnicodeDecodeError:
-            return cls._set_aside(path, "not UTF-8 text")
+            return "not UTF-8 text"
         except tomllib.TOMLDecodeError as error:
-            return cls._set_aside(path, f"not valid TOML: {error}")
+            return f"not valid TOML: {error}"
         except RecursionError:
-            return cls._set_aside(path, "nested too deeply")
+            return "nested too deeply"
+        except Exception as error:  # tomllib's contract is TOMLDecodeError; ours is one line, never a traceback
+            return f"not valid TOML ({type(error).__name__})"
         version = document.get("version", LIBRARY_VERSION)
         if type(version) is not int or version < 1:
-            return cls._set_aside(path, f"version is not a positive whole number: {version!r}")
+            return f"version is not a positive whole number: {_short(version)}"
         notices = []
         if version > LIBRARY_VERSION:
-            library._make_read_only(f"it is from a newer digest-tui (format {version})")
+            self._make_read_only(f"it is from a newer digest-tui (format {version})")
             notices.append(
                 f"{path.name} is from a newer digest-tui (format {version}; this one knows {LIBRARY_VERSION}):"
                 " opened read-only, changes will not be saved"
             )
-        problems = library._read(document)
+        problems = self._read(document)
         if problems:
             skipped = f"skipped {len(problems)} bad part(s) of {path.name} (first: {problems[0]})"
-            if library.read_only:
+            if self.read_only:
                 notices.append(skipped)
             else:
                 try:
-                    copy = _free_name(path, "corrupt")
-                    shutil.copyfile(path, copy)
+                    copy = _keep_copy(path, data)
                     notices.append(f"{skipped}; the original is kept at {copy}")
                 except OSError as error:
-                    library._make_read_only("parts of it were skipped and no copy could be kept")
+                    self._make_read_only("parts of it were skipped and no copy could be kept")
                     notices.append(f"{skipped}; could not keep a copy ({error.strerror or error}), so opened read-only")
-        library.notice = "; ".join(notices) or None
-        library.changed = False
-        return library
+        self.notice = clean("; ".join(notices)) or None
+        self.changed = False
+        self._base.clear()
+        self._refreshed.clear()
+        self._synced = _digest(data)
+        return None
 
     @classmethod
     def _set_aside(cls, path: Path, reason: str) -> Library:
@@ -343,16 +408,17 @@ class Library:
         library = cls(path)
         reason = " ".join(reason.split())
         try:
-            aside = _free_name(path, "corrupt")
-            os.replace(path, aside)
+            aside = _move_aside(path)
         except OSError as error:
             library._make_read_only("it is unreadable and could not be moved aside")
-            library.notice = (
+            library.notice = clean(
                 f"{path} is unreadable ({reason}) and could not be moved aside ({error.strerror or error});"
                 " changes will not be saved"
             )
             return library
-        library.notice = f"{path.name} was unreadable ({reason}); moved it to {aside} and started an empty library"
+        library.notice = clean(
+            f"{path.name} was unreadable ({reason}); moved it to {aside} and started an empty library"
+        )
         return library
 
     def _read(self, document: dict) -> list[str]:
@@ -406,7 +472,7 @@ class Library:
         if tags:
             document["tags"] = tags
         snapshots = self._snapshots
-        document["read"] = [key for key, mark in self._marks.items() if mark.read and key not in snapshots]
+        read = [key for key, mark in self._marks.items() if mark.read and key not in snapshots]
         papers = {}
         for key, values in snapshots.items():
             mark = self._marks[key]
@@ -426,23 +492,203 @@ class Library:
                 if name == "id" and value:
                     entry["url"] = f"https://arxiv.org/abs/{value}"
             papers[key] = entry
+        chunks = [_HEADER, tomli_w.dumps(document), _dump_read(read)]
         if papers:
-            document["papers"] = papers
-        return _HEADER + tomli_w.dumps(document, multiline_strings=True)
+            chunks += ["\n", tomli_w.dumps({"papers": papers}, multiline_strings=True)]
+        return "".join(chunks)
 
-    def save(self, path: Path | None = None) -> None:
-        """Write the whole library atomically to `path` (default: where it was loaded from)."""
+    def save(self, path: Path | None = None) -> set[str]:
+        """Write the library atomically to `path` (default: where it was loaded from), merging
+        with what another instance saved there since (see the module docstring); returns the keys
+        whose marks that merge changed in this library (empty when nobody else wrote). Sets
+        `save_notice` when the file on disk had to be moved aside or copied. LibraryError when
+        the library is read-only, the disk's file is from a newer version, the lock stays taken
+        for LOCK_TIMEOUT seconds, or writing fails. Call it from the thread that changes marks:
+        the merge replaces this library's state."""
         target = Path(path) if path is not None else self.path
         if target is None:
             raise LibraryError("the library has no file to save to")
         if self.read_only:
             raise LibraryError(f"not saving {target}: {self._read_only_reason}")
+        self.save_notice = None
+        own = target == self.path
         try:
-            atomic_write(target, self.dumps())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with _locked(target, timeout=LOCK_TIMEOUT):
+                remove_stale_temps(target)  # from writers killed mid-save: none is writing now
+                changed = self._merge_from_disk(target) if own else set()
+                # "replace": a lone surrogate that got past every cleaner must not cost the save
+                data = self.dumps().encode("utf-8", "replace")
+                atomic_write(target, data)
+        except _LockTimeout:
+            raise LibraryError(
+                f"not saved: another digest-tui has held {target.name}.lock for {LOCK_TIMEOUT:g} s"
+            ) from None
         except OSError as error:
-            raise LibraryError(f"cannot save {target}: {error.strerror or error}") from None
-        if target == self.path:
+            raise LibraryError(clean(f"cannot save {target}: {error.strerror or error}")) from None
+        if own:
+            self._synced = _digest(data)
+            self._base.clear()
+            self._refreshed.clear()
             self.changed = False
+        return changed
+
+    def _merge_from_disk(self, target: Path) -> set[str]:
+        """Bring another instance's saves into this library before it is written (the lock is held)."""
+        try:
+            data = read_regular(target)
+        except FileNotFoundError:
+            return set()  # deleted (or never written): this library is all there is
+        if self._synced is not None and _digest(data) == self._synced:
+            return set()  # nobody else wrote: nothing to merge
+        disk = type(self)(target)
+        failure = disk._fill(data)
+        if failure is not None:
+            aside = _move_aside(target)
+            self.save_notice = clean(
+                f"{target.name} had become unreadable ({' '.join(failure.split())}); moved it to {aside}"
+                " and saved this session's library in its place"
+            )
+            return set()
+        if disk.read_only:
+            self._make_read_only(disk._read_only_reason)
+            raise LibraryError(f"not saving {target}: {disk._read_only_reason}; this library is read-only now")
+        if disk.notice:
+            self.save_notice = disk.notice  # parts skipped: a copy of the original is kept
+        moved = self._take(disk)
+        self._synced = disk._synced  # memory is now that file plus this session's changes
+        return moved
+
+    def _take(self, disk: Library) -> set[str]:
+        """Become `disk` plus this session's changes; returns the keys whose marks moved."""
+        before = self._marks
+        marks = dict(disk._marks)
+        snapshots = disk._snapshots
+        bases: dict[str, Mark] = {}
+        for key, base in self._base.items():
+            ours = before.get(key, NO_MARK)
+            theirs = marks.get(key, NO_MARK)
+            bases[key] = theirs  # should the write fail, the next merge starts from the disk's state
+            removed = {t.casefold() for t in base.tags if not ours.has_tag(t)}
+            tags = tuple(t for t in theirs.tags if t.casefold() not in removed)
+            for tag in ours.tags:
+                if not base.has_tag(tag) and not Mark(tags=tags).has_tag(tag):
+                    tags += (tag,)
+            merged = Mark(
+                starred=ours.starred if ours.starred != base.starred else theirs.starred,
+                read=ours.read if ours.read != base.read else theirs.read,
+                tags=tags,
+                note=ours.note if ours.note != base.note else theirs.note,
+            )
+            if merged == NO_MARK:
+                marks.pop(key, None)
+            else:
+                marks[key] = _READ_ONLY_MARK if merged == _READ_ONLY_MARK else merged
+            if merged.kept:
+                values = dict(snapshots.get(key, ()))
+                values.update(self._snapshots.get(key, ()))
+                snapshots[key] = values
+            else:
+                snapshots.pop(key, None)
+        for key in self._refreshed:
+            if key in snapshots and key in self._snapshots:
+                snapshots[key].update(self._snapshots[key])
+        names = dict(disk._tag_names)
+        for folded, name in self._tag_names.items():
+            names.setdefault(folded, name)
+        counts: dict[str, int] = {}
+        for key in snapshots:
+            for tag in marks[key].tags:
+                folded = tag.casefold()
+                names.setdefault(folded, tag)
+                counts[folded] = counts.get(folded, 0) + 1
+        moved = {key for key, mark in marks.items() if before.get(key, NO_MARK) != mark}
+        moved.update(key for key in before if key not in marks)
+        self._marks, self._snapshots, self._tag_names, self._tag_counts = marks, snapshots, names, counts
+        self._base = bases
+        return moved
+
+
+class _LockTimeout(Exception):
+    """The library's lock stayed taken for the whole timeout."""
+
+
+@contextlib.contextmanager
+def _locked(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold an exclusive lock on `PATH.lock` (created if needed, never deleted: deleting a lock file
+    lets two holders in). The kernel drops the lock when its holder dies, so a killed instance
+    never leaves the library locked. No lock where there is no `fcntl`, or where the folder
+    cannot hold one (then the atomic write itself fails or succeeds on its own)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: saves are still atomic, only not serialised
+        yield
+        return
+    try:
+        fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError:
+        yield
+        return
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise _LockTimeout(path) from None
+                time.sleep(0.01)
+            except OSError:  # a file system without flock (some NFS): go on unlocked
+                break
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+# The read marks are most of a big library (100k keys): written and read back here without
+# tomli_w/tomllib, which take ten times as long. Only the exact shape _dump_read writes is read
+# this way (plain keys, at the top level); anything else a person wrote goes through tomllib.
+_PLAIN_KEY = re.compile(r'[^"\\\x00-\x1f\x7f]*')
+_READ_ARRAY = re.compile(r'^read = \[\n((?:    "[^"\\\x00-\x1f\x7f\n]*",\n)*)\]\n', re.M)
+
+
+def _dump_read(keys: list[str]) -> str:
+    if not keys:
+        return "read = []\n"
+    quote = _PLAIN_KEY.fullmatch
+    lines = [f'    "{key}",\n' if quote(key) else f"    {tomli_w.dumps({'k': key})[4:-1]},\n" for key in keys]
+    return "read = [\n" + "".join(lines) + "]\n"
+
+
+def _split_read(text: str) -> tuple[str, list[str] | None]:
+    """`text` with a top-level read array in _dump_read's shape emptied, and its keys (else None)."""
+    match = _READ_ARRAY.search(text)
+    if match is None:
+        return text, None
+    before = text[: match.start()]
+    if before.startswith("[") or "\n[" in before or '"""' in before or "'''" in before:
+        return text, None  # inside a table, or perhaps inside a multi-line string: let tomllib decide
+    body = match.group(1)
+    keys = body[5:-3].split('",\n    "') if body else []
+    return text[: match.start()] + "read = []\n" + text[match.end() :], keys
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _move_aside(path: Path) -> Path:
+    aside = _free_name(path, "corrupt")
+    os.replace(path, aside)
+    return aside
+
+
+def _keep_copy(path: Path, data: bytes) -> Path:
+    """A copy of the file's bytes (as read) next to it, named like a file moved aside."""
+    copy = _free_name(path, "corrupt")
+    atomic_write(copy, data)
+    return copy
 
 
 def _read_entry(entry: object, where: str) -> tuple[Mark, dict]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from .library import NO_MARK, Mark
 from .model import Paper
+from .sanitize import clean
 
 TEXT_FIELDS = ("author", "inst", "topic", "title", "abstract")
 FIELDS = ("cat", "tag", "author", "inst", "topic", "is", "id", "title", "abstract", "has", "score", "upvotes", "date")
@@ -40,7 +41,11 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
 class QueryError(ValueError):
-    """A query that cannot be parsed; the message says what and where, in one line."""
+    """A query that cannot be parsed; the message says what and where, in one line (control
+    characters in the quoted query made visible: a query may come from a script or a list file)."""
+
+    def __init__(self, message: object = "invalid query") -> None:
+        super().__init__(clean(str(message)))
 
 
 @dataclass(slots=True)  # not frozen: frozen __init__ costs a setattr call per field, 100k times
@@ -262,10 +267,16 @@ def _word_token(word: str, start: int, spelling: str, quoted: str | None) -> _To
 _COST_MARK, _COST_NUMBER, _COST_SHORT, _COST_TEXT, _COST_ABSTRACT, _COST_WORD = 1, 2, 3, 5, 20, 30
 
 
+MAX_DEPTH = 64
+"""Levels of `( )` and NOT a query may nest: deeper would exhaust Python's recursion, in the parser
+and again in every match, and no person writes it."""
+
+
 class _Parser:
     def __init__(self, tokens: list[_Token]) -> None:
         self.tokens = tokens
         self.i = 0
+        self.depth = 0
         self.words: list[str] = []
         self.uses_marks = False
 
@@ -305,6 +316,21 @@ class _Parser:
             raise QueryError("the query ends too soon")  # callers check before getting here
         if token.kind in (_OR, _AND):
             raise QueryError(f"'{token.spelling}' needs a term before it at {token.pos}")
+        if token.kind in (_NOT, _LP):
+            if self.depth >= MAX_DEPTH:
+                raise QueryError(f"nested too deeply at {token.pos} (more than {MAX_DEPTH} levels of '(' and NOT)")
+            self.depth += 1
+            try:
+                return self._parse_nested(token, negated)
+            finally:
+                self.depth -= 1
+        if token.kind == _RP:
+            raise QueryError(f"unmatched ')' at {token.pos}")
+        self.i += 1
+        return self.term(token, negated)
+
+    def _parse_nested(self, token: _Token, negated: bool) -> tuple[Predicate, int]:
+        """`NOT x` / `-x` / `( ... )`."""
         if token.kind == _NOT:
             self.i += 1
             following = self.peek()
@@ -325,10 +351,7 @@ class _Parser:
                 raise QueryError(f"unclosed '(' at {token.pos}")
             self.i += 1
             return result
-        if token.kind == _RP:
-            raise QueryError(f"unmatched ')' at {token.pos}")
-        self.i += 1
-        return self.term(token, negated)
+        raise AssertionError(token.kind)  # pragma: no cover
 
     def term(self, token: _Token, negated: bool) -> tuple[Predicate, int]:
         kind, *rest = token.term
@@ -469,5 +492,8 @@ def parse_query(text: str) -> Query:
     if not tokens:
         return Query(text)
     parser = _Parser(tokens)
-    match, _cost = parser.parse()
+    try:
+        match, _cost = parser.parse()
+    except RecursionError:  # MAX_DEPTH keeps well inside the limit; this only guards a caller deep in its own stack
+        raise QueryError(f"nested too deeply (more than {MAX_DEPTH} levels of '(' and NOT)") from None
     return Query(text, match, tuple(dict.fromkeys(parser.words)), parser.uses_marks)

@@ -1,4 +1,10 @@
-"""Make untrusted digest text safe to show: control characters visible, invisible format characters gone."""
+"""Make untrusted digest text safe to show: control characters visible, invisible format characters gone.
+
+Used for everything a digest (or a file name, or an error message quoting either) puts on a
+screen or into an exported file: a raw ESC, CSI or OSC sequence would drive the terminal of
+whoever reads it (`cat`, a pager, the reader itself), a bidi override would reorder what they
+see, and zero-width or tag characters would hide text from them.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +14,30 @@ _TABLE: dict[int, str | None] = {code: chr(0x2400 + code) for code in range(0x20
 _TABLE[0x7F] = "\u2421"  # ␡
 _TABLE.update({code: "\ufffd" for code in range(0x80, 0xA0)})  # C1 controls, CSI among them
 _TABLE[ord("\t")] = " "
-for _code in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF, 0x061C, 0x00AD):
-    _TABLE[_code] = None  # zero-width, bidi and soft-hyphen controls: removed
+_TABLE[0x2028] = _TABLE[0x2029] = " "  # line and paragraph separators: some terminals break the line
+_INVISIBLE = (
+    0x00AD,  # soft hyphen
+    0x061C,  # Arabic letter mark (bidi)
+    0x180E,  # Mongolian vowel separator
+    *range(0x200B, 0x2010),  # zero-width space, non-joiner, joiner; LRM, RLM
+    *range(0x202A, 0x202F),  # bidi embeddings and overrides
+    *range(0x2060, 0x2065),  # word joiner, invisible operators
+    *range(0x2066, 0x2070),  # bidi isolates, deprecated format controls
+    0xFEFF,  # zero-width no-break space (BOM)
+    *range(0xFFF9, 0xFFFC),  # interlinear annotation controls
+)
+for _code in _INVISIBLE:
+    _TABLE[_code] = None  # removed
+# lone surrogates (from JSON `\ud800` escapes), tag characters (invisible "ASCII smuggling"),
+# shorthand and musical format controls: outside the BMP, so a regex rather than the table
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ASTRAL_INVISIBLE = re.compile("[\U000e0000-\U000e007f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a]")
 
 
 def clean(text: str, *, newlines: bool = False) -> str:
-    """`text` with controls shown as visible symbols (␛ for ESC), zero-width/bidi controls removed
-    and lone surrogates replaced; with `newlines`, line breaks are kept."""
+    """`text` with controls shown as visible symbols (␛ for ESC), zero-width/bidi/tag characters
+    removed and lone surrogates replaced by U+FFFD; with `newlines`, `\\n` line breaks are kept
+    (a `\\r` never is: it would move the cursor back over the line)."""
     if text.isprintable():
         return text
     if newlines:
@@ -24,4 +46,13 @@ def clean(text: str, *, newlines: bool = False) -> str:
 
 
 def _clean_line(line: str) -> str:
-    return _SURROGATE.sub("\ufffd", line.translate(_TABLE))
+    line = line.translate(_TABLE)
+    if not line.isascii():
+        line = _SURROGATE.sub("\ufffd", line)
+        line = _ASTRAL_INVISIBLE.sub("", line)
+    return line
+
+
+def is_clean(text: str, *, newlines: bool = False) -> bool:
+    """Whether `text` is already what clean() would make of it."""
+    return clean(text, newlines=newlines) == text

@@ -14,9 +14,9 @@ from .text import clean_abstract, clean_line
 NAME = "arxiv-email"
 
 _ID = rf"(?:{ARXIV_ID.pattern})"
-_ID_AFTER = re.compile(_ID)
-_FIRST_ENTRY = re.compile(rf"^((?:>[ \t]?)*)arXiv:{_ID}", re.M)
-_START = re.compile(rf"^arXiv:({_ID})(?:v\d+)?(.*)$")
+_ID_AFTER = re.compile(_ID, re.ASCII)  # ASCII digits only, here and below: an id is ASCII
+_FIRST_ENTRY = re.compile(rf"^((?:>[ \t]?)*)arXiv:{_ID}", re.M | re.ASCII)
+_START = re.compile(rf"^arXiv:({_ID})(?:v\d+)?(.*)$", re.ASCII)
 _FIELD = re.compile(r"^([A-Z][A-Za-z-]*):[ \t]?(.*)$")
 _FIELDS = frozenset(
     ("Date", "Title", "Authors", "Author", "Categories", "Comments", "Journal-ref", "Report-no",
@@ -24,10 +24,14 @@ _FIELDS = frozenset(
 )  # fmt: skip
 _SEPARATOR = re.compile(r"^(?:-{20,}|(?:%+-+)+%*)\s*$")  # 78 dashes between entries, `%%--%%--` between sections
 _MAIL_HEADER = re.compile(r"^(?:From |[A-Za-z][\w-]*:[ \t])")
-_WINDOW = re.compile(r"received from\s+.+?\s+to\s+(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})")
+# the start of the window is bounded (it is a date): an unbounded `.+?` rescans the rest of the line
+# from every "received from", which a hostile file can repeat thousands of times on one line
+_WINDOW = re.compile(
+    r"received from\s{1,20}[^\n]{1,120}?\s{1,20}to\s{1,20}"
+    r"(?:[A-Za-z]{3},?\s{1,20})?(\d{1,2})\s{1,20}([A-Za-z]{3})[a-z]*\s{1,20}(\d{2,4})"
+)
 _DAY = re.compile(r"(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{4}|\d{2})\b")
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
-_PARENS = re.compile(r"\([^()]*\)")
 
 
 def _starts_a_line(head: str, token: str, then: re.Pattern | None = None) -> bool:
@@ -88,11 +92,27 @@ def _unquote(body: str) -> str:
     return "\n".join(prefix.sub("", line) for line in body.split("\n"))
 
 
+def _without_parens(text: str) -> str:
+    """Text with every balanced `( ... )` group removed, nested ones too, in one pass (removing the
+    innermost groups again and again takes time quadratic in the nesting). An unclosed `(` stays."""
+    if "(" not in text:
+        return text
+    out: list[str] = []
+    opened: list[int] = []  # where in `out` each open group started
+    for char in text:
+        if char == "(":
+            opened.append(len(out))
+            out.append(char)
+        elif char == ")" and opened:
+            del out[opened.pop() :]
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def _authors(raw: str) -> tuple[str, ...]:
     """`A, B (MIT), C and D` -> (A, B, C, D): affiliations in parentheses are dropped."""
-    previous = None
-    while previous != raw:
-        previous, raw = raw, _PARENS.sub("", raw)
+    raw = _without_parens(raw)
     names = []
     for part in raw.split(","):
         names.extend(p for p in re.split(r"\s+and\s+", part))

@@ -16,10 +16,11 @@ _ENTRY_ANYWHERE = re.compile(r"^【\s*\d+\s*】", re.M)
 # the colon sits outside the bold in the listing (`**链接**：`) and inside it elsewhere (`**From：**`): take both
 _FIELD = re.compile(r"^\*\*\s*(标题|链接|作者|备注|摘要)\s*(?:\*\*\s*[：:]|[：:]\s*\*\*)\s*(.*)$")
 _SUBJECT = re.compile(r"^\*\*\s*([A-Za-z-]+(?:\.[A-Za-z-]+)?)\s*方向")
-_TOPIC = re.compile(r"^#{1,6}\s*(?:\*\*)?\s*(.+?)\s*[（(]\s*\d+\s*篇\s*[)）]\s*(?:\*\*)?\s*$")
+# possessive quantifiers: a long run of spaces in a heading must not cost time quadratic in its length
+_TOPIC = re.compile(r"^#{1,6}\s*+(?:\*\*)?+(.+)[（(]\s*+\d++\s*+篇\s*+[)）]\s*+(?:\*\*)?+\s*+$")
 _HEADING = re.compile(r"^(#{1,6})\s")
 _POST_DATE = re.compile(r"""^(?:#+\s*|title\s*[=:]\s*['"]?|date\s*[=:]\s*['"]?)(\d{4})-(\d\d)-(\d\d)""", re.M)
-_LINK = re.compile(rf"arxiv\.org/(?:abs|pdf)/({ARXIV_ID.pattern})(?:v\d+)?")
+_LINK = re.compile(rf"arxiv\.org/(?:abs|pdf)/({ARXIV_ID.pattern})(?:v\d+)?", re.ASCII)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -103,10 +104,10 @@ def _parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[
             finish()
             category, topic = match.group(1), None
             continue
-        match = _TOPIC.match(line)
+        match = _TOPIC.match(line) if "篇" in line else None
         if match:
             finish()
-            topic = clean_line(match.group(1).strip("* "))
+            topic = clean_line(match.group(1).strip().strip("* "))
             continue
         heading = _HEADING.match(line)
         if heading or line.startswith((">", "---")):

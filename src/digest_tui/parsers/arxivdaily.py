@@ -12,9 +12,9 @@ NAME = "arxivdaily"
 HEADER = re.compile(
     r"^(?P<id>\d{4}\.\d{4,5})(?:v\d+)? (?P<date>\d{4}-\d\d-\d\d)"
     r"(?P<cats>(?: [a-z-]+(?:\.[A-Za-z-]+)?)*)(?P<new> 新提交)?(?: (?P<score>\d{1,3})%)?[ \t]*$",
-    re.M,
+    re.M | re.ASCII,  # an id is ASCII digits, not any script's
 )
-HEADER_LINE = re.compile(HEADER.pattern)
+HEADER_LINE = re.compile(HEADER.pattern, re.ASCII)
 """The header regex for one line at a time (`$` is the line's end)."""
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LABELS = ("发表机构", "专题命中", "AI总结", "Comments", "Journal ref")
@@ -57,7 +57,9 @@ _LABEL_INITIALS = frozenset(label[0] for label in _LABELS)
 
 def parse_block(header: re.Match, lines: list[str]) -> tuple[dict, bool]:
     """Fields of one paper from its header match and its lines up to the next header;
-    the flag says whether the block looked whole (a title and at least one abstract)."""
+    the flag says whether the block looked whole (a title and the English abstract, its last part).
+    A labelled field (`Comments ...`) is one line, as on every real page; further unlabelled lines
+    before the abstracts are kept aside, and become the abstracts when their labels are missing."""
     values: dict = {
         "id": header["id"],
         "date": header["date"],
@@ -68,6 +70,8 @@ def parse_block(header: re.Match, lines: list[str]) -> tuple[dict, bool]:
     heads: list[str] = []
     fields: dict[str, list[str]] = {}
     current: list[str] | None = None
+    one_line = False  # `current` is a labelled field, which takes one line
+    loose: list[str] = []  # lines that belong to no field
     sections, initials = _SECTIONS, _LABEL_INITIALS
     for raw in lines:
         line = raw.strip()
@@ -76,19 +80,28 @@ def parse_block(header: re.Match, lines: list[str]) -> tuple[dict, bool]:
         name = sections.get(line, _NOT_A_SECTION)
         if name is not _NOT_A_SECTION:
             current = fields.setdefault(name, []) if name else None
+            one_line = False
             continue
         labelled = None
         if line[0] in initials and (heads or not line.startswith(("Comments", "Journal ref"))):
             labelled = _label(line)
         if labelled:
             current = fields.setdefault(labelled[0], [])
-            if labelled[1]:
+            one_line = True
+            if labelled[1].strip("* "):
                 current.append(labelled[1])
-        elif current is not None:
+        elif current is not None and not (one_line and current):
             current.append(line)
         elif not fields:
             heads.append(line)
+        else:
+            loose.append(line)
     _assign_heads(values, heads)
+    if loose and "abstract_zh" not in fields and "abstract_en" not in fields:
+        # the abstract labels are missing: tell the two abstracts apart by their language
+        for line in loose:
+            fields.setdefault("abstract_zh" if _chinese(line) else "abstract_en", []).append(line)
+        values["_guessed"] = True
     for label, parts in fields.items():
         if not parts:
             continue
@@ -110,10 +123,23 @@ def parse_block(header: re.Match, lines: list[str]) -> tuple[dict, bool]:
             values["journal_ref"] = text
         else:
             values[label] = text
-    whole = bool(values.get("title_en") or values.get("title_zh")) and bool(
-        values.get("abstract_en") or values.get("abstract_zh")
-    )
+    zh, en = values.get("abstract_zh"), values.get("abstract_en")
+    if (zh and not _chinese(zh) and (not en or _chinese(en))) or (en and _chinese(en) and not zh):
+        # the labels are swapped (or one is on the wrong text): the language decides
+        values["abstract_zh"], values["abstract_en"] = en, zh
+        values["_guessed"] = True
+    # the English abstract is the last section of every block: a page cut off mid-block lacks it
+    whole = bool(values.get("title_en") or values.get("title_zh")) and bool(values.get("abstract_en"))
     return values, whole
+
+
+def _chinese(text: str) -> bool:
+    """Mostly Chinese: at least one character in ten is CJK (an English abstract may name a Chinese dataset).
+    Judged on the first 200 characters: this runs on both abstracts of every paper."""
+    if text.isascii():
+        return False
+    sample = text[:200]
+    return len(_CJK.findall(sample)) * 10 >= len(sample)
 
 
 def _assign_heads(values: dict, heads: list[str]) -> None:
@@ -140,13 +166,22 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
     match = HEADER_LINE.match
     # a header starts with a digit: testing that first spares the regex almost every line
     starts = [(i, m) for i, line in enumerate(lines) if line[:1].isdigit() and (m := match(line))]
+    titles: dict[str, str] = {}  # id -> first title, to notice one id given to two papers
     for index, (start, header) in enumerate(starts):
         end = starts[index + 1][0] if index + 1 < len(starts) else len(lines)
         values, whole = parse_block(header, lines[start + 1 : end])
-        if not (values.get("title_en") or values.get("title_zh")):
+        title = values.get("title_en") or values.get("title_zh")
+        if not title:
             warnings.append(f"paper {header['id']} has no title; skipped")
             continue
+        if titles.setdefault(values["id"], title) != title:
+            warnings.append(f"paper {header['id']} is listed again with another title; merged, the first title kept")
+        if values.pop("_guessed", False):
+            warnings.append(
+                f"paper {header['id']}: abstract labels missing or swapped; told the abstracts apart by language"
+            )
         if not whole:
-            warnings.append(f"paper {header['id']} has no abstract (cut off?)")
+            what = "abstract" if not (values.get("abstract_zh") or values.get("abstract_en")) else "English abstract"
+            warnings.append(f"paper {header['id']} has no {what} (cut off?); kept what there is")
         papers.append(make_paper(sources=sources, **values))
     return papers, warnings

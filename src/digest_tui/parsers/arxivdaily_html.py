@@ -10,6 +10,7 @@ from ..model import Paper, Source
 from . import arxivdaily
 from .errors import DigestError, one_line
 from .hf_html import looks_like_html
+from .markup import soup
 
 if TYPE_CHECKING:
     from bs4.element import Tag
@@ -81,10 +82,8 @@ def visible_text(root: Tag) -> str:
 
 
 def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
-    from bs4 import BeautifulSoup  # imported on first use: it costs a tenth of a second at start-up
-
     try:
-        page = visible_text(BeautifulSoup(text, "html.parser"))
+        page = visible_text(soup(text))
         papers, warnings = arxivdaily.parse(page, file, file_date)
     except Exception as error:
         raise DigestError(one_line(f"unreadable arXivDaily page ({type(error).__name__}: {error})")) from None

@@ -12,6 +12,7 @@ from ..model import ARXIV_ID, Paper, Source, make_paper
 from .errors import DigestError, one_line
 from .hf_json import as_int, clean_line, entry_values, iso_date, papers_from_entries
 from .hf_text import ENTRY_DATE, resolve_date
+from .markup import soup
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
@@ -26,8 +27,11 @@ _HF_MARKS = re.compile(
 # Finding the hydration div by regex and handing only that tag to bs4 keeps a 1.5 MB page at a few
 # milliseconds; the whole page goes through bs4 only when there are cards to read.
 _HYDRATER = re.compile(r"""<div\b[^<>]*?\bclass\s*=\s*["'][^"']*\bSVELTE_HYDRATER\b""")
+_WANTED = re.compile(r"""\bdata-target\s*=\s*["']?(?:DailyPapers|PaperContent)\b""")
 _TAG = re.compile(r"""<div(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""")
-_PAPER_HREF = re.compile(rf"^(?:https?://huggingface\.co)?/papers/({ARXIV_ID.pattern})(?:v\d+)?/?(?:[?#].*)?$")
+_PAPER_HREF = re.compile(
+    rf"^(?:https?://huggingface\.co)?/papers/({ARXIV_ID.pattern})(?:v\d+)?/?(?:[?#].*)?$", re.ASCII
+)
 _ORG_HREF = re.compile(r"^/(?!papers$|login$|models$|datasets$|spaces$)[A-Za-z0-9][\w.-]*$")
 _GITHUB_HREF = re.compile(r"^https?://github\.com/[^/\s?#]+/[^/\s?#]+")
 _CARD_DATE = re.compile(r"^(?:Published on\s+)?(.+)$")
@@ -55,13 +59,11 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
 
 
 def _parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
-    from bs4 import BeautifulSoup  # imported on first use: it costs a tenth of a second at start-up
-
-    soup = None
+    page = None
     props = _hydrated(text)
     if not props:  # attributes in an unusual order: let bs4 find the divs
-        soup = BeautifulSoup(text, "html.parser")
-        props = _hydrated_in(soup)
+        page = soup(text)
+        props = _hydrated_in(page)
     problems: list[str] = []
     if "DailyPapers" in props:
         data = _json(props["DailyPapers"], "DailyPapers", problems)
@@ -88,9 +90,9 @@ def _parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[
             problems.append("the PaperContent data has no title")
         elif data is not None:
             problems.append("the PaperContent data has no paper object")
-    if soup is None:
-        soup = BeautifulSoup(text, "html.parser")
-    papers, warnings = _cards(soup, file, file_date)
+    if page is None:
+        page = soup(text)
+    papers, warnings = _cards(page, file, file_date)
     if papers:
         return papers, [f"{problem}; read the rendered cards instead" for problem in problems] + warnings
     if problems:
@@ -111,10 +113,14 @@ def _hydrated(text: str) -> dict[str, str]:
     from bs4 import BeautifulSoup, Tag
 
     found: dict[str, str] = {}
-    for match in _HYDRATER.finditer(text):
+    at = 0
+    while len(found) < len(_TARGETS) and (match := _HYDRATER.search(text, at)) is not None:
         tag = _TAG.match(text, match.start())
-        if tag is None or "data-target" not in tag.group(0):
-            continue
+        if tag is None:
+            break  # an unclosed tag runs to the end of the page: bs4 will make what it can of it
+        at = tag.end()  # never scan one tag twice: thousands of them must stay linear
+        if not _WANTED.search(tag.group(0)):
+            continue  # bs4 only for the divs that matter: a page may hold thousands of others
         div = BeautifulSoup(tag.group(0), "html.parser").find("div")
         if isinstance(div, Tag):
             _keep(div, found)
@@ -134,36 +140,67 @@ def _keep(div: Tag, found: dict[str, str]) -> None:
         found[target] = props
 
 
+MAX_CARDS = 5000
+"""Distinct papers read from one page's cards; a real page shows tens, a long scroll hundreds."""
+_RENDERINGS = 2  # renderings of one card that are read (the 2026 layout has two: desktop, mobile)
+_CLIMB = 16  # levels above a title link that a card may reach
+_MULTI = ""  # owner of an element that holds several papers' title links
+
+
 def _cards(soup: BeautifulSoup, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
     """Papers from the rendered cards (2024 and 2026 layouts). A card's scope is the largest element
     around its title link that holds no other paper's title: the whole <article>, or one half of it
-    when only half was saved. The 2026 layout renders each card twice, so scopes are grouped by id."""
+    when only half was saved. The 2026 layout renders each card twice, so scopes are grouped by id.
+    Linear in the page's size whatever its nesting: broken or hostile markup cannot make it crawl."""
+    for hidden in soup.find_all(("noscript", "template")):  # not what a reader sees
+        hidden.decompose()
     links: list[tuple[Tag, str]] = []
     for link in soup.select("h3 a[href]"):
         match = _PAPER_HREF.match(str(link.get("href", "")).strip())
         if match:
             links.append((link, match.group(1)))
-    owners: dict[int, set[str]] = {}
+    # owners[id(element)]: the one paper whose title links it holds, or _MULTI. Each walk up stops
+    # where the answer is already known, so every element is visited at most twice in all.
+    owners: dict[int, str] = {}
     for link, arxiv_id in links:
         node = link.parent
         while node is not None:
-            owners.setdefault(id(node), set()).add(arxiv_id)
+            known = owners.get(id(node))
+            if known == arxiv_id or known == _MULTI:
+                break
+            owners[id(node)] = arxiv_id if known is None else _MULTI
             node = node.parent
     scopes: dict[str, list[Tag]] = {}
+    seen: set[int] = set()
+    nested = 0
     for link, arxiv_id in links:
+        if owners.get(id(link)) not in (None, arxiv_id):
+            nested += 1  # other papers' cards inside this title link: broken nesting
+            continue
         scope = link
         node = link.parent
-        while node is not None and node.name not in ("body", "html", "[document]") and owners[id(node)] == {arxiv_id}:
+        for _level in range(_CLIMB):
+            if node is None or node.name in ("body", "html", "[document]") or owners[id(node)] != arxiv_id:
+                break
             scope = node
             if node.name == "article":
                 break
             node = node.parent
-        group = scopes.setdefault(arxiv_id, [])
-        if not any(scope is seen for seen in group):
+        group = scopes.get(arxiv_id)
+        if group is None:
+            if len(scopes) >= MAX_CARDS:
+                continue
+            group = scopes[arxiv_id] = []
+        if id(scope) not in seen and len(group) < _RENDERINGS:
+            seen.add(id(scope))
             group.append(scope)
     sources = (Source(file, NAME),)
     papers: list[Paper] = []
     warnings: list[str] = []
+    if nested:
+        warnings.append(f"{nested} title link(s) hold other papers' cards (broken nesting); skipped")
+    if len(scopes) >= MAX_CARDS:
+        warnings.append(f"more than {MAX_CARDS} paper cards; read the first {MAX_CARDS}")
     for arxiv_id, group in scopes.items():
         values: dict = {"id": arxiv_id}
         for scope in group:
@@ -177,11 +214,17 @@ def _cards(soup: BeautifulSoup, file: str, file_date: dt.date) -> tuple[list[Pap
 
 def _card_values(scope: Tag, arxiv_id: str, file_date: dt.date, values: dict) -> None:
     """Fill `values` from one rendering of a card; what an earlier rendering gave is kept."""
+    tries = 0
     for link in scope.select("h3 a[href]"):
         match = _PAPER_HREF.match(str(link.get("href", "")).strip())
+        if not match or match.group(1) != arxiv_id:
+            continue
         title = clean_line(link.get_text(" "))
-        if match and match.group(1) == arxiv_id and title:
+        if title:
             values.setdefault("title_en", title)
+            break
+        tries += 1
+        if tries >= _RENDERINGS:  # empty title links nested in each other: each get_text reads the rest
             break
     snippet = scope.select_one("p.line-clamp-2") or scope.find("p")
     text = clean_line(snippet.get_text(" ")) if snippet else None

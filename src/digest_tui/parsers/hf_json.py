@@ -12,7 +12,7 @@ from .text import clean_abstract, clean_line
 
 NAME = "hf-api-json"
 
-_ID = re.compile(rf"(?:{ARXIV_ID.pattern})(?:v\d+)?")
+_ID = re.compile(rf"(?:{ARXIV_ID.pattern})(?:v\d+)?", re.ASCII)  # `\d` would take any script's digits
 _DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
 # arXiv marks a new paragraph with a blank line or with a line that starts indented; any other
 # line break is only the submitter's wrapping.

@@ -1,0 +1,214 @@
+"""Hostile titles, authors and notes cannot break an exported TOML, CSV, BibTeX, Markdown or JSON file.
+
+Every format quotes for itself, and every export is first passed through sanitize.clean: no raw
+ESC, bidi override or lone surrogate reaches a file someone may `cat`. What must come back:
+TOML and JSON give every string back as clean() made it; CSV the same (a cell a spreadsheet would
+run as a formula starts with `'`); BibTeX has one entry per paper with balanced braces, and each
+title unescapes to the one-line text; Markdown has one heading per paper and nothing else that
+starts a block.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest_tui.export import parse_reading_list, render, to_bibtex, to_csv, to_json, to_markdown
+from digest_tui.library import Mark
+from digest_tui.model import make_paper
+from digest_tui.sanitize import clean
+
+HOSTILE_TITLES = [
+    "Closing } brace and { opening",
+    "Unbalanced }}} {{",
+    "Back\\slash \\} \\{ \\\\ and \\textbf{bold}",
+    "100% of % comments",
+    "Line one\nline two\r\nline three\rfour",
+    'Triple """ double and \'\'\' single quotes',
+    "Control \x1b[31mred\x1b[0m \x07 bell \x08 backspace \x00 nul \x7f del \x9b csi",
+    "=cmd|' /C calc'!A0",
+    "+1 plus, -1 minus, @SUM(A1)",
+    "@misc{injected, title={x}}",
+    "# Heading\n## Another\n1. list\n- item\n> quote\n---\n===",
+    "<script>alert(1)</script> [link](javascript:alert(1)) ![img](x) | table | `code` *em* _u_ ~s~ $x$ & #tag",
+    "[[papers]]\nid = \"2601.00001\"\n[list]",
+    'Comma, "quoted", and ""doubled""',
+    "Bidi \u202eevil\u202c zero\u200bwidth \ufeff bom \U000e0041 tag",
+    "Lone \ud800 surrogate",
+    "Tabs\tand  spaces   and\u3000ideographic",
+    "and and AND",
+]
+
+
+def records(titles=HOSTILE_TITLES):
+    out = []
+    for n, title in enumerate(titles):
+        paper = make_paper(
+            id=f"2606.{n + 10000:05d}",
+            title_en=title,
+            title_zh=f"中文 {title}",
+            authors=(title, "Ada Lovelace and Alan Turing", "}{"),
+            date="2026-06-18",
+            categories=("cs.CL",),
+            abstract_en=f"Abstract: {title}",
+            comments=title,
+        )
+        out.append((paper, Mark(starred=True, tags=("moe", "x}y"), note=f"Note:\n{title}")))
+    return out
+
+
+def raw_controls(text: str, allowed: str = "\n") -> list[str]:
+    """Characters a terminal would act on (or hide): C0/C1 controls, format characters, surrogates."""
+    return [
+        ch for ch in text if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+    ]  # fmt: skip
+
+
+def one_line(text: str) -> str:
+    return " ".join(clean(text, newlines=True).split())
+
+
+@pytest.mark.parametrize("fmt", ["toml", "bib", "md", "csv", "json"])
+def test_no_export_holds_a_raw_control_character(fmt):
+    text = render(records(), fmt, name="List \x1b]0;title\x07", query='tag:moe "\x1b[2J"')
+    assert not raw_controls(text, allowed="\n\r" if fmt == "csv" else "\n"), fmt
+    text.encode("utf-8")  # and no lone surrogate: the file can be written
+
+
+def test_toml_gives_every_string_back_as_cleaned():
+    reading_list = parse_reading_list(render(records(), "toml", name="N\x1b", query="q"))
+    assert reading_list.name == "N␛"
+    assert len(reading_list.records) == len(HOSTILE_TITLES)
+    for (paper, mark), title in zip(reading_list.records, HOSTILE_TITLES):
+        assert paper.title_en == clean(title, newlines=True)
+        assert paper.authors[0] == clean(title, newlines=True)
+        assert mark.note == clean(f"Note:\n{title}", newlines=True).strip()
+        assert mark.tags == ("moe", "x}y") and mark.starred
+
+
+def test_json_gives_every_string_back_as_cleaned():
+    rows = json.loads(to_json(records()))
+    assert [row["title_en"] for row in rows] == [clean(t, newlines=True) for t in HOSTILE_TITLES]
+    assert [row["note"] for row in rows] == [clean(f"Note:\n{t}", newlines=True) for t in HOSTILE_TITLES]
+
+
+def csv_expected(text: str) -> str:
+    text = clean(text, newlines=True)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def test_csv_reads_back_cell_for_cell_and_formulas_stay_text():
+    rows = list(csv.reader(io.StringIO(to_csv(records()), newline="")))
+    header, body = rows[0], rows[1:]
+    assert len(body) == len(HOSTILE_TITLES)
+    for row, title in zip(body, HOSTILE_TITLES):
+        assert len(row) == len(header)
+        cells = dict(zip(header, row))
+        assert cells["title_en"] == csv_expected(title)
+        assert cells["note"] == csv_expected(f"Note:\n{title}")
+    cells = dict(zip(header, body[HOSTILE_TITLES.index("=cmd|' /C calc'!A0")]))
+    assert cells["title_en"] == "'=cmd|' /C calc'!A0"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in body for cell in row)
+
+
+def bib_entries(text: str) -> list[str]:
+    """Entries split where a line starts with `@`; each must have balanced braces, never below zero."""
+    entries = re.split(r"(?m)^(?=@)", text)
+    entries = [entry for entry in entries if entry.strip()]
+    for entry in entries:
+        depth = 0
+        for ch in entry:
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+            assert depth >= 0, entry
+        assert depth == 0, entry
+    return entries
+
+
+BIB_UNESCAPE = [
+    (r"\textbackslash{}", "\\"), (r"\textbraceleft{}", "{"), (r"\textbraceright{}", "}"),
+    (r"\textasciitilde{}", "~"), (r"\textasciicircum{}", "^"), (r"\%", "%"), (r"\&", "&"), (r"\#", "#"),
+    (r"\_", "_"), (r"\$", "$"),
+]  # fmt: skip
+
+
+def unescape_bib(value: str) -> str:
+    out, i = [], 0
+    while i < len(value):
+        for escaped, plain in BIB_UNESCAPE:
+            if value.startswith(escaped, i):
+                out.append(plain)
+                i += len(escaped)
+                break
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)
+
+
+def bib_field(entry: str, name: str) -> str:
+    start = entry.index(f"  {name} = {{") + len(f"  {name} = {{")
+    depth, i = 1, start
+    while depth:
+        depth += {"{": 1, "}": -1}.get(entry[i], 0)
+        i += 1
+    return entry[start : i - 1]
+
+
+def test_bibtex_has_one_balanced_entry_per_paper_and_titles_unescape():
+    text = to_bibtex(records())
+    entries = bib_entries(text)
+    assert len(entries) == len(HOSTILE_TITLES)
+    assert all(entry.startswith("@misc{") for entry in entries)
+    for entry, title in zip(entries, HOSTILE_TITLES):
+        assert unescape_bib(bib_field(entry, "title")) == one_line(title)
+        # a name with "and" in it stays one name: braced
+        assert "{Ada Lovelace and Alan Turing}" in bib_field(entry, "author")
+        for line in entry.strip().splitlines()[1:-1]:
+            assert line.startswith("  ") and line.endswith(","), line
+
+
+def test_markdown_has_one_heading_per_paper_and_nothing_else_starts_a_block():
+    text = to_markdown(records(), title="# Not\na heading", query="q")
+    lines = text.split("\n")
+    headings = [line for line in lines if line.startswith("## ")]
+    assert len(headings) == len(HOSTILE_TITLES)
+    assert [line for line in lines if line.startswith("#")] == [lines[0], *headings]
+    assert lines[0] == "# \\# Not a heading"
+    for line in lines:
+        stripped = line.lstrip()
+        if not stripped or line.startswith(("#", "- ", "  > ", "> ", "**")) or line in ("  >",):
+            continue
+        # any other line is running text: no list, quote, rule or setext marker at its start
+        assert not re.match(r"([-+*>=|]|\d+[.)])", stripped), line
+    # no raw HTML and no link: every `<` and every `](` is escaped (the one real link is to arXiv)
+    assert not re.search(r"(?<!\\)<(?!https://arxiv\.org/)", text)
+    assert all(link.startswith("](<https://arxiv.org/abs/") for link in re.findall(r"(?<!\\)\]\(.{26}", text))
+
+
+HOSTILE_CHARS = st.one_of(
+    st.sampled_from(list("{}\\%$&#_^~`*[]()<>|!\"'@=+-\n\r\t\x1b\x07\x00\x9b\u202e\u200b\ud800,;")),
+    st.characters(codec="utf-8"),
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(st.text(HOSTILE_CHARS, min_size=1, max_size=40), min_size=1, max_size=4))
+def test_any_titles_keep_every_format_whole(titles):
+    recs = records(titles)
+    assert len(bib_entries(to_bibtex(recs))) == len(titles)
+    rows = list(csv.reader(io.StringIO(to_csv(recs), newline="")))
+    assert [row[2] for row in rows[1:]] == [csv_expected(t) for t in titles]
+    assert [row["title_en"] for row in json.loads(to_json(recs))] == [clean(t, newlines=True) for t in titles]
+    markdown = to_markdown(recs)
+    assert sum(line.startswith("## ") for line in markdown.split("\n")) == len(titles)
+    listed = parse_reading_list(render(recs, "toml"))
+    assert [p.title_en for p, _ in listed.records] == [clean(t, newlines=True) or None for t in titles]
+    for fmt in ("toml", "bib", "md", "csv", "json"):
+        assert not raw_controls(render(recs, fmt), allowed="\n\r" if fmt == "csv" else "\n")
