@@ -383,7 +383,6 @@ def test_a_file_named_directly_that_is_a_fifo_does_not_block(tmp_path):
         parse_file(str(fifo))
 
 
-@pytest.mark.xfail(reason="loader._walk recurses once per folder level (a loader bug, reported)", strict=False)
 def test_folders_nested_deeper_than_the_recursion_limit(tmp_path):
     levels = sys.getrecursionlimit() + 100
     here = os.getcwd()

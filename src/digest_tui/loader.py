@@ -11,6 +11,8 @@ from pathlib import Path
 
 from .cache import ParseCache
 from .parsers import DigestError, ParseResult, parse_file
+from .parsers.errors import one_line
+from .sanitize import clean
 from .store import Store
 
 
@@ -22,7 +24,7 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        return one_line(f"{clean(self.path)}: {self.reason}", limit=400)
 
 
 @dataclass(slots=True)
@@ -82,16 +84,26 @@ def _regular_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[str, os
 
 
 def _walk(folder: str) -> Iterator[tuple[str, os.stat_result] | Problem]:
-    try:
-        with os.scandir(folder) as listing:
-            entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=lambda e: e.name)
-    except OSError as error:
-        yield Problem(folder, error.strerror or "cannot be read")
+    """Depth-first, in name order, with a stack rather than recursion (a tree may be deeper
+    than Python's recursion limit)."""
+    stack: list[Iterator[os.DirEntry]] = []
+    listing = _listing(folder)
+    if isinstance(listing, Problem):
+        yield listing
         return
-    for entry in entries:
+    stack.append(listing)
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
         try:
             if entry.is_dir(follow_symlinks=False):
-                yield from _walk(entry.path)
+                listing = _listing(entry.path)
+                if isinstance(listing, Problem):
+                    yield listing
+                else:
+                    stack.append(listing)
                 continue
             info = entry.stat()
         except OSError as error:
@@ -101,6 +113,15 @@ def _walk(folder: str) -> Iterator[tuple[str, os.stat_result] | Problem]:
             yield entry.path, info
         elif not stat.S_ISDIR(info.st_mode):  # a link to a folder is not followed
             yield Problem(entry.path, "not a regular file; skipped")
+
+
+def _listing(folder: str) -> Iterator[os.DirEntry] | Problem:
+    """A folder's visible entries in name order."""
+    try:
+        with os.scandir(folder) as entries:
+            return iter(sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name))
+    except OSError as error:
+        return Problem(folder, error.strerror or "cannot be read")
 
 
 def find_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[str, os.stat_result]], list[Problem]]:
@@ -127,7 +148,7 @@ def read_file(path: str, info: os.stat_result, cache: ParseCache | None = None) 
     except DigestError as error:
         return Problem(path, str(error))
     except Exception as error:  # a parser bug must cost one file, not the whole load
-        return Problem(path, f"could not be parsed ({type(error).__name__}: {error})")
+        return Problem(path, one_line(f"could not be parsed ({type(error).__name__}: {error})"))
 
 
 def read_files(paths: Iterable[str | os.PathLike], cache: ParseCache | None = None) -> Iterator[Parsed | Problem]:

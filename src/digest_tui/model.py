@@ -7,7 +7,7 @@ import sys
 import unicodedata
 from typing import NamedTuple
 
-ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})")
+ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})", re.ASCII)
 _VERSION = re.compile(r"v\d+$")
 
 
