@@ -2,8 +2,8 @@
 
     python screenshots/make_screenshots.py [OUT_DIR]
 
-Writes main-en.svg, main-zh.svg, both-languages.svg, tags.svg, filter.svg and help.svg (into this
-folder unless OUT_DIR is given). The app runs with a temporary data/config/cache home, so your own
+Writes main-en.svg, main-zh.svg, both-languages.svg, tags.svg, filter.svg, highlight.svg, overview.svg
+and help.svg (into this folder unless OUT_DIR is given). The app runs with a temporary data/config/cache home, so your own
 library is never read or written, and loads the demo as the relative path `demo` (from inside the
 package) so no machine's absolute paths end up in the pictures.
 """
@@ -111,6 +111,18 @@ async def filtered(app, pilot) -> None:
     await press(pilot, "enter")
 
 
+async def highlighted(app, pilot) -> None:
+    """A filter's words marked in the list and, side by side in both languages, in the detail pane."""
+    await press(pilot, "slash")
+    await pilot.press(*"agent OR 智能体")
+    await press(pilot, "enter")
+    app.screen_stack[0].action_show_both_languages()
+
+
+async def overview(app, pilot) -> None:
+    await press(pilot, "g", "tab", "down")
+
+
 async def help_screen(app, pilot) -> None:
     await press(pilot, "question_mark")
 
@@ -121,6 +133,8 @@ SHOTS = {
     "both-languages.svg": both_languages,
     "tags.svg": tags,
     "filter.svg": filtered,
+    "highlight.svg": highlighted,
+    "overview.svg": overview,
     "help.svg": help_screen,
 }
 

@@ -99,12 +99,27 @@ def test_filter_applied(app, snap_compare):
     assert snap_compare(app, terminal_size=SIZE, run_before=scenario("slash", "text:cat:cs.CV", "enter"))
 
 
+def test_filter_words_highlighted(app, snap_compare):
+    """The query's words marked in the list's titles and in the detail pane, English and Chinese side by side."""
+
+    def both(pilot: Pilot) -> None:
+        main_screen(pilot.app).action_show_both_languages()
+
+    assert snap_compare(app, terminal_size=SIZE,
+                        run_before=scenario("slash", "text:agent OR 智能体", "enter", both))
+
+
+def test_overview_screen_at_80_columns(app, snap_compare):
+    """The overview on a narrow terminal: the cursor on the second category, Chinese topics aligned."""
+    assert snap_compare(app, terminal_size=(80, 30), run_before=scenario("g", "tab", "down"))
+
+
 def test_help_screen(app, snap_compare):
     assert snap_compare(app, terminal_size=SIZE, run_before=scenario("question_mark"))
 
 
 async def test_the_screenshot_script_makes_an_svg_of_the_demo(tmp_path, monkeypatch):
-    """screenshots/make_screenshots.py (one of its pictures, to keep it working; the script makes all six)."""
+    """screenshots/make_screenshots.py (one of its pictures, to keep it working; the script makes all eight)."""
     import importlib.util
 
     script = Path(__file__).resolve().parents[1] / "screenshots" / "make_screenshots.py"
@@ -112,7 +127,7 @@ async def test_the_screenshot_script_makes_an_svg_of_the_demo(tmp_path, monkeypa
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert set(module.SHOTS) == {"main-en.svg", "main-zh.svg", "both-languages.svg", "tags.svg", "filter.svg",
-                                 "help.svg"}
+                                 "highlight.svg", "overview.svg", "help.svg"}
     monkeypatch.chdir(PACKAGE)
     path = await module.shoot("main-en.svg", tmp_path, module.filtered)
     svg = path.read_text(encoding="utf-8")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["model", "parsers", "store", "query", "library", "export", "loader", "cache", "config", "paths", "sanitize", "cli"]
+CORE = ["model", "parsers", "store", "query", "library", "export", "loader", "cache", "config", "paths", "sanitize", "cli",
+        "facets", "watch"]
 
 
 def test_core_imports_neither_textual_nor_rich():

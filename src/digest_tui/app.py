@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from . import config as settings
 from . import paths
 from .library import Library, LibraryError, Mark
 from .store import Store
 
 SAVE_DELAY = 0.5
 """Seconds of quiet before library changes are written (every change is saved, a burst once)."""
+THEME_SAVE_DELAY = 1.0
+"""Seconds a theme must stay chosen before it is remembered (the theme picker previews as you move)."""
+
+
+def binding_ids() -> set[str]:
+    """Every binding id the keymap can name."""
+    from .screens.dialogs import Dialog, ExportDialog, NoteDialog
+    from .screens.help import HelpScreen
+    from .screens.main import MainScreen
+    from .screens.overview import BarChart, OverviewScreen
+    from .widgets.paper_list import PaperList
+
+    owners = (DigestApp, MainScreen, PaperList, HelpScreen, Dialog, NoteDialog, ExportDialog, OverviewScreen, BarChart)
+    return {binding.id for owner in owners for binding in owner.BINDINGS if isinstance(binding, Binding) and binding.id}
 
 
 class DigestApp(App):
@@ -36,7 +51,20 @@ class DigestApp(App):
         library_path: Path | None = None,
         language: str = "en",
         mark_read_after: float = 2.0,
+        sort: str = "date",
+        theme: str | None = None,
+        keymap: Mapping[str, str] | None = None,
+        searches: Mapping[str, str] | None = None,
+        watch: Iterable[str] = (),
+        start_on_unread_day: bool = False,
+        config_path: Path | None = None,
+        config_problems: Iterable[str] = (),
+        watch_options: Mapping[str, object] | None = None,
     ) -> None:
+        """`watch`: folders to watch for digest files added, changed or removed; `start_on_unread_day`:
+        show the newest day with unread papers once loaded; `config_path`: where a theme change and
+        saved searches are written (None: nowhere); `config_problems`: lines to show at start;
+        `watch_options`: keyword arguments for the FolderWatcher (tests shorten its debounce or poll)."""
         super().__init__()
         self.paths_to_load = [str(p) for p in paths_to_load]
         self.reading_list = reading_list
@@ -44,7 +72,37 @@ class DigestApp(App):
         self.library = Library.load(library_path or paths.library_file())
         self.language = language
         self.mark_read_after = mark_read_after
+        self.sort = sort
+        self.searches: dict[str, str] = dict(searches or {})
+        self.watch_folders = [str(folder) for folder in watch]
+        self.watch_options = dict(watch_options or {})
+        self.start_on_unread_day = start_on_unread_day
+        self.config_path = config_path
+        self.config_problems = list(config_problems)
         self._save_timer = None
+        self._theme_timer = None
+        if theme is not None:
+            if theme in self.available_themes:
+                self.theme = theme
+            else:
+                self.config_problems.append(
+                    f"{self._config_where('theme')}: no theme named {theme!r} (known: "
+                    f"{', '.join(sorted(self.available_themes))}); using {self.theme}")
+        self._remembered_theme = self.theme
+        if keymap:
+            known = binding_ids()
+            for binding_id in keymap:
+                if binding_id not in known:
+                    self.config_problems.append(
+                        f"{self._config_where(binding_id, 'keymap')}: no binding with this id (the help screen, ?, "
+                        "lists them); ignored")
+            self.set_keymap({k: v for k, v in keymap.items() if k in known})
+
+    def _config_where(self, key: str, table: str | None = None) -> str:
+        """`PATH: line N: key` for a message about one setting."""
+        if self.config_path is None:
+            return f"{table}.{key}" if table else key
+        return settings.where(self.config_path, key, table)
 
     def get_default_screen(self) -> Screen:
         from .screens.main import MainScreen
@@ -54,6 +112,54 @@ class DigestApp(App):
     def on_mount(self) -> None:
         if self.library.notice:
             self.notify(self.library.notice, title="Library", severity="warning", timeout=15, markup=False)
+        for problem in self.config_problems:
+            self.notify(problem, title="config.toml", severity="warning", timeout=15, markup=False)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    # -- settings written back to config.toml ---------------------------------------------------
+
+    def _theme_changed(self, theme) -> None:
+        if self._theme_timer is not None:
+            self._theme_timer.stop()
+        self._theme_timer = self.set_timer(THEME_SAVE_DELAY, self.remember_theme)
+
+    def remember_theme(self, settled: bool = False) -> None:
+        """Write the theme into config.toml once the user has settled on one (not while the
+        command palette is still previewing themes, unless `settled`: the app is closing)."""
+        from textual.command import CommandPalette
+
+        self._theme_timer = None
+        if not settled and isinstance(self.screen, CommandPalette):
+            self._theme_timer = self.set_timer(THEME_SAVE_DELAY, self.remember_theme)
+            return
+        if self.config_path is None or self.theme == self._remembered_theme:
+            return
+        try:
+            settings.set_value(self.config_path, "theme", self.theme)
+        except (OSError, ValueError) as error:
+            self.notify(f"Theme not remembered: {self.config_path}: {error}", severity="warning", timeout=8,
+                        markup=False)
+            return
+        self._remembered_theme = self.theme
+
+    def save_search(self, name: str, query: str) -> bool:
+        """Keep a named search (in the palette, and on F1–F9 in order) and write it into config.toml."""
+        replaced = name in self.searches
+        self.searches[name] = query
+        where = ""
+        if self.config_path is not None:
+            try:
+                settings.set_value(self.config_path, name, query, table="searches")
+            except (OSError, ValueError) as error:
+                self.notify(f"Search {name!r} kept for this session only: {self.config_path}: {error}",
+                            severity="warning", timeout=8, markup=False)
+                return False
+            where = f" in {self.config_path}"
+        number = list(self.searches).index(name) + 1
+        key = f"F{number}" if number <= 9 else "the palette"
+        verb = "Replaced" if replaced else "Saved"
+        self.notify(f"{verb} search {name!r} = {query}{where}; it is on {key}.", timeout=5, markup=False)
+        return True
 
     # -- the user's library --------------------------------------------------------------------
 
@@ -82,6 +188,9 @@ class DigestApp(App):
         self.exit()
 
     def on_unmount(self) -> None:
+        if self._theme_timer is not None:
+            self._theme_timer.stop()
+            self.remember_theme(settled=True)
         if self._save_timer is not None:
             self._save_timer.stop()
             self.save_library()

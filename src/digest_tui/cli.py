@@ -12,6 +12,7 @@ from . import __version__
 from .loader import LoadReport, default_cache, demo_dir, load
 from .model import Paper
 from .query import make_doc
+from .sanitize import clean
 from .store import SORTS, Store
 
 PROG = "digest-tui"
@@ -37,7 +38,17 @@ def paper_json(paper: Paper) -> dict:
 
 
 def warn(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    """One line on stderr; a file name or message with controls in it cannot break the line or the terminal."""
+    print(f"{PROG}: {clean(message)}", file=sys.stderr)
+
+
+_JSON_UNSAFE = {
+    code: f"\\u{code:04x}"
+    for code in (*range(0x7F, 0xA0), *range(0x200B, 0x2010), *range(0x202A, 0x202F), 0x2028, 0x2029,
+                 *range(0x2066, 0x206A), 0xFEFF)
+}
+"""Characters JSON may carry raw but a terminal acts on (C1 controls such as CSI, bidi overrides):
+written as \\uXXXX escapes, which keeps the JSON the same data."""
 
 
 def report_problems(report: LoadReport) -> None:
@@ -107,7 +118,7 @@ def write_json_array(store: Store, rows: list[int]) -> None:
     out.write("[")
     for index, row in enumerate(rows):
         out.write(",\n" if index else "\n")
-        out.write(json.dumps(paper_json(store.papers[row]), ensure_ascii=False))
+        out.write(json.dumps(paper_json(store.papers[row]), ensure_ascii=False).translate(_JSON_UNSAFE))
     out.write("\n]\n" if rows else "]\n")
 
 
@@ -176,6 +187,13 @@ def export_main(argv: Sequence[str]) -> int:
 
 
 def tui_main(argv: Sequence[str]) -> int:
+    reader_app(argv).run()
+    return 0
+
+
+def reader_app(argv: Sequence[str]):
+    """The reader as the command line and config.toml set it up (not yet running); exits with a
+    usage message when there is nothing to open."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A terminal reader for daily research-paper digests.",
@@ -184,15 +202,31 @@ def tui_main(argv: Sequence[str]) -> int:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="digest files or folders (read recursively)")
     parser.add_argument("--demo", action="store_true", help="open the built-in demo digests")
     parser.add_argument("--list", metavar="FILE", help="load a saved reading list (TOML) and show its papers")
+    parser.add_argument("--no-watch", action="store_true", help="do not watch the folders read for new or changed files")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     args = parser.parse_args(argv)
+    from .config import load_config
+    from .paths import config_file
+
+    config_path = config_file()
+    config, problems = load_config(config_path)
     paths = _paths(args)
-    if not paths and not args.list:
-        parser.error("give digest files or folders to read, --demo, or --list FILE")
+    from_config = not paths and not args.list
+    if from_config:
+        paths = [str(folder) for folder in config.folder_paths()]
+        if not paths:
+            parser.error(f"give digest files or folders to read, --demo, or --list FILE "
+                         f"(or set `folders` in {config_path})")
+    # every folder read is watched (the config's, or those named here), except the built-in demo
+    demo = str(demo_dir())
+    watch = [] if args.no_watch else [p for p in paths if p != demo and Path(p).is_dir()]
     from .app import DigestApp
 
-    DigestApp(paths, reading_list=args.list).run()
-    return 0
+    return DigestApp(
+        paths, reading_list=args.list, language=config.language, sort=config.sort, theme=config.theme,
+        mark_read_after=config.mark_read_after, keymap=config.keymap, searches=config.searches, watch=watch,
+        start_on_unread_day=from_config, config_path=config_path, config_problems=problems,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

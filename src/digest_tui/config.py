@@ -69,6 +69,15 @@ def _where(path: Path, text: str, key: str, table: str | None = None) -> str:
     return f"{path}: line {line}: {name}" if line else f"{path}: {name}"
 
 
+def where(path: Path, key: str, table: str | None = None) -> str:
+    """`PATH: line N: key` (or `PATH: key` when it is not written there), for a message about one setting."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    return _where(path, text, key, table)
+
+
 def load_config(path: Path) -> tuple[Config, list[str]]:
     """The settings in `path` (defaults when it does not exist) and one line per problem found."""
     config = Config()

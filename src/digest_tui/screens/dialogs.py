@@ -1,4 +1,4 @@
-"""Small modal dialogs: tags, note, save/export, a path prompt, and the list of load problems."""
+"""Small modal dialogs: tags, note, save/export, a path or name prompt, and the list of load problems."""
 
 from __future__ import annotations
 
@@ -138,6 +138,29 @@ class PathDialog(Dialog):
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
         self.dismiss(str(Path(event.value.strip()).expanduser()) if event.value.strip() else None)
+
+
+class NameDialog(Dialog):
+    """Ask for a name (a saved search's): enter saves, esc cancels."""
+
+    def __init__(self, heading: str, detail: str, value: str = "", placeholder: str = "name") -> None:
+        super().__init__()
+        self.heading = heading
+        self.detail = detail
+        self.value = value
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="box"):
+            yield Label(self.heading, classes="heading")
+            yield Label(Text(clean(self.detail), no_wrap=True, overflow="ellipsis"))  # Text: never markup
+            yield Input(self.value, placeholder=self.placeholder, id="name")
+            yield Label("enter saves · esc cancels · a name in use is replaced", classes="hint")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        name = " ".join(event.value.split())
+        self.dismiss(name or None)
 
 
 class ExportDialog(Dialog):

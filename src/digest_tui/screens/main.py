@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from time import monotonic
 
@@ -18,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from .. import facets
 from ..library import Mark
 from ..loader import Parsed, Problem, default_cache, find_files, read_file
 from ..model import Paper
@@ -30,6 +32,7 @@ from ..widgets.paper_list import PaperList
 LANGUAGE_LABELS = {"en": "EN", "zh": "中文", "both": "EN+中文"}
 BATCH_SECONDS = 0.1
 FILTER_DELAY = 0.15
+LOAD_REFRESH_SECONDS = 0.3
 
 
 class DigestsLoaded(Message):
@@ -53,11 +56,23 @@ class DigestsFound(Message):
 class RowsSelected(Message):
     """The filtering worker's answer for one filter generation."""
 
-    def __init__(self, generation: int, rows: list[int], view: tuple) -> None:
+    def __init__(self, generation: int, rows: list[int], view: tuple, seconds: float = 0.0) -> None:
         super().__init__()
         self.generation = generation
         self.rows = rows
-        self.view = view  # (query, sort, only) it was computed for
+        self.seconds = seconds  # how long the selection took
+        self.view = view  # (query, sort, only, day) it was computed for
+
+
+class FolderChanged(Message):
+    """A watched folder gained, changed or lost files: what was read again, and what to take away."""
+
+    def __init__(self, stale: set[str], items: list[Parsed | Problem], added: list[str], removed: list[str]) -> None:
+        super().__init__()
+        self.stale = stale  # loaded files whose papers leave the store first (changed or removed)
+        self.items = items  # the files read now: new and changed ones, and those sharing papers with them
+        self.added = added  # files that are new (for the notification)
+        self.removed = removed  # loaded files that are gone
 
 
 class MainScreen(Screen):
@@ -79,6 +94,16 @@ class MainScreen(Screen):
         Binding("w", "save_list", "Save list", id="list.save"),
         Binding("e", "export", "Export", id="library.export"),
         Binding("A", "toggle_all_authors", "All authors", id="detail.authors", show=False),
+        Binding("left_square_bracket", "previous_day", "Previous day", id="view.day_previous", key_display="[",
+                show=False),
+        Binding("right_square_bracket", "next_day", "Next day", id="view.day_next", key_display="]", show=False),
+        Binding("a", "all_days", "All days", id="view.all_days", show=False),
+        Binding("g", "overview", "Overview", id="view.overview"),
+        Binding("ctrl+s", "save_search", "Save search", id="view.save_search", show=False),
+        *(
+            Binding(f"f{n}", f"saved_search({n})", f"Saved search {n}", id=f"search.{n}", show=False)
+            for n in range(1, 10)
+        ),
         *(
             Binding(str(n), f"toggle_tag_number({n})", f"Toggle tag {n}", id=f"paper.tag{n}", show=False)
             for n in range(1, 10)
@@ -102,16 +127,21 @@ class MainScreen(Screen):
         self.sort = "date"
         self.only_keys: frozenset[str] | None = None
         self.only_label = ""
+        self.day: str | None = None
+        """The listing date shown ([ and ] step, a shows all days), or None for every day."""
         self.all_authors = False
         self.reading_files = True
         self.files_read = 0
         self.files_total = 0
         self._selecting = False
         self._reselect = False
+        self._refresh_after = 0.0  # while loading, the list is re-sorted no sooner than this
         self.problems: list[Problem] = []
         self._generation = 0
         self._filter_timer: Timer | None = None
         self._read_timer: Timer | None = None
+        self._hold_line = False
+        self.watcher = None
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -133,6 +163,7 @@ class MainScreen(Screen):
         return self.query_one(PaperDetail)
 
     def on_mount(self) -> None:
+        self.sort = getattr(self.app, "sort", self.sort)
         self.paper_list.set_language(self.app.language)
         self.paper_list.empty_text = "Loading digests…"
         self.paper_list.focus()
@@ -151,12 +182,15 @@ class MainScreen(Screen):
         self.post_message(DigestsFound(len(files), problems))
         cache = default_cache()
         batch: list[Parsed | Problem] = []
-        last = 0.0
+        started = last = monotonic()
+        last -= BATCH_SECONDS  # the first file goes out at once: papers on screen as early as possible
         for path, info in files:
             if worker.is_cancelled:
                 return
             batch.append(read_file(path, info, cache))
-            if monotonic() - last >= BATCH_SECONDS:
+            # batches every 0.1 s at first, then every 0.5 s: each one costs the UI thread a redraw
+            interval = BATCH_SECONDS if last - started < 1 else 5 * BATCH_SECONDS
+            if monotonic() - last >= interval:
                 self.post_message(DigestsLoaded(batch, done=False))
                 batch, last = [], monotonic()
         self.post_message(DigestsLoaded(batch, done=True))
@@ -180,7 +214,11 @@ class MainScreen(Screen):
             self.paper_list.empty_text = "No papers could be read." if not len(store) else "No papers match."
             self.report_problems()
             self.build_search_docs()
-        self.refilter(keep_current=self.paper_list.cursor != 0)
+            if getattr(self.app, "start_on_unread_day", False) and self.day is None:
+                self.day = facets.newest_unread_day(store.papers, lambda key: self.app.mark_of(key).read)
+            self.start_watching()
+        if message.done or monotonic() >= self._refresh_after:
+            self.refilter(keep_current=self.paper_list.cursor != 0)
 
     @work(thread=True, exclusive=True, group="docs")
     def build_search_docs(self) -> None:
@@ -203,41 +241,55 @@ class MainScreen(Screen):
 
     # -- filtering (off the UI thread; the newest answer wins) -----------------------------------
 
-    def refilter(self, keep_current: bool = True) -> None:
+    def refilter(self, keep_current: bool = True, hold_line: bool = False) -> None:
         """Select the rows to show again (in a worker). While one selection runs, the next waits
-        for it instead of piling threads up (a load posts batches faster than 100k papers sort)."""
+        for it instead of piling threads up (a load posts batches faster than 100k papers sort).
+        `hold_line` keeps the selected paper on its screen line (papers came or went around it)."""
         self._generation += 1
         self._keep_current = keep_current
+        self._hold_line = hold_line
         if self._selecting:
             self._reselect = True
             return
         self._selecting = True
-        self.select_rows(self._generation, self.filter_query, self.sort, self.only_keys)
+        self.select_rows(self._generation, self.filter_query, self.sort, self.only_keys, self.day)
 
     @work(thread=True, exclusive=True, group="filter")
-    def select_rows(self, generation: int, query: Query | None, sort: str, only: frozenset[str] | None) -> None:
+    def select_rows(self, generation: int, query: Query | None, sort: str, only: frozenset[str] | None,
+                    day: str | None = None) -> None:
+        started = monotonic()
         store = self.app.store
         rows = store.select(query, self.app.mark_of, sort)
-        if only is not None:
+        if only is not None or day is not None:
             papers = store.papers
-            rows = [row for row in rows if papers[row].key in only]
-        self.post_message(RowsSelected(generation, rows, (query, sort, only)))
+            if only is not None:
+                rows = [row for row in rows if papers[row].key in only]
+            if day is not None:
+                rows = [row for row in rows if papers[row].date == day]
+        self.post_message(RowsSelected(generation, rows, (query, sort, only, day), monotonic() - started))
 
     def on_rows_selected(self, message: RowsSelected) -> None:
         self._selecting = False
+        # sorting 100k papers on every batch would take the loader's CPU: while loading, the list
+        # is refreshed with at least six times the last selection's cost in between
+        self._refresh_after = monotonic() + max(LOAD_REFRESH_SECONDS, 6 * message.seconds)
         if self._reselect:
             self._reselect = False
             self._selecting = True
-            self.select_rows(self._generation, self.filter_query, self.sort, self.only_keys)
-        query, sort, only = message.view
+            self.select_rows(self._generation, self.filter_query, self.sort, self.only_keys, self.day)
+        query, sort, only, day = message.view
         if message.generation != self._generation and not (
-            query is self.filter_query and sort == self.sort and only is self.only_keys
+            query is self.filter_query and sort == self.sort and only is self.only_keys and day == self.day
         ):
             return  # an older view's answer; the current one is on its way
         papers = self.paper_list
         current = papers.current_row
         keep = self.app.store.papers[current].key if current is not None and self._keep_current else None
-        papers.show_rows(message.rows, keep_key=keep)
+        papers.words = query.words if query is not None else ()  # marked in the list and (on Highlighted) the detail
+        hold = self._hold_line
+        if message.generation == self._generation:
+            self._hold_line = False  # the answer it was asked for (an older one keeps the line too)
+        papers.show_rows(message.rows, keep_key=keep, hold_line=hold)
         if not message.rows:
             self.show_paper(None)
         self.update_status()
@@ -251,7 +303,7 @@ class MainScreen(Screen):
     def show_paper(self, row: int | None) -> None:
         paper = None if row is None else self.app.store.papers[row]
         mark = self.app.mark_of(paper.key) if paper else Mark()
-        self.detail.show(paper, mark, self.app.language, self.all_authors)
+        self.detail.show(paper, mark, self.app.language, self.all_authors, self.paper_list.words)
 
     @on(PaperList.Highlighted)
     def paper_highlighted(self, message: PaperList.Highlighted) -> None:
@@ -440,6 +492,193 @@ class MainScreen(Screen):
             self.refilter()
         self.update_status()
 
+    def show_filter(self, text: str, *, day: str | None = None) -> bool:
+        """Show exactly the papers of this filter on this day (None: every day), in the filter bar
+        too; a reading list's view ends. A bad query is reported and nothing changes."""
+        try:
+            query = parse_query(text) if text.strip() else None
+        except QueryError as error:
+            self.notify(f"Bad filter {text!r}: {error}", severity="error", timeout=6, markup=False)
+            return False
+        self._set_bar(text)
+        self.filter_error = None
+        self.query_text, self.filter_query = text.strip(), query
+        self.only_keys, self.only_label = None, ""
+        self.day = day
+        self.refilter(keep_current=False)
+        self.update_status()
+        return True
+
+    def _set_bar(self, text: str) -> None:
+        """Put text in the filter bar without it counting as typing (which would filter again)."""
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        bar = self.query_one("#filter", Input)
+        with bar.prevent(Input.Changed):
+            bar.value = text
+        bar.set_class(bool(text.strip()), "-shown")
+
+    # -- days ----------------------------------------------------------------------------------
+
+    def set_day(self, day: str | None) -> None:
+        """Show one listing date (None: every day); the filter stays."""
+        if day != self.day:
+            self.day = day
+            self.refilter(keep_current=True)
+        self.update_status()
+
+    def action_step_day(self, step: int) -> None:
+        """The previous (-1) or next (+1) listing date; from all days, the day of the selected paper."""
+        days = facets.days(self.app.store.papers)
+        if not days:
+            self.notify("No loaded paper has a listing date.", timeout=3)
+            return
+        if self.day is None:
+            found = self.current_paper()
+            day = found[1].date if found is not None and found[1].date else days[-1]
+        else:
+            day = facets.step_day(days, self.day, step)
+            if day is None:
+                edge = "earlier" if step < 0 else "later"
+                self.notify(f"No {edge} day than {self.day} in the loaded digests (a shows all days).", timeout=3)
+                return
+        self.set_day(day)
+
+    def action_previous_day(self) -> None:
+        self.action_step_day(-1)
+
+    def action_next_day(self) -> None:
+        self.action_step_day(1)
+
+    def action_all_days(self) -> None:
+        self.set_day(None)
+
+    # -- the overview --------------------------------------------------------------------------
+
+    def action_overview(self) -> None:
+        from .overview import OverviewScreen
+
+        self.app.push_screen(OverviewScreen(), self.overview_chosen)
+
+    def overview_chosen(self, choice: tuple[str, str] | None) -> None:
+        """A bar chosen in the overview: ("day", date) shows that day, ("query", q) that filter,
+        each alone (the list then holds the papers the bar counted)."""
+        if choice is None:
+            return
+        kind, value = choice
+        if kind == "day":
+            self.show_filter("", day=value)
+        else:
+            self.show_filter(value)
+
+    # -- saved searches ------------------------------------------------------------------------
+
+    def action_saved_search(self, number: int) -> None:
+        searches = list(self.app.searches.items())
+        if number > len(searches):
+            self.notify(f"No saved search on F{number}: type a filter (/) and press ctrl+s to save it.", timeout=4)
+            return
+        self.run_search(*searches[number - 1])
+
+    def run_search(self, name: str, text: str) -> None:
+        """Filter by a saved search, as if it had been typed (the day and a reading list's view stay)."""
+        self._set_bar(text)
+        if not self.apply_filter(text):
+            self.notify(f"Saved search {name!r} is not a valid filter: {self.filter_error}", severity="error",
+                        timeout=6, markup=False)
+
+    def action_save_search(self) -> None:
+        """Save the filter (as typed in the bar, or the one applied) under a name, in config.toml."""
+        from .dialogs import NameDialog
+
+        bar = self.query_one("#filter", Input)
+        text = (bar.value if self.focused is bar else self.query_text).strip()
+        if not text:
+            self.notify("No filter to save: type one with / first, then ctrl+s.", timeout=4)
+            return
+        try:
+            parse_query(text)
+        except QueryError as error:
+            self.notify(f"Not saved: {error}", severity="error", timeout=6, markup=False)
+            return
+        known = next((name for name, query in self.app.searches.items() if query == text), "")
+
+        def save(name: str | None) -> None:
+            if name:
+                self.app.save_search(name, text)
+
+        self.app.push_screen(NameDialog("Save this search", f"Filter: {text}", known, placeholder="name"), save)
+
+    # -- live folders --------------------------------------------------------------------------
+
+    def start_watching(self) -> None:
+        """Watch the app's folders (once the first load is done) for digest files added, changed or removed."""
+        folders = list(getattr(self.app, "watch_folders", ()) or ())
+        if not folders or self.watcher is not None:
+            return
+        from ..watch import FolderWatcher
+
+        self.watcher = FolderWatcher(folders, self.folder_changed_in_thread, **getattr(self.app, "watch_options", {}))
+        self.watcher.start()
+
+    def folder_changed_in_thread(self, paths: set[str]) -> None:
+        """In the watcher's thread: read what changed (and the files that share papers with it, which
+        Store.remove_files takes away too), and hand it all to the UI thread in one message."""
+        from ..watch import affected_files, files_to_read, sharing_files
+
+        store = self.app.store
+        files = set(store.files())  # one C-level copy: safe while the UI thread reads on
+        stale = affected_files(paths, files)
+        fresh = files_to_read(paths)
+        fresh_paths = {path for path, _ in fresh}
+        others = sharing_files(store.papers[:], stale) - fresh_paths
+        cache = default_cache()
+        items = [read_file(path, info, cache) for path, info in fresh]
+        for path in sorted(others):
+            try:
+                items.append(read_file(path, os.stat(path), cache))
+            except OSError:
+                continue  # gone as well: its own event follows
+        if stale or items:
+            added = sorted(fresh_paths - files)
+            self.post_message(FolderChanged(stale, items, added, sorted(stale - fresh_paths)))
+
+    def on_folder_changed(self, message: FolderChanged) -> None:
+        """Take the changed files' papers away and add what they say now; the selection, the filter
+        and the list's scroll position stay."""
+        store = self.app.store
+        before = len(store)
+        read = [item for item in message.items if isinstance(item, Parsed)]
+        known = {paper.key for item in read for paper in item.result.papers if store.row(paper.key) is not None}
+        to_reload = store.remove_files(message.stale) if message.stale else set()
+        missing = to_reload - {item.path for item in message.items}
+        if missing:  # files the watcher thread could not know to read (a load raced it): rare and few
+            cache = default_cache()
+            for path in sorted(missing):
+                try:
+                    extra = read_file(path, os.stat(path), cache)
+                except OSError:
+                    continue
+                if isinstance(extra, Parsed):
+                    read.append(extra)
+        new = set()
+        for item in read:
+            new.update(paper.key for paper in item.result.papers if paper.key not in known)
+            store.add(item.result.papers, item.titles)
+            self.problems.extend(Problem(item.path, warning) for warning in item.result.warnings)
+        problems = [item for item in message.items if isinstance(item, Problem)]
+        self.problems.extend(problems)
+        gone = max(before + len(new) - len(store), 0)
+        self.refilter(keep_current=True, hold_line=True)
+        self.update_status()
+        self.notify(live_summary(message, len(new), gone, problems), title="Digest folder changed",
+                    severity="warning" if problems else "information", timeout=6, markup=False)
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+
     # -- status --------------------------------------------------------------------------------
 
     def update_status(self) -> None:
@@ -447,11 +686,13 @@ class MainScreen(Screen):
         shown = len(self.paper_list.rows)
         total = len(store)
         text = Text(no_wrap=True, overflow="ellipsis")
-        filtered = self.filter_query is not None or self.only_keys is not None
+        filtered = self.filter_query is not None or self.only_keys is not None or self.day is not None
         papers = "paper" if total == 1 else "papers"
         text.append(f"{shown} of {total} {papers}" if filtered else f"{total} {papers}", Style(bold=True))
         if self.reading_files:
             text.append(f" · loading… {self.files_read} of {self.files_total} files", Style(italic=True))
+        if self.day is not None:
+            text.append(f" · day: {self.day}", Style(bold=True))
         if self.only_label:
             text.append(f" · list: {clean(self.only_label)}")
         if self.query_text:
@@ -556,12 +797,52 @@ class MainScreen(Screen):
         yield SystemCommand("Load reading list…", "Restore a saved reading list and show it", self.action_load_list)
         yield SystemCommand("Export…", "Export to BibTeX, Markdown, CSV, JSON or TOML (e)", self.action_export)
         yield SystemCommand("Load problems", "Files that could not be read, and why", self.action_show_problems)
+        yield from self._day_commands()
         for number, tag in enumerate(self.app.library.tags()[:9], start=1):
             # the palette reads titles as markup: a tag like "[/x]" must not be parsed (or crash it)
             yield SystemCommand(escape(f"Toggle tag {clean(tag)!r}"), f"Tag or untag the selected paper ({number})",
                                 lambda n=number: self.action_toggle_tag_number(n))
 
+    def _day_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Overview: papers per day, categories, topics…", "Counts as bars; enter on one filters (g)",
+                            self.action_overview)
+        yield SystemCommand("Previous day", "The list shows the previous listing date ([)", self.action_previous_day)
+        yield SystemCommand("Next day", "The list shows the next listing date (])", self.action_next_day)
+        yield SystemCommand("All days", "Show every listing date again (a)", self.action_all_days)
+        yield SystemCommand("Save this search…", "Save the filter under a name in config.toml (ctrl+s)",
+                            self.action_save_search)
+        for number, (name, query) in enumerate(self.app.searches.items(), start=1):
+            key = f" (F{number})" if number <= 9 else ""
+            # the palette reads titles as markup: a name like "[/x]" must not be parsed
+            yield SystemCommand(escape(f"Search: {clean(name)}"), escape(clean(query) + key),
+                                lambda n=name, q=query: self.run_search(n, q))
+
     def _sort_by(self, sort: str) -> None:
         self.sort = sort
         self.refilter()
         self.update_status()
+
+
+def live_summary(message: FolderChanged, new: int, gone: int, problems: list[Problem]) -> str:
+    """One line (two with a problem) saying what a change in a watched folder did."""
+    def name(path: str) -> str:
+        return clean(os.path.basename(path) or path)
+
+    def papers(count: int) -> str:
+        return f"{count} paper" if count == 1 else f"{count} papers"
+
+    touched = message.added or sorted({item.path for item in message.items} - set(message.added))
+    where = name(touched[0]) if len(touched) == 1 else f"{len(touched)} files"
+    parts = []
+    if new:
+        parts.append(f"{new} new {'paper' if new == 1 else 'papers'} from {where}")
+    if message.removed:
+        removed = name(message.removed[0]) if len(message.removed) == 1 else f"{len(message.removed)} files"
+        parts.append(f"{removed} removed")
+    if gone:
+        parts.append(f"{papers(gone)} gone")
+    if not parts:
+        parts.append(f"{where} changed; no new papers")
+    lines = ["; ".join(parts)]
+    lines += [clean(str(problem)) for problem in problems[:3]]
+    return "\n".join(lines)

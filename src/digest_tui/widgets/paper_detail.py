@@ -11,6 +11,10 @@ from textual.widgets import Static
 from ..library import Mark
 from ..model import Paper
 from ..sanitize import clean
+from .highlight import append_marked
+
+MATCH_STYLE = Style(bold=True, underline=True, bgcolor="yellow", color="black")
+"""The filter's words in the text (the widget passes its themed `paper-detail--match` style instead)."""
 
 AUTHORS_SHOWN = 12
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
@@ -20,15 +24,17 @@ def _label(text: Text, label: str) -> None:
     text.append(f"{label}: ", Style(bold=True, dim=True))
 
 
-def _line(text: Text, label: str, value: str | None, style: Style | None = None) -> None:
+def _line(text: Text, label: str, value: str | None, style: Style | None = None, words: tuple[str, ...] = (),
+          mark: Style = MATCH_STYLE) -> None:
     if value:
         _label(text, label)
-        text.append(clean(value, newlines=True), style or Style())
+        append_marked(text, clean(value, newlines=True), style or Style(), words, mark)
         text.append("\n")
 
 
-def abstract_text(paper: Paper, language: str) -> Text:
-    """The abstract block for one language, or a plain note that the paper has none in it."""
+def abstract_text(paper: Paper, language: str, words: tuple[str, ...] = (), mark: Style = MATCH_STYLE) -> Text:
+    """The abstract block for one language, or a plain note that the paper has none in it; the
+    filter's `words` are marked in it."""
     text = Text()
     if language == "zh":
         heading, body, other = "摘要 (中文)", paper.abstract_zh, paper.abstract_en
@@ -36,7 +42,7 @@ def abstract_text(paper: Paper, language: str) -> Text:
         heading, body, other = "Abstract (English)", paper.abstract_en, paper.abstract_zh
     text.append(heading + "\n", Style(bold=True, underline=True))
     if body:
-        text.append(clean(body, newlines=True).replace("\n", "\n\n"))
+        append_marked(text, clean(body, newlines=True).replace("\n", "\n\n"), None, words, mark)
     else:
         missing = LANGUAGE_NAMES[language]
         note = f"This paper has no {missing} abstract in the loaded digests"
@@ -45,17 +51,20 @@ def abstract_text(paper: Paper, language: str) -> Text:
     return text
 
 
-def header_text(paper: Paper, mark: Mark, language: str, all_authors: bool) -> Text:
-    """Titles, people, places and the paper's facts, above the abstract."""
+def header_text(paper: Paper, mark: Mark, language: str, all_authors: bool, words: tuple[str, ...] = (),
+                match: Style = MATCH_STYLE) -> Text:
+    """Titles, people, places and the paper's facts, above the abstract; the filter's `words` are
+    marked in the titles, authors, institutions, topic and summaries."""
     text = Text()
     titles = [paper.title_zh, paper.title_en] if language == "zh" else [paper.title_en, paper.title_zh]
     titles = [t for t in titles if t]
     for index, title in enumerate(titles or [paper.id or "(untitled)"]):
-        text.append(clean(title) + "\n", Style(bold=True) if index == 0 else Style(italic=True))
+        append_marked(text, clean(title), Style(bold=True) if index == 0 else Style(italic=True), words, match)
+        text.append("\n")
     if paper.authors:
         shown = paper.authors if all_authors else paper.authors[:AUTHORS_SHOWN]
         _label(text, "Authors")
-        text.append(clean(", ".join(shown)))
+        append_marked(text, clean(", ".join(shown)), None, words, match)
         hidden = len(paper.authors) - len(shown)
         if hidden:
             text.append(f" … and {hidden} more (A shows all)", Style(italic=True, dim=True))
@@ -63,8 +72,8 @@ def header_text(paper: Paper, mark: Mark, language: str, all_authors: bool) -> T
     elif paper.author_count:
         _line(text, "Authors", f"{paper.author_count} authors (names not in the digest)")
     if paper.institutions:
-        _line(text, "Institutions", "; ".join(paper.institutions))
-    _line(text, "Organisation", paper.organization)
+        _line(text, "Institutions", "; ".join(paper.institutions), words=words, mark=match)
+    _line(text, "Organisation", paper.organization, words=words, mark=match)
     facts = []
     if paper.date:
         facts.append(paper.date)
@@ -85,10 +94,11 @@ def header_text(paper: Paper, mark: Mark, language: str, all_authors: bool) -> T
     _line(text, "Tags", ", ".join(mark.tags) if mark.tags else None)
     _line(text, "Note", mark.note)
     if paper.topic:
-        _line(text, "Topic hit", paper.topic + (f" — {paper.topic_reason}" if paper.topic_reason else ""))
-    _line(text, "AI总结", paper.summary_zh)
-    _line(text, "AI summary", paper.summary_en)
-    _line(text, "Keywords", ", ".join(paper.keywords) if paper.keywords else None)
+        _line(text, "Topic hit", paper.topic + (f" — {paper.topic_reason}" if paper.topic_reason else ""), words=words,
+              mark=match)
+    _line(text, "AI总结", paper.summary_zh, words=words, mark=match)
+    _line(text, "AI summary", paper.summary_en, words=words, mark=match)
+    _line(text, "Keywords", ", ".join(paper.keywords) if paper.keywords else None, words=words, mark=match)
     _line(text, "Comments", paper.comments)
     _line(text, "Journal ref", paper.journal_ref)
     if paper.github_repo:
@@ -113,7 +123,10 @@ def footer_text(paper: Paper) -> Text:
 class PaperDetail(VerticalScroll, can_focus=True):
     """Scrollable details of one paper; `show()` replaces what it shows."""
 
+    COMPONENT_CLASSES = {"paper-detail--match"}
+
     DEFAULT_CSS = """
+    PaperDetail > .paper-detail--match { color: $text; background: $warning 35%; text-style: bold underline; }
     PaperDetail { padding: 0 1; background: $surface; }
     PaperDetail #abstracts { height: auto; margin: 1 0; }
     PaperDetail .abstract { width: 1fr; height: auto; }
@@ -132,8 +145,10 @@ class PaperDetail(VerticalScroll, can_focus=True):
             yield Static(classes="abstract -second", id="abstract-second")
         yield Static(id="detail-footer")
 
-    def show(self, paper: Paper | None, mark: Mark, language: str, all_authors: bool = False) -> None:
-        """Show this paper; `language` is `en`, `zh` or `both` (side by side)."""
+    def show(self, paper: Paper | None, mark: Mark, language: str, all_authors: bool = False,
+             words: tuple[str, ...] = ()) -> None:
+        """Show this paper; `language` is `en`, `zh` or `both` (side by side); `words` (the
+        filter's, casefolded) are marked wherever they occur."""
         header = self.query_one("#detail-header", Static)
         first = self.query_one("#abstract-first", Static)
         second = self.query_one("#abstract-second", Static)
@@ -144,16 +159,17 @@ class PaperDetail(VerticalScroll, can_focus=True):
                 widget.update("")
             second.set_class(True, "-hidden")
             return
-        if paper is not self.paper:
+        if self.paper is None or paper.key != self.paper.key:  # the same paper read again keeps its place
             self.scroll_home(animate=False)
         self.paper = paper
-        header.update(header_text(paper, mark, language, all_authors))
+        match = self.get_component_rich_style("paper-detail--match")
+        header.update(header_text(paper, mark, language, all_authors, words, match))
         if language == "both":
-            first.update(abstract_text(paper, "en"))
-            second.update(abstract_text(paper, "zh"))
+            first.update(abstract_text(paper, "en", words, match))
+            second.update(abstract_text(paper, "zh", words, match))
             second.set_class(False, "-hidden")
         else:
-            first.update(abstract_text(paper, language))
+            first.update(abstract_text(paper, language, words, match))
             second.update("")
             second.set_class(True, "-hidden")
         footer.update(footer_text(paper))

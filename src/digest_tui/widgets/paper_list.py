@@ -20,6 +20,7 @@ from ..library import Mark
 from ..model import Paper
 from ..sanitize import clean
 from ..store import Store
+from .highlight import mark_words
 
 CATEGORY_WIDTH = 8
 CHIPS_MAX_SHARE = 3  # tag chips take at most a third of the row
@@ -51,6 +52,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--meta",
         "paper-list--tag",
         "paper-list--empty",
+        "paper-list--match",
     }
 
     DEFAULT_CSS = """
@@ -62,6 +64,7 @@ class PaperList(ScrollView, can_focus=True):
     PaperList > .paper-list--meta { color: $text-muted; }
     PaperList > .paper-list--tag { color: $text; background: $primary-muted; }
     PaperList > .paper-list--empty { color: $text-muted; text-style: italic; }
+    PaperList > .paper-list--match { color: $text; background: $warning 35%; text-style: bold underline; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
@@ -87,6 +90,9 @@ class PaperList(ScrollView, can_focus=True):
         self.rows: list[int] = []
         self.language = "en"
         self.empty_text = "No papers."
+        self.words: tuple[str, ...] = ()
+        """The current filter's words, marked in the titles."""
+        self._holding = False
 
     # -- what is shown -------------------------------------------------------------------------
 
@@ -95,19 +101,35 @@ class PaperList(ScrollView, can_focus=True):
         """The store row under the cursor."""
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
-    def show_rows(self, rows: list[int], keep_key: str | None = None) -> None:
-        """Show these store rows; the cursor stays on the paper with `keep_key` if it is still shown."""
+    def show_rows(self, rows: list[int], keep_key: str | None = None, hold_line: bool = False) -> None:
+        """Show these store rows; the cursor stays on the paper with `keep_key` if it is still shown.
+        With `hold_line` that paper also stays on the same screen line (papers added or taken away
+        above it do not move it), and when it is gone the cursor keeps its place in the list."""
+        old_cursor, old_top = self.cursor, int(self.scroll_offset.y)
         self.rows = rows
         self.virtual_size = Size(self.size.width, len(rows))
-        cursor = 0
+        cursor = old_cursor if hold_line else 0
         if keep_key is not None:
             row = self.store.row(keep_key)
             if row is not None:
                 try:
                     cursor = rows.index(row)
                 except ValueError:
-                    cursor = 0
-        self.cursor = min(cursor, max(len(rows) - 1, 0))
+                    pass
+        if not hold_line:
+            self.cursor = min(cursor, max(len(rows) - 1, 0))
+            self.refresh()
+            return
+        self._holding = True
+        try:
+            self.cursor = min(cursor, max(len(rows) - 1, 0))
+        finally:
+            self._holding = False
+        height = max(self.scrollable_content_region.height, 1)
+        line = old_cursor - old_top
+        # the selected paper keeps its line; were it off screen, the view keeps its top
+        top = self.cursor - line if 0 <= line < height else old_top
+        self.scroll_to(y=max(0, min(top, len(rows) - height)), animate=False, immediate=True)
         self.refresh()
 
     def append_rows(self, rows: list[int]) -> None:
@@ -136,7 +158,8 @@ class PaperList(ScrollView, can_focus=True):
         if old != new and 0 <= old < len(self.rows):
             self.refresh_line(old)
         self.refresh_line(new)
-        self._scroll_to_cursor()
+        if not self._holding:
+            self._scroll_to_cursor()
         self.post_message(self.Highlighted(self.current_row))
 
     def _scroll_to_cursor(self) -> None:
@@ -224,7 +247,10 @@ class PaperList(ScrollView, can_focus=True):
         chips_width = min(chips.cell_len, max(room // CHIPS_MAX_SHARE, 0))
         title = _fit(clean(row_title(paper, self.language)), max(room - chips_width, 0))
         title_style = Style(bold=True) if not mark.read else Style()
+        start = len(text)
         text.append(title, title_style)
+        if self.words:
+            mark_words(text, self.words, self.get_component_rich_style("paper-list--match"), start, len(text))
         if chips_width:
             chips.truncate(chips_width, overflow="ellipsis")
             text.append_text(chips)

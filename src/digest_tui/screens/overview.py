@@ -1,0 +1,273 @@
+"""The overview: papers per day and the top categories, topics, institutions, organisations and tags,
+drawn as bars with counts; enter (or a click) on a bar shows its papers in the list."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Click, Resize
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Label, Sparkline, Static
+
+from .. import facets
+from ..sanitize import clean
+from ..widgets.paper_list import _fit
+
+RECENT_DAYS = 14
+"""Days drawn as bars (the newest ones); the sparkline covers the whole range."""
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+FACET_TITLES = {
+    "categories": "Categories",
+    "topics": "Topics (专题)",
+    "institutions": "Institutions",
+    "organisations": "Organisations (HF)",
+    "tags": "Your tags",
+}
+FACET_EMPTY = {
+    "categories": "No categories in the loaded digests.",
+    "topics": "No topics: only arXivDaily pages and markdown posts name them.",
+    "institutions": "No institutions: only arXivDaily pages name them.",
+    "organisations": "No organisations: only Hugging Face pages name them.",
+    "tags": "No tags yet: press t on a paper to tag it.",
+}
+
+
+def bar(count: int, most: int, width: int) -> str:
+    """A horizontal bar `count/most` of `width` cells, in eighths of a cell; at least a sliver for a count."""
+    if width <= 0 or most <= 0 or count <= 0:
+        return ""
+    eighths = max(1, round(count / most * width * 8))
+    full, part = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[part] if part else "")
+
+
+class BarChart(Widget, can_focus=True):
+    """Labelled horizontal bars with counts, one a line; up/down move, enter (or a click) chooses one."""
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", id="overview.down", show=False),
+        Binding("up,k", "cursor_up", "Up", id="overview.up", show=False),
+        Binding("enter", "choose", "Show these papers", id="overview.choose"),
+    ]
+
+    COMPONENT_CLASSES = {"bar-chart--bar", "bar-chart--count", "bar-chart--cursor", "bar-chart--empty"}
+
+    DEFAULT_CSS = """
+    BarChart { height: auto; width: 1fr; }
+    BarChart > .bar-chart--bar { color: $primary; }
+    BarChart > .bar-chart--count { color: $text-muted; }
+    BarChart > .bar-chart--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    BarChart > .bar-chart--empty { color: $text-muted; text-style: italic; }
+    """
+
+    cursor: reactive[int] = reactive(0)
+
+    class Chosen(Message):
+        """A bar was chosen: `value` is what it stands for (a day, or a filter query)."""
+
+        def __init__(self, chart: BarChart, value: str) -> None:
+            super().__init__()
+            self.chart = chart
+            self.value = value
+
+    def __init__(self, bars: list[tuple[str, int, str]], empty: str = "Nothing to show.", **kwargs) -> None:
+        """`bars` are (label, count, value) in the order shown."""
+        super().__init__(**kwargs)
+        self.bars = bars
+        self.empty = empty
+        self.can_focus = bool(bars)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return max(len(self.bars), 1)
+
+    def render(self) -> Text:
+        width = self.content_region.width or self.size.width
+        if not self.bars:
+            return Text(self.empty, self.get_component_rich_style("bar-chart--empty"), no_wrap=True, overflow="ellipsis")
+        most = max(count for _, count, _ in self.bars)
+        count_width = len(str(most))
+        widest = max(cell_len(label) for label, _, _ in self.bars)
+        label_width = max(min(widest, max(width * 2 // 5, 10)), 1)
+        bar_width = max(width - label_width - count_width - 2, 1)
+        bar_style = self.get_component_rich_style("bar-chart--bar")
+        count_style = self.get_component_rich_style("bar-chart--count")
+        cursor_style = self.get_component_rich_style("bar-chart--cursor")
+        text = Text(no_wrap=True, overflow="crop", end="")
+        for index, (label, count, _value) in enumerate(self.bars):
+            if index:
+                text.append("\n")
+            # the cursor marks the label and the count: a cursor-coloured bar would look longer
+            cursor = cursor_style if index == self.cursor and self.has_focus else None
+            text.append(_fit(label, label_width), cursor)
+            text.append(" ")
+            drawn = bar(count, most, bar_width)
+            text.append(drawn, bar_style)
+            text.append(" " * (bar_width - cell_len(drawn)) + " ")
+            text.append(f"{count:>{count_width}}", count_style + cursor if cursor else count_style)
+        return text
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def on_focus(self) -> None:
+        self.scroll_visible(animate=False)  # a chart is at most a screenful: all of it comes into view
+        self.refresh()
+
+    def action_cursor_down(self) -> None:
+        if self.cursor + 1 < len(self.bars):
+            self.cursor += 1
+        else:
+            self.screen.focus_next()
+
+    def action_cursor_up(self) -> None:
+        if self.cursor > 0:
+            self.cursor -= 1
+        else:
+            self.screen.focus_previous()
+
+    def action_choose(self) -> None:
+        if self.bars:
+            self.post_message(self.Chosen(self, self.bars[self.cursor][2]))
+
+    def on_click(self, event: Click) -> None:
+        if 0 <= event.y < len(self.bars):
+            self.focus()
+            self.cursor = event.y
+            self.action_choose()
+
+
+class _Body(VerticalScroll, can_focus=False):
+    """The scrolling page of charts; not a focus stop of its own (↓ on the last bar wraps to the first chart)."""
+
+
+class FacetsCounted(Message):
+    def __init__(self, counts: facets.Facets) -> None:
+        super().__init__()
+        self.counts = counts
+
+
+class OverviewScreen(Screen):
+    """Counts over every loaded paper (not just those the filter shows); dismisses with
+    ("day", date), ("query", filter) or None."""
+
+    BINDINGS = [Binding("escape,q,g", "close", "Back to the list", id="overview.close")]
+
+    DEFAULT_CSS = """
+    OverviewScreen { background: $surface; }
+    OverviewScreen #overview-title { text-style: bold; padding: 0 1; height: 1; width: 1fr; }
+    OverviewScreen #overview-note { color: $text-muted; padding: 0 1; height: 1; width: 1fr; }
+    OverviewScreen #overview-body { height: 1fr; padding: 0 1; }
+    OverviewScreen Sparkline { height: 2; margin: 0 0 0 0; }
+    OverviewScreen #range { color: $text-muted; height: 1; }
+    OverviewScreen #charts { height: auto; layout: horizontal; }
+    OverviewScreen #charts.-narrow { layout: vertical; }
+    OverviewScreen .column { width: 1fr; height: auto; }
+    OverviewScreen #charts > .column.-first { margin-right: 3; }
+    OverviewScreen #charts.-narrow > .column.-first { margin-right: 0; }
+    OverviewScreen .chart { height: auto; margin-top: 1; }
+    OverviewScreen .chart-title { text-style: bold underline; height: 1; }
+    """
+
+    WIDE = 120
+    """Terminals at least this wide get two columns of charts."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Overview", id="overview-title")
+        yield Static(Text("Counting…"), id="overview-note")
+        with _Body(id="overview-body"):
+            yield Label("Papers per day", classes="chart-title")
+            yield Sparkline([], id="per-day")
+            yield Static(id="range")
+            with Horizontal(id="charts"):
+                yield Vertical(classes="column -first")
+                yield Vertical(classes="column")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._layout(self.app.size.width)
+        store = self.app.store
+        library = self.app.library
+        self.count_papers(store.papers[:], lambda key: library.mark(key).tags)
+
+    def on_resize(self, event: Resize) -> None:
+        self._layout(event.size.width)
+
+    def _layout(self, width: int) -> None:
+        self.query_one("#charts").set_class(width < self.WIDE, "-narrow")
+
+    @work(thread=True, exclusive=True, group="overview")
+    def count_papers(self, papers, tags_of) -> None:
+        self.post_message(FacetsCounted(facets.count(papers, tags_of)))
+
+    def on_facets_counted(self, message: FacetsCounted) -> None:
+        counts = message.counts
+        per_day = counts.per_day
+        title = Text(f"Overview of {counts.total} loaded {'paper' if counts.total == 1 else 'papers'}")
+        if per_day:
+            title.append(f" · {per_day[0][0]} … {per_day[-1][0]} · {len(per_day)} days with papers")
+        self.query_one("#overview-title", Static).update(title)
+        self.query_one("#overview-note", Static).update(Text(
+            "Counted over all loaded papers, whatever the list's filter or day.", no_wrap=True, overflow="ellipsis"))
+        self.query_one("#per-day", Sparkline).data = calendar_counts(per_day) or [0]
+        span = Text(no_wrap=True, overflow="ellipsis")
+        if per_day:
+            most = max(per_day, key=lambda item: (item[1], item[0]))
+            span.append(f"{per_day[0][0]} → {per_day[-1][0]} · busiest: {most[0]} ({most[1]})")
+            if counts.undated:
+                span.append(f" · {counts.undated} without a date")
+        else:
+            span.append("No loaded paper has a listing date.")
+        self.query_one("#range", Static).update(span)
+        columns = list(self.query(".column").results(Vertical))
+        recent = list(reversed(per_day[-RECENT_DAYS:]))
+        days_title = "Days" if len(per_day) <= RECENT_DAYS else f"The last {RECENT_DAYS} days with papers"
+        sections = [(days_title, BarChart([(day, n, day) for day, n in recent], "No dated papers.", id="chart-days"))]
+        for name in facets.FACETS:
+            bars = []
+            for value, n in counts.top[name]:
+                query = facets.facet_query(name, value)
+                if query is not None:
+                    bars.append((clean(value), n, query))
+            sections.append((FACET_TITLES[name], BarChart(bars, FACET_EMPTY[name], id=f"chart-{name}")))
+        for index, (title_text, chart) in enumerate(sections):
+            # days, categories, topics on the left; institutions, organisations, tags on the right
+            column = columns[0] if index < 3 else columns[1]
+            column.mount(Vertical(Label(title_text, classes="chart-title"), chart, classes="chart"))
+        first = next((chart for _, chart in sections if chart.can_focus), None)
+        if first is not None:
+            first.focus()
+
+    def on_bar_chart_chosen(self, message: BarChart.Chosen) -> None:
+        kind = "day" if message.chart.id == "chart-days" else "query"
+        self.dismiss((kind, message.value))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def calendar_counts(per_day: list[tuple[str, int]]) -> list[int]:
+    """Papers on every calendar day of the range (days without papers count 0), for the sparkline."""
+    if not per_day:
+        return []
+    counts = dict(per_day)
+    try:
+        first, last = date.fromisoformat(per_day[0][0]), date.fromisoformat(per_day[-1][0])
+    except ValueError:
+        return [n for _, n in per_day]  # not ISO dates: just the days there are
+    span = (last - first).days
+    if span > 20 * 366:  # a stray date decades off: the days there are, not a line of zeros
+        return [n for _, n in per_day]
+    return [counts.get((first + timedelta(days=offset)).isoformat(), 0) for offset in range(span + 1)]

@@ -1,0 +1,55 @@
+"""Mark the words of the current filter in text already made safe to show (spans only, never markup)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from rich.style import Style
+from rich.text import Text
+
+
+@lru_cache(maxsize=64)
+def _pattern(word: str, ignore_case: bool) -> re.Pattern[str] | None:
+    parts = word.split()
+    if not parts:
+        return None
+    # a phrase matches across any run of whitespace, as the search does (and across a line break)
+    return re.compile(r"\s+".join(map(re.escape, parts)), re.IGNORECASE if ignore_case else 0)
+
+
+def match_spans(plain: str, words: Sequence[str]) -> list[tuple[int, int]]:
+    """(start, end) of every place one of the casefolded `words` occurs in `plain`, case-insensitively.
+    Searched in the casefolded text when folding keeps every index (it does unless a character
+    grows, like ß → ss); otherwise with a case-insensitive regex on the text itself."""
+    if not words or not plain:
+        return []
+    folded = plain.lower() if plain.isascii() else plain.casefold()
+    exact = len(folded) == len(plain)
+    haystack = folded if exact else plain
+    spans = []
+    for word in words:
+        pattern = _pattern(word, not exact)
+        if pattern is None:
+            continue
+        spans.extend(match.span() for match in pattern.finditer(haystack) if match.end() > match.start())
+    return spans
+
+
+def mark_words(text: Text, words: Sequence[str], style: Style | str, start: int = 0, end: int | None = None) -> Text:
+    """Stylize the matches of `words` in `text` (between `start` and `end` only: a label stays as it is)."""
+    if not words:
+        return text
+    end = len(text) if end is None else end
+    for begin, finish in match_spans(text.plain[start:end], words):
+        text.stylize(style, start + begin, start + finish)
+    return text
+
+
+def append_marked(text: Text, value: str, style: Style | str | None, words: Sequence[str], mark: Style | str) -> None:
+    """text.append(value, style), with the words of the filter marked in it."""
+    start = len(text)
+    text.append(value, style)
+    if words:
+        mark_words(text, words, mark, start, start + len(value))
