@@ -286,3 +286,24 @@ async def test_export_dialog_reports_problems_and_stays_open(tmp_path):
         await pilot.click("#cancel")
         await press(pilot)
         assert app.screen is main_screen(app)
+
+
+async def test_a_star_saved_by_another_instance_shows_after_our_save():
+    """Two readers on one library: our next save merges the other's star and redraws that paper."""
+    from digest_tui.library import Library
+    from digest_tui.paths import library_file
+
+    app = demo_app()
+    async with started(app) as pilot:
+        screen = main_screen(app)
+        keys = shown_keys(app)
+        other = Library.load(library_file())
+        other.set_starred(app.store.papers[app.store.row(keys[1])], True)
+        other.save()
+        await pilot.press("s")  # star the first paper here; the save merges the other's
+        assert app.save_library()
+        assert app.library.mark(keys[0]).starred and app.library.mark(keys[1]).starred
+        await pilot.pause()
+        lines = list_lines(app)
+        assert lines[0].lstrip().startswith("★") and lines[1].lstrip().startswith("★")
+        assert screen.paper_list.cursor == 0

@@ -173,12 +173,21 @@ class DigestApp(App):
         self._save_timer = self.set_timer(SAVE_DELAY, self.save_library)
 
     def save_library(self) -> bool:
+        """Save (merging what another instance saved meanwhile) and show what the merge changed."""
         self._save_timer = None
         try:
-            self.library.save()
+            changed = self.library.save()
         except (LibraryError, OSError) as error:
             self.notify(f"Library not saved: {error}", severity="error", timeout=10, markup=False)
             return False
+        if self.library.save_notice:
+            self.notify(self.library.save_notice, title="Library", severity="warning", timeout=15, markup=False)
+        if changed:
+            from .screens.main import MainScreen
+
+            for screen in self.screen_stack:
+                if isinstance(screen, MainScreen):
+                    screen.marks_changed(changed)
         return True
 
     async def action_quit(self) -> None:

@@ -335,6 +335,16 @@ class MainScreen(Screen):
             self.show_paper(row)
         self.app.library_changed()
 
+    def marks_changed(self, keys: set[str]) -> None:
+        """Another instance changed these papers' marks (seen at our save): redraw them, save nothing."""
+        current = self.paper_list.current_row
+        for key in keys:
+            row = self.app.store.row(key)
+            if row is not None:
+                self.paper_list.refresh_row(row)
+                if row == current:
+                    self.show_paper(row)
+
     def _with_paper(self) -> tuple[int, Paper] | None:
         found = self.current_paper()
         if found is None:
