@@ -18,6 +18,7 @@ from digest_tui.parsers import (
     arxivdaily_html,
     decode,
     detect,
+    parse_as,
     hf_html,
     hf_json,
 )
@@ -79,11 +80,11 @@ def _texts(directory, names):
 
 def _only_digest_errors(module, text):
     try:
-        papers, warnings = module.parse(text, "x", DAY)
+        result = parse_as(module, text, "x", DAY)
     except DigestError as error:
         assert str(error) and "\n" not in str(error), f"{module.NAME}: {error!r}"
         return
-    assert isinstance(papers, list) and all(isinstance(w, str) and "\n" not in w for w in warnings)
+    assert result.papers and all(isinstance(w, str) and "\n" not in w for w in result.warnings)
 
 
 def test_cut_files_give_papers_or_a_digest_error(fixtures):

@@ -64,10 +64,15 @@ def detect(text: str) -> ModuleType:
 
 
 def parse_text(text: str, file: str, file_date: dt.date | None = None) -> ParseResult:
-    """Parse digest text; `file_date` (the file's modification date) dates entries without a year.
-    Raises nothing but DigestError: a parser bug costs this one file a one-line reason, not the
-    caller a traceback. Warnings come back one line each, control characters made visible."""
-    module = detect(text)
+    """Parse digest text in the format it is detected as; see parse_as()."""
+    return parse_as(detect(text), text, file, file_date)
+
+
+def parse_as(module: ModuleType, text: str, file: str, file_date: dt.date | None = None) -> ParseResult:
+    """Parse digest text as one format; `file_date` (the file's modification date) dates entries
+    without a year. Raises nothing but DigestError: a parser bug costs this one file a one-line
+    reason, not the caller a traceback (the format modules need no catch-all of their own).
+    Warnings come back one line each, control characters made visible."""
     try:
         papers, warnings = module.parse(text, file, file_date or dt.date.today())
     except DigestError:

@@ -8,7 +8,7 @@ import quopri
 import re
 
 from ..model import ARXIV_ID, Paper, Source, make_paper, merge
-from .errors import DigestError, one_line
+from .errors import DigestError
 from .text import clean_abstract, clean_line
 
 NAME = "arxiv-email"
@@ -120,15 +120,6 @@ def _authors(raw: str) -> tuple[str, ...]:
 
 
 def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
-    try:
-        return _parse(text, file, file_date)
-    except DigestError:
-        raise
-    except Exception as error:
-        raise DigestError(one_line(f"unreadable arXiv listing e-mail ({type(error).__name__}: {error})")) from None
-
-
-def _parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
     headers, body = _split_headers(text)
     body = _unquote(body)
     lines = body.split("\n")

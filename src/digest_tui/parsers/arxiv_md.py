@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from ..model import ARXIV_ID, Paper, Source, make_paper, merge
-from .errors import DigestError, one_line
+from .errors import DigestError
 from .text import clean_abstract, clean_line
 
 NAME = "arxiv-md"
@@ -51,15 +51,6 @@ def _post_date(text: str, file_date: dt.date) -> str:
 
 
 def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
-    try:
-        return _parse(text, file, file_date)
-    except DigestError:
-        raise
-    except Exception as error:
-        raise DigestError(one_line(f"unreadable arXiv每日学术速递 post ({type(error).__name__}: {error})")) from None
-
-
-def _parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
     """Only `【n】` entries make papers. The classified section after the listing (`#### title` entries
     re-telling the same papers with a bullet summary) and the HF/media link lists before it are skipped:
     a heading ends the current entry, and lines outside an entry are ignored."""

@@ -50,15 +50,6 @@ def sniff(head: str) -> bool:
 
 
 def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
-    try:
-        return _parse(text, file, file_date)
-    except DigestError:
-        raise
-    except Exception as error:  # bs4 or an odd JSON shape: still a one-line reason, never a traceback
-        raise DigestError(one_line(f"unreadable Hugging Face page ({type(error).__name__}: {error})")) from None
-
-
-def _parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
     page = None
     props = _hydrated(text)
     if not props:  # attributes in an unusual order: let bs4 find the divs
