@@ -139,7 +139,9 @@ def _chinese(text: str) -> bool:
     if text.isascii():
         return False
     sample = text[:200]
-    return len(_CJK.findall(sample)) * 10 >= len(sample)
+    # CJK characters take three UTF-8 bytes: the extra bytes count them without a regex pass
+    # (accented Latin letters add one byte each, too few to tip an English abstract over)
+    return (len(sample.encode("utf-8", "surrogatepass")) - len(sample)) * 5 >= len(sample)
 
 
 def _assign_heads(values: dict, heads: list[str]) -> None:
