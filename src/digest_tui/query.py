@@ -371,25 +371,15 @@ class _Parser:
 
 
 def _all_of(parts: list[tuple[Predicate, int]]) -> tuple[Predicate, int]:
-    if len(parts) == 1:
-        return parts[0]
-    parts = sorted(parts, key=lambda part: part[1])
-    cost = sum(part[1] for part in parts)
-    tests = tuple(part[0] for part in parts)
-    if len(tests) == 2:
-        a, b = tests
-        return (lambda d, m: a(d, m) and b(d, m)), cost
-
-    def all_of(d: SearchDoc, m: Mark) -> bool:
-        for test in tests:
-            if not test(d, m):
-                return False
-        return True
-
-    return all_of, cost
+    return _combine(parts, every=True)
 
 
 def _any_of(parts: list[tuple[Predicate, int]]) -> tuple[Predicate, int]:
+    return _combine(parts, every=False)
+
+
+def _combine(parts: list[tuple[Predicate, int]], every: bool) -> tuple[Predicate, int]:
+    """AND (`every`) or OR of predicates, cheapest first so a cheap miss (or hit) decides early."""
     if len(parts) == 1:
         return parts[0]
     parts = sorted(parts, key=lambda part: part[1])
@@ -397,15 +387,17 @@ def _any_of(parts: list[tuple[Predicate, int]]) -> tuple[Predicate, int]:
     tests = tuple(part[0] for part in parts)
     if len(tests) == 2:
         a, b = tests
+        if every:
+            return (lambda d, m: a(d, m) and b(d, m)), cost
         return (lambda d, m: a(d, m) or b(d, m)), cost
 
-    def any_of(d: SearchDoc, m: Mark) -> bool:
+    def combined(d: SearchDoc, m: Mark) -> bool:
         for test in tests:
-            if test(d, m):
-                return True
-        return False
+            if bool(test(d, m)) is not every:
+                return not every
+        return every
 
-    return any_of, cost
+    return combined, cost
 
 
 def _word(w: str) -> Predicate:
