@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from bib_support import unescape_bib
 from digest_tui import export
 from digest_tui.export import (
     CSV_COLUMNS,
@@ -270,33 +271,6 @@ def test_any_toml_document_is_a_reading_list_or_a_reading_list_error(document):
 
 
 # -- BibTeX ---------------------------------------------------------------------------------
-
-BIB_UNESCAPE = [
-    (r"\textbackslash{}", "\\"),
-    (r"\textbraceleft{}", "{"),
-    (r"\textbraceright{}", "}"),
-    (r"\textasciitilde{}", "~"),
-    (r"\textasciicircum{}", "^"),
-    (r"\%", "%"),
-    (r"\&", "&"),
-    (r"\#", "#"),
-    (r"\_", "_"),
-    (r"\$", "$"),
-]
-
-
-def unescape_bib(value: str) -> str:
-    out, i = [], 0
-    while i < len(value):
-        for escaped, plain in BIB_UNESCAPE:
-            if value.startswith(escaped, i):
-                out.append(plain)
-                i += len(escaped)
-                break
-        else:
-            out.append(value[i])
-            i += 1
-    return "".join(out)
 
 
 def parse_bib(text: str) -> list[tuple[str, str, dict[str, str]]]:

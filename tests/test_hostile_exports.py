@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bib_support import unescape_bib
 from digest_tui.export import parse_reading_list, render, to_bibtex, to_csv, to_json, to_markdown
 from digest_tui.library import Mark
 from digest_tui.model import make_paper
@@ -129,27 +130,6 @@ def bib_entries(text: str) -> list[str]:
             assert depth >= 0, entry
         assert depth == 0, entry
     return entries
-
-
-BIB_UNESCAPE = [
-    (r"\textbackslash{}", "\\"), (r"\textbraceleft{}", "{"), (r"\textbraceright{}", "}"),
-    (r"\textasciitilde{}", "~"), (r"\textasciicircum{}", "^"), (r"\%", "%"), (r"\&", "&"), (r"\#", "#"),
-    (r"\_", "_"), (r"\$", "$"),
-]  # fmt: skip
-
-
-def unescape_bib(value: str) -> str:
-    out, i = [], 0
-    while i < len(value):
-        for escaped, plain in BIB_UNESCAPE:
-            if value.startswith(escaped, i):
-                out.append(plain)
-                i += len(escaped)
-                break
-        else:
-            out.append(value[i])
-            i += 1
-    return "".join(out)
 
 
 def bib_field(entry: str, name: str) -> str:
