@@ -58,15 +58,15 @@ async def test_startup_shows_every_demo_paper_newest_first():
 
 
 async def test_the_paper_under_the_cursor_stays_put_while_files_are_still_loading(monkeypatch):
-    import digest_tui.screens.main as main_module
+    import digest_tui.loader as loader_module
 
-    real_read_file = main_module.read_file
+    real_read_file = loader_module.read_file
 
     def slow_read_file(path, info, cache=None):
         time.sleep(0.25)  # one file at a time, slowly, so batches arrive while the user moves
         return real_read_file(path, info, cache)
 
-    monkeypatch.setattr(main_module, "read_file", slow_read_file)
+    monkeypatch.setattr(loader_module, "read_file", slow_read_file)
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = main_screen(app)

@@ -133,3 +133,62 @@ def test_entries_of_another_code_version_are_never_read(tmp_path, monkeypatch):
     assert newer.get(str(_one_page(folder)), os.stat(_one_page(folder))) is None
     load([folder], cache=newer)
     assert not old_folder.exists()  # the old version's entries are cleared away
+
+
+def _loaded_in_thread(archive, monkeypatch, cache=None):
+    import digest_tui.loader as loader_module
+
+    monkeypatch.setattr(loader_module, "POOL_MIN_BYTES", 1 << 62)  # no parsing processes
+    store, report = load([archive], cache=cache)
+    monkeypatch.undo()
+    return store, report
+
+
+def test_parsing_processes_give_what_parsing_here_gives(archive, tmp_path, monkeypatch):
+    import digest_tui.loader as loader_module
+
+    monkeypatch.setattr(loader_module, "_usable_cpus", lambda: 2)  # a pool even on a one-CPU runner
+    monkeypatch.setattr(loader_module, "POOL_TASK_BYTES", 256 * 1024)  # many tasks, some taken back
+    answers = []
+    real_from_pool = loader_module._from_pool
+    monkeypatch.setattr(loader_module, "_from_pool", lambda *args: answers.append(args[2]) or real_from_pool(*args))
+    pooled, report = load([archive], cache=None)  # no cache: the processes hand the texts back too
+    assert report.problems == [] and report.files == 667
+    assert len(answers) > 300  # most files were parsed by the processes
+    monkeypatch.undo()
+    here, _ = _loaded_in_thread(archive, monkeypatch)
+    assert pooled.papers == here.papers
+    assert pooled.papers[5].abstract_en  # texts and all
+
+
+def test_a_cache_written_by_parsing_processes_reads_back_the_same(archive, tmp_path, monkeypatch):
+    import digest_tui.loader as loader_module
+
+    monkeypatch.setattr(loader_module, "_usable_cpus", lambda: 2)
+    cold, _ = load([archive], cache=ParseCache(tmp_path / "cache"))  # processes write the entries
+    warm, report = load([archive], cache=ParseCache(tmp_path / "cache"))
+    assert report.problems == []
+    here, _ = _loaded_in_thread(archive, monkeypatch)
+    assert cold.papers == warm.papers == here.papers
+
+
+def test_texts_whose_entry_changed_after_the_papers_were_read_come_from_the_file(tmp_path):
+    from digest_tui.loader import find_files, read_in_order
+    from digest_tui.store import Store
+
+    folder = tmp_path / "digests"
+    make_archive(folder, 30)
+    cache = ParseCache(tmp_path / "cache")
+    cold, _ = load([folder], cache=cache)
+    files, _ = find_files([folder])
+    store = Store()
+    for item in read_in_order(files, ParseCache(tmp_path / "cache")):
+        item.add_to(store)
+    assert store.texts_pending and store.papers[0].abstract_en is None
+    [entry] = [e for e in cache.folder.rglob("*") if e.is_file()]
+    data = entry.read_bytes()
+    entry.write_bytes(data[:-50] + b"x" * 50)  # another writer, a damaged disk: not what was read
+    while store.fill_texts():
+        pass
+    assert store.papers == cold.papers
+    assert entry.read_bytes() == data  # the entry was made again from the file

@@ -5,10 +5,16 @@ code that parses (a new version never reads an old version's entries). An entry 
 the file's size, modification time, change time and inode are exactly those recorded; a changed
 file is parsed again, a removed one is simply never asked for. Entries carry a checksum of their payload:
 a truncated or corrupt entry is ignored (and replaced), never trusted.
+
+An entry holds two marshalled parts, each with its own checksum: the papers without their long
+texts (what a warm start reads, a fifth of the bytes), then the texts (`model.TEXT_FIELDS`), read
+from the entry only when the list is up (`Store.fill_texts`) or a paper is shown or searched
+before that. Texts that cannot be read back whole are taken from the digest file again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import marshal
@@ -19,26 +25,48 @@ import zlib
 from typing import NamedTuple
 from pathlib import Path
 
-from .model import Paper, Source, folded_title
+from .model import Paper, Source, folded_title, texts_of, without_texts
+
+
+class Texts(NamedTuple):
+    """Where one file's papers' long texts are, still marshalled: in memory (`data`), or at
+    `offset` in the cache entry `entry`; `checksum` and `length` say what must be found there."""
+
+    data: memoryview | None
+    entry: str | None
+    offset: int
+    length: int
+    checksum: int
 
 
 class CachedFile(NamedTuple):
-    """One file's entry: its format, warnings, papers, and each paper's folded title (for merging)."""
+    """One file's entry: its format, warnings, papers (without their texts), each paper's folded
+    title (for merging), and where the papers' texts are (see `read_texts`)."""
 
     format: str
     warnings: list[str]
     papers: list[Paper]
     titles: list[str | None]
+    texts: Texts
 
-CACHE_FORMAT = 1
-_MAGIC = b"digest-tui parse cache\n"
-_HEADER = struct.Struct("<IQ")  # Adler-32 and length of the marshalled payload
+
+class Entry(NamedTuple):
+    """An entry's papers part, checksum verified, and where its texts part is."""
+
+    head: memoryview
+    texts: Texts
+
+
+CACHE_FORMAT = 2
+_MAGIC = b"digest-tui parse cache 2\n"
+_HEADER = struct.Struct("<IQIQ")  # Adler-32 and length of the papers part, then of the texts part
+_START = len(_MAGIC) + _HEADER.size
 _new_tuple = tuple.__new__
 
 
 @functools.cache
 def code_version() -> str:
-    """A hash of everything that decides what a file parses to: the model and the parsers."""
+    """A hash of everything that decides what a file parsed to: the model and the parsers."""
     digest = hashlib.sha256(f"format {CACHE_FORMAT}".encode())
     here = Path(__file__).parent
     for source in [here / "model.py", *sorted((here / "parsers").glob("*.py"))]:
@@ -47,7 +75,8 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _stamp(info: os.stat_result) -> tuple[int, int, int, int]:
+def stamp_of(info: os.stat_result) -> tuple[int, int, int, int]:
+    """What identifies one version of a file: size, modification and change times, inode."""
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
@@ -57,52 +86,70 @@ class ParseCache:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.folder = self.root / f"parsed-{code_version()}"
+        self._folder = str(self.folder)
         self._pruned = False
-        self._made: set[Path] = set()  # folders known to exist: a mkdir per file costs more than the write
+        self._made: set[str] = set()  # folders known to exist: a mkdir per file costs more than the write
 
-    def _entry(self, real: str) -> Path:
-        name = hashlib.blake2b(real.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        return self.folder / name[:2] / name
+    def entry_path(self, path: str) -> str:
+        """Where the entry for a digest file is kept."""
+        name = entry_name(path)
+        return os.path.join(self._folder, name[:2], name)
+
+    def entry_names(self) -> set[str]:
+        """The entry_name() of every entry there is (one scan of the folder: cheaper than a stat
+        per digest file)."""
+        found: set[str] = set()
+        with contextlib.suppress(OSError), os.scandir(self._folder) as shards:
+            for shard in shards:
+                with contextlib.suppress(OSError), os.scandir(shard.path) as names:
+                    found.update(entry.name for entry in names)
+        return found
 
     def get(self, path: str, info: os.stat_result) -> CachedFile | None:
         """What an unchanged file parsed to, else None."""
-        real = os.path.abspath(path)
+        return open_entry(self.read(path), path, stamp_of(info))
+
+    def read(self, path: str) -> Entry | None:
+        """The path's entry (its papers part read and checked), or None if missing or corrupt."""
+        entry = self.entry_path(path)
         try:
-            data = self._entry(real).read_bytes()
-            start = len(_MAGIC) + _HEADER.size
-            if not data.startswith(_MAGIC):
-                return None
-            crc, length = _HEADER.unpack_from(data, len(_MAGIC))
-            payload = memoryview(data)[start:]
-            if len(payload) != length or zlib.adler32(payload) != crc:
-                return None
-            stored_path, stamp, fmt, source_format, warnings, rows, titles = marshal.loads(payload)
-            if stored_path != real or tuple(stamp) != _stamp(info):
-                return None
-            sources = (Source(path, source_format),)
-            return CachedFile(fmt, list(warnings), [_new_tuple(Paper, row + (sources,)) for row in rows], titles)
-        except Exception:  # noqa: BLE001 — anything wrong with an entry means "not cached"
+            with open(entry, "rb") as handle:
+                data = handle.read(_START)
+                if len(data) != _START or not data.startswith(_MAGIC):
+                    return None
+                _, head_length, _, texts_length = _HEADER.unpack_from(data, len(_MAGIC))
+                if os.fstat(handle.fileno()).st_size != _START + head_length + texts_length:
+                    return None  # cut short or added to: not as written
+                data += handle.read(head_length)
+        except OSError:
             return None
+        return check_entry(data, entry)
 
     def put(self, path: str, info: os.stat_result, fmt: str, warnings: list[str], papers: list[Paper]) -> None:
         """Remember what a file parsed to; failures to write are ignored (the cache is optional)."""
-        real = os.path.abspath(path)
-        source_format = papers[0].sources[0].format if papers and papers[0].sources else fmt
-        rows = [tuple(paper)[:-1] for paper in papers]
-        titles = [folded_title(paper) for paper in papers]
+        self.write(path, encode_entry(path, stamp_of(info), fmt, warnings, papers))
+
+    def write(self, path: str, entry_bytes: bytes) -> bool:
+        """Store an entry made by encode_entry() for this path; whether it was written."""
         try:
-            payload = marshal.dumps((real, _stamp(info), fmt, source_format, warnings, rows, titles))
-            entry = self._entry(real)
-            if entry.parent not in self._made:
+            entry = self.entry_path(path)
+            shard = os.path.dirname(entry)
+            if shard not in self._made:
                 self._prune_old_versions()
-                entry.parent.mkdir(parents=True, exist_ok=True)
-                self._made.add(entry.parent)
-            temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+                os.makedirs(shard, exist_ok=True)
+                self._made.add(shard)
+            temporary = f"{entry}.{os.getpid()}.tmp"
             with open(temporary, "wb") as handle:
-                handle.write(_MAGIC + _HEADER.pack(zlib.adler32(payload), len(payload)) + payload)
+                handle.write(entry_bytes)
             os.replace(temporary, entry)
+            return True
         except (OSError, ValueError):
-            pass
+            return False
+
+    def forget(self, path: str) -> None:
+        """Remove a file's entry (its texts could not be read back): the next run parses it again."""
+        with contextlib.suppress(OSError):
+            os.unlink(self.entry_path(path))
 
     def _prune_old_versions(self) -> None:
         """Remove folders of other code versions, once per run."""
@@ -112,3 +159,76 @@ class ParseCache:
         for folder in self.root.glob("parsed-*"):
             if folder != self.folder:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+def entry_name(path: str) -> str:
+    """The name of a digest file's entry: a hash of its absolute path."""
+    return hashlib.blake2b(os.path.abspath(path).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def encode_entry(path: str, stamp: tuple[int, int, int, int], fmt: str, warnings: list[str], papers: list[Paper]) -> bytes:
+    """One file's parse as cache-entry bytes (also how a parsing process hands its result back)."""
+    real = os.path.abspath(path)
+    source_format = papers[0].sources[0].format if papers and papers[0].sources else fmt
+    rows = [without_texts(paper)[:-1] for paper in papers]
+    titles = [folded_title(paper) for paper in papers]
+    head = marshal.dumps((real, stamp, fmt, source_format, warnings, rows, titles))
+    texts = marshal.dumps([texts_of(paper) for paper in papers])
+    header = _HEADER.pack(zlib.adler32(head), len(head), zlib.adler32(texts), len(texts))
+    return b"".join((_MAGIC, header, head, texts))
+
+
+def head_of(entry_bytes: bytes) -> bytes:
+    """Entry bytes without the texts part (which stays in the written entry)."""
+    return entry_bytes[: _START + _HEADER.unpack_from(entry_bytes, len(_MAGIC))[1]]
+
+
+def check_entry(data: bytes, entry: str | None = None) -> Entry | None:
+    """The parts of entry bytes, if the papers part is whole and its checksum holds. The texts
+    part is in `data` too, or else (bytes from `head_of`) in the entry file `entry`."""
+    if len(data) < _START or not data.startswith(_MAGIC):
+        return None
+    head_sum, head_length, texts_sum, texts_length = _HEADER.unpack_from(data, len(_MAGIC))
+    view = memoryview(data)
+    head = view[_START : _START + head_length]
+    if len(head) != head_length or zlib.adler32(head) != head_sum:
+        return None
+    rest = view[_START + head_length :]
+    if len(rest) == texts_length:
+        return Entry(head, Texts(rest, None, 0, texts_length, texts_sum))
+    if not rest and entry is not None:
+        return Entry(head, Texts(None, entry, _START + head_length, texts_length, texts_sum))
+    return None
+
+
+def open_entry(entry: Entry | None, path: str, stamp: tuple[int, int, int, int]) -> CachedFile | None:
+    """The papers in a checked entry made for this path and stamp; None if it is for another file
+    or another version of it (or cannot be read)."""
+    if entry is None:
+        return None
+    try:
+        stored_path, stored_stamp, fmt, source_format, warnings, rows, titles = marshal.loads(entry.head)
+        if stored_path != os.path.abspath(path) or tuple(stored_stamp) != stamp:
+            return None
+        sources = (Source(path, source_format),)
+        papers = [_new_tuple(Paper, row + (sources,)) for row in rows]
+        return CachedFile(fmt, list(warnings), papers, titles, entry.texts)
+    except Exception:  # noqa: BLE001 — anything wrong with an entry means "not cached"
+        return None
+
+
+def read_texts(texts: Texts) -> list[tuple[str | None, ...]] | None:
+    """Each paper's TEXT_FIELDS values, or None if they cannot be read back exactly as written
+    (the entry was removed, replaced or damaged since its papers part was read)."""
+    data = texts.data
+    try:
+        if data is None:
+            with open(texts.entry, "rb") as handle:  # type: ignore[arg-type]
+                handle.seek(texts.offset)
+                data = handle.read(texts.length + 1)
+        if len(data) != texts.length or zlib.adler32(data) != texts.checksum:
+            return None
+        values = marshal.loads(data)
+        return values if isinstance(values, list) else None
+    except Exception:  # noqa: BLE001 — unreadable means "not there"
+        return None

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import os
 import stat
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .cache import ParseCache
+from .cache import CachedFile, Entry, ParseCache, Texts, check_entry, encode_entry, entry_name, head_of, open_entry, read_texts, stamp_of
+from .model import texts_of
 from .parsers import DigestError, ParseResult, parse_file
 from .parsers.errors import one_line
 from .sanitize import clean
 from .store import Store
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 @dataclass(slots=True)
@@ -35,6 +45,33 @@ class Parsed:
     result: ParseResult
     titles: list[str | None] | None = None
     """Each paper's folded title when the cache knew it (saves recomputing it on a warm start)."""
+    texts: Callable[[], list[tuple[str | None, ...]]] | None = None
+    """When the papers came from a cache entry (and lack their long texts): reads the texts."""
+
+    def add_to(self, store: Store) -> list[int]:
+        """Add the papers to a store (their texts to come later when they are still in the cache)."""
+        return store.add(self.result.papers, self.titles, None if self.texts is None else (self.path, self.texts))
+
+
+def _cached(path: str, info: os.stat_result, hit: CachedFile, cache: ParseCache | None) -> Parsed:
+    reader = functools.partial(texts_of_file, path, info, hit.texts, len(hit.papers), cache)
+    return Parsed(path, ParseResult(hit.papers, hit.format, hit.warnings), hit.titles, reader)
+
+
+def texts_of_file(
+    path: str, info: os.stat_result, texts: Texts, count: int, cache: ParseCache | None
+) -> list[tuple[str | None, ...]]:
+    """The long texts of a file's `count` papers, from its cache entry; if the entry cannot give
+    them back whole (damaged, or replaced since), from the file itself, and the entry is made again."""
+    values = read_texts(texts)
+    if values is not None and len(values) == count:
+        return values
+    result = _parse(path)
+    if isinstance(result, str) or len(result.papers) != count:
+        return []  # the file changed meanwhile: the folder watcher (if any) reads it again
+    if cache is not None:
+        cache.put(path, info, result.format, result.warnings, result.papers)
+    return [texts_of(paper) for paper in result.papers]
 
 
 @dataclass(slots=True)
@@ -133,29 +170,202 @@ def find_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[str, os.s
     return found, problems
 
 
-def read_file(path: str, info: os.stat_result, cache: ParseCache | None = None) -> Parsed | Problem:
-    """One file's papers (from the cache when the file is unchanged), or a Problem with the reason."""
-    try:
-        hit = cache.get(path, info) if cache is not None else None
+def read_file(
+    path: str, info: os.stat_result, cache: ParseCache | None = None, entry: Entry | None | bool = False
+) -> Parsed | Problem:
+    """One file's papers (from the cache when the file is unchanged), or a Problem with the reason.
+    `entry` is the file's cache entry when it was read already (None: there is none)."""
+    if cache is not None:
+        hit = open_entry(cache.read(path) if entry is False else entry, path, stamp_of(info))
         if hit is not None:
-            return Parsed(path, ParseResult(hit.papers, hit.format, hit.warnings), hit.titles)
-        result = parse_file(path)
-        if cache is not None:
-            cache.put(path, info, result.format, result.warnings, result.papers)
-        return Parsed(path, result)
+            return _cached(path, info, hit, cache)
+    result = _parse(path)
+    if isinstance(result, str):
+        return Problem(path, result)
+    if cache is not None:
+        cache.put(path, info, result.format, result.warnings, result.papers)
+    return Parsed(path, result)
+
+
+def _parse(path: str) -> ParseResult | str:
+    """A file's parse, or why it failed in one line."""
+    try:
+        return parse_file(path)
     except OSError as error:
-        return Problem(path, error.strerror or "cannot be read")
+        return error.strerror or "cannot be read"
     except DigestError as error:
-        return Problem(path, str(error))
+        return str(error)
     except Exception as error:  # a parser bug must cost one file, not the whole load
-        return Problem(path, one_line(f"could not be parsed ({type(error).__name__}: {error})"))
+        return one_line(f"could not be parsed ({type(error).__name__}: {error})")
 
 
 def read_files(paths: Iterable[str | os.PathLike], cache: ParseCache | None = None) -> Iterator[Parsed | Problem]:
     """Parse every file under the paths (from the cache when the file is unchanged); each yields
     what it gave, or a Problem with the reason."""
-    for item in _regular_files(paths):
-        yield item if isinstance(item, Problem) else read_file(item[0], item[1], cache)
+    found = list(_regular_files(paths))
+    parsed = read_in_order([item for item in found if not isinstance(item, Problem)], cache)
+    for item in found:  # problems where the walk met them
+        yield item if isinstance(item, Problem) else next(parsed)
+
+
+POOL_MIN_BYTES = 16 * 2**20
+"""Uncached files adding up to less than this are parsed in the loading thread: starting parsing
+processes (a Python each, ~0.3 s) costs more than it saves."""
+POOL_MAX_WORKERS = 8
+POOL_TASK_BYTES = 4 * 2**20
+
+
+def read_in_order(files: list[tuple[str, os.stat_result]], cache: ParseCache | None = None) -> Iterator[Parsed | Problem]:
+    """Each file's papers (or Problem), in the order given. When many bytes are not in the cache,
+    they are parsed by a pool of processes, one per CPU (parsing is pure Python: threads would
+    take turns), which write the cache entries too and hand the entry bytes back; this thread
+    reads cached files meanwhile, and parses files itself only until the pool is up."""
+    if not files:
+        return
+    yield read_file(*files[0], cache)  # papers on screen first; the pool (if any) starts after
+    known = cache.entry_names() if cache is not None else set()
+    to_parse = [index for index in range(1, len(files)) if entry_name(files[index][0]) not in known]
+    workers = min(_usable_cpus(), POOL_MAX_WORKERS)
+    pool = None
+    if workers > 1 and len(to_parse) > 2 and sum(files[i][1].st_size for i in to_parse) >= POOL_MIN_BYTES:
+        pool = _start_pool(workers)
+    try:
+        tasks = {} if pool is None else _submit(pool, files, to_parse, cache)
+        pool_answered = False
+        for index in range(1, len(files)):
+            path, info = files[index]
+            future, at = tasks.pop(index, (None, 0))
+            if future is None:
+                yield read_file(path, info, cache)
+            elif future.cancelled():  # taken back below: parsed here
+                yield read_file(path, info, cache, None)
+            elif pool_answered or future.done() or not future.cancel():
+                pool_answered = True
+                yield _from_pool(future, at, path, info, cache)
+            else:  # the pool is not up yet: this task's files are parsed here
+                yield read_file(path, info, cache, None)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)  # at once when done; a cancelled load waits for a task or two
+
+
+def _submit(
+    pool: ProcessPoolExecutor, files: list[tuple[str, os.stat_result]], indexes: list[int], cache: ParseCache | None
+) -> dict[int, tuple[Future, int]]:
+    """Give the pool these files, in tasks of a few MB (one answer per file would keep the pool
+    waiting on this process's feeder thread, which gets the GIL only now and then while the
+    loading thread merges papers); file index -> (its task, its place in the task's answer)."""
+    root = None if cache is None else str(cache.root)
+    tasks: dict[int, tuple[Future, int]] = {}
+    task: list[int] = []
+    size = 0
+    with _stderr_with_descriptor():  # the processes start as tasks are given
+        for index in [*indexes, None]:
+            if index is not None:
+                task.append(index)
+                size += files[index][1].st_size
+            if task and (index is None or size >= POOL_TASK_BYTES):
+                try:
+                    future = pool.submit(parse_to_entries, [(files[i][0], stamp_of(files[i][1])) for i in task], root)
+                except (OSError, ValueError, RuntimeError):  # no processes after all: the rest is parsed here
+                    break
+                tasks.update((i, (future, at)) for at, i in enumerate(task))
+                task, size = [], 0
+    return tasks
+
+
+def parse_to_entries(files: list[tuple[str, tuple[int, int, int, int]]], cache_root: str | None) -> list[bytes | str]:
+    """In a parsing process: each (path, stamp)'s parse as cache-entry bytes, or why it could not be
+    parsed. Entries are written to the cache too, and then only their papers part comes back."""
+    answers: list[bytes | str] = []
+    for path, stamp in files:
+        result = _parse(path)
+        if isinstance(result, str):
+            answers.append(result)
+            continue
+        data = encode_entry(path, stamp, result.format, result.warnings, result.papers)
+        if cache_root is not None and _cache_at(cache_root).write(path, data):
+            data = head_of(data)
+        answers.append(data)
+    return answers
+
+
+@functools.cache
+def _cache_at(root: str) -> ParseCache:
+    return ParseCache(Path(root))
+
+
+def _from_pool(future: Future, at: int, path: str, info: os.stat_result, cache: ParseCache | None) -> Parsed | Problem:
+    try:
+        answer = future.result()[at]
+    except Exception:  # noqa: BLE001 — a pool that broke (a killed process): parse it here instead
+        return read_file(path, info, cache)
+    if isinstance(answer, str):
+        return Problem(path, answer)
+    entry = open_entry(check_entry(answer, None if cache is None else cache.entry_path(path)), path, stamp_of(info))
+    if entry is None:
+        return read_file(path, info, cache)
+    return _cached(path, info, entry, cache)
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor | None:
+    """Parsing processes, started fresh (spawn: forking a process with threads can deadlock)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        with _stderr_with_descriptor():
+            return ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_silence_output
+            )
+    except (OSError, ValueError, ImportError, NotImplementedError):
+        return None
+
+
+@contextlib.contextmanager
+def _stderr_with_descriptor() -> Iterator[None]:
+    """The real stderr while processes start: multiprocessing hands its helper process the
+    descriptor of `sys.stderr`, and in the app that is Textual's capture, which has none."""
+    saved = sys.stderr
+    if sys.__stderr__ is not None:
+        sys.stderr = sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stderr = saved
+
+
+def _silence_output() -> None:
+    """In a parsing process: nothing it might print reaches the terminal the app draws on (the
+    app says what went wrong with a file; a process that dies is replaced by parsing here)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def pause_gc() -> bool:
+    """Turn cyclic garbage collection off for a load; returns whether it was on. A load makes
+    millions of objects and no cycles, and every full collection would walk all papers so far:
+    a third of a warm start's time."""
+    was_on = gc.isenabled()
+    gc.disable()
+    return was_on
+
+
+def resume_gc(was_on: bool) -> None:
+    """Turn collection back on after a load, with what was loaded set aside as permanent
+    (`gc.freeze`), so later collections do not walk 100k papers each time."""
+    gc.freeze()
+    if was_on:
+        gc.enable()
 
 
 def default_cache() -> ParseCache:
@@ -171,12 +381,18 @@ def load(
     """Load everything under the paths into a store (a new one unless given)."""
     store = store if store is not None else Store()
     report = LoadReport()
-    for item in read_files(paths, cache):
-        if isinstance(item, Problem):
-            report.problems.append(item)
-            continue
-        report.files += 1
-        report.papers += len(item.result.papers)
-        store.add(item.result.papers, item.titles)
-        report.problems.extend(Problem(item.path, warning) for warning in item.result.warnings)
+    gc_was_on = pause_gc()
+    try:
+        for item in read_files(paths, cache):
+            if isinstance(item, Problem):
+                report.problems.append(item)
+                continue
+            report.files += 1
+            report.papers += len(item.result.papers)
+            item.add_to(store)
+            report.problems.extend(Problem(item.path, warning) for warning in item.result.warnings)
+        while store.fill_texts(files=64):
+            pass
+    finally:
+        resume_gc(gc_was_on)
     return store, report

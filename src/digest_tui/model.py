@@ -67,6 +67,40 @@ class Paper(NamedTuple):
         return self.title_en or self.title_zh or self.id or ""
 
 
+TEXT_FIELDS = ("institutions", "institutions_raw", "topic_reason", "summary_zh", "comments", "abstract_zh", "abstract_en", "summary_en")
+"""The long texts: four fifths of an archive's bytes, and needed only for the paper on show, for
+full-text search and for exports. A warm start lists papers without them and fills them in
+afterwards (see `Store.add`'s `texts`); nothing that lists, sorts or counts papers reads them."""
+TEXT_INDEXES = tuple(Paper._fields.index(name) for name in TEXT_FIELDS)
+
+
+_TEXT_DEFAULTS = tuple(Paper._field_defaults[name] for name in TEXT_FIELDS)
+
+
+def without_texts(paper: Paper) -> tuple:
+    """The paper's values with every text field unknown (the part of it a warm start reads first)."""
+    values = list(paper)
+    for index, default in zip(TEXT_INDEXES, _TEXT_DEFAULTS):
+        values[index] = default
+    return tuple(values)
+
+
+def texts_of(paper: Paper) -> tuple[str | None, ...]:
+    """The paper's TEXT_FIELDS values, in order."""
+    return tuple(paper[index] for index in TEXT_INDEXES)
+
+
+def with_texts(paper: Paper, texts: tuple[str | None, ...]) -> Paper:
+    """The paper with each text field it lacks (None or empty) taken from `texts`, as merge() would."""
+    values = None
+    for index, text in zip(TEXT_INDEXES, texts):
+        if text and not paper[index]:
+            if values is None:
+                values = list(paper)
+            values[index] = text
+    return paper if values is None else tuple.__new__(Paper, values)
+
+
 def strip_version(arxiv_id: str) -> str:
     """`2606.18663v2` -> `2606.18663`."""
     return _VERSION.sub("", arxiv_id.strip())

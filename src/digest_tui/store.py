@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from .model import Paper, folded_title, merge
+from .model import Paper, folded_title, merge, with_texts
 
 if TYPE_CHECKING:
     from .library import Mark
     from .query import Query, SearchDoc
+
+TextReader = Callable[[], "list[tuple[str | None, ...]]"]
+
+
+class PendingTexts(NamedTuple):
+    """A file's long texts not yet in its papers: the rows its papers landed on, in file order,
+    and how to read the texts (one tuple of TEXT_FIELDS values per paper, same order)."""
+
+    rows: list[int]
+    read: TextReader
+
 
 SORTS = ("date", "score", "upvotes", "title")
 """Orders the list can take; `date` is the default: newest listing first, then score, then title."""
@@ -21,11 +33,15 @@ class Store:
     def __init__(self) -> None:
         self.papers: list[Paper] = []
         self._docs: list[SearchDoc | None] = []
+        self._title_keys: list[str] = []  # each row's title_sort_key(), kept up to date by add()
         self._row_of_key: dict[str, int] = {}
         self._row_of_title: dict[str, int] = {}
         self._orders: dict[str, tuple[int, list[int]]] = {}
         self._rows_of_file: dict[str, set[int]] = {}
         self._gone: set[int] = set()  # rows whose every source file was taken away
+        self._pending: dict[str, PendingTexts] = {}  # by file, in the order the files were added
+        self._last_read: tuple[str, list] | None = None  # the pending file read last (show, search)
+        self._lock = threading.RLock()  # changes come from the UI thread and from fill/search workers
         self.version = 0
         """Bumped by every change; an order computed at an older version is never served."""
 
@@ -45,9 +61,14 @@ class Store:
         """Take away what these files said. Their papers leave the store; a paper that other files
         also list leaves too, and the returned files (those others) must be added again to bring
         it back with only what they say. Rows keep their numbers."""
+        with self._lock:
+            return self._remove_files(set(files))
+
+    def _remove_files(self, removed: set[str]) -> set[str]:
         to_reload: set[str] = set()
-        removed = set(files)
+        self._last_read = None
         for file in removed:
+            self._pending.pop(file, None)
             for row in self._rows_of_file.pop(file, ()):
                 if row in self._gone:
                     continue
@@ -57,13 +78,29 @@ class Store:
                 to_reload.update(s.file for s in paper.sources if s.file not in removed)
                 # an empty record under the same key: a later add() of the other files refills it
                 self.papers[row] = Paper(key=paper.key, id=paper.id)
+                self._title_keys[row] = title_sort_key(self.papers[row])
         self.version += 1
         return to_reload
 
-    def add(self, papers: Iterable[Paper], titles: Iterable[str | None] | None = None) -> list[int]:
+    def add(
+        self,
+        papers: Iterable[Paper],
+        titles: Iterable[str | None] | None = None,
+        texts: tuple[str, TextReader] | None = None,
+    ) -> list[int]:
         """Add or merge papers; returns the rows that are new or changed. `titles` may give each
-        paper's folded_title() when it is already known (the parse cache keeps it)."""
+        paper's folded_title() when it is already known (the parse cache keeps it). `texts` =
+        (file, reader) says the papers come without their long texts, all from that one file,
+        and how to read them later; until fill_texts() or paper() brings them in, `papers[row]`
+        lacks them, and `paper(row)` and the search docs read them on demand."""
+        with self._lock:
+            return self._add(papers, titles, texts)
+
+    def _add(self, papers, titles, texts) -> list[int]:
         touched: list[int] = []
+        landed: list[int] = []
+        title_keys = self._title_keys
+        pending = self._pending
         rows, by_key, by_title = self.papers, self._row_of_key, self._row_of_title
         by_file, gone = self._rows_of_file, self._gone
         titles = iter(titles) if titles is not None else None
@@ -81,14 +118,18 @@ class Store:
                         row = other
             if row is None:
                 row = len(rows)
-                rows.append(paper)
+                # papers last: a worker reading the store never sees a row without its doc and key
                 self._docs.append(None)
+                title_keys.append(title_sort_key(paper))
+                rows.append(paper)
                 by_key[key] = row
                 if folded is not None:
                     by_title.setdefault(folded, row)
                 changed = True
             else:
-                old = rows[row]
+                # a paper with its texts meets one whose earlier files' texts are still pending:
+                # bring those in first, so the first file's text wins as it would have
+                old = rows[row] if texts is not None or not pending else self._paper(row)
                 gone.discard(row)  # a placeholder left by remove_files() comes back
                 merged = merge(old, paper)
                 if old.id is None and paper.id is not None:
@@ -97,14 +138,75 @@ class Store:
                 changed = merged is not old
                 if changed:
                     rows[row] = merged
+                    title_keys[row] = title_sort_key(merged)
                     self._docs[row] = None
             for source in paper.sources:
                 by_file.setdefault(source.file, set()).add(row)
             if changed:
                 touched.append(row)
+            landed.append(row)
+        if texts is not None:
+            file, read = texts
+            pending.pop(file, None)  # a file read again goes last, as its papers did
+            pending[file] = PendingTexts(landed, read)
+            self._last_read = None
         if touched:
             self.version += 1
         return touched
+
+    def paper(self, row: int) -> Paper:
+        """The paper in a row with its long texts (read now if still pending)."""
+        paper = self.papers[row]
+        if not self._pending or not any(source.file in self._pending for source in paper.sources):
+            return paper
+        with self._lock:
+            return self._paper(row)
+
+    def _paper(self, row: int) -> Paper:
+        paper = self.papers[row]
+        filled = paper
+        for source in paper.sources:
+            pending = self._pending.get(source.file)
+            if pending is None:
+                continue
+            if self._last_read is not None and self._last_read[0] == source.file:
+                texts = self._last_read[1]
+            else:
+                texts = pending.read()
+                self._last_read = (source.file, texts)
+            for other, values in zip(pending.rows, texts):  # a reader that failed gives []
+                if other == row:
+                    filled = with_texts(filled, values)
+        if filled is not paper:
+            self.papers[row] = filled
+            self._docs[row] = None
+        return filled
+
+    def fill_texts(self, files: int = 1) -> bool:
+        """Bring pending texts into the papers, up to `files` files of them, oldest first;
+        whether any remain. Safe in a worker thread (each file is filled under the lock)."""
+        for _ in range(files):
+            with self._lock:
+                if not self._pending:
+                    return False
+                file = next(iter(self._pending))
+                pending = self._pending[file]
+                texts = pending.read()
+                papers, docs = self.papers, self._docs
+                for row, values in zip(pending.rows, texts):
+                    paper = papers[row]
+                    filled = with_texts(paper, values)
+                    if filled is not paper:
+                        papers[row] = filled
+                        docs[row] = None
+                del self._pending[file]
+                self._last_read = None
+        return bool(self._pending)
+
+    @property
+    def texts_pending(self) -> bool:
+        """Whether some papers still lack texts that fill_texts() would bring in."""
+        return bool(self._pending)
 
     def doc(self, row: int) -> SearchDoc:
         """The search view of a row, built on first use."""
@@ -112,7 +214,7 @@ class Store:
         if doc is None:
             from .query import make_doc
 
-            doc = self._docs[row] = make_doc(self.papers[row])
+            doc = self._docs[row] = make_doc(self.paper(row))
         return doc
 
     def ordered(self, sort: str = "date") -> list[int]:
@@ -122,7 +224,7 @@ class Store:
         cached = self._orders.get(sort)
         if cached is not None and cached[0] == version:
             return cached[1]
-        order = sort_rows(self.papers, sort)
+        order = sort_rows(self.papers, sort, self._title_keys)
         if self._gone:
             gone = self._gone
             order = [row for row in order if row not in gone]
@@ -146,17 +248,22 @@ class Store:
 _LEADING_PUNCTUATION = "[]()<>{}\"'“”‘’《》【】「」 \\$"
 
 
-def sort_rows(papers: list[Paper], sort: str) -> list[int]:
+def title_sort_key(paper: Paper) -> str:
+    """How a title sorts: without case or leading brackets and quotes."""
+    return (paper.title_en or paper.title_zh or paper.id or "").lstrip(_LEADING_PUNCTUATION).casefold()
+
+
+def sort_rows(papers: list[Paper], sort: str, title_keys: list[str] | None = None) -> list[int]:
     """Row numbers in `sort` order; ties fall back to date (newest first), score, then title.
     Titles compare without case or leading brackets ("[Re] Revisiting" files under R). Each pass
     sorts by a precomputed key list (stable sorts, the last key applied first), which is twice as
     fast at 100k papers as sorting by key functions."""
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r} (known: {', '.join(SORTS)})")
-    papers = papers[:]  # a snapshot: the UI thread may append while a worker sorts
+    papers = papers[:]  # a snapshot: the loading thread may append while a worker sorts
     rows = list(range(len(papers)))
-    strip = _LEADING_PUNCTUATION
-    titles = [(p.title_en or p.title_zh or p.id or "").lstrip(strip).casefold() for p in papers]
+    # the store's keys (appended before their papers, so at least as many) or made here
+    titles = title_keys[: len(papers)] if title_keys is not None else list(map(title_sort_key, papers))
     rows.sort(key=titles.__getitem__)
     if sort == "title":
         return rows

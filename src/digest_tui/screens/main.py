@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from .. import facets
 from ..library import Mark
-from ..loader import Parsed, Problem, default_cache, find_files, read_file
+from ..loader import Parsed, Problem, default_cache, find_files, pause_gc, read_file, read_in_order, resume_gc
 from ..model import Paper
 from ..query import Query, QueryError, parse_query
 from ..sanitize import clean
@@ -32,15 +32,16 @@ from ..widgets.paper_list import PaperList
 LANGUAGE_LABELS = {"en": "EN", "zh": "中文", "both": "EN+中文"}
 BATCH_SECONDS = 0.1
 FILTER_DELAY = 0.15
-LOAD_REFRESH_SECONDS = 0.3
+LOAD_REFRESH_SECONDS = 1.0
 
 
 class DigestsLoaded(Message):
-    """A batch of files read by the loading worker (`done` on the last one)."""
+    """The loading worker has added more files' papers to the store (`done` after the last)."""
 
-    def __init__(self, items: list[Parsed | Problem], done: bool) -> None:
+    def __init__(self, files: int, problems: list[Problem], done: bool) -> None:
         super().__init__()
-        self.items = items
+        self.files = files  # files read so far
+        self.problems = problems  # met since the last message
         self.done = done
 
 
@@ -136,6 +137,7 @@ class MainScreen(Screen):
         self._selecting = False
         self._reselect = False
         self._refresh_after = 0.0  # while loading, the list is re-sorted no sooner than this
+        self._gc_was_on: bool | None = None  # set while a load has collection paused
         self.problems: list[Problem] = []
         self._generation = 0
         self._filter_timer: Timer | None = None
@@ -173,27 +175,35 @@ class MainScreen(Screen):
             self.load_reading_list(self.app.reading_list)
         self.load_digests(self.app.paths_to_load)
 
-    # -- loading (a worker thread reads and parses; the UI thread merges batches) ---------------
+    # -- loading (a worker thread reads, parses and adds to the store; the UI thread redraws) -----
 
     @work(thread=True, exclusive=True, group="load")
     def load_digests(self, paths: list[str]) -> None:
+        """Read the digests into the store, telling the UI thread every 0.1 s at first, then every
+        0.5 s. The papers are added here, not in the UI thread: a UI thread busy merging would
+        hold the GIL, and this thread, giving it up at every file read, would wait for it each time."""
         worker = get_current_worker()
+        if self._gc_was_on is None:
+            self._gc_was_on = pause_gc()
         files, problems = find_files(paths)
         self.post_message(DigestsFound(len(files), problems))
-        cache = default_cache()
-        batch: list[Parsed | Problem] = []
+        store = self.app.store
+        met: list[Problem] = []
         started = last = monotonic()
         last -= BATCH_SECONDS  # the first file goes out at once: papers on screen as early as possible
-        for path, info in files:
+        for read, item in enumerate(read_in_order(files, default_cache()), 1):
             if worker.is_cancelled:
                 return
-            batch.append(read_file(path, info, cache))
-            # batches every 0.1 s at first, then every 0.5 s: each one costs the UI thread a redraw
+            if isinstance(item, Problem):
+                met.append(item)
+            else:
+                item.add_to(store)
+                met.extend(Problem(item.path, warning) for warning in item.result.warnings)
             interval = BATCH_SECONDS if last - started < 1 else 5 * BATCH_SECONDS
             if monotonic() - last >= interval:
-                self.post_message(DigestsLoaded(batch, done=False))
-                batch, last = [], monotonic()
-        self.post_message(DigestsLoaded(batch, done=True))
+                self.post_message(DigestsLoaded(read, met, done=False))
+                met, last = [], monotonic()
+        self.post_message(DigestsLoaded(len(files), met, done=True))
 
     def on_digests_found(self, message: DigestsFound) -> None:
         self.files_total = message.files
@@ -202,33 +212,41 @@ class MainScreen(Screen):
 
     def on_digests_loaded(self, message: DigestsLoaded) -> None:
         store = self.app.store
-        for item in message.items:
-            self.files_read += 1
-            if isinstance(item, Problem):
-                self.problems.append(item)
-                continue
-            store.add(item.result.papers, item.titles)
-            self.problems.extend(Problem(item.path, warning) for warning in item.result.warnings)
+        self.files_read = message.files
+        self.problems.extend(message.problems)
         if message.done:
             self.reading_files = False
             self.paper_list.empty_text = "No papers could be read." if not len(store) else "No papers match."
             self.report_problems()
-            self.build_search_docs()
+            self.complete_papers()
             if getattr(self.app, "start_on_unread_day", False) and self.day is None:
                 self.day = facets.newest_unread_day(store.papers, lambda key: self.app.mark_of(key).read)
             self.start_watching()
         if message.done or monotonic() >= self._refresh_after:
             self.refilter(keep_current=self.paper_list.cursor != 0)
+        else:
+            self.update_status()
 
     @work(thread=True, exclusive=True, group="docs")
-    def build_search_docs(self) -> None:
-        """Prepare every paper's search text after a load, so the first filter does not wait for it."""
+    def complete_papers(self) -> None:
+        """After a load: bring in the long texts a warm start left in the cache entries, then
+        prepare every paper's search text, so the first filter does not wait for it. (A paper
+        shown or searched before then reads its own texts on the spot.) Garbage collection,
+        paused for the load, resumes when this is done."""
         worker = get_current_worker()
         store = self.app.store
-        for row in range(len(store.papers)):
-            if worker.is_cancelled:
-                return
-            store.doc(row)
+        try:
+            while store.fill_texts(files=16):
+                if worker.is_cancelled:
+                    return
+            for row in range(len(store.papers)):
+                if worker.is_cancelled:
+                    return
+                store.doc(row)
+        finally:
+            if self._gc_was_on is not None:
+                resume_gc(self._gc_was_on)
+                self._gc_was_on = None
 
     def report_problems(self) -> None:
         if not self.problems:
@@ -298,10 +316,10 @@ class MainScreen(Screen):
 
     def current_paper(self) -> tuple[int, Paper] | None:
         row = self.paper_list.current_row
-        return None if row is None else (row, self.app.store.papers[row])
+        return None if row is None else (row, self.app.store.paper(row))
 
     def show_paper(self, row: int | None) -> None:
-        paper = None if row is None else self.app.store.papers[row]
+        paper = None if row is None else self.app.store.paper(row)
         mark = self.app.mark_of(paper.key) if paper else Mark()
         self.detail.show(paper, mark, self.app.language, self.all_authors, self.paper_list.words)
 
@@ -675,8 +693,9 @@ class MainScreen(Screen):
         new = set()
         for item in read:
             new.update(paper.key for paper in item.result.papers if paper.key not in known)
-            store.add(item.result.papers, item.titles)
+            item.add_to(store)
             self.problems.extend(Problem(item.path, warning) for warning in item.result.warnings)
+        store.fill_texts(files=len(read))
         problems = [item for item in message.items if isinstance(item, Problem)]
         self.problems.extend(problems)
         gone = max(before + len(new) - len(store), 0)
@@ -718,13 +737,13 @@ class MainScreen(Screen):
         """(paper, mark) pairs for `starred`, `tag` or `view` (the papers shown now)."""
         app, store = self.app, self.app.store
         if scope == "view":
-            return [(store.papers[row], app.mark_of(store.papers[row].key)) for row in self.paper_list.rows]
+            return [(store.paper(row), app.mark_of(store.papers[row].key)) for row in self.paper_list.rows]
         keys = app.library.starred_keys() if scope == "starred" else app.library.keys_with_tag(tag or "")
         live = {}
         for key in keys:
             row = store.row(key)
             if row is not None:
-                live[key] = store.papers[row]
+                live[key] = store.paper(row)
         return app.library.records(keys, live=live)
 
     def action_save_list(self) -> None:

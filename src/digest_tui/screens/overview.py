@@ -198,9 +198,8 @@ class OverviewScreen(Screen):
 
     def on_mount(self) -> None:
         self._layout(self.app.size.width)
-        store = self.app.store
         library = self.app.library
-        self.count_papers(store.papers[:], lambda key: library.mark(key).tags)
+        self.count_papers(self.app.store, lambda key: library.mark(key).tags)
 
     def on_resize(self, event: Resize) -> None:
         self._layout(event.size.width)
@@ -209,8 +208,10 @@ class OverviewScreen(Screen):
         self.query_one("#charts").set_class(width < self.WIDE, "-narrow")
 
     @work(thread=True, exclusive=True, group="overview")
-    def count_papers(self, papers, tags_of) -> None:
-        self.post_message(FacetsCounted(facets.count(papers, tags_of)))
+    def count_papers(self, store, tags_of) -> None:
+        while store.fill_texts(files=64):  # institutions are among the texts a warm start reads last
+            pass
+        self.post_message(FacetsCounted(facets.count(store.papers[:], tags_of)))
 
     def on_facets_counted(self, message: FacetsCounted) -> None:
         counts = message.counts

@@ -1,0 +1,100 @@
+"""Papers added without their long texts (a warm start): the texts come in on demand or by
+fill_texts(), and the result is exactly what adding the whole papers would have given."""
+
+from __future__ import annotations
+
+from digest_tui.model import Source, make_paper, texts_of, without_texts
+from digest_tui.model import Paper
+from digest_tui.query import parse_query
+from digest_tui.library import NO_MARK
+from digest_tui.store import Store
+
+
+def whole(file: str, id: str, abstract: str, title: str = "A title", **more) -> Paper:
+    return make_paper(id=id, title_en=title, abstract_en=abstract, institutions=("MIT",),
+                      sources=(Source(file, "arxivdaily"),), **more)
+
+
+def light(paper: Paper) -> Paper:
+    return tuple.__new__(Paper, without_texts(paper))
+
+
+def add_light(store: Store, file: str, papers: list[Paper], reads: list[str] | None = None) -> None:
+    """Add papers as a warm start does: without texts, with a reader for them."""
+
+    def read():
+        if reads is not None:
+            reads.append(file)
+        return [texts_of(paper) for paper in papers]
+
+    store.add([light(paper) for paper in papers], texts=(file, read))
+
+
+def test_light_papers_lack_texts_until_asked_and_paper_reads_them_once():
+    store, reads = Store(), []
+    add_light(store, "a.txt", [whole("a.txt", "2601.00001", "First abstract."), whole("a.txt", "2601.00002", "Second.")], reads)
+    assert store.texts_pending
+    assert store.papers[0].abstract_en is None and store.papers[0].institutions == ()
+    assert store.paper(0).abstract_en == "First abstract."
+    assert store.paper(0).institutions == ("MIT",)
+    assert store.papers[0].abstract_en == "First abstract."  # kept, not read again
+    assert store.paper(1).abstract_en == "Second."
+    assert reads == ["a.txt"]  # one read served both papers of the file
+
+
+def test_fill_texts_brings_every_pending_text_in_and_says_when_it_is_done():
+    store = Store()
+    add_light(store, "a.txt", [whole("a.txt", "2601.00001", "One.")])
+    add_light(store, "b.txt", [whole("b.txt", "2601.00002", "Two.")])
+    assert store.fill_texts(files=1) is True  # b.txt still to come
+    assert store.papers[0].abstract_en == "One." and store.papers[1].abstract_en is None
+    assert store.fill_texts(files=1) is False
+    assert [p.abstract_en for p in store.papers] == ["One.", "Two."]
+    assert not store.texts_pending
+
+
+def test_the_first_files_text_wins_as_in_a_whole_load_whatever_the_order_texts_arrive():
+    first = whole("a.txt", "2601.00001", "The arXivDaily abstract.")
+    second = whole("b.txt", "2601.00001", "The HF abstract.", upvotes=9)
+    expected = Store()
+    expected.add([first])
+    expected.add([second])
+
+    lazy_then_whole = Store()  # a cached file, then a freshly parsed one with the same paper
+    add_light(lazy_then_whole, "a.txt", [first])
+    lazy_then_whole.add([second])
+    assert lazy_then_whole.paper(0) == expected.papers[0]
+
+    both_lazy = Store()
+    add_light(both_lazy, "a.txt", [first])
+    add_light(both_lazy, "b.txt", [second])
+    assert both_lazy.paper(0) == expected.papers[0]  # on demand
+    both_lazy_filled = Store()
+    add_light(both_lazy_filled, "a.txt", [first])
+    add_light(both_lazy_filled, "b.txt", [second])
+    while both_lazy_filled.fill_texts():
+        pass
+    assert both_lazy_filled.papers[0] == expected.papers[0]  # by fill_texts
+
+
+def test_full_text_search_before_the_texts_are_filled_finds_words_in_abstracts():
+    store = Store()
+    add_light(store, "a.txt", [whole("a.txt", "2601.00001", "Sparse mixture of experts."),
+                               whole("a.txt", "2601.00002", "Dense retrieval.")])
+    query = parse_query("mixture")
+    assert [store.papers[row].id for row in store.select(query, lambda key: NO_MARK)] == ["2601.00001"]
+
+
+def test_removing_a_file_drops_its_pending_texts():
+    store, reads = Store(), []
+    add_light(store, "a.txt", [whole("a.txt", "2601.00001", "One.")], reads)
+    store.remove_files(["a.txt"])
+    assert not store.texts_pending
+    assert store.fill_texts() is False and reads == []
+
+
+def test_a_reader_that_gives_nothing_leaves_the_papers_as_they_are():
+    store = Store()
+    store.add([light(whole("a.txt", "2601.00001", "One."))], texts=("a.txt", lambda: []))
+    assert store.paper(0).abstract_en is None
+    assert store.fill_texts() is False
