@@ -61,6 +61,7 @@ CACHE_FORMAT = 2
 _MAGIC = b"digest-tui parse cache 2\n"
 _HEADER = struct.Struct("<IQIQ")  # Adler-32 and length of the papers part, then of the texts part
 _START = len(_MAGIC) + _HEADER.size
+_FIRST_READ = 64 * 1024  # the header and, for most digest files, the whole papers part
 _new_tuple = tuple.__new__
 
 
@@ -112,18 +113,20 @@ class ParseCache:
     def read(self, path: str) -> Entry | None:
         """The path's entry (its papers part read and checked), or None if missing or corrupt."""
         entry = self.entry_path(path)
-        try:
-            with open(entry, "rb") as handle:
-                data = handle.read(_START)
-                if len(data) != _START or not data.startswith(_MAGIC):
+        try:  # raw reads, as few as can be: each system call gives up the GIL and waits to get it back
+            descriptor = os.open(entry, os.O_RDONLY)
+            try:
+                data = os.read(descriptor, _FIRST_READ)
+                if len(data) < _START or not data.startswith(_MAGIC):
                     return None
-                _, head_length, _, texts_length = _HEADER.unpack_from(data, len(_MAGIC))
-                if os.fstat(handle.fileno()).st_size != _START + head_length + texts_length:
-                    return None  # cut short or added to: not as written
-                data += handle.read(head_length)
+                head_end = _START + _HEADER.unpack_from(data, len(_MAGIC))[1]
+                if len(data) < head_end:
+                    data += os.read(descriptor, head_end - len(data))
+            finally:
+                os.close(descriptor)
         except OSError:
             return None
-        return check_entry(data, entry)
+        return check_entry(data[:head_end], entry) if len(data) >= head_end else None
 
     def put(self, path: str, info: os.stat_result, fmt: str, warnings: list[str], papers: list[Paper]) -> None:
         """Remember what a file parsed to; failures to write are ignored (the cache is optional)."""
