@@ -16,10 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import CachedFile, Entry, ParseCache, Texts, check_entry, encode_entry, entry_name, head_of, open_entry, read_texts, stamp_of
-from .model import texts_of
-from .parsers import DigestError, ParseResult, parse_file
-from .parsers.errors import one_line
-from .sanitize import clean
+from .model import ParseResult, texts_of
+from .sanitize import clean, one_line
 from .store import Store
 
 if TYPE_CHECKING:
@@ -189,6 +187,8 @@ def read_file(
 
 def _parse(path: str) -> ParseResult | str:
     """A file's parse, or why it failed in one line."""
+    from .parsers import DigestError, parse_file  # not imported at all by a start that finds everything cached
+
     try:
         return parse_file(path)
     except OSError as error:

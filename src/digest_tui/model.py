@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})", re.ASCII)
@@ -99,6 +100,15 @@ def with_texts(paper: Paper, texts: tuple[str | None, ...]) -> Paper:
                 values = list(paper)
             values[index] = text
     return paper if values is None else tuple.__new__(Paper, values)
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """What one file gave: its papers, its format's name, and one-line notes on parts skipped."""
+
+    papers: list[Paper]
+    format: str
+    warnings: list[str] = field(default_factory=list)
 
 
 def strip_version(arxiv_id: str) -> str:

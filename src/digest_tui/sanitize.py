@@ -56,3 +56,10 @@ def _clean_line(line: str) -> str:
 def is_clean(text: str, *, newlines: bool = False) -> bool:
     """Whether `text` is already what clean() would make of it."""
     return clean(text, newlines=newlines) == text
+
+
+def one_line(text: object, limit: int = 160) -> str:
+    """Any message (an exception's text, say) squeezed onto one short line for the user, with
+    control characters made visible: messages quote file content and go to a terminal."""
+    line = clean(" ".join(str(text).split()))
+    return line if len(line) <= limit else line[: limit - 1] + "…"

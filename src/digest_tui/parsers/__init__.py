@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
-from dataclasses import dataclass, field
 from types import ModuleType
 
 from ..model import Paper
+from ..model import ParseResult as ParseResult  # re-exported: where parsers' results are named
 from . import arxiv_email, arxiv_md, arxivdaily, arxivdaily_html, hf_html, hf_json, hf_text
 from .errors import DigestError as DigestError  # re-exported: the public name lives here
 from .errors import one_line
@@ -20,15 +20,6 @@ arXivDaily page saved as HTML is claimed before the generic HF check, and both b
 whose loose line test would also match a pretty-printed HF page."""
 
 SNIFF_CHARS = 65536
-
-
-@dataclass(slots=True)
-class ParseResult:
-    """What one file gave: its papers, its format's name, and one-line notes on parts skipped."""
-
-    papers: list[Paper]
-    format: str
-    warnings: list[str] = field(default_factory=list)
 
 
 def decode(data: bytes) -> str:

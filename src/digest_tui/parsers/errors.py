@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from ..sanitize import clean
-
-
-def one_line(text: object, limit: int = 160) -> str:
-    """Any message (an exception's text, say) squeezed onto one short line for the user, with
-    control characters made visible: messages quote file content and go to a terminal."""
-    line = clean(" ".join(str(text).split()))
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+from ..sanitize import one_line as one_line  # re-exported: the parsers' name for it
 
 
 class DigestError(ValueError):
