@@ -203,6 +203,7 @@ class MainScreen(Screen):
             if monotonic() - last >= interval:
                 self.post_message(DigestsLoaded(read, met, done=False))
                 met, last = [], monotonic()
+        store.ordered(self.sort)  # sorted here and now, so the list's last refresh finds it done
         self.post_message(DigestsLoaded(len(files), met, done=True))
 
     def on_digests_found(self, message: DigestsFound) -> None:
