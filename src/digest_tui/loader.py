@@ -215,11 +215,17 @@ POOL_MAX_WORKERS = 8
 POOL_TASK_BYTES = 4 * 2**20
 
 
-def read_in_order(files: list[tuple[str, os.stat_result]], cache: ParseCache | None = None) -> Iterator[Parsed | Problem]:
+def read_in_order(
+    files: list[tuple[str, os.stat_result]],
+    cache: ParseCache | None = None,
+    before_pool: Callable[[], object] | None = None,
+) -> Iterator[Parsed | Problem]:
     """Each file's papers (or Problem), in the order given. When many bytes are not in the cache,
     they are parsed by a pool of processes, one per CPU (parsing is pure Python: threads would
     take turns), which write the cache entries too and hand the entry bytes back; this thread
-    reads cached files meanwhile, and parses files itself only until the pool is up."""
+    reads cached files meanwhile, and parses files itself only until the pool is up.
+    `before_pool` is called before the processes start (the app waits there for its first paint:
+    starting two Pythons takes both CPUs for a moment)."""
     if not files:
         return
     yield read_file(*files[0], cache)  # papers on screen first; the pool (if any) starts after
@@ -228,6 +234,8 @@ def read_in_order(files: list[tuple[str, os.stat_result]], cache: ParseCache | N
     workers = min(_usable_cpus(), POOL_MAX_WORKERS)
     pool = None
     if workers > 1 and len(to_parse) > 2 and sum(files[i][1].st_size for i in to_parse) >= POOL_MIN_BYTES:
+        if before_pool is not None:
+            before_pool()
         pool = _start_pool(workers)
     try:
         tasks = {} if pool is None else _submit(pool, files, to_parse, cache)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import os
 from collections.abc import Iterable
 from time import monotonic
@@ -138,6 +139,7 @@ class MainScreen(Screen):
         self._reselect = False
         self._refresh_after = 0.0  # while loading, the list is re-sorted no sooner than this
         self._gc_was_on: bool | None = None  # set while a load has collection paused
+        self._painted = threading.Event()  # set once the first papers are on screen
         self.problems: list[Problem] = []
         self._generation = 0
         self._filter_timer: Timer | None = None
@@ -155,6 +157,9 @@ class MainScreen(Screen):
         yield Input(placeholder="filter: words  cat:cs.CL  tag:x  is:starred  score>=80  (enter keeps, esc clears)", id="filter")
         yield Static(id="status")
         yield Footer()
+        self.sort = getattr(app, "sort", self.sort)
+        if not app.reading_list:  # the load starts now, not once the widgets are mounted: ~0.1 s sooner
+            self.load_digests(app.paths_to_load)
 
     @property
     def paper_list(self) -> PaperList:
@@ -165,15 +170,14 @@ class MainScreen(Screen):
         return self.query_one(PaperDetail)
 
     def on_mount(self) -> None:
-        self.sort = getattr(self.app, "sort", self.sort)
         self.paper_list.set_language(self.app.language)
         self.paper_list.empty_text = "Loading digests…"
         self.paper_list.focus()
         self.show_paper(None)
         self.update_status()
-        if self.app.reading_list:
+        if self.app.reading_list:  # its papers go in first, then the digests' merge into them
             self.load_reading_list(self.app.reading_list)
-        self.load_digests(self.app.paths_to_load)
+            self.load_digests(self.app.paths_to_load)
 
     # -- loading (a worker thread reads, parses and adds to the store; the UI thread redraws) -----
 
@@ -191,7 +195,7 @@ class MainScreen(Screen):
         met: list[Problem] = []
         started = last = monotonic()
         last -= BATCH_SECONDS  # the first file goes out at once: papers on screen as early as possible
-        for read, item in enumerate(read_in_order(files, default_cache()), 1):
+        for read, item in enumerate(read_in_order(files, default_cache(), lambda: self._painted.wait(1.0)), 1):
             if worker.is_cancelled:
                 return
             if isinstance(item, Problem):
@@ -309,6 +313,8 @@ class MainScreen(Screen):
         if message.generation == self._generation:
             self._hold_line = False  # the answer it was asked for (an older one keeps the line too)
         papers.show_rows(message.rows, keep_key=keep, hold_line=hold)
+        if message.rows and not self._painted.is_set():
+            self.call_after_refresh(self._painted.set)
         if not message.rows:
             self.show_paper(None)
         self.update_status()
