@@ -79,6 +79,9 @@ def base_env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("TMUX", None)
     env.pop("TMUX_PANE", None)
+    # as on a user's machine, where the first run (or pip) leaves bytecode: with this set (some
+    # sandboxes do) every start would compile the package's sources again
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if not any("utf-8" in env.get(k, "").lower().replace("utf8", "utf-8") for k in ("LC_ALL", "LC_CTYPE", "LANG")):
         env["LANG"] = "C.UTF-8"
     return env
@@ -699,6 +702,8 @@ def main() -> int:
     screens.mkdir(exist_ok=True)
     boxes = work / "sandboxes"
 
+    # the bytecode an installed package has (pip writes it; an editable install on its first run)
+    subprocess.run([str(VENV_PYTHON), "-m", "compileall", "-q", str(REPO / "src" / "digest_tui")], check=False)
     m = machine()
     say(f"digest-tui scale benchmark — sizes {', '.join(f'{n:,}' for n in sizes)}; work folder {work}")
     say(f"machine: {machine_line(m)}")
