@@ -51,16 +51,17 @@ class QueryError(ValueError):
 @dataclass(slots=True)  # not frozen: frozen __init__ costs a setattr call per field, 100k times
 class SearchDoc:
     """One paper's searchable text, casefolded once, whitespace runs made single spaces.
-    English and Chinese text are kept in separate strings: Python stores pure-ASCII strings at
-    one byte a character and skips a CJK needle in them at once, so full-text search scans
-    less than half the bytes it would in one mixed string. Multi-valued fields are joined with
-    `\\n`, which no query term contains, so a phrase never matches across two values."""
+    The English and Chinese abstracts are kept in separate strings: Python stores pure-ASCII
+    strings at one byte a character and skips a CJK needle in them at once, so full-text search
+    scans less than half the bytes it would in one mixed string. The titles, short, share one
+    string (one `in` per paper instead of two: ~15% of a `title:` query's time at 100k papers).
+    Multi-valued fields are joined with `\\n`, which no query term contains, so a phrase never
+    matches across two values."""
 
     paper: Paper
     key: str
     id: str
-    title_en: str
-    title_zh: str
+    titles: str  # both titles, `\n` between: a title test is one `in`, not two
     authors: str
     abstract_en: str
     abstract_zh: str
@@ -122,8 +123,7 @@ def make_doc(paper: Paper) -> SearchDoc:
         paper=paper,
         key=paper.key,
         id=(paper.id or "").casefold(),
-        title_en=_fold(paper.title_en),
-        title_zh=_fold(paper.title_zh),
+        titles=_fold_all(paper.title_en, paper.title_zh),
         authors=_fold_all(*paper.authors),
         abstract_en=abstract_en,
         abstract_zh=abstract_zh,
@@ -402,7 +402,7 @@ def _combine(parts: list[tuple[Predicate, int]], every: bool) -> tuple[Predicate
 
 def _word(w: str) -> Predicate:
     return lambda d, m: (
-        w in d.title_en or w in d.title_zh or w in d.authors or w in d.id or w in d.abstract_en or w in d.abstract_zh
+        w in d.titles or w in d.authors or w in d.id or w in d.abstract_en or w in d.abstract_zh
     )
 
 
@@ -420,7 +420,7 @@ def _field(name: str, value: str, token: _Token) -> tuple[Predicate, int]:
     if name == "topic":
         return (lambda d, m: v in d.topic), _COST_TEXT
     if name == "title":
-        return (lambda d, m: v in d.title_en or v in d.title_zh), _COST_TEXT
+        return (lambda d, m: v in d.titles), _COST_TEXT
     if name == "abstract":
         return (lambda d, m: v in d.abstract_en or v in d.abstract_zh), _COST_ABSTRACT
     if name == "id":
