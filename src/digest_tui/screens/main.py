@@ -139,7 +139,7 @@ class MainScreen(Screen):
         self._reselect = False
         self._refresh_after = 0.0  # while loading, the list is re-sorted no sooner than this
         self._gc_was_on: bool | None = None  # set while a load has collection paused
-        self._painted = threading.Event()  # set once the first papers are on screen
+        self._painted = threading.Event()  # set once the list is painted after the first file
         self.problems: list[Problem] = []
         self._generation = 0
         self._filter_timer: Timer | None = None
@@ -313,7 +313,7 @@ class MainScreen(Screen):
         if message.generation == self._generation:
             self._hold_line = False  # the answer it was asked for (an older one keeps the line too)
         papers.show_rows(message.rows, keep_key=keep, hold_line=hold)
-        if message.rows and not self._painted.is_set():
+        if not self._painted.is_set():  # (no rows either when the first file could not be read)
             self.call_after_refresh(self._painted.set)
         if not message.rows:
             self.show_paper(None)
