@@ -149,11 +149,6 @@ class ParseCache:
         except (OSError, ValueError):
             return False
 
-    def forget(self, path: str) -> None:
-        """Remove a file's entry (its texts could not be read back): the next run parses it again."""
-        with contextlib.suppress(OSError):
-            os.unlink(self.entry_path(path))
-
     def _prune_old_versions(self) -> None:
         """Remove folders of other code versions, once per run."""
         if self._pruned:

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import CachedFile, Entry, ParseCache, Texts, check_entry, encode_entry, entry_name, head_of, open_entry, read_texts, stamp_of
+from .cache import CachedFile, ParseCache, Texts, check_entry, encode_entry, entry_name, head_of, open_entry, read_texts, stamp_of
 from .model import ParseResult, texts_of
 from .sanitize import clean, one_line
 from .store import Store
@@ -168,15 +168,11 @@ def find_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[str, os.s
     return found, problems
 
 
-def read_file(
-    path: str, info: os.stat_result, cache: ParseCache | None = None, entry: Entry | None | bool = False
-) -> Parsed | Problem:
-    """One file's papers (from the cache when the file is unchanged), or a Problem with the reason.
-    `entry` is the file's cache entry when it was read already (None: there is none)."""
-    if cache is not None:
-        hit = open_entry(cache.read(path) if entry is False else entry, path, stamp_of(info))
-        if hit is not None:
-            return _cached(path, info, hit, cache)
+def read_file(path: str, info: os.stat_result, cache: ParseCache | None = None) -> Parsed | Problem:
+    """One file's papers (from the cache when the file is unchanged), or a Problem with the reason."""
+    hit = cache.get(path, info) if cache is not None else None
+    if hit is not None:
+        return _cached(path, info, hit, cache)
     result = _parse(path)
     if isinstance(result, str):
         return Problem(path, result)
@@ -243,15 +239,13 @@ def read_in_order(
         for index in range(1, len(files)):
             path, info = files[index]
             future, at = tasks.pop(index, (None, 0))
-            if future is None:
-                yield read_file(path, info, cache)
-            elif future.cancelled():  # taken back below: parsed here
-                yield read_file(path, info, cache, None)
-            elif pool_answered or future.done() or not future.cancel():
+            # a task not started while the pool is still coming up is taken back (cancel()) and
+            # its files parsed here, as are files the pool never had
+            if future is not None and not future.cancelled() and (pool_answered or future.done() or not future.cancel()):
                 pool_answered = True
                 yield _from_pool(future, at, path, info, cache)
-            else:  # the pool is not up yet: this task's files are parsed here
-                yield read_file(path, info, cache, None)
+            else:
+                yield read_file(path, info, cache)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)  # at once when done; a cancelled load waits for a task or two

@@ -163,24 +163,27 @@ class Store:
             return self._paper(row)
 
     def _paper(self, row: int) -> Paper:
-        paper = self.papers[row]
-        filled = paper
-        for source in paper.sources:
+        for source in self.papers[row].sources:
             pending = self._pending.get(source.file)
-            if pending is None:
-                continue
-            if self._last_read is not None and self._last_read[0] == source.file:
-                texts = self._last_read[1]
-            else:
-                texts = pending.read()
-                self._last_read = (source.file, texts)
-            for other, values in zip(pending.rows, texts):  # a reader that failed gives []
-                if other == row:
-                    filled = with_texts(filled, values)
+            if pending is not None:
+                for other, values in zip(pending.rows, self._read(source.file, pending)):
+                    if other == row:
+                        self._fill(row, values)
+        return self.papers[row]
+
+    def _read(self, file: str, pending: PendingTexts) -> list[tuple[str | None, ...]]:
+        """A pending file's texts (a reader that failed gives []); the last file read is kept,
+        as the paper shown next is most often from the same file."""
+        if self._last_read is None or self._last_read[0] != file:
+            self._last_read = (file, pending.read())
+        return self._last_read[1]
+
+    def _fill(self, row: int, values: tuple[str | None, ...]) -> None:
+        paper = self.papers[row]
+        filled = with_texts(paper, values)
         if filled is not paper:
             self.papers[row] = filled
             self._docs[row] = None
-        return filled
 
     def fill_texts(self, files: int = 1) -> bool:
         """Bring pending texts into the papers, up to `files` files of them, oldest first;
@@ -191,14 +194,8 @@ class Store:
                     return False
                 file = next(iter(self._pending))
                 pending = self._pending[file]
-                texts = pending.read()
-                papers, docs = self.papers, self._docs
-                for row, values in zip(pending.rows, texts):
-                    paper = papers[row]
-                    filled = with_texts(paper, values)
-                    if filled is not paper:
-                        papers[row] = filled
-                        docs[row] = None
+                for row, values in zip(pending.rows, self._read(file, pending)):
+                    self._fill(row, values)
                 del self._pending[file]
                 self._last_read = None
         return bool(self._pending)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 import os
+import threading
 from collections.abc import Iterable
 from time import monotonic
 
