@@ -3,7 +3,7 @@ venv python (so each peak RSS is that of one job), printing one JSON object on s
 
     headless.py load ARCH CACHE_DIR      load() the archive through ParseCache(CACHE_DIR): cold when
                                          the folder is empty, warm when a previous run filled it
-    headless.py filter ARCH CACHE_DIR    load (warm), build every search doc, then type each query
+    headless.py filter ARCH CACHE_DIR    load (warm), build the whole search index, then type each query
                                          one character at a time: parse_query + Store.select each
     headless.py listing ARCH OUT [CACHE_DIR]   write the archive's papers as one arXiv listing e-mail
     headless.py info                     Python and Textual versions
@@ -75,7 +75,7 @@ def cmd_load(arch: str, cache_dir: str) -> dict:
 
 def cmd_filter(arch: str, cache_dir: str) -> dict:
     from digest_tui.library import NO_MARK
-    from digest_tui.query import QueryError, parse_query
+    from digest_tui.query import COLUMNS, QueryError, parse_query
 
     store, report, load_s = timed_load(arch, cache_dir)
     out: dict = {"load_s": load_s, "papers": len(store), "rss_after_load_mb": peak_rss_mb()}
@@ -83,8 +83,7 @@ def cmd_filter(arch: str, cache_dir: str) -> dict:
     store.ordered("date")
     out["sort_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    for row in range(len(store)):
-        store.doc(row)
+    store.index(COLUMNS)
     out["docs_s"] = time.perf_counter() - t0
     out["rss_after_docs_mb"] = peak_rss_mb()
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from digest_tui.library import Mark
 from digest_tui.model import make_paper
 from digest_tui.query import FIELDS, QueryError, make_doc, parse_query
+from digest_tui.store import Store
 
 REGMIX = make_paper(
     id="2606.18663",
@@ -229,12 +230,47 @@ def test_uses_marks_tells_when_stars_can_change_the_answer():
     assert parse_query("").matches_all and not parse_query("x").matches_all
 
 
-def test_filter_keeps_order_and_looks_marks_up_by_key():
-    docs = list(DOCS.values())
+def test_store_select_keeps_order_and_looks_marks_up_by_key():
+    store = Store()
+    store.add(PAPERS.values())
     marks = {PAPERS[name].key: mark for name, mark in MARKS.items()}
-    assert [d.key for d in parse_query("is:read").filter(docs, marks)] == [REGMIX.key, OLD.key]
-    assert [d.key for d in parse_query("mixture").filter(docs, {})] == [REGMIX.key, MOE.key, OLD.key]
-    assert len(parse_query("").filter(docs, {})) == len(docs)
+    asked: list[str] = []
+
+    def mark_of(key: str) -> Mark:
+        asked.append(key)
+        return marks.get(key, Mark())
+
+    def keys(text: str) -> list[str]:
+        return [store.papers[row].key for row in store.select(parse_query(text), mark_of, "title")]
+
+    assert keys("is:read") == [OLD.key, REGMIX.key]
+    assert sorted(asked) == sorted(marks)
+    asked.clear()
+    assert keys("mixture") == [OLD.key, MOE.key, REGMIX.key]  # "An Old…", "Geometric…", "RegMix…"
+    assert asked == []  # a query that cannot depend on marks never looks them up
+    assert len(keys("")) == len(PAPERS)
+
+
+def test_every_query_answers_the_same_in_a_store_as_paper_by_paper():
+    store = Store()
+    rows = store.add(PAPERS.values())
+    names = dict(zip(rows, PAPERS))
+    marks = {PAPERS[name].key: mark for name, mark in MARKS.items()}
+    for text in ["mixture", "title:mix", "-cat:cs", "score>=85 OR upvotes>40", "date:2026-06 -is:read",
+                 "tag:moe", "has:zh", "NOT (inst:tokyo OR author:müller)", "id:2606", "abstract:router"]:
+        chosen = {names[row] for row in store.select(parse_query(text), marks.__getitem__, "date")}
+        assert chosen == hits(text), text
+
+
+def test_a_changed_paper_is_searched_as_it_is_now():
+    store = Store()
+    [row] = store.add([make_paper(id="2606.00001", title_en="First words")])
+    query = parse_query("title:first")
+    assert store.select(query, lambda key: Mark()) == [row]
+    store.add([make_paper(id="2606.00001", title_en="First words", abstract_en="Later abstract")])
+    assert store.select(parse_query("later"), lambda key: Mark()) == [row]
+    store.remove_files(["x"])  # nothing from that file: no change
+    assert store.select(query, lambda key: Mark()) == [row]
 
 
 def test_paper_with_nothing_but_a_title_never_breaks_a_query():

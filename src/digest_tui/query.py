@@ -1,4 +1,4 @@
-"""The filter language: parse a query once into nested closures, then test papers fast.
+"""The filter language: a query is parsed once into one list comprehension over search-index columns.
 
 Syntax (case-insensitive throughout; precedence NOT > AND > OR):
 
@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .library import NO_MARK, Mark
+from .library import Mark
 from .model import Paper
 from .sanitize import clean
 
@@ -48,42 +48,13 @@ class QueryError(ValueError):
         super().__init__(clean(str(message)))
 
 
-@dataclass(slots=True)  # not frozen: frozen __init__ costs a setattr call per field, 100k times
-class SearchDoc:
-    """One paper's searchable text, casefolded once, whitespace runs made single spaces.
-    The English and Chinese abstracts are kept in separate strings: Python stores pure-ASCII
-    strings at one byte a character and skips a CJK needle in them at once, so full-text search
-    scans less than half the bytes it would in one mixed string. The titles, short, share one
-    string (one `in` per paper instead of two: ~15% of a `title:` query's time at 100k papers).
-    Multi-valued fields are joined with `\\n`, which no query term contains, so a phrase never
-    matches across two values."""
-
-    paper: Paper
-    key: str
-    id: str
-    titles: str  # both titles, `\n` between: a title test is one `in`, not two
-    authors: str
-    abstract_en: str
-    abstract_zh: str
-    inst: str  # institutions_raw (else institutions) and organization
-    topic: str
-    cats: tuple[str, ...]
-    cat_text: str  # "\ncs.cl\ncs.ai": `"\n" + value in cat_text` is a prefix test on every category
-    # copied from the paper so a test is one attribute away, not two
-    score: int | None
-    upvotes: int | None
-    date: str | None
-    has_zh: bool
-    has_en: bool
-
-
 _SPACES = re.compile(r"\s+")
 
 
 def _untidy(text: str) -> bool:
     """Whether whitespace needs collapsing. Parsers tidy nearly everything, so this cheap test
     (single-character scans; a doubled space is left alone, looking for it costs more than all
-    the rest) saves splitting every abstract, which would triple make_doc's time."""
+    the rest) saves splitting every abstract, which would triple the index's build time."""
     return (
         "\n" in text
         or "\t" in text
@@ -115,66 +86,82 @@ def _fold_all(*parts: str | None) -> str:
     return text.lower() if text.isascii() else text.casefold()
 
 
+def _institutions(paper: Paper) -> str:
+    # the raw line holds every split-out institution, so search it alone when there is one
+    if paper.institutions_raw:
+        return _fold_all(paper.institutions_raw, paper.organization)
+    return _fold_all(*paper.institutions, paper.organization)
+
+
+COLUMNS: dict[str, Callable[[Paper], object]] = {
+    "key": operator.attrgetter("key"),
+    "id": lambda paper: (paper.id or "").casefold(),
+    "titles": lambda paper: _fold_all(paper.title_en, paper.title_zh),
+    "authors": lambda paper: _fold_all(*paper.authors),
+    "abstract_en": lambda paper: _fold(paper.abstract_en),
+    "abstract_zh": lambda paper: _fold(paper.abstract_zh),
+    "inst": _institutions,  # institutions_raw (else institutions) and organization
+    "topic": lambda paper: _fold(paper.topic),
+    # "\ncs.cl\ncs.ai": `"\n" + value in cat_text` is a prefix test on every category
+    "cat_text": lambda paper: "".join("\n" + category.casefold() for category in paper.categories),
+    "score": operator.attrgetter("score"),
+    "upvotes": operator.attrgetter("upvotes"),
+    "date": operator.attrgetter("date"),
+}
+"""The search index's columns: what queries look at, computed once per paper (casefolded, whitespace
+runs made single spaces), not per keystroke. A store keeps each as a list with one entry per row, and
+a query runs as one list comprehension over the columns it reads: no call per paper, and each
+column's strings made one after another, close together in memory (half the time of a call to
+a predicate on a per-paper object at 100k papers). The English and Chinese abstracts are separate:
+Python stores pure-ASCII strings at one byte a character and skips a CJK needle in them at once.
+Multi-valued fields are joined with `\\n`, which no query term contains, so a phrase never matches
+across two values."""
+
+TEXT_COLUMNS = frozenset({"abstract_en", "abstract_zh", "inst"})
+"""Columns made from a paper's long texts (model.TEXT_FIELDS), which a warm start reads last."""
+
+SearchDoc = dict[str, list]
+"""One paper's index: each column with its one entry (what `Query.match` tests)."""
+
+
 def make_doc(paper: Paper) -> SearchDoc:
-    """Precompute what queries look at; done once per paper, not per keystroke."""
-    cats = tuple(c.casefold() for c in paper.categories)
-    abstract_en, abstract_zh = _fold(paper.abstract_en), _fold(paper.abstract_zh)
-    return SearchDoc(
-        paper=paper,
-        key=paper.key,
-        id=(paper.id or "").casefold(),
-        titles=_fold_all(paper.title_en, paper.title_zh),
-        authors=_fold_all(*paper.authors),
-        abstract_en=abstract_en,
-        abstract_zh=abstract_zh,
-        # the raw line holds every split-out institution, so search it alone when there is one
-        inst=_fold_all(paper.institutions_raw, paper.organization)
-        if paper.institutions_raw
-        else _fold_all(*paper.institutions, paper.organization),
-        topic=_fold(paper.topic),
-        cats=cats,
-        cat_text="".join("\n" + c for c in cats),
-        score=paper.score,
-        upvotes=paper.upvotes,
-        date=paper.date,
-        has_zh=bool(abstract_zh),
-        has_en=bool(abstract_en),
-    )
+    """A one-paper index, for testing a single paper against a query."""
+    return {name: [fold(paper)] for name, fold in COLUMNS.items()}
 
 
-Predicate = Callable[[SearchDoc, Mark], bool]
-
-
-def _match_all(doc: SearchDoc, mark: Mark) -> bool:
-    return True
+def _has_tag(tags: tuple[str, ...], value: str) -> bool:
+    return any(tag.casefold() == value for tag in tags)
 
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """A parsed query. `match(doc, mark)` is the compiled predicate itself (no parsing, no
-    method lookup); `words` are the casefolded free words, phrases and text-field values to
-    highlight (not those under NOT); `uses_marks` says whether stars/tags/reads can change
-    the answer, so a caller knows when to re-filter after the user marks a paper."""
+    """A parsed query, compiled to one function that picks the matching rows from index columns.
+    `columns` names the columns it reads, in the order `select` takes them; `words` are the
+    casefolded free words, phrases and text-field values to highlight (not those under NOT);
+    `uses_marks` says whether stars/tags/reads can change the answer, so a caller knows when
+    to re-filter after the user marks a paper."""
 
     text: str
-    match: Predicate = _match_all
     words: tuple[str, ...] = ()
     uses_marks: bool = False
+    columns: tuple[str, ...] = ()
+    rows: Callable[..., list[int]] | None = None  # (order, mark_of, *columns) -> rows; None matches all
 
     @property
     def matches_all(self) -> bool:
-        return self.match is _match_all
+        return self.rows is None
 
-    def filter(self, docs: Iterable[SearchDoc], marks: Mapping[str, Mark]) -> list[SearchDoc]:
-        """The docs that match, in order; `marks` maps paper keys to marks (e.g. Library.marks).
-        Looks marks up only when the query can depend on them."""
-        if self.matches_all:
-            return list(docs)
-        match = self.match
-        if not self.uses_marks:
-            return [doc for doc in docs if match(doc, NO_MARK)]
-        get = marks.get
-        return [doc for doc in docs if match(doc, get(doc.key, NO_MARK))]
+    def select(self, order: list[int], columns: Sequence[list], mark_of: Callable[[str], Mark]) -> list[int]:
+        """The rows of `order` that match, in that order. `columns[i]` is the index column named
+        `self.columns[i]`, with an entry for every row in `order`; `mark_of(key)` gives the user's
+        marks, looked up only when the query can depend on them."""
+        if self.rows is None:
+            return list(order)
+        return self.rows(order, mark_of, *columns)
+
+    def match(self, doc: SearchDoc, mark: Mark) -> bool:
+        """Whether the paper `doc` indexes matches, given its marks."""
+        return self.rows is None or bool(self.rows((0,), lambda key: mark, *(doc[name] for name in self.columns)))
 
 
 # -- scanning ----------------------------------------------------------------------------
@@ -272,34 +259,51 @@ MAX_DEPTH = 64
 and again in every match, and no person writes it."""
 
 
+Compiled = tuple[str, int]
+"""A piece of the compiled query: a Python expression over row `r` (and marks `m`), and its cost."""
+
+
 class _Parser:
+    """Recursive descent over the tokens, writing the query as one Python expression. User text
+    never enters that source: every value is a constant (`v0`, `v1`, ...) handed to the compiled
+    function, and a column is `c_<name>[r]`, from a fixed list of names."""
+
     def __init__(self, tokens: list[_Token]) -> None:
         self.tokens = tokens
         self.i = 0
         self.depth = 0
         self.words: list[str] = []
         self.uses_marks = False
+        self.values: dict[tuple[type, object], str] = {}  # each value once, so a term written twice reads the same
+        self.columns: dict[str, None] = {}
+
+    def value(self, value: object) -> str:
+        return self.values.setdefault((type(value), value), f"v{len(self.values)}")
+
+    def column(self, name: str) -> str:
+        self.columns[name] = None
+        return f"c_{name}[r]"
 
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
 
-    def parse(self) -> tuple[Predicate, int]:
+    def parse(self) -> Compiled:
         result = self.parse_or(negated=False)
         token = self.peek()
         if token is not None:  # only a stray ')' can stop parse_or early
             raise QueryError(f"unmatched ')' at {token.pos}")
         return result
 
-    def parse_or(self, negated: bool) -> tuple[Predicate, int]:
+    def parse_or(self, negated: bool) -> Compiled:
         parts = [self.parse_and(negated)]
         while (token := self.peek()) is not None and token.kind == _OR:
             self.i += 1
             if self.peek() is None or self.peek().kind in (_OR, _AND, _RP):
                 raise QueryError(f"'{token.spelling}' needs a term after it at {token.pos}")
             parts.append(self.parse_and(negated))
-        return _any_of(parts)
+        return _combine(parts, " or ")
 
-    def parse_and(self, negated: bool) -> tuple[Predicate, int]:
+    def parse_and(self, negated: bool) -> Compiled:
         parts = [self.parse_not(negated)]
         while (token := self.peek()) is not None and token.kind not in (_OR, _RP):
             if token.kind == _AND:
@@ -308,9 +312,9 @@ class _Parser:
                 if following is None or following.kind in (_OR, _AND, _RP):
                     raise QueryError(f"'{token.spelling}' needs a term after it at {token.pos}")
             parts.append(self.parse_not(negated))
-        return _all_of(parts)
+        return _combine(parts, " and ")
 
-    def parse_not(self, negated: bool) -> tuple[Predicate, int]:
+    def parse_not(self, negated: bool) -> Compiled:
         token = self.peek()
         if token is None:
             raise QueryError("the query ends too soon")  # callers check before getting here
@@ -329,7 +333,7 @@ class _Parser:
         self.i += 1
         return self.term(token, negated)
 
-    def _parse_nested(self, token: _Token, negated: bool) -> tuple[Predicate, int]:
+    def _parse_nested(self, token: _Token, negated: bool) -> Compiled:
         """`NOT x` / `-x` / `( ... )`."""
         if token.kind == _NOT:
             self.i += 1
@@ -337,7 +341,7 @@ class _Parser:
             if following is None or following.kind in (_OR, _AND, _RP):
                 raise QueryError(f"'{token.spelling}' needs a term after it at {token.pos}")
             inner, cost = self.parse_not(not negated)
-            return (lambda d, m, f=inner: not f(d, m)), cost
+            return f"(not {inner})", cost
         if token.kind == _LP:
             self.i += 1
             following = self.peek()
@@ -353,129 +357,76 @@ class _Parser:
             return result
         raise AssertionError(token.kind)  # pragma: no cover
 
-    def term(self, token: _Token, negated: bool) -> tuple[Predicate, int]:
+    def term(self, token: _Token, negated: bool) -> Compiled:
         kind, *rest = token.term
         if kind == "word":
             word = rest[0].casefold()
             if not negated:
                 self.words.append(word)
-            return _word(word), _COST_WORD
+            v = self.value(word)
+            tests = (f"{v} in {self.column(name)}" for name in ("titles", "authors", "id", "abstract_en", "abstract_zh"))
+            return f"({' or '.join(tests)})", _COST_WORD
         if kind == "cmp":
-            return _comparison(*rest, token.spelling)
+            return self.comparison(*rest, token.spelling)
         name, value = rest
         if name in ("is", "tag"):
             self.uses_marks = True
         if name in TEXT_FIELDS and not negated:
             self.words.append(" ".join(value.split()).casefold())
-        return _field(name, value, token)
+        return self.field(name, value, token)
+
+    def field(self, name: str, value: str, token: _Token) -> Compiled:
+        v = " ".join(value.split()).casefold()
+        if name == "cat":
+            return f"{self.value(chr(10) + v)} in {self.column('cat_text')}", _COST_SHORT
+        if name == "tag":
+            return f"(m.tags and has_tag(m.tags, {self.value(v)}))", _COST_MARK
+        if name in ("author", "inst", "topic", "title"):
+            column = {"author": "authors", "title": "titles"}.get(name, name)
+            return f"{self.value(v)} in {self.column(column)}", _COST_TEXT
+        if name == "abstract":
+            v = self.value(v)
+            return f"({v} in {self.column('abstract_en')} or {v} in {self.column('abstract_zh')})", _COST_ABSTRACT
+        if name == "id":
+            return f"{self.column('id')}.startswith({self.value(re.sub(r'v[0-9]+$', '', v))})", _COST_SHORT
+        if name == "is":
+            tests = {"starred": "m.starred", "read": "m.read", "unread": "(not m.read)", "tagged": "bool(m.tags)", "noted": "bool(m.note)"}
+            if v not in tests:
+                raise QueryError(f"is: needs one of {', '.join(IS_VALUES)}: {token.spelling}")
+            return tests[v], _COST_MARK
+        if name == "has":
+            if v in HAS_VALUES:
+                return f"bool({self.column('abstract_' + v)})", _COST_NUMBER
+            raise QueryError(f"has: needs one of {', '.join(HAS_VALUES)}: {token.spelling}")
+        raise QueryError(f"unknown field '{name}:' at {token.pos} (known: {', '.join(FIELDS)})")  # pragma: no cover
+
+    def comparison(self, name: str, op: str, value: str, spelling: str) -> Compiled:
+        value = value.strip()
+        column = self.column(name)
+        if name == "date":
+            if not _DATE.fullmatch(value):
+                raise QueryError(f"date needs YYYY, YYYY-MM or YYYY-MM-DD: {spelling}")
+            # compare on as many characters as were given: `date<=2026-06` includes all of June
+            if op == "=":
+                return f"((x := {column}) is not None and x.startswith({self.value(value)}))", _COST_NUMBER
+            return f"((x := {column}) is not None and x[:{len(value)}] {op} {self.value(value)})", _COST_NUMBER
+        if not _NUMBER.fullmatch(value):
+            raise QueryError(f"{name} needs a number: {spelling}")
+        return f"((x := {column}) is not None and x {_OPERATORS[op]} {self.value(float(value))})", _COST_NUMBER
 
 
-def _all_of(parts: list[tuple[Predicate, int]]) -> tuple[Predicate, int]:
-    return _combine(parts, every=True)
+_OPERATORS = {">=": ">=", ">": ">", "<=": "<=", "<": "<", "=": "=="}
 
 
-def _any_of(parts: list[tuple[Predicate, int]]) -> tuple[Predicate, int]:
-    return _combine(parts, every=False)
-
-
-def _combine(parts: list[tuple[Predicate, int]], every: bool) -> tuple[Predicate, int]:
-    """AND (`every`) or OR of predicates, cheapest first so a cheap miss (or hit) decides early."""
+def _combine(parts: list[Compiled], joiner: str) -> Compiled:
+    """AND (`joiner` " and ") or OR of expressions, cheapest first so a cheap miss (or hit) decides
+    early; a part written twice is tested once (both are idempotent)."""
     if len(parts) == 1:
         return parts[0]
-    parts = sorted(parts, key=lambda part: part[1])
-    cost = sum(part[1] for part in parts)
-    tests = tuple(part[0] for part in parts)
-    if len(tests) == 2:
-        a, b = tests
-        if every:
-            return (lambda d, m: a(d, m) and b(d, m)), cost
-        return (lambda d, m: a(d, m) or b(d, m)), cost
-
-    def combined(d: SearchDoc, m: Mark) -> bool:
-        for test in tests:
-            if bool(test(d, m)) is not every:
-                return not every
-        return every
-
-    return combined, cost
-
-
-def _word(w: str) -> Predicate:
-    return lambda d, m: (
-        w in d.titles or w in d.authors or w in d.id or w in d.abstract_en or w in d.abstract_zh
-    )
-
-
-def _field(name: str, value: str, token: _Token) -> tuple[Predicate, int]:
-    v = " ".join(value.split()).casefold()
-    if name == "cat":
-        v = "\n" + v
-        return (lambda d, m: v in d.cat_text), _COST_SHORT
-    if name == "tag":
-        return (lambda d, m: bool(m.tags) and any(t.casefold() == v for t in m.tags)), _COST_MARK
-    if name == "author":
-        return (lambda d, m: v in d.authors), _COST_TEXT
-    if name == "inst":
-        return (lambda d, m: v in d.inst), _COST_TEXT
-    if name == "topic":
-        return (lambda d, m: v in d.topic), _COST_TEXT
-    if name == "title":
-        return (lambda d, m: v in d.titles), _COST_TEXT
-    if name == "abstract":
-        return (lambda d, m: v in d.abstract_en or v in d.abstract_zh), _COST_ABSTRACT
-    if name == "id":
-        v = re.sub(r"v\d+$", "", v)
-        return (lambda d, m: d.id.startswith(v)), _COST_SHORT
-    if name == "is":
-        tests: dict[str, Predicate] = {
-            "starred": lambda d, m: m.starred,
-            "read": lambda d, m: m.read,
-            "unread": lambda d, m: not m.read,
-            "tagged": lambda d, m: bool(m.tags),
-            "noted": lambda d, m: bool(m.note),
-        }
-        if v not in tests:
-            raise QueryError(f"is: needs one of {', '.join(IS_VALUES)}: {token.spelling}")
-        return tests[v], _COST_MARK
-    if name == "has":
-        if v == "zh":
-            return (lambda d, m: d.has_zh), _COST_NUMBER
-        if v == "en":
-            return (lambda d, m: d.has_en), _COST_NUMBER
-        raise QueryError(f"has: needs one of {', '.join(HAS_VALUES)}: {token.spelling}")
-    raise QueryError(f"unknown field '{name}:' at {token.pos} (known: {', '.join(FIELDS)})")  # pragma: no cover
-
-
-def _comparison(name: str, op: str, value: str, spelling: str) -> tuple[Predicate, int]:
-    value = value.strip()
-    if name == "date":
-        if not _DATE.fullmatch(value):
-            raise QueryError(f"date needs YYYY, YYYY-MM or YYYY-MM-DD: {spelling}")
-        return _compare_date(op, value), _COST_NUMBER
-    if not _NUMBER.fullmatch(value):
-        raise QueryError(f"{name} needs a number: {spelling}")
-    number = float(value)
-    compare = _OPERATORS[op]
-    if name == "score":
-        return (lambda d, m: (x := d.score) is not None and compare(x, number)), _COST_NUMBER
-    return (lambda d, m: (x := d.upvotes) is not None and compare(x, number)), _COST_NUMBER
-
-
-_OPERATORS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "=": operator.eq}
-
-
-def _compare_date(op: str, v: str) -> Predicate:
-    """Compare on as many characters as were given: `date<=2026-06` includes all of June."""
-    k = len(v)
-    if op == ">=":
-        return lambda d, m: (x := d.date) is not None and x[:k] >= v
-    if op == ">":
-        return lambda d, m: (x := d.date) is not None and x[:k] > v
-    if op == "<=":
-        return lambda d, m: (x := d.date) is not None and x[:k] <= v
-    if op == "<":
-        return lambda d, m: (x := d.date) is not None and x[:k] < v
-    return lambda d, m: (x := d.date) is not None and x.startswith(v)
+    unique = dict.fromkeys(sorted(parts, key=lambda part: part[1]))
+    if len(unique) == 1:
+        return next(iter(unique))
+    return f"({joiner.join(expression for expression, _cost in unique)})", sum(cost for _expression, cost in unique)
 
 
 def parse_query(text: str) -> Query:
@@ -485,7 +436,19 @@ def parse_query(text: str) -> Query:
         return Query(text)
     parser = _Parser(tokens)
     try:
-        match, _cost = parser.parse()
+        expression, _cost = parser.parse()
     except RecursionError:  # MAX_DEPTH keeps well inside the limit; this only guards a caller deep in its own stack
         raise QueryError(f"nested too deeply (more than {MAX_DEPTH} levels of '(' and NOT)") from None
-    return Query(text, match, tuple(dict.fromkeys(parser.words)), parser.uses_marks)
+    if parser.uses_marks:
+        parser.column("key")
+        expression = f"((m := mark_of(c_key[r])) is not None and {expression})"
+    columns = tuple(parser.columns)
+    parameters = ", ".join(["order", "mark_of", *(f"c_{name}" for name in columns)])
+    source = f"def rows({parameters}):\n    return [r for r in order if {expression}]\n"
+    namespace: dict[str, object] = {name: value for (_type, value), name in parser.values.items()}
+    namespace["has_tag"] = _has_tag
+    try:
+        exec(compile(source, "<query>", "exec"), namespace)
+    except (RecursionError, MemoryError, SyntaxError):  # a query nested past what the compiler takes
+        raise QueryError(f"too complex to run (more than {MAX_DEPTH} levels of '(' and NOT)") from None
+    return Query(text, tuple(dict.fromkeys(parser.words)), parser.uses_marks, columns, namespace["rows"])

@@ -1,4 +1,4 @@
-"""The in-memory paper store: merges records of one paper, keeps search docs, answers ordered queries."""
+"""The in-memory paper store: merges records of one paper, keeps the search index, answers ordered queries."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from .model import Paper, folded_title, merge, with_texts
 
 if TYPE_CHECKING:
     from .library import Mark
-    from .query import Query, SearchDoc
+    from .query import Query
 
 TextReader = Callable[[], "list[tuple[str | None, ...]]"]
 
@@ -23,6 +23,9 @@ class PendingTexts(NamedTuple):
     read: TextReader
 
 
+INDEX_CHUNK = 4096
+"""Rows of a search-index column made per hold of the store's lock."""
+
 SORTS = ("date", "score", "upvotes", "title")
 """Orders the list can take; `date` is the default: newest listing first, then score, then title."""
 
@@ -32,7 +35,9 @@ class Store:
 
     def __init__(self) -> None:
         self.papers: list[Paper] = []
-        self._docs: list[SearchDoc | None] = []
+        self._index: dict[str, list] = {}  # search columns (query.COLUMNS) by name, built when first asked for
+        self._stale: set[int] = set()  # rows changed since their index entries were made
+        self._stale_texts: set[int] = set()  # rows whose texts came in since their text columns were made
         self._title_keys: list[str] = []  # each row's title_sort_key(), kept up to date by add()
         self._row_of_key: dict[str, int] = {}
         self._row_of_title: dict[str, int] = {}
@@ -74,7 +79,7 @@ class Store:
                     continue
                 paper = self.papers[row]
                 self._gone.add(row)
-                self._docs[row] = None
+                self._stale.add(row)
                 to_reload.update(s.file for s in paper.sources if s.file not in removed)
                 # an empty record under the same key: a later add() of the other files refills it
                 self.papers[row] = Paper(key=paper.key, id=paper.id)
@@ -118,8 +123,7 @@ class Store:
                         row = other
             if row is None:
                 row = len(rows)
-                # papers last: a worker reading the store never sees a row without its doc and key
-                self._docs.append(None)
+                # papers last: a worker reading the store never sees a row without its sort key
                 title_keys.append(title_sort_key(paper))
                 rows.append(paper)
                 by_key[key] = row
@@ -139,7 +143,7 @@ class Store:
                 if changed:
                     rows[row] = merged
                     title_keys[row] = title_sort_key(merged)
-                    self._docs[row] = None
+                    self._stale.add(row)
             for source in paper.sources:
                 by_file.setdefault(source.file, set()).add(row)
             if changed:
@@ -183,7 +187,7 @@ class Store:
         filled = with_texts(paper, values)
         if filled is not paper:
             self.papers[row] = filled
-            self._docs[row] = None
+            self._stale_texts.add(row)
 
     def fill_texts(self, files: int = 1) -> bool:
         """Bring pending texts into the papers, up to `files` files of them, oldest first;
@@ -205,14 +209,44 @@ class Store:
         """Whether some papers still lack texts that fill_texts() would bring in."""
         return bool(self._pending)
 
-    def doc(self, row: int) -> SearchDoc:
-        """The search view of a row, built on first use."""
-        doc = self._docs[row]
-        if doc is None:
-            from .query import make_doc
+    def index(self, names: Iterable[str]) -> list[list]:
+        """These search-index columns (query.COLUMNS), each with an entry for every row: made or
+        brought up to date now. A column made from long texts first brings in every paper's
+        pending texts. Safe in a worker thread: the lock is held for one file's texts or a few
+        thousand rows of a column at a time, so the UI thread never waits long for it."""
+        from .query import COLUMNS, TEXT_COLUMNS
 
-            doc = self._docs[row] = make_doc(self.paper(row))
-        return doc
+        names = list(names)
+        if not TEXT_COLUMNS.isdisjoint(names):
+            while self.fill_texts(files=16):
+                pass
+        columns = []
+        for name in names:
+            fold = COLUMNS[name]
+            while True:
+                with self._lock:
+                    self._refresh_index()
+                    column = self._index.setdefault(name, [])
+                    start, papers = len(column), self.papers
+                    if start >= len(papers):
+                        break
+                    column.extend(map(fold, papers[start : start + INDEX_CHUNK]))
+            columns.append(column)
+        return columns
+
+    def _refresh_index(self) -> None:
+        """Make again the index entries of rows changed since they were made."""
+        from .query import COLUMNS, TEXT_COLUMNS
+
+        index, papers = self._index, self.papers
+        for rows, names in ((self._stale, index.keys()), (self._stale_texts, index.keys() & TEXT_COLUMNS)):
+            if rows:
+                for name in names:
+                    column, fold = index[name], COLUMNS[name]
+                    for row in rows:
+                        if row < len(column):
+                            column[row] = fold(papers[row])
+                rows.clear()
 
     def ordered(self, sort: str = "date") -> list[int]:
         """Every row in the given order (cached until the store changes; safe to call from a worker
@@ -233,13 +267,7 @@ class Store:
         order = self.ordered(sort)
         if query is None or query.matches_all:
             return order
-        docs, match = self._docs, query.match
-        if not query.uses_marks:
-            from .library import NO_MARK
-
-            return [row for row in order if match(docs[row] or self.doc(row), NO_MARK)]
-        papers = self.papers
-        return [row for row in order if match(docs[row] or self.doc(row), mark_of(papers[row].key))]
+        return query.select(order, self.index(query.columns), mark_of)
 
 
 _LEADING_PUNCTUATION = "[]()<>{}\"'“”‘’《》【】「」 \\$"

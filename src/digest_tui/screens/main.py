@@ -24,7 +24,7 @@ from .. import facets
 from ..library import Mark
 from ..loader import Parsed, Problem, default_cache, find_files, pause_gc, read_file, read_in_order, resume_gc
 from ..model import Paper
-from ..query import Query, QueryError, parse_query
+from ..query import COLUMNS, TEXT_COLUMNS, Query, QueryError, parse_query
 from ..sanitize import clean
 from ..store import SORTS
 from ..widgets.paper_detail import PaperDetail
@@ -234,20 +234,25 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, group="docs")
     def complete_papers(self) -> None:
-        """After a load: bring in the long texts a warm start left in the cache entries, then
-        prepare every paper's search text, so the first filter does not wait for it. (A paper
-        shown or searched before then reads its own texts on the spot.) Garbage collection,
-        paused for the load, resumes when this is done."""
+        """After a load: make the search index, so the first filter does not wait for it; first
+        the columns that need no long texts (a `title:` or `cat:` filter works from then on),
+        then bring in the texts a warm start left in the cache entries and index them. (A paper
+        shown before then reads its own texts on the spot.) Garbage collection, paused for the
+        load, resumes when this is done."""
         worker = get_current_worker()
         store = self.app.store
         try:
+            for name in [name for name in COLUMNS if name not in TEXT_COLUMNS]:
+                if worker.is_cancelled:
+                    return
+                store.index([name])
             while store.fill_texts(files=16):
                 if worker.is_cancelled:
                     return
-            for row in range(len(store.papers)):
+            for name in sorted(TEXT_COLUMNS):
                 if worker.is_cancelled:
                     return
-                store.doc(row)
+                store.index([name])
         finally:
             if self._gc_was_on is not None:
                 resume_gc(self._gc_was_on)
