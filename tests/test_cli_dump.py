@@ -106,7 +106,12 @@ def test_dump_bad_query_is_reported(capsys):
 def test_dump_fills_and_uses_the_parse_cache(private_home, capsys):
     assert main(["dump", "--demo"]) == 0
     first = json.loads(capsys.readouterr().out)
-    entries = [p for p in (private_home / "xdg_cache_home" / "digest-tui").rglob("*") if p.is_file()]
-    assert len(entries) == 6  # one per demo file
-    assert main(["dump", "--demo"]) == 0
+    files = [p for p in (private_home / "xdg_cache_home" / "digest-tui").rglob("*") if p.is_file()]
+    snapshots = [p for p in files if p.parent.name == "loads"]
+    assert len(files) - len(snapshots) == 6  # an entry per demo file
+    assert len(snapshots) == 1  # and the load snapshot
+    assert main(["dump", "--demo"]) == 0  # from the snapshot (texts from the entries)
+    assert json.loads(capsys.readouterr().out) == first
+    snapshots[0].unlink()
+    assert main(["dump", "--demo"]) == 0  # from the entries, file by file
     assert json.loads(capsys.readouterr().out) == first

@@ -22,6 +22,11 @@ def archive(tmp_path_factory) -> Path:
     return folder
 
 
+def entry_files(cache: ParseCache) -> list[Path]:
+    """The per-file entries (the load snapshot kept beside them in `loads/` is not one)."""
+    return [entry for entry in cache.folder.glob("??/*") if entry.is_file()]
+
+
 def ids_in_order(store):
     return [store.papers[row].id for row in store.ordered("date")]
 
@@ -44,8 +49,7 @@ def test_archive_loads_completely_in_order(archive, tmp_path):
 def test_warm_load_from_the_cache_equals_the_cold_load(archive, tmp_path):
     cache = ParseCache(tmp_path / "cache")
     cold, _ = load([archive], cache=cache)
-    entries = list(cache.folder.rglob("*"))
-    assert sum(1 for e in entries if e.is_file()) == 667
+    assert len(entry_files(cache)) == 667
     warm, report = load([archive], cache=ParseCache(tmp_path / "cache"))
     assert report.files == 667 and report.problems == []
     assert warm.papers == cold.papers
@@ -104,7 +108,7 @@ def test_a_corrupt_entry_is_ignored_and_rebuilt(tmp_path, damage):
     make_archive(folder, 30)
     cache = ParseCache(tmp_path / "cache")
     cold, _ = load([folder], cache=cache)
-    [entry] = [e for e in cache.folder.rglob("*") if e.is_file()]
+    [entry] = entry_files(cache)
     data = entry.read_bytes()
     damaged = {
         "truncate": data[: len(data) // 2],
@@ -185,7 +189,7 @@ def test_texts_whose_entry_changed_after_the_papers_were_read_come_from_the_file
     for item in read_in_order(files, ParseCache(tmp_path / "cache")):
         item.add_to(store)
     assert store.texts_pending and store.papers[0].abstract_en is None
-    [entry] = [e for e in cache.folder.rglob("*") if e.is_file()]
+    [entry] = entry_files(cache)
     data = entry.read_bytes()
     entry.write_bytes(data[:-50] + b"x" * 50)  # another writer, a damaged disk: not what was read
     while store.fill_texts():

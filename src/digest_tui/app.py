@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -60,13 +61,16 @@ class DigestApp(App):
         config_path: Path | None = None,
         config_problems: Iterable[str] = (),
         watch_options: Mapping[str, object] | None = None,
+        found: Future | None = None,
     ) -> None:
         """`watch`: folders to watch for digest files added, changed or removed; `start_on_unread_day`:
         show the newest day with unread papers once loaded; `config_path`: where a theme change and
         saved searches are written (None: nowhere); `config_problems`: lines to show at start;
-        `watch_options`: keyword arguments for the FolderWatcher (tests shorten its debounce or poll)."""
+        `watch_options`: keyword arguments for the FolderWatcher (tests shorten its debounce or poll);
+        `found`: loader.find() of `paths_to_load` already under way (the command line starts it)."""
         super().__init__()
         self.paths_to_load = [str(p) for p in paths_to_load]
+        self.found = found
         self.reading_list = reading_list
         self.store = Store()
         self.library = Library.load(library_path or paths.library_file())

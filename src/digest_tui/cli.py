@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .loader import LoadReport, default_cache, demo_dir, load
+from .loader import LoadReport, default_cache, demo_dir, find_in_background, load
 from .model import Paper
 from .query import make_doc
 from .sanitize import clean
@@ -220,12 +220,13 @@ def reader_app(argv: Sequence[str]):
     # every folder read is watched (the config's, or those named here), except the built-in demo
     demo = str(demo_dir())
     watch = [] if args.no_watch else [p for p in paths if p != demo and Path(p).is_dir()]
+    found = None if args.list else find_in_background(paths, default_cache())  # while Textual is imported
     from .app import DigestApp
 
     return DigestApp(
         paths, reading_list=args.list, language=config.language, sort=config.sort, theme=config.theme,
         mark_read_after=config.mark_read_after, keymap=config.keymap, searches=config.searches, watch=watch,
-        start_on_unread_day=from_config, config_path=config_path, config_problems=problems,
+        start_on_unread_day=from_config, config_path=config_path, config_problems=problems, found=found,
     )
 
 

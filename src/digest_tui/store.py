@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from .model import Paper, folded_title, merge, with_texts
+from .model import Paper, folded_title, merge, with_texts, without_texts
 
 if TYPE_CHECKING:
     from .library import Mark
@@ -26,6 +26,19 @@ class PendingTexts(NamedTuple):
 INDEX_CHUNK = 4096
 """Rows of a search-index column made per hold of the store's lock."""
 
+class StoreState(NamedTuple):
+    """A store's contents as plain values (what a snapshot keeps): each row's paper values without
+    long texts, its title sort key, the keys other than a row's own paper key that lead to it,
+    the folded titles that lead to rows, each file's rows in file order, and the date order."""
+
+    papers: list[tuple]
+    title_keys: list[str]
+    other_keys: list[tuple[str, int]]
+    titles: list[tuple[str, int]]
+    landed: dict[str, list[int]]
+    date_order: list[int] | None
+
+
 SORTS = ("date", "score", "upvotes", "title")
 """Orders the list can take; `date` is the default: newest listing first, then score, then title."""
 
@@ -43,6 +56,7 @@ class Store:
         self._row_of_title: dict[str, int] = {}
         self._orders: dict[str, tuple[int, list[int]]] = {}
         self._rows_of_file: dict[str, set[int]] = {}
+        self._landed: dict[str, list[int]] = {}  # the rows each file's papers landed on, in file order
         self._gone: set[int] = set()  # rows whose every source file was taken away
         self._pending: dict[str, PendingTexts] = {}  # by file, in the order the files were added
         self._last_read: tuple[str, list] | None = None  # the pending file read last (show, search)
@@ -74,6 +88,7 @@ class Store:
         self._last_read = None
         for file in removed:
             self._pending.pop(file, None)
+            self._landed.pop(file, None)
             for row in self._rows_of_file.pop(file, ()):
                 if row in self._gone:
                     continue
@@ -109,6 +124,7 @@ class Store:
         rows, by_key, by_title = self.papers, self._row_of_key, self._row_of_title
         by_file, gone = self._rows_of_file, self._gone
         titles = iter(titles) if titles is not None else None
+        landed_in: dict[str, list[int]] = {}
         for paper in papers:
             key = paper.key
             row = by_key.get(key)
@@ -146,9 +162,11 @@ class Store:
                     self._stale.add(row)
             for source in paper.sources:
                 by_file.setdefault(source.file, set()).add(row)
+                landed_in.setdefault(source.file, []).append(row)
             if changed:
                 touched.append(row)
             landed.append(row)
+        self._landed.update(landed_in)
         if texts is not None:
             file, read = texts
             pending.pop(file, None)  # a file read again goes last, as its papers did
@@ -157,6 +175,54 @@ class Store:
         if touched:
             self.version += 1
         return touched
+
+    def state(self) -> StoreState | None:
+        """What the store holds, without long texts, for a snapshot (snapshot.py); None once
+        papers were taken away (rows of removed files are not worth keeping)."""
+        with self._lock:
+            if self._gone:
+                return None
+            by_key = self._row_of_key
+            papers = self.papers
+            cached = self._orders.get("date")
+            return StoreState(
+                [without_texts(paper) for paper in papers],
+                self._title_keys[: len(papers)],
+                [(key, row) for key, row in by_key.items() if papers[row].key != key],
+                list(self._row_of_title.items()),
+                dict(self._landed),
+                cached[1] if cached is not None and cached[0] == self.version else None,
+            )
+
+    def extend(self, papers: list[Paper], title_keys: list[str]) -> None:
+        """Append papers known to be distinct from every paper here and from each other (a
+        snapshot's rows); `title_keys` are their title_sort_key()s. Call restore() once all are in."""
+        with self._lock:
+            start = len(self.papers)
+            self._title_keys.extend(title_keys)
+            self.papers.extend(papers)
+            self._row_of_key.update(zip([paper.key for paper in papers], range(start, start + len(papers))))
+            self.version += 1
+
+    def restore(self, state: StoreState, texts: dict[str, TextReader]) -> None:
+        """The rest of a snapshot after its papers went in with extend(): the keys and titles
+        that lead to rows, each file's rows, and how to read each file's texts (`texts` in file
+        order: the order they fill in, as in a load file by file)."""
+        with self._lock:
+            self._row_of_key.update(state.other_keys)
+            for title, row in state.titles:
+                self._row_of_title.setdefault(title, row)
+            for file, rows in state.landed.items():
+                self._landed[file] = rows
+                self._rows_of_file.setdefault(file, set()).update(rows)
+            for file, read in texts.items():
+                rows = state.landed.get(file)
+                if rows:
+                    self._pending.pop(file, None)
+                    self._pending[file] = PendingTexts(rows, read)
+            self.version += 1
+            if state.date_order is not None and len(state.date_order) == len(self.papers):
+                self._orders["date"] = (self.version, state.date_order)
 
     def paper(self, row: int) -> Paper:
         """The paper in a row with its long texts (read now if still pending)."""

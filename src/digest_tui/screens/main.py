@@ -22,10 +22,12 @@ from textual.worker import get_current_worker
 
 from .. import facets
 from ..library import Mark
-from ..loader import Parsed, Problem, default_cache, find_files, pause_gc, read_file, read_in_order, resume_gc
+from ..cache import ParseCache
+from ..loader import Parsed, Problem, default_cache, find, pause_gc, problems_of, read_file, read_in_order, record_of, resume_gc
 from ..model import Paper
 from ..query import COLUMNS, TEXT_COLUMNS, Query, QueryError, parse_query
 from ..sanitize import clean
+from ..snapshot import FileRecord, restore, write_snapshot
 from ..store import SORTS
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
@@ -139,6 +141,8 @@ class MainScreen(Screen):
         self._reselect = False
         self._refresh_after = 0.0  # while loading, the list is re-sorted no sooner than this
         self._gc_was_on: bool | None = None  # set while a load has collection paused
+        self._complete_when_shown = False  # set when a load is done, until complete_papers() starts
+        self._snapshot_to_write: tuple[ParseCache, list[str], list[FileRecord]] | None = None
         self._painted = threading.Event()  # set once the list is painted after the first file
         self.problems: list[Problem] = []
         self._generation = 0
@@ -189,13 +193,32 @@ class MainScreen(Screen):
         worker = get_current_worker()
         if self._gc_was_on is None:
             self._gc_was_on = pause_gc()
-        files, problems = find_files(paths)
-        self.post_message(DigestsFound(len(files), problems))
         store = self.app.store
+        cache = default_cache()
+        found = self.app.found if paths is self.app.paths_to_load else None  # started before Textual was imported
+        self.app.found = None
+        # a snapshot only fills an empty store: a reading list's papers go in first, then the files merge into them
+        files, problems, snapshot = found.result() if found is not None else find(paths, cache, not store.papers)
+        if store.papers:
+            snapshot = None
+        self.post_message(DigestsFound(len(files), problems))
         met: list[Problem] = []
         started = last = monotonic()
-        last -= BATCH_SECONDS  # the first file goes out at once: papers on screen as early as possible
-        for read, item in enumerate(read_in_order(files, default_cache(), lambda: self._painted.wait(1.0)), 1):
+        last -= BATCH_SECONDS  # the first papers go out at once: on screen as early as possible
+        records: list[FileRecord] = [] if snapshot is None else list(snapshot.files)
+        if snapshot is not None:
+            for chunk, _papers in enumerate(restore(snapshot, store, files, cache), 1):
+                if worker.is_cancelled:
+                    return
+                if monotonic() - last >= BATCH_SECONDS:
+                    self.post_message(DigestsLoaded(len(records) * chunk // len(snapshot.chunks), met, done=False))
+                    met, last = [], monotonic()
+                    if chunk == 1:  # unmarshalling holds the GIL for a chunk at a time: let the list paint first
+                        self._painted.wait(1.0)
+            met.extend(problem for record in records for problem in problems_of(record))
+        restored = len(records)
+        rest = files[restored:]
+        for read, (item, (_path, info)) in enumerate(zip(read_in_order(rest, cache, lambda: self._painted.wait(1.0)), rest), restored + 1):
             if worker.is_cancelled:
                 return
             if isinstance(item, Problem):
@@ -203,11 +226,14 @@ class MainScreen(Screen):
             else:
                 item.add_to(store)
                 met.extend(Problem(item.path, warning) for warning in item.result.warnings)
+            records.append(record_of(item, info))
             interval = BATCH_SECONDS if last - started < 1 else 5 * BATCH_SECONDS
             if monotonic() - last >= interval:
                 self.post_message(DigestsLoaded(read, met, done=False))
                 met, last = [], monotonic()
         store.ordered(self.sort)  # sorted here and now, so the list's last refresh finds it done
+        if restored < len(files):
+            self._snapshot_to_write = (cache, paths, records)
         self.post_message(DigestsLoaded(len(files), met, done=True))
 
     def on_digests_found(self, message: DigestsFound) -> None:
@@ -223,7 +249,7 @@ class MainScreen(Screen):
             self.reading_files = False
             self.paper_list.empty_text = "No papers could be read." if not len(store) else "No papers match."
             self.report_problems()
-            self.complete_papers()
+            self._complete_when_shown = True
             if getattr(self.app, "start_on_unread_day", False) and self.day is None:
                 self.day = facets.newest_unread_day(store.papers, lambda key: self.app.mark_of(key).read)
             self.start_watching()
@@ -234,7 +260,8 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, group="docs")
     def complete_papers(self) -> None:
-        """After a load: make the search index, so the first filter does not wait for it; first
+        """After a load: write the load snapshot if the load was not all from one; make the
+        search index, so the first filter does not wait for it; first
         the columns that need no long texts (a `title:` or `cat:` filter works from then on),
         then bring in the texts a warm start left in the cache entries and index them. (A paper
         shown before then reads its own texts on the spot.) Garbage collection, paused for the
@@ -242,6 +269,9 @@ class MainScreen(Screen):
         worker = get_current_worker()
         store = self.app.store
         try:
+            if self._snapshot_to_write is not None:
+                write_snapshot(*self._snapshot_to_write, store)
+                self._snapshot_to_write = None
             for name in [name for name in COLUMNS if name not in TEXT_COLUMNS]:
                 if worker.is_cancelled:
                     return
@@ -323,6 +353,10 @@ class MainScreen(Screen):
         if not message.rows:
             self.show_paper(None)
         self.update_status()
+        if self._complete_when_shown and not self.reading_files:
+            self._complete_when_shown = False
+            # after the whole list is up: its work would slow that last selection and paint down
+            self.call_after_refresh(self.complete_papers)
 
     # -- the selected paper --------------------------------------------------------------------
 
