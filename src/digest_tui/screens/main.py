@@ -207,11 +207,13 @@ class MainScreen(Screen):
         last -= BATCH_SECONDS  # the first papers go out at once: on screen as early as possible
         records: list[FileRecord] = [] if snapshot is None else list(snapshot.files)
         if snapshot is not None:
+            chunks = len(snapshot.chunks)
             for chunk, _papers in enumerate(restore(snapshot, store, files, cache), 1):
                 if worker.is_cancelled:
                     return
-                if monotonic() - last >= BATCH_SECONDS:
-                    self.post_message(DigestsLoaded(len(records) * chunk // len(snapshot.chunks), met, done=False))
+                # a snapshot of a chunk or two is in before a paint would be: no in-between paint
+                if chunks > 2 and monotonic() - last >= BATCH_SECONDS:
+                    self.post_message(DigestsLoaded(len(records) * chunk // chunks, met, done=False))
                     met, last = [], monotonic()
                     if chunk == 1:  # unmarshalling holds the GIL for a chunk at a time: let the list paint first
                         self._painted.wait(1.0)
