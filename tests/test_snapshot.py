@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,20 @@ def test_only_the_newest_snapshots_are_kept(tmp_path):
     assert len(list((cache.folder / "loads").iterdir())) == snapshot.KEEP
     assert used_snapshot(tmp_path / f"set{snapshot.KEEP + 1}", cache)
     assert not used_snapshot(tmp_path / "set0", cache)
+
+
+def test_a_half_written_snapshot_is_removed_once_stale(tmp_path):
+    cache = ParseCache(tmp_path / "cache")
+    folder = cache.folder / "loads"
+    folder.mkdir(parents=True)
+    old, fresh = folder / "a.123.tmp", folder / "b.456.tmp"  # writers that quit mid-write
+    for path in (old, fresh):
+        path.write_bytes(b"x" * 100)
+    hours_ago = time.time_ns() - 2 * snapshot.STALE_TEMPORARY_NS
+    os.utime(old, ns=(hours_ago, hours_ago))
+    load([str(demo_dir())], cache=cache)
+    assert not old.exists() and fresh.exists()  # the fresh one may be another instance's, writing now
+    assert used_snapshot(demo_dir(), cache)
 
 
 def test_a_store_that_holds_other_papers_is_not_snapshotted(tmp_path):

@@ -18,6 +18,7 @@ import hashlib
 import marshal
 import os
 import struct
+import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -166,11 +167,19 @@ KEEP = 4
 """Snapshots kept (of different path sets, or of older code): the most recently written."""
 
 
+STALE_TEMPORARY_NS = 3600 * 10**9
+"""A half-written snapshot (`.tmp`: its writer quit or died) older than this is removed."""
+
+
 def _prune(folder: str) -> None:
+    """Keep the KEEP newest snapshots; remove older ones and stale half-written ones."""
     try:
         with os.scandir(folder) as entries:
             found = sorted(((entry.stat().st_mtime_ns, entry.path) for entry in entries), reverse=True)
-        for _mtime, path in found[KEEP:]:
+        snapshots = [path for _mtime, path in found if not path.endswith(".tmp")]
+        now = time.time_ns()
+        stale = [path for mtime, path in found if path.endswith(".tmp") and now - mtime > STALE_TEMPORARY_NS]
+        for path in snapshots[KEEP:] + stale:
             os.remove(path)
     except OSError:
         pass

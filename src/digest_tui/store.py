@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -268,6 +269,7 @@ class Store:
                     self._fill(row, values)
                 del self._pending[file]
                 self._last_read = None
+            time.sleep(0)  # as in index()
         return bool(self._pending)
 
     @property
@@ -297,6 +299,7 @@ class Store:
                     if start >= len(papers):
                         break
                     column.extend(map(fold, papers[start : start + INDEX_CHUNK]))
+                time.sleep(0)  # a thread waiting for the lock (a filter wanting another column) gets it now
             columns.append(column)
         return columns
 

@@ -262,22 +262,22 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, group="docs")
     def complete_papers(self) -> None:
-        """After a load: write the load snapshot if the load was not all from one; make the
-        search index, so the first filter does not wait for it; first
+        """After a load: make the search index, so the first filter does not wait for it: first
         the columns that need no long texts (a `title:` or `cat:` filter works from then on),
-        then bring in the texts a warm start left in the cache entries and index them. (A paper
-        shown before then reads its own texts on the spot.) Garbage collection, paused for the
-        load, resumes when this is done."""
+        then (having written the load snapshot, if the load was not all from one) bring in the
+        texts a warm start left in the cache entries and index them. (A paper shown before then
+        reads its own texts on the spot.) Garbage collection, paused for the load, resumes when
+        this is done."""
         worker = get_current_worker()
         store = self.app.store
         try:
-            if self._snapshot_to_write is not None:
-                write_snapshot(*self._snapshot_to_write, store)
-                self._snapshot_to_write = None
             for name in [name for name in COLUMNS if name not in TEXT_COLUMNS]:
                 if worker.is_cancelled:
                     return
                 store.index([name])
+            if self._snapshot_to_write is not None:
+                write_snapshot(*self._snapshot_to_write, store)
+                self._snapshot_to_write = None
             while store.fill_texts(files=16):
                 if worker.is_cancelled:
                     return
