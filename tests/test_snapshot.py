@@ -29,7 +29,6 @@ def everything(store) -> dict:
         "title_keys": list(store._title_keys),
         "by_key": dict(store._row_of_key),
         "by_title": dict(store._row_of_title),
-        "by_file": {file: sorted(rows) for file, rows in store._rows_of_file.items()},
         "landed": dict(store._landed),
         "orders": {sort: store.ordered(sort) for sort in SORTS},
     }

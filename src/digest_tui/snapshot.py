@@ -134,6 +134,8 @@ def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord],
     state = store.state()
     if state is None or not files:
         return False
+    if any(len(state.landed.get(record.path, ())) != record.count for record in files):
+        return False  # a file added twice, or changed since it was read: the rows are not the load's
     index_of = {record.path: index for index, record in enumerate(files)}
     rows = []
     for values in state.papers:

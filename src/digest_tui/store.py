@@ -56,8 +56,7 @@ class Store:
         self._row_of_key: dict[str, int] = {}
         self._row_of_title: dict[str, int] = {}
         self._orders: dict[str, tuple[int, list[int]]] = {}
-        self._rows_of_file: dict[str, set[int]] = {}
-        self._landed: dict[str, list[int]] = {}  # the rows each file's papers landed on, in file order
+        self._landed: dict[str, list[int]] = {}  # by file: the rows its papers landed on, in file order
         self._gone: set[int] = set()  # rows whose every source file was taken away
         self._pending: dict[str, PendingTexts] = {}  # by file, in the order the files were added
         self._last_read: tuple[str, list] | None = None  # the pending file read last (show, search)
@@ -75,7 +74,7 @@ class Store:
 
     def files(self) -> list[str]:
         """Every file papers were read from."""
-        return list(self._rows_of_file)
+        return list(self._landed)
 
     def remove_files(self, files: Iterable[str]) -> set[str]:
         """Take away what these files said. Their papers leave the store; a paper that other files
@@ -89,8 +88,7 @@ class Store:
         self._last_read = None
         for file in removed:
             self._pending.pop(file, None)
-            self._landed.pop(file, None)
-            for row in self._rows_of_file.pop(file, ()):
+            for row in set(self._landed.pop(file, ())):
                 if row in self._gone:
                     continue
                 paper = self.papers[row]
@@ -123,9 +121,8 @@ class Store:
         title_keys = self._title_keys
         pending = self._pending
         rows, by_key, by_title = self.papers, self._row_of_key, self._row_of_title
-        by_file, gone = self._rows_of_file, self._gone
+        by_file, gone = self._landed, self._gone
         titles = iter(titles) if titles is not None else None
-        landed_in: dict[str, list[int]] = {}
         for paper in papers:
             key = paper.key
             row = by_key.get(key)
@@ -162,12 +159,10 @@ class Store:
                     title_keys[row] = title_sort_key(merged)
                     self._stale.add(row)
             for source in paper.sources:
-                by_file.setdefault(source.file, set()).add(row)
-                landed_in.setdefault(source.file, []).append(row)
+                by_file.setdefault(source.file, []).append(row)
             if changed:
                 touched.append(row)
             landed.append(row)
-        self._landed.update(landed_in)
         if texts is not None:
             file, read = texts
             pending.pop(file, None)  # a file read again goes last, as its papers did
@@ -214,8 +209,7 @@ class Store:
             for title, row in state.titles:
                 self._row_of_title.setdefault(title, row)
             for file, rows in state.landed.items():
-                self._landed[file] = rows
-                self._rows_of_file.setdefault(file, set()).update(rows)
+                self._landed.setdefault(file, []).extend(rows)
             for file, read in texts.items():
                 rows = state.landed.get(file)
                 if rows:
