@@ -235,15 +235,6 @@ def _parse(path: str) -> ParseResult | str:
         return one_line(f"could not be parsed ({type(error).__name__}: {error})")
 
 
-def read_files(paths: Iterable[str | os.PathLike], cache: ParseCache | None = None) -> Iterator[Parsed | Problem]:
-    """Parse every file under the paths (from the cache when the file is unchanged); each yields
-    what it gave, or a Problem with the reason."""
-    found = list(_regular_files(paths))
-    parsed = read_in_order([item for item in found if not isinstance(item, Problem)], cache)
-    for item in found:  # problems where the walk met them
-        yield item if isinstance(item, Problem) else next(parsed)
-
-
 POOL_MIN_BYTES = 16 * 2**20
 """Uncached files adding up to less than this are parsed in the loading thread: starting parsing
 processes (a Python each, ~0.3 s) costs more than it saves."""
@@ -468,6 +459,7 @@ def load(
             if record.format is not None:
                 report.files += 1
                 report.papers += record.count
+        parsed.close()  # every file is read: the parsing processes (if any) are shut down now
         if cache is not None and len(restored) < len(files):
             write_snapshot(cache, paths, records, store)
         while store.fill_texts(files=64):

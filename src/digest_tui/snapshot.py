@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from .atomic import STALE_AFTER, atomic_write
 from .cache import ParseCache, stamp_of
 from .model import Paper, Source
 from .store import Store, StoreState
@@ -153,12 +154,8 @@ def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord],
     lookups = marshal.dumps((state.other_keys, state.titles, state.landed, state.date_order))
     payload = marshal.dumps(([tuple(record) for record in files], chunks, lookups))
     path = snapshot_path(cache, paths)
-    temporary = f"{path}.{os.getpid()}.tmp"
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temporary, "wb") as handle:
-            handle.write(b"".join((_MAGIC, _HEADER.pack(zlib.adler32(payload), len(payload)), payload)))
-        os.replace(temporary, path)
+        atomic_write(path, b"".join((_MAGIC, _HEADER.pack(zlib.adler32(payload), len(payload)), payload)))
     except (OSError, ValueError):
         return False
     _prune(os.path.dirname(path))
@@ -169,8 +166,9 @@ KEEP = 4
 """Snapshots kept (of different path sets, or of older code): the most recently written."""
 
 
-STALE_TEMPORARY_NS = 3600 * 10**9
-"""A half-written snapshot (`.tmp`: its writer quit or died) older than this is removed."""
+STALE_TEMPORARY_NS = int(STALE_AFTER * 10**9)
+"""A half-written snapshot (`.tmp`: its writer quit or died) older than this is removed
+(atomic_write removes its own target's; this takes those of other path sets too)."""
 
 
 def _prune(folder: str) -> None:
