@@ -36,15 +36,15 @@ def peak_rss_mb() -> float:
 
 def archive_files(arch: str) -> tuple[int, int]:
     """(files, bytes) of what the loader reads under ARCH."""
-    from digest_tui.loader import iter_files
+    from digest_tui.core.loading.loader import iter_files
 
     files = [item for item in iter_files([arch]) if isinstance(item, str)]
     return len(files), sum(os.path.getsize(f) for f in files)
 
 
 def timed_load(arch: str, cache_dir: str | None):
-    from digest_tui.cache import ParseCache
-    from digest_tui.loader import load
+    from digest_tui.core.loading.cache import ParseCache
+    from digest_tui.core.loading.loader import load
 
     cache = ParseCache(cache_dir) if cache_dir else None
     t0 = time.perf_counter()
@@ -54,7 +54,7 @@ def timed_load(arch: str, cache_dir: str | None):
 
 def cmd_load(arch: str, cache_dir: str) -> dict:
     t0 = time.perf_counter()
-    import digest_tui.loader  # noqa: F401 — import cost kept out of the load time
+    import digest_tui.core.loading.loader  # noqa: F401 — import cost kept out of the load time
 
     import_s = time.perf_counter() - t0
     store, report, seconds = timed_load(arch, cache_dir)
@@ -74,8 +74,8 @@ def cmd_load(arch: str, cache_dir: str) -> dict:
 
 
 def cmd_filter(arch: str, cache_dir: str) -> dict:
-    from digest_tui.library import NO_MARK
-    from digest_tui.query import COLUMNS, QueryError, parse_query
+    from digest_tui.core.library import NO_MARK
+    from digest_tui.core.query import COLUMNS, QueryError, parse_query
 
     store, report, load_s = timed_load(arch, cache_dir)
     out: dict = {"load_s": load_s, "papers": len(store), "rss_after_load_mb": peak_rss_mb()}

@@ -23,7 +23,7 @@ try:
 
     peer_version = version("arxiv-subscription-viewer")
     textual_version = version("textual")
-except Exception:  # noqa: BLE001
+except Exception:
     peer_version = textual_version = "?"
 print(json.dumps({
     "papers": len(papers),

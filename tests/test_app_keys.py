@@ -58,7 +58,7 @@ async def test_startup_shows_every_demo_paper_newest_first():
 
 
 async def test_the_paper_under_the_cursor_stays_put_while_files_are_still_loading(monkeypatch):
-    import digest_tui.loader as loader_module
+    import digest_tui.core.loading.loader as loader_module
 
     real_read_file = loader_module.read_file
 

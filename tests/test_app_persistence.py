@@ -24,10 +24,10 @@ from app_support import (
 from textual.widgets import Input, Select, Static
 
 from digest_tui.app import SAVE_DELAY, DigestApp
-from digest_tui.export import load_reading_list
-from digest_tui.library import Library
-from digest_tui.loader import demo_dir
-from digest_tui.paths import library_file, lists_dir
+from digest_tui.core.export import load_reading_list
+from digest_tui.core.library import Library
+from digest_tui.core.loading.loader import demo_dir
+from digest_tui.core.paths import library_file, lists_dir
 from digest_tui.screens.dialogs import ExportDialog, PathDialog
 
 TERN = "2606.18745"
@@ -290,8 +290,8 @@ async def test_export_dialog_reports_problems_and_stays_open(tmp_path):
 
 async def test_a_star_saved_by_another_instance_shows_after_our_save():
     """Two readers on one library: our next save merges the other's star and redraws that paper."""
-    from digest_tui.library import Library
-    from digest_tui.paths import library_file
+    from digest_tui.core.library import Library
+    from digest_tui.core.paths import library_file
 
     app = demo_app()
     async with started(app) as pilot:

@@ -10,9 +10,9 @@ import tomllib
 import pytest
 
 from digest_tui.cli import main
-from digest_tui.library import Library
-from digest_tui.loader import demo_dir, load
-from digest_tui.paths import library_file
+from digest_tui.core.library import Library
+from digest_tui.core.loading.loader import demo_dir, load
+from digest_tui.core.paths import library_file
 
 TERN = "2606.18745"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 
-from digest_tui.config import Config, load_config, set_value
+from digest_tui.core.config import Config, load_config, set_value
 
 
 def test_missing_file_gives_defaults(tmp_path):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from digest_tui.library import Library
+from digest_tui.core.library import Library
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL (POSIX)")
 
@@ -33,9 +33,9 @@ ZYGOTE = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from digest_tui import library as library_module
-    from digest_tui.library import Library
-    from digest_tui.model import make_paper
+    from digest_tui.core import library as library_module
+    from digest_tui.core.library import Library
+    from digest_tui.core.model import make_paper
 
     path = Path(sys.argv[1])
     real_fsync = os.fsync

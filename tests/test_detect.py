@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest_tui.parsers import (
+from digest_tui.core.parsers import (
     FORMATS,
     DigestError,
     arxiv_email,
@@ -61,14 +61,14 @@ def test_every_shared_sample_is_known(shared_digests):
 @pytest.mark.parametrize(("name", "expected"), sorted(SHARED.items()))
 def test_real_samples_are_detected_as_their_own_format(shared_digests, name, expected):
     text = decode((shared_digests / name).read_bytes())
-    assert detect(text).NAME == expected
+    assert expected == detect(text).NAME
     claims = [module.NAME for module in FORMATS if module.sniff(text[:65536])]
     assert claims[0] == expected
 
 
 @pytest.mark.parametrize(("name", "expected"), sorted(OWN.items()))
 def test_own_fixtures_are_detected_as_their_own_format(fixtures, name, expected):
-    assert detect(decode((fixtures / name).read_bytes())).NAME == expected
+    assert expected == detect(decode((fixtures / name).read_bytes())).NAME
 
 
 def _texts(directory, names):

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from bib_support import unescape_bib
-from digest_tui import export
-from digest_tui.export import (
+from digest_tui.core import export
+from digest_tui.core.export import (
     CSV_COLUMNS,
     FORMATS,
     SUFFIXES,
@@ -33,8 +33,8 @@ from digest_tui.export import (
     to_markdown,
     write_export,
 )
-from digest_tui.library import Mark
-from digest_tui.model import make_paper
+from digest_tui.core.library import Mark
+from digest_tui.core.model import make_paper
 
 HOSTILE = "Fast {and} }loose{ 100% & $x_1$ #1 ~tilde^ back\\slash"
 REGMIX = make_paper(

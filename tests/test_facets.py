@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from digest_tui.facets import FACETS, count, days, facet_query, newest_unread_day, step_day
-from digest_tui.loader import demo_dir, load
-from digest_tui.model import Source, make_paper
-from digest_tui.query import make_doc, parse_query
-from digest_tui.library import Mark
-from digest_tui.store import Store
+from digest_tui.core.facets import FACETS, count, days, facet_query, newest_unread_day, step_day
+from digest_tui.core.loading.loader import demo_dir, load
+from digest_tui.core.model import Source, make_paper
+from digest_tui.core.query import make_doc, parse_query
+from digest_tui.core.library import Mark
+from digest_tui.core.store import Store
 
 
 def paper(id: str, date: str | None, **values):

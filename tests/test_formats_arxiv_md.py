@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from digest_tui.parsers import DigestError, arxiv_md, parse_file, parse_text
+from digest_tui.core.parsers import DigestError, arxiv_md, parse_file, parse_text
 
 DAY = dt.date(2026, 7, 20)
 

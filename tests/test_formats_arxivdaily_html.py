@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 
-from digest_tui.model import Source
-from digest_tui.parsers import DigestError, arxivdaily_html, parse_file, parse_text
+from digest_tui.core.model import Source
+from digest_tui.core.parsers import DigestError, arxivdaily_html, parse_file, parse_text
 
 DAY = dt.date(2026, 7, 20)
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from digest_tui.model import Source
-from digest_tui.parsers import DigestError, arxiv_email, parse_file, parse_text
+from digest_tui.core.model import Source
+from digest_tui.core.parsers import DigestError, arxiv_email, parse_file, parse_text
 
 DAY = dt.date(2026, 7, 20)
 

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from digest_tui.model import Source
-from digest_tui.parsers import DigestError, hf_html, hf_json, parse_file, parse_text
+from digest_tui.core.model import Source
+from digest_tui.core.parsers import DigestError, hf_html, hf_json, parse_file, parse_text
 
 DAY = dt.date(2026, 10, 15)
 

@@ -23,11 +23,11 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest_tui.export import ReadingListError, parse_reading_list
-from digest_tui.library import Library, Mark
-from digest_tui.model import Paper, make_paper
-from digest_tui.parsers import FORMATS, DigestError, ParseResult, decode, detect, parse_text
-from digest_tui.query import QueryError, make_doc, parse_query
+from digest_tui.core.export import ReadingListError, parse_reading_list
+from digest_tui.core.library import Library, Mark
+from digest_tui.core.model import Paper, make_paper
+from digest_tui.core.parsers import FORMATS, DigestError, ParseResult, decode, detect, parse_text
+from digest_tui.core.query import QueryError, make_doc, parse_query
 
 _LONG = "FUZZ_EXAMPLES" in os.environ
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or 0) or None
@@ -261,7 +261,7 @@ JSON_VALUES = st.recursive(
 def test_hf_json_on_generated_json(value):
     import json
 
-    from digest_tui.parsers import hf_json
+    from digest_tui.core.parsers import hf_json
 
     text = json.dumps({"dailyPapers": value} if isinstance(value, list) else value, ensure_ascii=True)
     try:

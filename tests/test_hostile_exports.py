@@ -21,10 +21,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bib_support import unescape_bib
-from digest_tui.export import parse_reading_list, render, to_bibtex, to_csv, to_json, to_markdown
-from digest_tui.library import Mark
-from digest_tui.model import make_paper
-from digest_tui.sanitize import clean
+from digest_tui.core.export import parse_reading_list, render, to_bibtex, to_csv, to_json, to_markdown
+from digest_tui.core.library import Mark
+from digest_tui.core.model import make_paper
+from digest_tui.core.text import clean
 
 HOSTILE_TITLES = [
     "Closing } brace and { opening",

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest_tui import export
-from digest_tui.export import ReadingListError, parse_reading_list
-from digest_tui.library import Library, LibraryError, clean_tag
-from digest_tui.model import make_paper
-from digest_tui.query import QueryError, parse_query
-from digest_tui.sanitize import clean, is_clean
+from digest_tui.core import export
+from digest_tui.core.export import ReadingListError, parse_reading_list
+from digest_tui.core.library import Library, LibraryError, clean_tag
+from digest_tui.core.model import make_paper
+from digest_tui.core.query import QueryError, parse_query
+from digest_tui.core.text import clean, is_clean
 
 HIDDEN = ("Cc", "Cf", "Cs", "Zl", "Zp")
 ANY = st.text(
@@ -205,8 +205,8 @@ def test_queries_nested_too_deeply_are_a_query_error(text):
 
 
 def test_queries_nested_within_the_limit_and_very_long_ones_work():
-    from digest_tui.library import Mark
-    from digest_tui.query import make_doc
+    from digest_tui.core.library import Mark
+    from digest_tui.core.query import make_doc
 
     doc = make_doc(make_paper(id="2606.18663", title_en="Data Mixing"))
     assert parse_query("(" * 64 + "mixing" + ")" * 64).match(doc, Mark())

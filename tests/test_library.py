@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest_tui import atomic, paths
-from digest_tui.atomic import atomic_write
-from digest_tui.library import LIBRARY_VERSION, Library, LibraryError, Mark, clean_tag
-from digest_tui.model import make_paper
+from digest_tui.core import files as atomic, paths
+from digest_tui.core.files import atomic_write
+from digest_tui.core.library import LIBRARY_VERSION, Library, LibraryError, Mark, clean_tag
+from digest_tui.core.model import make_paper
 
 REGMIX = make_paper(
     id="2606.18663",

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from digest_tui.parsers import DigestError, decode, parse_file, parse_text
+from digest_tui.core.parsers import DigestError, decode, parse_file, parse_text
 
 
 def test_arxivdaily_llm_page(shared_digests):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from archive import make_archive
-from digest_tui.cache import ParseCache
-from digest_tui.loader import load
+from digest_tui.core.loading.cache import ParseCache
+from digest_tui.core.loading.loader import load
 
 PAPERS = 20_000
 
@@ -129,7 +129,7 @@ def test_entries_of_another_code_version_are_never_read(tmp_path, monkeypatch):
     cache = ParseCache(tmp_path / "cache")
     load([folder], cache=cache)
     old_folder = cache.folder
-    import digest_tui.cache as cache_module
+    import digest_tui.core.loading.cache as cache_module
 
     monkeypatch.setattr(cache_module, "code_version", lambda: "newer-parsers")
     newer = ParseCache(tmp_path / "cache")
@@ -140,7 +140,7 @@ def test_entries_of_another_code_version_are_never_read(tmp_path, monkeypatch):
 
 
 def _loaded_in_thread(archive, monkeypatch, cache=None):
-    import digest_tui.loader as loader_module
+    import digest_tui.core.loading.loader as loader_module
 
     monkeypatch.setattr(loader_module, "POOL_MIN_BYTES", 1 << 62)  # no parsing processes
     store, report = load([archive], cache=cache)
@@ -149,7 +149,7 @@ def _loaded_in_thread(archive, monkeypatch, cache=None):
 
 
 def test_parsing_processes_give_what_parsing_here_gives(archive, tmp_path, monkeypatch):
-    import digest_tui.loader as loader_module
+    import digest_tui.core.loading.loader as loader_module
 
     monkeypatch.setattr(loader_module, "_usable_cpus", lambda: 2)  # a pool even on a one-CPU runner
     monkeypatch.setattr(loader_module, "POOL_TASK_BYTES", 256 * 1024)  # many tasks, some taken back
@@ -166,7 +166,7 @@ def test_parsing_processes_give_what_parsing_here_gives(archive, tmp_path, monke
 
 
 def test_a_cache_written_by_parsing_processes_reads_back_the_same(archive, tmp_path, monkeypatch):
-    import digest_tui.loader as loader_module
+    import digest_tui.core.loading.loader as loader_module
 
     monkeypatch.setattr(loader_module, "_usable_cpus", lambda: 2)
     cold, _ = load([archive], cache=ParseCache(tmp_path / "cache"))  # processes write the entries
@@ -177,8 +177,8 @@ def test_a_cache_written_by_parsing_processes_reads_back_the_same(archive, tmp_p
 
 
 def test_texts_whose_entry_changed_after_the_papers_were_read_come_from_the_file(tmp_path):
-    from digest_tui.loader import find_files, read_in_order
-    from digest_tui.store import Store
+    from digest_tui.core.loading.loader import find_files, read_in_order
+    from digest_tui.core.store import Store
 
     folder = tmp_path / "digests"
     make_archive(folder, 30)

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from app_support import demo_app, detail_text, press, shown_keys, started, type_text
 
-from digest_tui import snapshot
-from digest_tui.cache import ParseCache
-from digest_tui.loader import demo_dir, find, load
+from digest_tui.core.loading import snapshot
+from digest_tui.core.loading.cache import ParseCache
+from digest_tui.core.loading.loader import demo_dir, find, load
 from digest_tui.screens.main import MainScreen
-from digest_tui.store import SORTS
+from digest_tui.core.store import SORTS
 
 SHARED_DIGESTS = Path(__file__).resolve().parents[1].parent / "shared" / "digests"
 
@@ -158,8 +158,8 @@ def test_a_half_written_snapshot_is_removed_once_stale(tmp_path):
 
 
 def test_a_store_that_holds_other_papers_is_not_snapshotted(tmp_path):
-    from digest_tui.model import make_paper
-    from digest_tui.store import Store
+    from digest_tui.core.model import make_paper
+    from digest_tui.core.store import Store
 
     store = Store()
     store.add([make_paper(id="2606.00001", title_en="From a reading list")])

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from digest_tui.loader import load
-from digest_tui.model import Source, make_paper
-from digest_tui.store import Store, sort_rows
+from digest_tui.core.loading.loader import load
+from digest_tui.core.model import Source, make_paper
+from digest_tui.core.store import Store, sort_rows
 
 
 def paper(**values):

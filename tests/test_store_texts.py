@@ -3,11 +3,11 @@ fill_texts(), and the result is exactly what adding the whole papers would have 
 
 from __future__ import annotations
 
-from digest_tui.model import Source, make_paper, texts_of, without_texts
-from digest_tui.model import Paper
-from digest_tui.query import parse_query
-from digest_tui.library import NO_MARK
-from digest_tui.store import Store
+from digest_tui.core.model import Source, make_paper, texts_of, without_texts
+from digest_tui.core.model import Paper
+from digest_tui.core.query import parse_query
+from digest_tui.core.library import NO_MARK
+from digest_tui.core.store import Store
 
 
 def whole(file: str, id: str, abstract: str, title: str = "A title", **more) -> Paper:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from digest_tui import library as library_module
-from digest_tui.library import LIBRARY_VERSION, Library, LibraryError, Mark
-from digest_tui.model import make_paper
+from digest_tui.core import library as library_module
+from digest_tui.core.library import LIBRARY_VERSION, Library, LibraryError, Mark
+from digest_tui.core.model import make_paper
 
 X = make_paper(id="2606.18663", title_en="RegMix-D: Dynamic Data Mixing", authors=("Kaiyan Zhao",), date="2026-06-18")
 Y = make_paper(id="2606.19036", title_en="Discontinuities in Sparse Mixture-of-Experts", date="2026-06-18")
@@ -247,7 +247,7 @@ def test_leftover_temp_files_of_killed_writers_are_removed_at_the_next_save(path
 
 
 def test_a_save_that_fails_after_merging_loses_nothing_at_the_next_try(path, monkeypatch):
-    from digest_tui import atomic
+    from digest_tui.core import files as atomic
 
     a, b = two(path)
     a.set_starred(X, True)
@@ -284,8 +284,8 @@ WORKER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from digest_tui.library import Library
-    from digest_tui.model import make_paper
+    from digest_tui.core.library import Library
+    from digest_tui.core.model import make_paper
 
     path, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     library = Library.load(path)

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from digest_tui.model import Source, make_paper
-from digest_tui.watch import FolderWatcher, affected_files, files_to_read, sharing_files, snapshot
+from digest_tui.core.model import Source, make_paper
+from digest_tui.core.loading.watch import FolderWatcher, affected_files, files_to_read, sharing_files, snapshot
 
 TIMEOUT = 10.0
 

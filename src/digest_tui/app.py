@@ -10,10 +10,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from . import config as settings
-from . import paths
-from .library import Library, LibraryError, Mark
-from .store import Store
+from .core import config as settings
+from .core import paths
+from .core.library import Library, LibraryError, Mark
+from .core.store import Store
 
 SAVE_DELAY = 0.5
 """Seconds of quiet before library changes are written (every change is saved, a burst once)."""

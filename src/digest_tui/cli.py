@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .loader import LoadReport, default_cache, demo_dir, find_in_background, load
-from .model import Paper
-from .query import make_doc
-from .sanitize import clean
-from .store import SORTS, Store
+from .core.loading.loader import LoadReport, default_cache, demo_dir, find_in_background, load
+from .core.model import Paper
+from .core.query import make_doc
+from .core.text import clean
+from .core.store import SORTS, Store
 
 PROG = "digest-tui"
 
@@ -93,7 +93,7 @@ def _query_argument(text: str | None):
     """The parsed --query (None without one), or False after saying what is wrong with it."""
     if not text:
         return None
-    from .query import QueryError, parse_query
+    from .core.query import QueryError, parse_query
 
     try:
         return parse_query(text)
@@ -103,8 +103,8 @@ def _query_argument(text: str | None):
 
 
 def _library_marks():
-    from .library import Library
-    from .paths import library_file
+    from .core.library import Library
+    from .core.paths import library_file
 
     library = Library.load(library_file())
     if getattr(library, "notice", None):
@@ -123,9 +123,9 @@ def write_json_array(store: Store, rows: list[int]) -> None:
 
 
 def export_main(argv: Sequence[str]) -> int:
-    from . import export
-    from .library import Library
-    from .paths import library_file
+    from .core import export
+    from .core.library import Library
+    from .core.paths import library_file
     parser = argparse.ArgumentParser(
         prog=f"{PROG} export",
         description="Export papers from your library (stars, tags, notes) without opening the reader.",
@@ -205,8 +205,8 @@ def reader_app(argv: Sequence[str]):
     parser.add_argument("--no-watch", action="store_true", help="do not watch the folders read for new or changed files")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     args = parser.parse_args(argv)
-    from .config import load_config
-    from .paths import config_file
+    from .core.config import load_config
+    from .core.paths import config_file
 
     config_path = config_file()
     config, problems = load_config(config_path)

@@ -16,13 +16,13 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
 
-from .. import export
-from ..atomic import atomic_write
-from ..library import Library
-from ..loader import Problem
-from ..model import Paper
-from ..paths import lists_dir
-from ..sanitize import clean
+from ..core import export
+from ..core.files import atomic_write
+from ..core.library import Library
+from ..core.loading.loader import Problem
+from ..core.model import Paper
+from ..core.paths import lists_dir
+from ..core.text import clean
 
 if TYPE_CHECKING:
     from .main import MainScreen

@@ -20,15 +20,15 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from .. import facets
-from ..library import Mark
-from ..cache import ParseCache
-from ..loader import Parsed, Problem, default_cache, find, pause_gc, problems_of, read_file, read_in_order, record_of, resume_gc
-from ..model import Paper
-from ..query import COLUMNS, TEXT_COLUMNS, Query, QueryError, parse_query
-from ..sanitize import clean
-from ..snapshot import FileRecord, restore, write_snapshot
-from ..store import SORTS
+from ..core import facets
+from ..core.library import Mark
+from ..core.loading.cache import ParseCache
+from ..core.loading.loader import Parsed, Problem, default_cache, find, pause_gc, problems_of, read_file, read_in_order, record_of, resume_gc
+from ..core.model import Paper
+from ..core.query import COLUMNS, TEXT_COLUMNS, Query, QueryError, parse_query
+from ..core.text import clean
+from ..core.loading.snapshot import FileRecord, restore, write_snapshot
+from ..core.store import SORTS
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
 
@@ -693,7 +693,7 @@ class MainScreen(Screen):
         folders = list(getattr(self.app, "watch_folders", ()) or ())
         if not folders or self.watcher is not None:
             return
-        from ..watch import FolderWatcher
+        from ..core.loading.watch import FolderWatcher
 
         self.watcher = FolderWatcher(folders, self.folder_changed_in_thread, **getattr(self.app, "watch_options", {}))
         self.watcher.start()
@@ -701,7 +701,7 @@ class MainScreen(Screen):
     def folder_changed_in_thread(self, paths: set[str]) -> None:
         """In the watcher's thread: read what changed (and the files that share papers with it, which
         Store.remove_files takes away too), and hand it all to the UI thread in one message."""
-        from ..watch import affected_files, files_to_read, sharing_files
+        from ..core.loading.watch import affected_files, files_to_read, sharing_files
 
         store = self.app.store
         files = set(store.files())  # one C-level copy: safe while the UI thread reads on
@@ -806,7 +806,7 @@ class MainScreen(Screen):
 
     def load_reading_list(self, path: str) -> bool:
         """Restore a reading list's stars, tags and notes into the library and show its papers."""
-        from ..export import ReadingListError, load_reading_list
+        from ..core.export import ReadingListError, load_reading_list
 
         try:
             reading_list = load_reading_list(path)
@@ -832,7 +832,7 @@ class MainScreen(Screen):
 
     def action_load_list(self) -> None:
         from .dialogs import PathDialog
-        from ..paths import lists_dir
+        from ..core.paths import lists_dir
 
         def chosen(path: str | None) -> None:
             if path:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from rich.cells import cell_len
-from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -19,8 +18,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Label, Sparkline, Static
 
-from .. import facets
-from ..sanitize import clean
+from ..core import facets
+from ..core.text import clean
 from ..widgets.paper_list import _fit
 
 RECENT_DAYS = 14

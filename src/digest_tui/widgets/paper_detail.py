@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
-from ..library import Mark
-from ..model import Paper
-from ..sanitize import clean
+from ..core.library import Mark
+from ..core.model import Paper
+from ..core.text import clean
 from .highlight import append_marked
 
 MATCH_STYLE = Style(bold=True, underline=True, bgcolor="yellow", color="black")

@@ -16,10 +16,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..library import Mark
-from ..model import Paper
-from ..sanitize import clean
-from ..store import Store
+from ..core.library import Mark
+from ..core.model import Paper
+from ..core.text import clean
+from ..core.store import Store
 from .highlight import mark_words
 
 CATEGORY_WIDTH = 8

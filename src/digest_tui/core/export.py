@@ -50,10 +50,10 @@ from pathlib import Path
 
 import tomli_w
 
-from .atomic import atomic_write, read_regular
+from .files import atomic_write, read_regular
 from .library import LibraryError, Mark, clean_note, clean_tag
 from .model import ARXIV_ID, Paper, make_paper, strip_version
-from .sanitize import clean
+from .text import clean
 
 Record = tuple[Paper, Mark]
 
@@ -387,8 +387,7 @@ _ASCII_EXTRA = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ"
                               "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ı": "i"})  # fmt: skip
 _NAME_SUFFIXES = frozenset(("jr", "jr.", "sr", "sr.", "ii", "iii", "iv"))
 _STOP_WORDS = frozenset(
-    "a an the on of in for to and or with via by from at as is are be do does can what when how why which "
-    "we our your its not into about over under through toward towards beyond".split()
+    ["a", "an", "the", "on", "of", "in", "for", "to", "and", "or", "with", "via", "by", "from", "at", "as", "is", "are", "be", "do", "does", "can", "what", "when", "how", "why", "which", "we", "our", "your", "its", "not", "into", "about", "over", "under", "through", "toward", "towards", "beyond"]
 )
 _AND_WORD = re.compile(r"\band\b", re.I)
 

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 
 from .loader import find_files
-from .model import Paper
+from ..model import Paper
 
 POLL_SECONDS = 5.0
 """How often the fallback poll looks at the folders."""
@@ -77,7 +77,7 @@ class FolderWatcher:
             try:
                 self._watch_events()
                 return
-            except Exception as error:  # noqa: BLE001 - any failure to watch falls back to polling
+            except Exception as error:
                 self.method = "poll"
                 self.fallback_reason = f"{type(error).__name__}: {error}"
                 if self.on_fallback is not None:

@@ -7,7 +7,6 @@ import os
 import stat
 from types import ModuleType
 
-from ..model import Paper
 from ..model import ParseResult as ParseResult  # re-exported: where parsers' results are named
 from . import arxiv_email, arxiv_md, arxivdaily, arxivdaily_html, hf_html, hf_json, hf_text
 from .errors import DigestError as DigestError  # re-exported: the public name lives here

@@ -31,7 +31,7 @@ _WINDOW = re.compile(
     r"(?:[A-Za-z]{3},?\s{1,20})?(\d{1,2})\s{1,20}([A-Za-z]{3})[a-z]*\s{1,20}(\d{2,4})"
 )
 _DAY = re.compile(r"(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{4}|\d{2})\b")
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 
 
 def _starts_a_line(head: str, token: str, then: re.Pattern | None = None) -> bool:
@@ -88,7 +88,7 @@ def _unquote(body: str) -> str:
     depth = first.group(1).count(">") if first else 0
     if not depth:
         return body
-    prefix = re.compile(r"^(?:>[ \t]?){1,%d}" % depth)
+    prefix = re.compile(r"^(?:>[ \t]?){1," + str(depth) + "}")
     return "\n".join(prefix.sub("", line) for line in body.split("\n"))
 
 

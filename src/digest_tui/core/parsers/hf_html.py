@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..model import ARXIV_ID, Paper, Source, make_paper
 from .errors import DigestError, one_line
-from .hf_json import as_int, clean_line, entry_values, iso_date, papers_from_entries
+from .hf_json import as_int, clean_line, iso_date, papers_from_entries
 from .hf_text import ENTRY_DATE, resolve_date
 from .markup import soup
 
@@ -157,7 +157,7 @@ def _cards(soup: BeautifulSoup, file: str, file_date: dt.date) -> tuple[list[Pap
         node = link.parent
         while node is not None:
             known = owners.get(id(node))
-            if known == arxiv_id or known == _MULTI:
+            if known in (arxiv_id, _MULTI):
                 break
             owners[id(node)] = arxiv_id if known is None else _MULTI
             node = node.parent

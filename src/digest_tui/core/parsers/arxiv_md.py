@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 from ..model import ARXIV_ID, Paper, Source, make_paper, merge
-from .errors import DigestError
 from .text import clean_abstract, clean_line
 
 NAME = "arxiv-md"

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .cache import CachedFile, ParseCache, Texts, check_entry, encode_entry, entry_name, head_of, open_entry, read_texts, stamp_of
-from .model import ParseResult, texts_of
-from .sanitize import clean, one_line
+from ..model import ParseResult, texts_of
+from ..text import clean, one_line
 from .snapshot import FileRecord, Snapshot, read_snapshot, restore, write_snapshot
-from .store import Store
+from ..store import Store
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -201,7 +201,7 @@ def find_in_background(paths: list[str], cache: ParseCache | None) -> Future:
     def run() -> None:
         try:
             future.set_result(find(paths, cache))
-        except BaseException as error:  # noqa: BLE001 — handed to whoever waits for the result
+        except BaseException as error:
             future.set_exception(error)
 
     threading.Thread(target=run, name="digest-tui find", daemon=True).start()
@@ -223,7 +223,7 @@ def read_file(path: str, info: os.stat_result, cache: ParseCache | None = None) 
 
 def _parse(path: str) -> ParseResult | str:
     """A file's parse, or why it failed in one line."""
-    from .parsers import DigestError, parse_file  # not imported at all by a start that finds everything cached
+    from ..parsers import DigestError, parse_file  # not imported at all by a start that finds everything cached
 
     try:
         return parse_file(path)
@@ -331,7 +331,7 @@ def _cache_at(root: str) -> ParseCache:
 def _from_pool(future: Future, at: int, path: str, info: os.stat_result, cache: ParseCache | None) -> Parsed | Problem:
     try:
         answer = future.result()[at]
-    except Exception:  # noqa: BLE001 — a pool that broke (a killed process): parse it here instead
+    except Exception:
         return read_file(path, info, cache)
     if isinstance(answer, str):
         return Problem(path, answer)
@@ -403,7 +403,7 @@ def resume_gc(was_on: bool) -> None:
 
 def default_cache() -> ParseCache:
     """The parse cache in the user cache dir (`$XDG_CACHE_HOME/digest-tui` on Linux)."""
-    from .paths import cache_dir
+    from ..paths import cache_dir
 
     return ParseCache(cache_dir())
 

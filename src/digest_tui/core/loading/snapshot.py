@@ -24,10 +24,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from .atomic import STALE_AFTER, atomic_write
+from ..files import STALE_AFTER, atomic_write
 from .cache import ParseCache, stamp_of
-from .model import Paper, Source
-from .store import Store, StoreState
+from ..model import Paper, Source
+from ..store import Store, StoreState
 
 _MAGIC = b"digest-tui load snapshot 1\n"
 _HEADER = struct.Struct("<IQ")  # Adler-32 and length of the payload
@@ -61,9 +61,9 @@ class Snapshot(NamedTuple):
 def _code_version() -> str:
     """A hash of the code that decides what a snapshot holds: merging, sorting and this format."""
     digest = hashlib.sha256(_MAGIC)
-    here = Path(__file__).parent
-    for name in ("store.py", "snapshot.py"):
-        digest.update((here / name).read_bytes())
+    here = Path(__file__)
+    for source in (here.parent.parent / "store.py", here):
+        digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -87,7 +87,7 @@ def read_snapshot(cache: ParseCache, paths: list[str], files: list[tuple[str, os
             return None
         records, chunks, lookups = marshal.loads(payload)
         records = [FileRecord(path, tuple(stamp), *rest) for path, stamp, *rest in records]
-    except Exception:  # noqa: BLE001 — missing, unreadable or damaged: load file by file
+    except Exception:
         return None
     if len(records) > len(files) or not records:
         return None

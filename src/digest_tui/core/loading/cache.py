@@ -25,7 +25,7 @@ import zlib
 from typing import NamedTuple
 from pathlib import Path
 
-from .model import Paper, Source, folded_title, texts_of, without_texts
+from ..model import Paper, Source, folded_title, texts_of, without_texts
 
 
 class Texts(NamedTuple):
@@ -69,8 +69,8 @@ _new_tuple = tuple.__new__
 def code_version() -> str:
     """A hash of everything that decides what a file parsed to: the model and the parsers."""
     digest = hashlib.sha256(f"format {CACHE_FORMAT}".encode())
-    here = Path(__file__).parent
-    for source in [here / "model.py", *sorted((here / "parsers").glob("*.py"))]:
+    core = Path(__file__).parent.parent
+    for source in [core / "model.py", *sorted((core / "parsers").glob("*.py"))]:
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
@@ -211,7 +211,7 @@ def open_entry(entry: Entry | None, path: str, stamp: tuple[int, int, int, int])
         sources = (Source(path, source_format),)
         papers = [_new_tuple(Paper, row + (sources,)) for row in rows]
         return CachedFile(fmt, list(warnings), papers, titles, entry.texts)
-    except Exception:  # noqa: BLE001 — anything wrong with an entry means "not cached"
+    except Exception:
         return None
 
 
@@ -228,5 +228,5 @@ def read_texts(texts: Texts) -> list[tuple[str | None, ...]] | None:
             return None
         values = marshal.loads(data)
         return values if isinstance(values, list) else None
-    except Exception:  # noqa: BLE001 — unreadable means "not there"
+    except Exception:
         return None

@@ -69,9 +69,9 @@ from types import MappingProxyType
 import tomli_w
 
 from . import paths
-from .atomic import atomic_write, read_regular, remove_stale_temps
+from .files import atomic_write, read_regular, remove_stale_temps
 from .model import Paper, make_paper
-from .sanitize import clean
+from .text import clean
 
 LIBRARY_VERSION = 1
 """The newest file format this code reads and the one it writes."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..sanitize import one_line as one_line  # re-exported: the parsers' name for it
+from ..text import one_line as one_line  # re-exported: the parsers' name for it
 
 
 class DigestError(ValueError):

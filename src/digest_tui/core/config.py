@@ -25,7 +25,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import atomic_write
+from .files import atomic_write
 
 LANGUAGES = ("en", "zh", "both")
 SORTS = ("date", "score", "upvotes", "title")
@@ -161,10 +161,10 @@ def set_value(path: Path, key: str, value: str, table: str | None = None) -> Non
     if line is not None:
         lines[line - 1] = entry
     elif table is None:
-        first_table = next((i for i, l in enumerate(lines) if re.match(r"^\s*\[", l)), len(lines))
+        first_table = next((i for i, row in enumerate(lines) if re.match(r"^\s*\[", row)), len(lines))
         lines.insert(first_table, entry)
     else:
-        header = next((i for i, l in enumerate(lines) if re.match(rf"^\s*\[\s*{re.escape(table)}\s*\]", l)), None)
+        header = next((i for i, row in enumerate(lines) if re.match(rf"^\s*\[\s*{re.escape(table)}\s*\]", row)), None)
         if header is None:
             lines += ["", f"[{table}]", entry]
         else:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from .library import Mark
 from .model import Paper
-from .sanitize import clean
+from .text import clean
 
 TEXT_FIELDS = ("author", "inst", "topic", "title", "abstract")
 FIELDS = ("cat", "tag", "author", "inst", "topic", "is", "id", "title", "abstract", "has", "score", "upvotes", "date")

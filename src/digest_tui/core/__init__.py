@@ -1,0 +1,1 @@
+"""The core of digest-tui: everything that is not Textual (model, parsers, loading, store, query, library, exports)."""
