@@ -44,6 +44,7 @@ class Paper(NamedTuple):
     summary_zh: str | None = None
     comments: str | None = None
     journal_ref: str | None = None
+    doi: str | None = None  # the published version's DOI, where a listing gives one
     abstract_zh: str | None = None
     abstract_en: str | None = None
     organization: str | None = None
@@ -52,7 +53,7 @@ class Paper(NamedTuple):
     github_repo: str | None = None
     github_stars: int | None = None
     comments_count: int | None = None
-    announce_type: str | None = None
+    announce_type: str | None = None  # how arXiv announced it that day: ANNOUNCE_TYPES
     sources: tuple[Source, ...] = ()
 
     @property
@@ -67,6 +68,9 @@ class Paper(NamedTuple):
     def title(self) -> str:
         return self.title_en or self.title_zh or self.id or ""
 
+
+ANNOUNCE_TYPES = ("new", "cross-list", "replacement")
+"""The kinds of announcement in an arXiv listing (e-mail or feed), in the order a day lists them."""
 
 TEXT_FIELDS = ("institutions", "institutions_raw", "topic_reason", "summary_zh", "comments", "abstract_zh", "abstract_en", "summary_en")
 """The long texts: four fifths of an archive's bytes, and needed only for the paper on show, for
