@@ -1,0 +1,90 @@
+"""TeX in arXiv's own formats (listing e-mails, feeds, the export API) shown as Unicode, maths kept as written.
+
+Authors type real TeX into arXiv's metadata: accents (`G\\"uneysu`, `Ontol\\'ogico`, `Ma{\\l}gorzata`),
+escapes (`\\&`, `\\%`), text styles (`\\textbf{...}`), and maths (`$O(\\log n)$`). They also type bare
+`%` and `&` as plain characters, and macros of their own (`\\ours`, `\\cite{...}`). pylatexenc reads
+a whole text as a TeX document: a bare `%` starts a comment (the rest of the text disappears), a bare
+`&` is dropped, unknown macros vanish, and it is slow (milliseconds a field). So the constructs
+converted are found here, with one regular expression outside the maths, and only those small
+pieces go through pylatexenc (which knows every accent and letter); everything else stays as
+written. Each piece's conversion is remembered: a listing repeats the same few accents.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+_MATH = re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$|(?<!\\)\$(?:\\.|[^$\\])+\$|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
+"""Inline and display maths: kept exactly as written."""
+
+_ARGUMENT = r"(?:\s*\{\s*(?:\\[ij]|[A-Za-z])?\s*\}|\s*\\[ij](?![A-Za-z])|(?<=[`'^\"~=.])[A-Za-z]|\s+[A-Za-z](?![A-Za-z]))"
+_ACCENT = rf"\\(?:[`'^\"~=.]|[uvHckrdbt](?=[\s{{]))(?:{_ARGUMENT})"
+"""`\\'e`, `\\"{u}`, `\\'{\\i}`, `\\v{C}`, `\\c c`: an accent and the one letter it goes on."""
+_LETTER = r"\\(?:ss|aa|AA|ae|AE|oe|OE|[lLoOij])(?![A-Za-z])(?:\{\}|[ \t]*)"
+"""`\\l`, `\\o`, `\\ss`, `\\aa`: letters TeX spells as control words (they swallow the space after them)."""
+_STYLE = r"\\(?:textbf|textit|emph|texttt|textsf|textrm|textsc|textsl|textup|textmd|textnormal|underline|mbox|url)\s*\{((?:[^{}]|\{[^{}]*\})*)\}"
+"""Text styles: shown as their content (pylatexenc drops `\\texttt{...}` whole)."""
+_TOKEN = re.compile(rf"\{{\s*((?:{_ACCENT}|{_LETTER})+)\s*\}}|({_ACCENT}|{_LETTER})|{_STYLE}|\\([&%$#_{{}} ])")
+
+
+def to_unicode(text: str) -> str:
+    """`Ontol\\'ogico` -> `Ontológico`, `\\&` -> `&`, `\\textbf{x}` -> `x`; maths, bare `%`/`&`,
+    `~` and macros it does not know are left exactly as written."""
+    if "\\" not in text:
+        return text  # nearly every field: nothing to do
+    if "$" not in text and "\\(" not in text and "\\[" not in text:
+        return _convert(text)
+    parts: list[str] = []
+    at = 0
+    for math in _MATH.finditer(text):
+        parts.append(_convert(text[at : math.start()]))
+        parts.append(math.group())
+        at = math.end()
+    parts.append(_convert(text[at:]))
+    return "".join(parts)
+
+
+def _convert(text: str) -> str:
+    return _TOKEN.sub(_replace, text) if "\\" in text else text
+
+
+def _replace(match: re.Match) -> str:
+    grouped, token, styled, escaped = match.groups()
+    if escaped is not None:
+        return escaped
+    if styled is not None:
+        return _convert(styled)
+    return _pieces(grouped or token)
+
+
+_PIECE = re.compile(rf"{_ACCENT}|{_LETTER}")
+
+
+def _pieces(tokens: str) -> str:
+    """One or more accents/letters in a row (`{\\'e\\'e}`), each converted apart."""
+    return "".join(_piece(piece.group()) for piece in _PIECE.finditer(tokens))
+
+
+@functools.lru_cache(maxsize=4096)
+def _piece(token: str) -> str:
+    """One accent or letter through pylatexenc; the token itself if pylatexenc cannot make it a letter."""
+    converter = _converter()
+    if converter is None:
+        return token
+    try:
+        text = converter.latex_to_text(token.rstrip(" \t"))  # a letter's trailing space is TeX's, not text
+    except Exception:  # pylatexenc on a fragment we chose: any failure keeps the text as written
+        return token
+    text = unicodedata.normalize("NFC", text.strip())
+    return text if text and not text.isspace() else token
+
+
+@functools.cache
+def _converter():
+    try:
+        from pylatexenc.latex2text import LatexNodes2Text
+    except ImportError:  # not installed: TeX is shown as written, which is what it was before
+        return None
+    return LatexNodes2Text(math_mode="verbatim")
