@@ -14,6 +14,7 @@ from digest_tui.core.parsers import (
     FORMATS,
     DigestError,
     arxiv_email,
+    arxiv_feed,
     arxiv_md,
     arxivdaily_html,
     decode,
@@ -24,6 +25,9 @@ from digest_tui.core.parsers import (
 )
 
 SHARED = {
+    "arxiv-api-atom-1601.00001.xml": "arxiv-feed",
+    "arxiv-listing-email-2026-01-23-cs.txt": "arxiv-email",
+    "arxiv-rss-cs.AI-2026-04-27-excerpt.xml": "arxiv-feed",
     "arxiv-listing-email-sample.txt": "arxiv-email",
     "arxivdaily-2026-06-04-tracking.txt": "arxivdaily",
     "arxivdaily-2026-06-18-llm.txt": "arxivdaily",
@@ -34,7 +38,12 @@ SHARED = {
     "hf-trending-2026-cards-excerpt.html": "hf-html",
 }
 OWN = {
+    "fmt-arxiv-api.xml": "arxiv-feed",
+    "fmt-arxiv-atom.xml": "arxiv-feed",
     "fmt-arxiv-email.txt": "arxiv-email",
+    "fmt-arxiv-rss-empty.xml": "arxiv-feed",
+    "fmt-arxiv-rss1.xml": "arxiv-feed",
+    "fmt-arxiv-rss2.xml": "arxiv-feed",
     "fmt-arxiv-md-post.md": "arxiv-md",
     "fmt-arxivdaily-page.html": "arxivdaily-html",
     "fmt-hf-api.json": "hf-api-json",
@@ -42,7 +51,7 @@ OWN = {
     "fmt-hf-daily-2024.html": "hf-html",
     "fmt-hf-paper-page.html": "hf-html",
 }
-NEW_PARSERS = (hf_json, hf_html, arxiv_md, arxiv_email, arxivdaily_html)
+NEW_PARSERS = (hf_json, hf_html, arxiv_md, arxiv_email, arxivdaily_html, arxiv_feed)
 DAY = dt.date(2026, 7, 20)
 SHARED_DIGESTS = Path(__file__).resolve().parents[2] / "shared" / "digests"  # read when present
 
@@ -50,7 +59,7 @@ SHARED_DIGESTS = Path(__file__).resolve().parents[2] / "shared" / "digests"  # r
 def test_formats_are_registered_once_each():
     names = [module.NAME for module in FORMATS]
     assert len(names) == len(set(names))
-    assert {"hf-html", "hf-api-json", "arxiv-md", "arxiv-email", "arxivdaily-html"} <= set(names)
+    assert {"hf-html", "hf-api-json", "arxiv-md", "arxiv-email", "arxivdaily-html", "arxiv-feed"} <= set(names)
 
 
 def test_every_shared_sample_is_known(shared_digests):
@@ -84,7 +93,9 @@ def _only_digest_errors(module, text):
     except DigestError as error:
         assert str(error) and "\n" not in str(error), f"{module.NAME}: {error!r}"
         return
-    assert result.papers and all(isinstance(w, str) and "\n" not in w for w in result.warnings)
+    # papers, or (a feed with no items) none and a note saying so
+    assert result.papers or result.warnings
+    assert all(isinstance(w, str) and "\n" not in w for w in result.warnings)
 
 
 def test_cut_files_give_papers_or_a_digest_error(fixtures):
@@ -111,7 +122,10 @@ PIECES = st.sampled_from(
         "</a></h3>", '<div class="font-semibold text-orange-500">', "Published on Feb 30, 2026",
         '{"paper": {"id": "2607.00004", "title": ', '"upvotes": ', "1e999", "null", "[", "]", "{", "}", ",",
         "<!DOCTYPE html><html><body>", "arXivDaily", "2607.00005 2026-07-09 cs.CL 新提交 90%", "英文摘要",
-        "AI中文摘要", "<script>", "<br>", "<!--", "-->", "\x00", "\ud800", "é", "中文",
+        "AI中文摘要", "<rss>", "<feed>", "<item>", "</item>", "<entry>", "</entry>", "<title>", "</title>",
+        "<link>https://arxiv.org/abs/2607.00006</link>", "<arxiv:announce_type>cross</arxiv:announce_type>",
+        "<pubDate>Thu, 09 Jul 2026 00:00:00 -0400</pubDate>", "<!DOCTYPE x>", "<![CDATA[", "&amp;", "&#0;",
+        "Ontol\\'ogico", "$\\'e$", "\\textbf{", "<script>", "<br>", "<!--", "-->", "\x00", "\ud800", "é", "中文",
     ]
 )  # fmt: skip
 

@@ -8,13 +8,13 @@ import stat
 from types import ModuleType
 
 from ..model import ParseResult as ParseResult  # re-exported: where parsers' results are named
-from . import arxiv_email, arxiv_md, arxivdaily, arxivdaily_html, hf_html, hf_json, hf_text
+from . import arxiv_email, arxiv_feed, arxiv_md, arxivdaily, arxivdaily_html, hf_html, hf_json, hf_text
 from .errors import DigestError as DigestError  # re-exported: the public name lives here
-from .errors import one_line
+from .errors import NoPapers, one_line
 
-FORMATS: tuple[ModuleType, ...] = (hf_json, arxivdaily_html, hf_html, arxiv_email, arxiv_md, arxivdaily, hf_text)
+FORMATS: tuple[ModuleType, ...] = (hf_json, arxiv_feed, arxivdaily_html, hf_html, arxiv_email, arxiv_md, arxivdaily, hf_text)
 """Every format module, in the order they are tried; each has NAME, sniff(text) and parse(...).
-Markup and JSON first (their sniffs look at the first character), then the text formats; an
+JSON, XML and markup first (their sniffs look at the first tag or character), then the text formats; an
 arXivDaily page saved as HTML is claimed before the generic HF check, and both before `hf_text`,
 whose loose line test would also match a pretty-printed HF page."""
 
@@ -65,6 +65,8 @@ def parse_as(module: ModuleType, text: str, file: str, file_date: dt.date | None
     Warnings come back one line each, control characters made visible."""
     try:
         papers, warnings = module.parse(text, file, file_date or dt.date.today())
+    except NoPapers as note:
+        return ParseResult([], module.NAME, [str(note)])
     except DigestError:
         raise
     except RecursionError:

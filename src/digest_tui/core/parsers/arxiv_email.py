@@ -110,7 +110,7 @@ def _without_parens(text: str) -> str:
     return "".join(out)
 
 
-def _authors(raw: str) -> tuple[str, ...]:
+def split_authors(raw: str) -> tuple[str, ...]:
     """`A, B (MIT), C and D` -> (A, B, C, D): affiliations in parentheses are dropped."""
     raw = _without_parens(raw)
     names = []
@@ -183,7 +183,7 @@ def _entry(lines: list[str], start: int, end: int) -> tuple[dict | None, str | N
     if not title:
         return None, f"entry arXiv:{arxiv_id} has no title; skipped"
     values["title_en"] = title
-    authors = _authors(" ".join(fields.get("Authors", fields.get("Author", ()))))
+    authors = split_authors(" ".join(fields.get("Authors", fields.get("Author", ()))))
     if authors:
         values["authors"], values["author_count"] = authors, len(authors)
     categories = " ".join(fields.get("Categories", ())).split()

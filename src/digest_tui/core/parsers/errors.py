@@ -11,3 +11,8 @@ class DigestError(ValueError):
 
     def __init__(self, message: object = "not a digest") -> None:
         super().__init__(one_line(message, limit=300))
+
+
+class NoPapers(DigestError):
+    """A digest of a known format that lists no papers this time (an arXiv feed on a weekend):
+    the file is read, with this message as its note, rather than refused."""
