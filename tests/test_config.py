@@ -74,3 +74,36 @@ def test_set_value_creates_file_and_table(tmp_path):
     set_value(path, "new", "is:unread", table="searches")
     set_value(path, "theme", "nord")
     assert tomllib.loads(path.read_text(encoding="utf-8")) == {"theme": "nord", "searches": {"new": "is:unread"}}
+
+
+def test_the_fetch_table_its_defaults_and_the_url_variables(tmp_path):
+    from digest_tui.core.config import FetchSettings
+
+    path = tmp_path / "config.toml"
+    config, problems = load_config(path, environ={})
+    assert config.fetch == FetchSettings(["cs.CL", "cs.LG"], True, "https://rss.arxiv.org/rss/",
+                                         "https://huggingface.co/api/daily_papers")
+    path.write_text('[fetch]\narxiv = ["hep-th", "astro-ph.CO", "hep-th"]\nhf = false\narxiv_url = "http://mirror.example/rss/"\n')
+    config, problems = load_config(path, environ={"DIGEST_TUI_HF_URL": "http://127.0.0.1:8000/api/daily_papers"})
+    assert problems == []
+    assert config.fetch == FetchSettings(["hep-th", "astro-ph.CO"], False, "http://mirror.example/rss/",
+                                         "http://127.0.0.1:8000/api/daily_papers")
+    config, _ = load_config(path, environ={"DIGEST_TUI_ARXIV_URL": "http://127.0.0.1:9/rss/"})
+    assert config.fetch.arxiv_url == "http://127.0.0.1:9/rss/"
+
+
+def test_bad_fetch_values_are_named_and_defaulted(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[fetch]\narxiv = ["cs.CL", "cs CL"]\nhf = "yes"\nhf_url = "ftp://x"\nproxy = "p"\n')
+    config, problems = load_config(path, environ={"DIGEST_TUI_ARXIV_URL": "rss.arxiv.org"})
+    assert config.fetch.arxiv == ["cs.CL", "cs.LG"] and config.fetch.hf is True
+    assert config.fetch.hf_url == "https://huggingface.co/api/daily_papers"
+    assert config.fetch.arxiv_url == "https://rss.arxiv.org/rss/"
+    assert problems == [
+        f"{path}: line 5: fetch.proxy: unknown setting (known: arxiv, hf, arxiv_url, hf_url); ignored",
+        f"{path}: line 2: fetch.arxiv: expected a list of arXiv categories such as [\"cs.CL\", \"hep-th\"] "
+        "(got ['cs.CL', 'cs CL']); using the default",
+        f"{path}: line 3: fetch.hf: expected true or false (got 'yes'); using the default",
+        f"{path}: line 4: fetch.hf_url: expected an http:// or https:// URL (got 'ftp://x'); using the default",
+        "$DIGEST_TUI_ARXIV_URL: expected an http:// or https:// URL (got 'rss.arxiv.org'); ignored",
+    ]

@@ -1,4 +1,4 @@
-"""Command line: `digest-tui [PATH...]` opens the reader; `dump` and `export` work headless."""
+"""Command line: `digest-tui [PATH...]` opens the reader; `dump`, `export` and `fetch` work headless."""
 
 from __future__ import annotations
 
@@ -186,6 +186,56 @@ def export_main(argv: Sequence[str]) -> int:
     return 0
 
 
+def fetch_main(argv: Sequence[str]) -> int:
+    from .core import fetch
+    from .core.config import load_config
+    from .core.paths import cache_dir, config_file
+
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} fetch",
+        description="Download the day's arXiv feed and Hugging Face daily papers into your digest folder.",
+        epilog="Sources, categories and URLs come from the [fetch] table of config.toml. Exit status: 0 when "
+        "every source answered, 1 when some did, 2 when none did.",
+    )
+    parser.add_argument("sources", nargs="*", metavar="SOURCE", help="arxiv and/or hf (default: every source configured)")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", type=_iso_day, help="the listing day (default: today)")
+    parser.add_argument("--to", metavar="DIR", help="write here instead of the first folder in config.toml")
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.sources if name not in fetch.SOURCES]
+    if unknown:
+        parser.error(f"unknown source {unknown[0]!r} (known: {', '.join(fetch.SOURCES)})")
+    config_path = config_file()
+    config, problems = load_config(config_path)
+    for problem in problems:
+        warn(problem)
+    folder = Path(args.to).expanduser() if args.to else next(iter(config.folder_paths()), None)
+    if folder is None:
+        warn(f"fetch: nowhere to write: give --to DIR or set `folders` in {config_path}")
+        return 2
+    plan = fetch.targets(config.fetch, args.date or fetch.dt.date.today(), args.sources)
+    if not plan:
+        warn(f"fetch: no source configured: set arxiv categories or hf = true in [fetch] of {config_path}")
+        return 2
+    answered = 0
+    for outcome in fetch.fetch(config.fetch, folder, args.date, args.sources, state_path=cache_dir() / fetch.STATE_FILE,
+                               exact_day=args.date is not None):
+        if outcome.ok:
+            answered += 1
+            print(clean(outcome.line()), flush=True)
+        else:
+            warn(outcome.line())
+    return 0 if answered == len(plan) else 1 if answered else 2
+
+
+def _iso_day(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def tui_main(argv: Sequence[str]) -> int:
     reader_app(argv).run()
     return 0
@@ -197,7 +247,7 @@ def reader_app(argv: Sequence[str]):
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A terminal reader for daily research-paper digests.",
-        epilog=f"Headless: '{PROG} dump --help', '{PROG} export --help'.",
+        epilog=f"Headless: '{PROG} dump --help', '{PROG} export --help', '{PROG} fetch --help'.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="digest files or folders (read recursively)")
     parser.add_argument("--demo", action="store_true", help="open the built-in demo digests")
@@ -237,6 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return dump_main(argv[1:])
         if argv[:1] == ["export"]:
             return export_main(argv[1:])
+        if argv[:1] == ["fetch"]:
+            return fetch_main(argv[1:])
         return tui_main(argv)
     except BrokenPipeError:
         sys.stderr.close()  # a closed pipe (`| head`) is not an error worth a traceback

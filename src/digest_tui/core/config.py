@@ -12,6 +12,14 @@
     [keymap]                       # binding id = key(s), e.g. to star with f instead of s
     "paper.star" = "f"
 
+    [fetch]                        # what `digest-tui fetch` downloads (into the first folder)
+    arxiv = ["cs.CL", "cs.LG"]     # arXiv categories: one feed request for all of them; [] = none
+    hf = true                      # Hugging Face daily papers
+    arxiv_url = "https://rss.arxiv.org/rss/"
+    hf_url = "https://huggingface.co/api/daily_papers"
+
+The two URLs can also be given as DIGEST_TUI_ARXIV_URL and DIGEST_TUI_HF_URL (they win over the file).
+
 A bad value is reported with its key and line, and its default is used; the other keys still
 apply. A file that is not valid TOML is reported with its line, and every default is used.
 The app writes only two things back: the theme, and searches saved with ctrl+s in the filter;
@@ -20,8 +28,10 @@ it edits just those lines, so comments and layout stay as the user wrote them.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +39,19 @@ from .files import atomic_write
 
 LANGUAGES = ("en", "zh", "both")
 SORTS = ("date", "score", "upvotes", "title")
-_KNOWN = ("folders", "language", "sort", "theme", "mark_read_after", "searches", "keymap")
+_KNOWN = ("folders", "language", "sort", "theme", "mark_read_after", "searches", "keymap", "fetch")
+_CATEGORY = re.compile(r"[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?", re.ASCII)  # cs.CL, hep-th, astro-ph.CO
+URL_ENV = {"arxiv_url": "DIGEST_TUI_ARXIV_URL", "hf_url": "DIGEST_TUI_HF_URL"}
+
+
+@dataclass
+class FetchSettings:
+    """The `[fetch]` table: which daily listings `digest-tui fetch` downloads, and from where."""
+
+    arxiv: list[str] = field(default_factory=lambda: ["cs.CL", "cs.LG"])
+    hf: bool = True
+    arxiv_url: str = "https://rss.arxiv.org/rss/"
+    hf_url: str = "https://huggingface.co/api/daily_papers"
 
 
 @dataclass
@@ -43,6 +65,7 @@ class Config:
     mark_read_after: float = 2.0
     searches: dict[str, str] = field(default_factory=dict)
     keymap: dict[str, str] = field(default_factory=dict)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
 
     def folder_paths(self) -> list[Path]:
         return [Path(folder).expanduser() for folder in self.folders]
@@ -78,8 +101,27 @@ def where(path: Path, key: str, table: str | None = None) -> str:
     return _where(path, text, key, table)
 
 
-def load_config(path: Path) -> tuple[Config, list[str]]:
-    """The settings in `path` (defaults when it does not exist) and one line per problem found."""
+def load_config(path: Path, environ: Mapping[str, str] | None = None) -> tuple[Config, list[str]]:
+    """The settings in `path` (defaults when it does not exist) and one line per problem found;
+    `environ` (os.environ by default) can set the fetch URLs (URL_ENV)."""
+    config, problems = _load_file(path)
+    environ = os.environ if environ is None else environ
+    for key, variable in URL_ENV.items():
+        value = environ.get(variable, "").strip()
+        if not value:
+            continue
+        if _is_http_url(value):
+            setattr(config.fetch, key, value)
+        else:
+            problems.append(f"${variable}: expected an http:// or https:// URL (got {value!r}); ignored")
+    return config, problems
+
+
+def _is_http_url(value: object) -> bool:
+    return isinstance(value, str) and re.match(r"https?://[^/\s?#]+", value) is not None and not re.search(r"\s", value)
+
+
+def _load_file(path: Path) -> tuple[Config, list[str]]:
     config = Config()
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -137,6 +179,31 @@ def load_config(path: Path) -> tuple[Config, list[str]]:
                 getattr(config, table)[name] = value.strip()
             else:
                 bad(name, "a non-empty string", table=table, value=value)
+    fetch = document.get("fetch", {})
+    if not isinstance(fetch, dict):
+        bad("fetch", "a [fetch] table")
+        fetch = {}
+    for key in fetch:
+        if key not in ("arxiv", "hf", "arxiv_url", "hf_url"):
+            problems.append(f"{_where(path, text, key, 'fetch')}: unknown setting (known: arxiv, hf, arxiv_url, hf_url); ignored")
+    categories = fetch.get("arxiv", config.fetch.arxiv)
+    if isinstance(categories, str):
+        categories = [categories]
+    if isinstance(categories, list) and all(isinstance(c, str) and _CATEGORY.fullmatch(c) for c in categories):
+        config.fetch.arxiv = list(dict.fromkeys(categories))
+    else:
+        bad("arxiv", 'a list of arXiv categories such as ["cs.CL", "hep-th"]', table="fetch", value=categories)
+    hf = fetch.get("hf", config.fetch.hf)
+    if isinstance(hf, bool):
+        config.fetch.hf = hf
+    else:
+        bad("hf", "true or false", table="fetch", value=hf)
+    for key in URL_ENV:
+        url = fetch.get(key, getattr(config.fetch, key))
+        if _is_http_url(url):
+            setattr(config.fetch, key, url)
+        else:
+            bad(key, "an http:// or https:// URL", table="fetch", value=url)
     return config, problems
 
 
