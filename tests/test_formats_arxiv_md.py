@@ -60,7 +60,7 @@ def test_fixture_paper_under_two_subjects_is_one_paper(fixtures):
     assert [p.id for p in result.papers] == ["2607.01111", "2607.04444", "2607.05555", "2607.06666"]
     sparse, twice, ottoman, reward = result.papers
     assert sparse.categories == ("cs.CL", "cs.LG")
-    assert sparse.topic == "大模型相关"
+    assert sparse.topic == "检索"  # the classified part's topic, not the listing's 大模型相关
     assert sparse.title_zh == "稀疏召回：少记多找的检索头"
     assert sparse.comments == "ACL 2026 Findings"
     assert sparse.authors == ("Mira Okafor", "Tomás Lindqvist", "Wen-Hsuan Chu")
@@ -78,11 +78,13 @@ def test_fixture_paper_under_two_subjects_is_one_paper(fixtures):
     assert reward.abstract_zh == "当奖励模型不确定时让它弃权，可以减少策略的奖励黑客行为。"
 
 
-def test_classified_section_after_the_listing_adds_nothing(fixtures):
+def test_classified_section_after_the_listing_adds_no_paper_but_topics(fixtures):
     """`## 2. 归类后数据` re-tells papers as `#### title` entries with a bullet summary: no new paper
-    (2607.09999 is only there), and the listed paper keeps its own abstract and topic."""
+    (2607.09999 is only there); a listed paper keeps its own abstract and takes the classified topic."""
     papers = {p.id: p for p in parse_file(str(fixtures / "fmt-arxiv-md-post.md")).papers}
     assert "2607.09999" not in papers
+    assert papers["2607.01111"].topic == "检索"
+    assert papers["2607.04444"].topic == "大模型相关"  # not classified: the listing's topic stays
     assert papers["2607.01111"].abstract_zh.startswith("长上下文模型中的检索头只关注少数几个词元，却以稠密方式训练")
     assert "*" not in papers["2607.01111"].abstract_zh
 
@@ -123,3 +125,49 @@ def test_not_this_format():
     assert not arxiv_md.sniff("# Notes\n\nSome markdown with **bold** and [a link](https://arxiv.org/abs/2607.00001).\n")
     with pytest.raises(DigestError, match="holds no papers"):
         parse_text("# 2026-07-09科研追新\n\n【1】\n**摘要**：\n", "empty.md")
+
+
+def test_hugo_post_every_subject_header_names_its_category(fixtures):
+    """TOML front matter; `**cs.AI人工智能，共计2篇**` and `**stat.ML统计机器学习，今日共计1篇**` name their
+    categories as `**cs.CL 方向，今日共计2篇**` does; a paper under two subjects gets both; the
+    classified part gives 2607.11003 the topic 规划 (its link there has a version suffix)."""
+    result = parse_file(str(fixtures / "fmt-arxiv-md-hugo.md"))
+    assert result.format == "arxiv-md" and result.warnings == []
+    assert [p.id for p in result.papers] == ["2607.11001", "2607.11002", "2607.11003"]
+    manual, tokens, planning = result.papers
+    assert {p.date for p in result.papers} == {"2026-07-10"}  # from the front matter's date
+    assert manual.categories == ("cs.CL", "cs.AI") and manual.topic == "智能体"
+    assert tokens.categories == ("cs.CL",) and tokens.topic == "智能体"
+    assert planning.categories == ("cs.AI", "stat.ML") and planning.topic == "规划"
+    assert planning.title_zh == "在不确定地图上规划" and planning.comments == "9 pages"
+    assert planning.authors == ("Zhou Lan", "Amelia Brandt", "Kofi Mensah")
+    assert planning.abstract_en == "We let the planner explore first when its map is uncertain."
+    assert "*" not in planning.abstract_zh  # the classified part's bullets are not its abstract
+    assert manual.sources == tokens.sources and len(manual.sources) == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "category"),
+    [
+        ("**cs.CL 方向，今日共计60篇**", "cs.CL"),
+        ("**cs.AI人工智能，共计142篇**", "cs.AI"),
+        ("**cs.CV计算机视觉与模式识别，共计201篇**", "cs.CV"),
+        ("**eess.AS 音频处理，今日共计12篇**", "eess.AS"),
+        ("**q-bio.NC神经元与认知，共计3篇**", "q-bio.NC"),
+        ("**cs.LG 方向, 今日共计 88 篇**", "cs.LG"),
+    ],
+)
+def test_subject_headers_of_the_family(header, category):
+    text = f"# 2026-07-11科研追新\n\n{header}\n\n【1】T\n**链接**：https://arxiv.org/abs/2607.00001\n**摘要**：E.\n"
+    assert arxiv_md.sniff(text)
+    papers, warnings = arxiv_md.parse(text, "x.md", DAY)
+    assert warnings == [] and papers[0].categories == (category,)
+
+
+def test_yaml_front_matter_and_its_date():
+    text = (
+        '---\ntitle: "arXiv每日学术速递 2026-07-12"\ntags: [arxiv, 【每日】]\n---\n\n'
+        "**cs.CL 方向，今日共计1篇**\n\n【1】T\n**链接**：https://arxiv.org/abs/2607.00001\n**摘要**：E.\n"
+    )
+    papers, warnings = arxiv_md.parse(text, "x.md", DAY)
+    assert warnings == [] and papers[0].date == "2026-07-12"  # the title's date: there is no `date` key

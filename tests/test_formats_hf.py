@@ -112,6 +112,42 @@ def test_api_json_fixture(fixtures):
     assert weekend.authors == () and weekend.date == "2026-06-28"
 
 
+def test_api_json_saved_before_2025_is_dated_by_the_listing_day(fixtures):
+    """No `submittedOnDailyAt` before 2025: the entry's own `publishedAt` is the day HF listed it;
+    `paper.publishedAt` (2024-05-24, 2024-05-23) is the arXiv date, days earlier."""
+    result = parse_file(str(fixtures / "fmt-hf-api-2024.json"))
+    assert result.format == "hf-api-json" and result.warnings == []
+    folded, grokking = result.papers
+    assert (folded.id, folded.date) == ("2405.20001", "2024-05-27")
+    assert (grokking.id, grokking.date) == ("2405.20002", "2024-05-27")
+    assert folded.title_en == "Folded Convolutions as Visual Encoders for Large Multimodal Models"
+    assert folded.authors == ("Ines Carvalho", "Oluwaseun Adeyemi")
+    assert (folded.upvotes, folded.comments_count, grokking.comments_count) == (32, 3, 0)
+    assert folded.abstract_en.startswith("High-resolution multimodal models spend most of their compute on visual tokens.")
+
+
+def test_listing_day_prefers_the_daily_submission_then_the_entry_then_arxiv():
+    entry = {"paper": {"publishedAt": "2024-05-24T17:34:15.000Z"}, "publishedAt": "2024-05-27T03:50:58.348Z"}
+    assert hf_json.listing_day(entry) == "2024-05-27"
+    entry["paper"]["submittedOnDailyAt"] = "2024-05-28T01:00:00.000Z"
+    assert hf_json.listing_day(entry) == "2024-05-28"
+    assert hf_json.listing_day({"paper": {"publishedAt": "2024-05-24T17:34:15.000Z"}}) == "2024-05-24"
+
+
+def test_a_daily_page_dates_every_paper_by_its_own_day():
+    entries = [
+        {"paper": {"id": "2406.01001", "title": "A", "upvotes": 1}, "publishedAt": "2024-06-03T23:40:00.000Z"},
+        {"paper": {"id": "2406.01002", "title": "B", "upvotes": 1, "submittedOnDailyAt": "2024-06-05T01:00:00Z"}},
+    ]
+    for props in ({"date": "2024-06-04T00:00:00.000Z"}, {"periodType": "day", "dateString": "2024-06-04"}):
+        papers, _ = hf_json.parse(json.dumps({**props, "dailyPapers": entries}), "day.json", DAY)
+        assert [p.date for p in papers] == ["2024-06-04", "2024-06-04"]
+    # a week's page lists papers of several days: each keeps its own
+    week = {"periodType": "week", "dateString": "2024-W23", "dailyPapers": entries}
+    papers, _ = hf_json.parse(json.dumps(week), "week.json", DAY)
+    assert [p.date for p in papers] == ["2024-06-03", "2024-06-05"]
+
+
 def test_api_json_dict_forms(fixtures):
     entries = json.loads((fixtures / "fmt-hf-api.json").read_text(encoding="utf-8"))
     as_props = json.dumps({"dateString": "2026-07-03", "dailyPapers": entries})
@@ -224,6 +260,8 @@ def test_trending_cards_excerpt(shared_digests):
 
 
 def test_daily_page_reads_the_embedded_listing(fixtures):
+    """A 2024 page: the listing JSON has the page's `"date"`, entries have no `submittedOnDailyAt`,
+    and the first was submitted the evening before (UTC): the page's day is every paper's date."""
     result = parse_file(str(fixtures / "fmt-hf-daily-2024.html"))
     assert result.format == "hf-html" and result.warnings == []
     engines, compilers = result.papers
@@ -236,7 +274,7 @@ def test_daily_page_reads_the_embedded_listing(fixtures):
     assert engines.organization == "The Royal Society"
     assert engines.summary_en == "Punched cards suffice for few-shot learning."
     assert engines.keywords == ("analytical engine", "few-shot")
-    assert engines.date == "2024-06-04"
+    assert engines.date == compilers.date == "2024-06-04"
     assert (compilers.github_repo, compilers.github_stars) == ("https://github.com/example/cadw", 88)
 
 

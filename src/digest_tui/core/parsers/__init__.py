@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
 import stat
@@ -22,24 +23,58 @@ SNIFF_CHARS = 65536
 
 
 def decode(data: bytes) -> str:
-    """Bytes to text with `\\n` line ends: UTF-8 (BOM or not), UTF-16 with a BOM, else GB18030."""
+    """Bytes to text with `\\n` line ends: UTF-8 (BOM or not), UTF-16 with a BOM, else GB18030.
+    A file cut inside its last character loses that character only (see `decode_cut`)."""
+    return decode_cut(data)[0]
+
+
+def decode_cut(data: bytes) -> tuple[str, bool]:
+    """decode(), and whether the file ends inside a character (a download or copy cut short): the
+    cut character is dropped and the rest read, rather than the whole file refused or guessed as
+    another encoding."""
+    cut = False
     if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="replace")
+        text, cut = _decode_at_most_cut(data[3:], "utf-8", "replace")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")
+        text, cut = _decode_at_most_cut(data, "utf-16", "replace")
     else:
         if b"\x00" in data[:8192]:
             raise DigestError("binary file, not a digest")
         try:
-            text = data.decode("utf-8")
+            text, cut = _decode_at_most_cut(data, "utf-8")
         except UnicodeDecodeError:
             try:
-                text = data.decode("gb18030")
+                text, cut = _decode_at_most_cut(data, "gb18030")
             except UnicodeDecodeError:
                 raise DigestError("not valid UTF-8 or GB18030 text") from None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
+    return text, cut
+
+
+def _decode_at_most_cut(data: bytes, encoding: str, errors: str = "strict") -> tuple[str, bool]:
+    """`data` decoded; if only its last character is cut short, the text before it and True.
+    An incremental decoder told the input is not final keeps an incomplete last character back
+    instead of failing: what it keeps is the cut (at most 3 bytes in UTF-8, GB18030 or UTF-16)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors)
+    text = decoder.decode(data, final=False)
+    pending = decoder.getstate()[0]
+    if pending and errors == "strict" and not any(_decodes(pending + end, encoding) for end in _COMPLETIONS):
+        # not the start of any character (a stray 0xff, say): not a cut, a wrong guess of encoding
+        raise UnicodeDecodeError(encoding, data, len(data) - len(pending), len(data), "invalid last bytes")
+    return text, bool(pending)
+
+
+_COMPLETIONS = (b"\x80", b"\x80\x80", b"\x80\x80\x80", b"\x90\x80\x80", b"\xa0\x80", b"\x40", b"\x30\x81\x30", b"\x81\x30", b"\x30")
+"""Bytes that complete the start of a UTF-8 or GB18030 character, whichever start it is."""
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def detect(text: str) -> ModuleType:
@@ -124,6 +159,21 @@ def parse_file(path: str) -> ParseResult:
         raise DigestError("too large to read into memory") from None
     finally:
         os.close(fd)
-    text = decode(data)
+    text, cut = decode_cut(data)
     del data  # a big file's bytes need not stay while its text is parsed
-    return parse_text(text, path, dt.date.fromtimestamp(info.st_mtime))
+    result = parse_text(text, path, dt.date.fromtimestamp(info.st_mtime))
+    if cut:
+        result.warnings.append(cut_warning(result))
+    return result
+
+
+def cut_warning(result: ParseResult) -> str:
+    """The warning for a file that ends inside a character: it names the last paper read, the one
+    a cut at the end goes through, unless the parser already named an entry it found cut off."""
+    warning = "the file ends inside a character (cut off?); that character was dropped"
+    if any("cut off" in w for w in result.warnings) or not result.papers:
+        return warning
+    last = result.papers[-1]
+    title = (last.title_en or last.title_zh or "")[:60]
+    return f"{warning}: the last paper, {last.id or 'untitled'} {title!r}, may be incomplete"
+

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 
-from ..model import ARXIV_ID, Paper, Source, make_paper, merge
+from ..model import ARXIV_ID, Paper, Source, make_paper, merge, strip_version
 from .text import clean_abstract, clean_line
 
 NAME = "arxiv-md"
@@ -14,7 +15,13 @@ _ENTRY = re.compile(r"^【\s*(\d+)\s*】\s*(.*)$")
 _ENTRY_ANYWHERE = re.compile(r"^【\s*\d+\s*】", re.M)
 # the colon sits outside the bold in the listing (`**链接**：`) and inside it elsewhere (`**From：**`): take both
 _FIELD = re.compile(r"^\*\*\s*(标题|链接|作者|备注|摘要)\s*(?:\*\*\s*[：:]|[：:]\s*\*\*)\s*(.*)$")
-_SUBJECT = re.compile(r"^\*\*\s*([A-Za-z-]+(?:\.[A-Za-z-]+)?)\s*方向")
+# every subject header names its category first: `**cs.CL 方向，今日共计60篇**`, `**cs.AI人工智能，共计142篇**`
+_SUBJECT = re.compile(
+    r"^\*\*\s*([a-z][a-z-]*(?:\.[A-Za-z-]+)?)(?![A-Za-z.-])[^*，,\n]{0,40}[，,]\s*(?:今日)?\s*共计\s*\d+\s*篇\s*\*\*$",
+    re.ASCII | re.IGNORECASE,
+)
+_CURATED = re.compile(r"^#{1,3}\s*(?:\d+(?:\.\d+)*\.?\s*)?归类")  # `## 2. 归类后数据`: the post's own classification
+_FRONT_MATTER = {"+++": "+++", "---": "---"}
 # possessive quantifiers: a long run of spaces in a heading must not cost time quadratic in its length
 _TOPIC = re.compile(r"^#{1,6}\s*+(?:\*\*)?+(.+)[（(]\s*+\d++\s*+篇\s*+[)）]\s*+(?:\*\*)?+\s*+$")
 _HEADING = re.compile(r"^(#{1,6})\s")
@@ -24,7 +31,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def sniff(head: str) -> bool:
-    if "】" not in head or not ("**链接**" in head or "**摘要**" in head or "方向，今日共计" in head):
+    if "】" not in head or not ("**链接**" in head or "**摘要**" in head or "共计" in head):
         return False  # the cheap test first: every other format's files end here
     return _ENTRY_ANYWHERE.search(head) is not None
 
@@ -39,27 +46,61 @@ class _Entry:
         self.current: list[str] | None = None
 
 
-def _post_date(text: str, file_date: dt.date) -> str:
-    """The post's own date (its `# 2025-12-18科研追新` title, or front matter), else the file's date."""
+def _front_matter(lines: list[str]) -> int:
+    """How many lines Hugo front matter (`+++ … +++` TOML or `--- … ---` YAML) takes at the start; 0 without."""
+    first = next((index for index, line in enumerate(lines[:5]) if line.strip()), None)
+    if first is None or lines[first].strip() not in _FRONT_MATTER:
+        return 0
+    fence = lines[first].strip()
+    for index in range(first + 1, min(len(lines), first + 200)):
+        if lines[index].strip() == fence:
+            return index + 1
+    return 0
+
+
+_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+_FRONT_DATE = re.compile(r"""^\s*(date|title)\s*[=:]\s*(.*)$""")
+
+
+def _post_date(text: str, front: list[str], file_date: dt.date) -> str:
+    """The post's own date: front matter's `date`, else a date in its `title`, else the post's
+    `# 2025-12-18科研追新` heading; the file's date when it has none."""
+    found: dict[str, str] = {}
+    for line in front:
+        match = _FRONT_DATE.match(line)
+        day = _DAY.search(match.group(2)) if match else None
+        if day and _valid_day(day):
+            found.setdefault(match.group(1), _valid_day(day))
+    if found:
+        return found.get("date") or found["title"]
     for match in _POST_DATE.finditer(text, 0, 4096):
-        try:
-            return dt.date(*map(int, match.groups())).isoformat()
-        except ValueError:
-            continue
+        if _valid_day(match):
+            return _valid_day(match)
     return file_date.isoformat()
 
 
+def _valid_day(match: re.Match) -> str | None:
+    try:
+        return dt.date(*map(int, match.groups()[-3:])).isoformat()
+    except ValueError:
+        return None
+
+
 def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
-    """Only `【n】` entries make papers. The classified section after the listing (`#### title` entries
-    re-telling the same papers with a bullet summary) and the HF/media link lists before it are skipped:
-    a heading ends the current entry, and lines outside an entry are ignored."""
-    date = _post_date(text, file_date)
+    """Only `【n】` entries make papers; the HF/media link lists before them are skipped (a heading
+    ends the current entry, and lines outside an entry are ignored). The classified part after the
+    listing (`## 2. 归类后数据`: `### topic` headings over `#### title` entries that re-tell listed
+    papers with a bullet summary) adds no paper: it gives the papers it links their topic."""
+    lines = text.split("\n")
+    skip = _front_matter(lines)
+    date = _post_date(text, lines[:skip], file_date)
     sources = (Source(file, NAME),)
     papers: dict[str, Paper] = {}
     warnings: list[str] = []
     category: str | None = None
     topic: str | None = None
     entry: _Entry | None = None
+    curated: dict[str, str] | None = None  # id -> topic, once the classified part has begun
 
     def finish(cut: bool = False) -> None:
         nonlocal entry
@@ -67,8 +108,15 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
             _finish(entry, cut, date, sources, papers, warnings)
         entry = None
 
-    for number, raw in enumerate(text.split("\n"), 1):
+    for number, raw in enumerate(lines[skip:], skip + 1):
         line = raw.strip()
+        if curated is not None:
+            if line.startswith("###") and not line.startswith("####"):
+                counted = _TOPIC.match(line)  # `### 强化学习` or, like the listing's, `### **强化学习(3篇)**`
+                topic = clean_line((counted.group(1) if counted else line.lstrip("#")).strip().strip("* "))
+            elif line.startswith("**") and topic and (link := _LINK.search(line)) and _FIELD.match(line):
+                curated.setdefault(strip_version(link.group(1)), topic)
+            continue
         if not line:
             if entry is not None and entry.current and entry.current[-1]:
                 entry.current.append("")  # a paragraph break inside a field
@@ -100,6 +148,10 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
             topic = clean_line(match.group(1).strip().strip("* "))
             continue
         heading = _HEADING.match(line)
+        if heading and _CURATED.match(line):
+            finish()
+            curated, topic = {}, None
+            continue
         if heading or line.startswith((">", "---")):
             finish()
             if heading and len(heading.group(1)) <= 2:
@@ -108,6 +160,10 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
         if entry is not None and entry.current is not None:
             entry.current.append(line)
     finish(cut=True)
+    if curated:
+        for key, curated_topic in curated.items():
+            if key in papers:
+                papers[key] = papers[key]._replace(topic=sys.intern(curated_topic))
     return list(papers.values()), warnings
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..model import ARXIV_ID, Paper, Source, make_paper
 from .errors import DigestError, one_line
-from .hf_json import as_int, clean_line, iso_date, papers_from_entries
+from .hf_json import as_int, clean_line, day_of_page, papers_from_entries
 from .hf_text import ENTRY_DATE, resolve_date
 from .markup import soup
 
@@ -60,7 +60,7 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
         data = _json(props["DailyPapers"], "DailyPapers", problems)
         entries = data.get("dailyPapers") if isinstance(data, dict) else None
         if isinstance(entries, list):
-            papers, warnings = papers_from_entries(entries, file, NAME, iso_date(data.get("dateString")))
+            papers, warnings = papers_from_entries(entries, file, NAME, day_of_page(data))
             if papers:
                 return papers, warnings
             problems.append("the DailyPapers data lists no papers")

@@ -57,6 +57,18 @@ def _organisation(*candidates: object) -> str | None:
     return None
 
 
+def listing_day(entry: dict) -> str | None:
+    """The day an entry was listed on Hugging Face: `paper.submittedOnDailyAt` (2025 on), else the
+    entry's own `publishedAt` (saved before 2025). `paper.publishedAt` is the arXiv date, days
+    earlier: only a last resort, for an entry that has neither."""
+    paper = entry["paper"]
+    return (
+        iso_date(paper.get("submittedOnDailyAt"))
+        or iso_date(entry.get("publishedAt"))
+        or iso_date(paper.get("publishedAt"))
+    )
+
+
 def entry_values(entry: object) -> dict | None:
     """The Paper fields of one daily-papers entry (`{"paper": {...}, "numComments": ..., ...}`, the shape
     of the API response and of the pages' `data-props`); None when the entry holds no paper object."""
@@ -86,12 +98,7 @@ def entry_values(entry: object) -> dict | None:
         ("summary_en", clean_line(paper.get("ai_summary"))),
         ("github_repo", clean_line(paper.get("githubRepo"))),
         ("github_stars", as_int(paper.get("githubStars"))),
-        (
-            "date",
-            iso_date(paper.get("submittedOnDailyAt"))
-            or iso_date(paper.get("publishedAt"))
-            or iso_date(entry.get("publishedAt")),
-        ),
+        ("date", listing_day(entry)),
     ):
         if value is not None:
             values[field] = value
@@ -104,10 +111,11 @@ def entry_values(entry: object) -> dict | None:
 
 
 def papers_from_entries(
-    entries: list, file: str, name: str, fallback_date: str | None = None
+    entries: list, file: str, name: str, page_date: str | None = None
 ) -> tuple[list[Paper], list[str]]:
     """Papers from a list of daily-papers entries (one paper listed twice is merged); entries that
-    hold no paper, or a paper with no title, are skipped with a warning."""
+    hold no paper, or a paper with no title, are skipped with a warning. `page_date`, the day a
+    daily page lists, is every paper's date: the page is that day's listing, whatever each entry says."""
     sources = (Source(file, name),)
     papers: dict[str, Paper] = {}
     warnings: list[str] = []
@@ -120,14 +128,23 @@ def papers_from_entries(
         if "title_en" not in values:
             warnings.append(f"entry {index + 1} ({values.get('id', 'no id')}) has no title; skipped")
             continue
-        if fallback_date and "date" not in values:
-            values["date"] = fallback_date
+        if page_date:
+            values["date"] = page_date
         paper = make_paper(sources=sources, **values)
         old = papers.get(paper.key)
         papers[paper.key] = paper if old is None else merge(old, paper)
     if no_paper:
         warnings.append(f"{no_paper} of {len(entries)} entries hold no \"paper\" object; skipped")
     return list(papers.values()), warnings
+
+
+def day_of_page(data: dict) -> str | None:
+    """The day a daily page's listing data is for: `dateString` (2025 on) or `date` (2024,
+    `2024-08-01T00:00:00.000Z`); None for a week's or a month's page (`periodType`), whose
+    papers keep their own days."""
+    if data.get("periodType", "day") != "day":
+        return None
+    return iso_date(data.get("dateString")) or iso_date(data.get("date"))
 
 
 def load_json(text: str) -> object:
@@ -142,8 +159,10 @@ def load_json(text: str) -> object:
 def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
     data = load_json(text)
     try:
+        page_date = None
         if isinstance(data, dict) and isinstance(data.get("dailyPapers"), list):
             entries = data["dailyPapers"]  # a page's data-props saved as it is
+            page_date = day_of_page(data)
         elif isinstance(data, dict) and "paper" in data:
             entries = [data]
         elif isinstance(data, list):
@@ -155,7 +174,7 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
             )
         if not entries:
             raise DigestError("Hugging Face daily papers JSON with no entries")
-        papers, warnings = papers_from_entries(entries, file, NAME)
+        papers, warnings = papers_from_entries(entries, file, NAME, page_date)
         if not papers:
             raise DigestError(
                 'JSON, but not a Hugging Face daily papers listing: no entry has a "paper" object with a title'
