@@ -1,7 +1,8 @@
 """The headless half of the benchmark, run by bench/run.py in a fresh subprocess of the project's
 venv python (so each peak RSS is that of one job), printing one JSON object on stdout:
 
-    headless.py load ARCH CACHE_DIR      load() the archive through ParseCache(CACHE_DIR): cold when
+    headless.py load ARCH CACHE_DIR      the archive's LoadSession run through ParseCache(CACHE_DIR), as
+                                         `dump` runs it (the reader iterates the same session): cold when
                                          the folder is empty, warm when a previous run filled it
     headless.py filter ARCH CACHE_DIR    load (warm), build the whole search index, then type each query
                                          one character at a time: parse_query + Store.select each
@@ -43,18 +44,20 @@ def archive_files(arch: str) -> tuple[int, int]:
 
 
 def timed_load(arch: str, cache_dir: str | None):
+    """LoadSession.run(): the load, the snapshot and every text read in, without the search index."""
     from digest_tui.core.loading.cache import ParseCache
-    from digest_tui.core.loading.loader import load
+    from digest_tui.core.loading.session import LoadSession
 
     cache = ParseCache(cache_dir) if cache_dir else None
     t0 = time.perf_counter()
-    store, report = load([arch], cache=cache)
-    return store, report, time.perf_counter() - t0
+    session = LoadSession([arch], cache=cache)
+    report = session.run()
+    return session.store, report, time.perf_counter() - t0
 
 
 def cmd_load(arch: str, cache_dir: str) -> dict:
     t0 = time.perf_counter()
-    import digest_tui.core.loading.loader  # noqa: F401 — import cost kept out of the load time
+    import digest_tui.core.loading.session  # noqa: F401 — import cost kept out of the load time
 
     import_s = time.perf_counter() - t0
     store, report, seconds = timed_load(arch, cache_dir)
@@ -75,7 +78,8 @@ def cmd_load(arch: str, cache_dir: str) -> dict:
 
 def cmd_filter(arch: str, cache_dir: str) -> dict:
     from digest_tui.core.library import NO_MARK
-    from digest_tui.core.query import COLUMNS, QueryError, parse_query
+    from digest_tui.core.index import COLUMNS
+    from digest_tui.core.query import QueryError, parse_query
 
     store, report, load_s = timed_load(arch, cache_dir)
     out: dict = {"load_s": load_s, "papers": len(store), "rss_after_load_mb": peak_rss_mb()}

@@ -6,7 +6,8 @@ and print, for each size, next to the empty-app floor measured in the same run:
   full load in the app cold (fresh XDG dirs) and warm (the cache the cold run left; median of 5), in a tmux pane
                        until the status line reads "<TOTAL> papers · sort", with the app's peak RSS
                        (VmHWM) once loaded and after a filter typed into it
-  headless load        loader.load(cache=ParseCache(dir)) cold and warm, in fresh subprocesses
+  headless load        LoadSession(cache=ParseCache(dir)).run() cold and warm, in fresh subprocesses (the
+                       session the app iterates, without its pauses and the search index)
   filter latency       every keystroke of a typed query: parse_query + Store.select (median, worst)
   the peer             arxiv-subscription-viewer on the same papers as one arXiv listing e-mail, next to
                        digest-tui on that same file (skipped, with the reason, when it cannot run)
@@ -549,8 +550,8 @@ def rows_for(r: dict) -> list[tuple[str, str, str]]:
         f"≤ {TARGETS['warm_s']:g} s",
     ))  # fmt: skip
     hc, hw = r["headless_cold"], r.get("headless_warm", {})
-    rows.append(("headless load(), cold", f"{_s(hc.get('seconds'))} = {hc.get('mb_per_s', 0):.1f} MB/s", ""))
-    rows.append(("headless load(), warm", _s(hw.get("seconds")), ""))
+    rows.append(("headless LoadSession.run(), cold", f"{_s(hc.get('seconds'))} = {hc.get('mb_per_s', 0):.1f} MB/s", ""))
+    rows.append(("headless LoadSession.run(), warm", _s(hw.get("seconds")), ""))
     flt = r.get("headless_filter", {})
     if "error" in flt:
         rows.append(("filter", f"failed: {flt['error']}", ""))

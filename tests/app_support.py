@@ -15,7 +15,7 @@ from textual.widgets import Static
 from textual.worker import WorkerCancelled, WorkerState
 
 from digest_tui.app import DigestApp
-from digest_tui.core.loading.loader import demo_dir
+from digest_tui.core.paths import demo_dir
 from digest_tui.core.model import Paper
 from digest_tui.screens.main import MainScreen
 

@@ -23,7 +23,7 @@ from textual.widgets import Input
 
 import digest_tui.app
 from digest_tui.cli import reader_app
-from digest_tui.core.loading.loader import demo_dir
+from digest_tui.core.paths import demo_dir
 from digest_tui.screens.dialogs import NameDialog
 
 

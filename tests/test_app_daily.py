@@ -18,7 +18,8 @@ from app_support import (
 )
 
 from digest_tui.cli import reader_app
-from digest_tui.core.loading.loader import demo_dir, load
+from digest_tui.core.loading.session import load
+from digest_tui.core.paths import demo_dir
 
 DAYS = {"2026-06-18": 13, "2026-06-17": 10, "2026-06-16": 8, "2026-06-15": 1, "2026-06-12": 1}
 

@@ -26,7 +26,7 @@ from textual.widgets import Input, Select, Static
 from digest_tui.app import SAVE_DELAY, DigestApp
 from digest_tui.core.export import load_reading_list
 from digest_tui.core.library import Library
-from digest_tui.core.loading.loader import demo_dir
+from digest_tui.core.paths import demo_dir
 from digest_tui.core.paths import library_file, lists_dir
 from digest_tui.screens.dialogs import ExportDialog, PathDialog
 

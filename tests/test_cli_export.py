@@ -11,7 +11,8 @@ import pytest
 
 from digest_tui.cli import main
 from digest_tui.core.library import Library
-from digest_tui.core.loading.loader import demo_dir, load
+from digest_tui.core.loading.session import load
+from digest_tui.core.paths import demo_dir
 from digest_tui.core.paths import library_file
 
 TERN = "2606.18745"

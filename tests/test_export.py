@@ -33,7 +33,7 @@ from digest_tui.core.export import (
     to_markdown,
     write_export,
 )
-from digest_tui.core.library import Mark
+from digest_tui.core.model import Mark
 from digest_tui.core.model import make_paper
 
 HOSTILE = "Fast {and} }loose{ 100% & $x_1$ #1 ~tilde^ back\\slash"

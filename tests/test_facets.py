@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from digest_tui.core.facets import FACETS, count, days, facet_query, newest_unread_day, step_day
-from digest_tui.core.loading.loader import demo_dir, load
+from digest_tui.core.loading.session import load
+from digest_tui.core.paths import demo_dir
 from digest_tui.core.model import Source, make_paper
-from digest_tui.core.query import make_doc, parse_query
-from digest_tui.core.library import Mark
+from digest_tui.core.index import make_doc
+from digest_tui.core.query import parse_query
+from digest_tui.core.model import Mark
 from digest_tui.core.store import Store
 
 

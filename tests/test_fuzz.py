@@ -24,10 +24,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest_tui.core.export import ReadingListError, parse_reading_list
-from digest_tui.core.library import Library, Mark
+from digest_tui.core.library import Library
+from digest_tui.core.model import Mark
 from digest_tui.core.model import Paper, make_paper
 from digest_tui.core.parsers import FORMATS, DigestError, ParseResult, decode, detect, parse_text
-from digest_tui.core.query import QueryError, make_doc, parse_query
+from digest_tui.core.index import make_doc
+from digest_tui.core.query import QueryError, parse_query
 
 _LONG = "FUZZ_EXAMPLES" in os.environ
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or 0) or None

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from bib_support import unescape_bib
 from digest_tui.core.export import parse_reading_list, render, to_bibtex, to_csv, to_json, to_markdown
-from digest_tui.core.library import Mark
+from digest_tui.core.model import Mark
 from digest_tui.core.model import make_paper
 from digest_tui.core.text import clean
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from digest_tui.core.loading.loader import load
+from digest_tui.core.loading.session import load
 from digest_tui.core.parsers import DigestError, parse_file, parse_text
 from digest_tui.core.text import clean
 
@@ -273,7 +273,7 @@ def write_big_arxivdaily(path: Path, megabytes: int) -> int:
 BIG_LOAD = textwrap.dedent(
     """
     import json, resource, sys
-    from digest_tui.core.loading.loader import load
+    from digest_tui.core.loading.session import load
     store, report = load([sys.argv[1]])
     print(json.dumps({
         "papers": len(store.papers), "problems": [str(p) for p in report.problems],

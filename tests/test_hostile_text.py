@@ -205,8 +205,8 @@ def test_queries_nested_too_deeply_are_a_query_error(text):
 
 
 def test_queries_nested_within_the_limit_and_very_long_ones_work():
-    from digest_tui.core.library import Mark
-    from digest_tui.core.query import make_doc
+    from digest_tui.core.model import Mark
+    from digest_tui.core.index import make_doc
 
     doc = make_doc(make_paper(id="2606.18663", title_en="Data Mixing"))
     assert parse_query("(" * 64 + "mixing" + ")" * 64).match(doc, Mark())

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from digest_tui.core import files as atomic, paths
 from digest_tui.core.files import atomic_write
-from digest_tui.core.library import LIBRARY_VERSION, Library, LibraryError, Mark, clean_tag
+from digest_tui.core.library import LIBRARY_VERSION, Library, LibraryError, clean_tag
+from digest_tui.core.model import Mark
 from digest_tui.core.model import make_paper
 
 REGMIX = make_paper(

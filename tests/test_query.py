@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest_tui.core.library import Mark
+from digest_tui.core.model import Mark
 from digest_tui.core.model import make_paper
-from digest_tui.core.query import FIELDS, QueryError, make_doc, parse_query
+from digest_tui.core.index import make_doc
+from digest_tui.core.query import FIELDS, QueryError, parse_query
 from digest_tui.core.store import Store
 
 REGMIX = make_paper(

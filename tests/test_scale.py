@@ -10,7 +10,7 @@ import pytest
 
 from archive import make_archive
 from digest_tui.core.loading.cache import ParseCache
-from digest_tui.core.loading.loader import load
+from digest_tui.core.loading.session import load
 
 PAPERS = 20_000
 

@@ -13,7 +13,9 @@ from app_support import demo_app, detail_text, press, shown_keys, started, type_
 
 from digest_tui.core.loading import snapshot
 from digest_tui.core.loading.cache import ParseCache
-from digest_tui.core.loading.loader import demo_dir, find, load
+from digest_tui.core.loading.loader import find_files
+from digest_tui.core.loading.session import load
+from digest_tui.core.paths import demo_dir
 from digest_tui.screens.main import MainScreen
 from digest_tui.core.store import SORTS
 
@@ -35,7 +37,7 @@ def everything(store) -> dict:
 
 
 def used_snapshot(folder: Path, cache: ParseCache) -> bool:
-    return find([str(folder)], cache).snapshot is not None
+    return snapshot.read_snapshot(cache, [str(folder)], find_files([str(folder)])[0]) is not None
 
 
 def file_by_file(folder: Path, tmp_path: Path):
@@ -175,7 +177,7 @@ async def test_the_reader_starts_from_the_snapshot_its_last_load_wrote(monkeypat
     monkeypatch.setattr(MainScreen, "complete_papers", lambda self: None)  # texts stay pending
     restores = []
     original = snapshot.restore
-    monkeypatch.setattr("digest_tui.screens.main.restore", lambda *args: restores.append(1) or original(*args))
+    monkeypatch.setattr("digest_tui.core.loading.session.restore", lambda *args: restores.append(1) or original(*args))
     app = demo_app()
     async with started(app) as pilot:
         assert restores == [1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digest_tui.core.loading.loader import load
+from digest_tui.core.loading.session import load
 from digest_tui.core.model import Source, make_paper
 from digest_tui.core.store import Store, sort_rows
 

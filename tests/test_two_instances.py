@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from digest_tui.core import library as library_module
-from digest_tui.core.library import LIBRARY_VERSION, Library, LibraryError, Mark
+from digest_tui.core.library import LIBRARY_VERSION, Library, LibraryError
+from digest_tui.core.model import Mark
 from digest_tui.core.model import make_paper
 
 X = make_paper(id="2606.18663", title_en="RegMix-D: Dynamic Data Mixing", authors=("Kaiyan Zhao",), date="2026-06-18")

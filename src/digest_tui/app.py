@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from concurrent.futures import Future
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -12,8 +11,9 @@ from textual.screen import Screen
 
 from .core import config as settings
 from .core import paths
-from .core.library import Library, LibraryError, Mark
-from .core.store import Store
+from .core.library import Library, LibraryError
+from .core.loading.session import LoadSession, default_cache
+from .core.model import Mark
 
 SAVE_DELAY = 0.5
 """Seconds of quiet before library changes are written (every change is saved, a burst once)."""
@@ -61,18 +61,19 @@ class DigestApp(App):
         config_path: Path | None = None,
         config_problems: Iterable[str] = (),
         watch_options: Mapping[str, object] | None = None,
-        found: Future | None = None,
+        session: LoadSession | None = None,
     ) -> None:
         """`watch`: folders to watch for digest files added, changed or removed; `start_on_unread_day`:
         show the newest day with unread papers once loaded; `config_path`: where a theme change and
         saved searches are written (None: nowhere); `config_problems`: lines to show at start;
         `watch_options`: keyword arguments for the FolderWatcher (tests shorten its debounce or poll);
-        `found`: loader.find() of `paths_to_load` already under way (the command line starts it)."""
+        `session`: the load of `paths_to_load` (the command line makes it and starts its listing
+        before Textual is imported); its store is the app's."""
         super().__init__()
         self.paths_to_load = [str(p) for p in paths_to_load]
-        self.found = found
         self.reading_list = reading_list
-        self.store = Store()
+        self.session = session if session is not None else LoadSession(self.paths_to_load, cache=default_cache())
+        self.store = self.session.store
         self.library = Library.load(library_path or paths.library_file())
         self.language = language
         self.mark_read_after = mark_read_after

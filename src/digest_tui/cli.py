@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .core.loading.loader import LoadReport, default_cache, demo_dir, find_in_background, load
+from .core.loading.session import LoadReport, LoadSession, default_cache, load
 from .core.model import Paper
-from .core.query import make_doc
+from .core.index import make_doc
+from .core.paths import demo_dir
 from .core.text import clean
 from .core.store import SORTS, Store
 
@@ -270,13 +271,15 @@ def reader_app(argv: Sequence[str]):
     # every folder read is watched (the config's, or those named here), except the built-in demo
     demo = str(demo_dir())
     watch = [] if args.no_watch else [p for p in paths if p != demo and Path(p).is_dir()]
-    found = None if args.list else find_in_background(paths, default_cache())  # while Textual is imported
+    session = LoadSession(paths, cache=default_cache())
+    if not args.list:  # a reading list's papers go in first: the snapshot (for an empty store) is no use
+        session.find_in_background()  # while Textual is imported
     from .app import DigestApp
 
     return DigestApp(
         paths, reading_list=args.list, language=config.language, sort=config.sort, theme=config.theme,
         mark_read_after=config.mark_read_after, keymap=config.keymap, searches=config.searches, watch=watch,
-        start_on_unread_day=from_config, config_path=config_path, config_problems=problems, found=found,
+        start_on_unread_day=from_config, config_path=config_path, config_problems=problems, session=session,
     )
 
 

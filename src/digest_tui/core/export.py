@@ -51,8 +51,8 @@ from pathlib import Path
 import tomli_w
 
 from .files import atomic_write, read_regular
-from .library import LibraryError, Mark, clean_note, clean_tag
-from .model import ARXIV_ID, Paper, make_paper, strip_version
+from .library import LibraryError, clean_note, clean_tag
+from .model import ARXIV_ID, Mark, Paper, make_paper, strip_version
 from .text import clean
 
 Record = tuple[Paper, Mark]

@@ -62,7 +62,7 @@ import re
 import time
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -70,7 +70,7 @@ import tomli_w
 
 from . import paths
 from .files import atomic_write, read_regular, remove_stale_temps
-from .model import Paper, make_paper
+from .model import Mark, Paper, make_paper
 from .text import clean
 
 LIBRARY_VERSION = 1
@@ -87,25 +87,6 @@ LOCK_TIMEOUT = 10.0
 
 class LibraryError(Exception):
     """A library operation that cannot be done; the message is one line for the user."""
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """What the user has said about one paper."""
-
-    starred: bool = False
-    read: bool = False
-    tags: tuple[str, ...] = ()
-    note: str = ""
-
-    @property
-    def kept(self) -> bool:
-        """Starred, tagged or noted: the library keeps a snapshot of the paper."""
-        return self.starred or bool(self.tags) or bool(self.note)
-
-    def has_tag(self, tag: str) -> bool:
-        folded = tag.casefold()
-        return any(t.casefold() == folded for t in self.tags)
 
 
 NO_MARK = Mark()

@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .text import clean, one_line
+
 ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})", re.ASCII)
 _VERSION = re.compile(r"v\d+$")
 
@@ -104,6 +106,36 @@ def with_texts(paper: Paper, texts: tuple[str | None, ...]) -> Paper:
                 values = list(paper)
             values[index] = text
     return paper if values is None else tuple.__new__(Paper, values)
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """What the user has said about one paper."""
+
+    starred: bool = False
+    read: bool = False
+    tags: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def kept(self) -> bool:
+        """Starred, tagged or noted: the library keeps a snapshot of the paper."""
+        return self.starred or bool(self.tags) or bool(self.note)
+
+    def has_tag(self, tag: str) -> bool:
+        folded = tag.casefold()
+        return any(t.casefold() == folded for t in self.tags)
+
+
+@dataclass(slots=True)
+class Problem:
+    """A file (or one part of it) that could not be read, with a one-line reason."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return one_line(f"{clean(self.path)}: {self.reason}", limit=400)
 
 
 @dataclass(slots=True)

@@ -1,7 +1,8 @@
-"""Where digest-tui keeps the user's files: platformdirs locations, one function each."""
+"""Where digest-tui's files are: the user's (platformdirs locations) and the built-in demo digests, one function each."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -34,3 +35,8 @@ def config_file() -> Path:
 def cache_dir() -> Path:
     """`$XDG_CACHE_HOME/digest-tui` on Linux: the parse cache."""
     return Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
+def demo_dir() -> Path:
+    """The folder of built-in demo digests shipped with the package."""
+    return Path(str(resources.files("digest_tui") / "demo"))

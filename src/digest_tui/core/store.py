@@ -7,10 +7,11 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
+from .index import COLUMNS, TEXT_COLUMNS
 from .model import Paper, folded_title, merge, with_texts, without_texts
 
 if TYPE_CHECKING:
-    from .library import Mark
+    from .model import Mark
     from .query import Query
 
 TextReader = Callable[[], "list[tuple[str | None, ...]]"]
@@ -49,7 +50,7 @@ class Store:
 
     def __init__(self) -> None:
         self.papers: list[Paper] = []
-        self._index: dict[str, list] = {}  # search columns (query.COLUMNS) by name, built when first asked for
+        self._index: dict[str, list] = {}  # search columns (index.COLUMNS) by name, built when first asked for
         self._stale: set[int] = set()  # rows changed since their index entries were made
         self._stale_texts: set[int] = set()  # rows whose texts came in since their text columns were made
         self._title_keys: list[str] = []  # each row's title_sort_key(), kept up to date by add()
@@ -272,12 +273,10 @@ class Store:
         return bool(self._pending)
 
     def index(self, names: Iterable[str]) -> list[list]:
-        """These search-index columns (query.COLUMNS), each with an entry for every row: made or
+        """These search-index columns (index.COLUMNS), each with an entry for every row: made or
         brought up to date now. A column made from long texts first brings in every paper's
         pending texts. Safe in a worker thread: the lock is held for one file's texts or a few
         thousand rows of a column at a time, so the UI thread never waits long for it."""
-        from .query import COLUMNS, TEXT_COLUMNS
-
         names = list(names)
         if not TEXT_COLUMNS.isdisjoint(names):
             while self.fill_texts(files=16):
@@ -299,8 +298,6 @@ class Store:
 
     def _refresh_index(self) -> None:
         """Make again the index entries of rows changed since they were made."""
-        from .query import COLUMNS, TEXT_COLUMNS
-
         index, papers = self._index, self.papers
         for rows, names in ((self._stale, index.keys()), (self._stale_texts, index.keys() & TEXT_COLUMNS)):
             if rows:

@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select,
 from ..core import export
 from ..core.files import atomic_write
 from ..core.library import Library
-from ..core.loading.loader import Problem
+from ..core.model import Problem
 from ..core.model import Paper
 from ..core.paths import lists_dir
 from ..core.text import clean

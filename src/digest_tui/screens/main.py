@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable
+from contextlib import closing
 from time import monotonic
 
 from rich.style import Style
@@ -21,40 +22,18 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from ..core import facets
-from ..core.library import Mark
-from ..core.loading.cache import ParseCache
-from ..core.loading.loader import Parsed, Problem, default_cache, find, pause_gc, problems_of, read_file, read_in_order, record_of, resume_gc
-from ..core.model import Paper
-from ..core.query import COLUMNS, TEXT_COLUMNS, Query, QueryError, parse_query
+from ..core.loading.session import Applied, Changes
+from ..core.model import Mark, Paper, Problem
+from ..core.query import Query, QueryError, parse_query
 from ..core.text import clean
-from ..core.loading.snapshot import FileRecord, restore, write_snapshot
 from ..core.store import SORTS
+from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, message_for
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
 
 LANGUAGE_LABELS = {"en": "EN", "zh": "中文", "both": "EN+中文"}
-BATCH_SECONDS = 0.1
 FILTER_DELAY = 0.15
 LOAD_REFRESH_SECONDS = 1.0
-
-
-class DigestsLoaded(Message):
-    """The loading worker has added more files' papers to the store (`done` after the last)."""
-
-    def __init__(self, files: int, problems: list[Problem], done: bool) -> None:
-        super().__init__()
-        self.files = files  # files read so far
-        self.problems = problems  # met since the last message
-        self.done = done
-
-
-class DigestsFound(Message):
-    """The loading worker has listed the files it will read."""
-
-    def __init__(self, files: int, problems: list[Problem]) -> None:
-        super().__init__()
-        self.files = files
-        self.problems = problems
 
 
 class RowsSelected(Message):
@@ -66,17 +45,6 @@ class RowsSelected(Message):
         self.rows = rows
         self.seconds = seconds  # how long the selection took
         self.view = view  # (query, sort, only, day) it was computed for
-
-
-class FolderChanged(Message):
-    """A watched folder gained, changed or lost files: what was read again, and what to take away."""
-
-    def __init__(self, stale: set[str], items: list[Parsed | Problem], added: list[str], removed: list[str]) -> None:
-        super().__init__()
-        self.stale = stale  # loaded files whose papers leave the store first (changed or removed)
-        self.items = items  # the files read now: new and changed ones, and those sharing papers with them
-        self.added = added  # files that are new (for the notification)
-        self.removed = removed  # loaded files that are gone
 
 
 class MainScreen(Screen):
@@ -140,9 +108,7 @@ class MainScreen(Screen):
         self._selecting = False
         self._reselect = False
         self._refresh_after = 0.0  # while loading, the list is re-sorted no sooner than this
-        self._gc_was_on: bool | None = None  # set while a load has collection paused
         self._complete_when_shown = False  # set when a load is done, until complete_papers() starts
-        self._snapshot_to_write: tuple[ParseCache, list[str], list[FileRecord]] | None = None
         self._painted = threading.Event()  # set once the list is painted after the first file
         self.problems: list[Problem] = []
         self._generation = 0
@@ -163,7 +129,7 @@ class MainScreen(Screen):
         yield Footer()
         self.sort = getattr(app, "sort", self.sort)
         if not app.reading_list:  # the load starts now, not once the widgets are mounted: ~0.1 s sooner
-            self.load_digests(app.paths_to_load)
+            self.load_digests()
 
     @property
     def paper_list(self) -> PaperList:
@@ -181,114 +147,59 @@ class MainScreen(Screen):
         self.update_status()
         if self.app.reading_list:  # its papers go in first, then the digests' merge into them
             self.load_reading_list(self.app.reading_list)
-            self.load_digests(self.app.paths_to_load)
+            self.load_digests()
 
     # -- loading (a worker thread reads, parses and adds to the store; the UI thread redraws) -----
 
     @work(thread=True, exclusive=True, group="load")
-    def load_digests(self, paths: list[str]) -> None:
-        """Read the digests into the store, telling the UI thread every 0.1 s at first, then every
-        0.5 s. The papers are added here, not in the UI thread: a UI thread busy merging would
-        hold the GIL, and this thread, giving it up at every file read, would wait for it each time."""
+    def load_digests(self) -> None:
+        """Iterate the app's load session and post what it says. The session adds the papers in
+        this thread, not the UI thread: a UI thread busy merging would hold the GIL, and this
+        thread, giving it up at every file read, would wait for it each time. It pauses where the
+        first papers should paint before heavier work (parsing processes, a snapshot's chunks)."""
         worker = get_current_worker()
-        if self._gc_was_on is None:
-            self._gc_was_on = pause_gc()
-        store = self.app.store
-        cache = default_cache()
-        found = self.app.found if paths is self.app.paths_to_load else None  # started before Textual was imported
-        self.app.found = None
-        # a snapshot only fills an empty store: a reading list's papers go in first, then the files merge into them
-        files, problems, snapshot = found.result() if found is not None else find(paths, cache, not store.papers)
-        if store.papers:
-            snapshot = None
-        self.post_message(DigestsFound(len(files), problems))
-        met: list[Problem] = []
-        started = last = monotonic()
-        last -= BATCH_SECONDS  # the first papers go out at once: on screen as early as possible
-        records: list[FileRecord] = [] if snapshot is None else list(snapshot.files)
-        if snapshot is not None:
-            chunks = len(snapshot.chunks)
-            for chunk, _papers in enumerate(restore(snapshot, store, files, cache), 1):
+        with closing(self.app.session.load(pause=lambda: self._painted.wait(1.0), sort=self.sort)) as events:
+            for event in events:
                 if worker.is_cancelled:
                     return
-                # a snapshot of a chunk or two is in before a paint would be: no in-between paint
-                if chunks > 2 and monotonic() - last >= BATCH_SECONDS:
-                    self.post_message(DigestsLoaded(len(records) * chunk // chunks, met, done=False))
-                    met, last = [], monotonic()
-                    if chunk == 1:  # unmarshalling holds the GIL for a chunk at a time: let the list paint first
-                        self._painted.wait(1.0)
-            met.extend(problem for record in records for problem in problems_of(record))
-        restored = len(records)
-        rest = files[restored:]
-        for read, (item, (_path, info)) in enumerate(zip(read_in_order(rest, cache, lambda: self._painted.wait(1.0)), rest), restored + 1):
-            if worker.is_cancelled:
-                return
-            if isinstance(item, Problem):
-                met.append(item)
-            else:
-                item.add_to(store)
-                met.extend(Problem(item.path, warning) for warning in item.result.warnings)
-            records.append(record_of(item, info))
-            interval = BATCH_SECONDS if last - started < 1 else 5 * BATCH_SECONDS
-            if monotonic() - last >= interval:
-                self.post_message(DigestsLoaded(read, met, done=False))
-                met, last = [], monotonic()
-        store.ordered(self.sort)  # sorted here and now, so the list's last refresh finds it done
-        if restored < len(files):
-            self._snapshot_to_write = (cache, paths, records)
-        self.post_message(DigestsLoaded(len(files), met, done=True))
+                self.post_message(message_for(event))
 
     def on_digests_found(self, message: DigestsFound) -> None:
         self.files_total = message.files
-        self.problems.extend(message.problems)
         self.update_status()
+
+    def on_digests_read(self, message: DigestsRead) -> None:
+        self.files_read = message.files
+        self.problems.extend(message.problems)
+        if monotonic() >= self._refresh_after:
+            self.refilter(keep_current=self.paper_list.cursor != 0)
+        else:
+            self.update_status()
 
     def on_digests_loaded(self, message: DigestsLoaded) -> None:
         store = self.app.store
         self.files_read = message.files
         self.problems.extend(message.problems)
-        if message.done:
-            self.reading_files = False
-            self.paper_list.empty_text = "No papers could be read." if not len(store) else "No papers match."
-            self.report_problems()
-            self._complete_when_shown = True
-            if getattr(self.app, "start_on_unread_day", False) and self.day is None:
-                self.day = facets.newest_unread_day(store.papers, lambda key: self.app.mark_of(key).read)
-            self.start_watching()
-        if message.done or monotonic() >= self._refresh_after:
-            self.refilter(keep_current=self.paper_list.cursor != 0)
-        else:
-            self.update_status()
+        self.reading_files = False
+        self.paper_list.empty_text = "No papers could be read." if not len(store) else "No papers match."
+        self.report_problems()
+        self._complete_when_shown = True
+        if getattr(self.app, "start_on_unread_day", False) and self.day is None:
+            self.day = facets.newest_unread_day(store.papers, lambda key: self.app.mark_of(key).read)
+        self.start_watching()
+        self.refilter(keep_current=self.paper_list.cursor != 0)
 
     @work(thread=True, exclusive=True, group="docs")
     def complete_papers(self) -> None:
-        """After a load: make the search index, so the first filter does not wait for it: first
-        the columns that need no long texts (a `title:` or `cat:` filter works from then on),
-        then (having written the load snapshot, if the load was not all from one) bring in the
-        texts a warm start left in the cache entries and index them. (A paper shown before then
-        reads its own texts on the spot.) Garbage collection, paused for the load, resumes when
-        this is done."""
+        """After a load, the session's finishing steps (LoadSession.finish): the search index
+        without long texts (a `title:` or `cat:` filter works from then on), the load snapshot,
+        the texts a warm start left in the parse cache, their index. (A paper shown before then
+        reads its own texts on the spot.)"""
         worker = get_current_worker()
-        store = self.app.store
-        try:
-            for name in [name for name in COLUMNS if name not in TEXT_COLUMNS]:
+        with closing(self.app.session.finish()) as steps:
+            for _step in steps:
                 if worker.is_cancelled:
                     return
-                store.index([name])
-            if self._snapshot_to_write is not None:
-                write_snapshot(*self._snapshot_to_write, store)
-                self._snapshot_to_write = None
-            while store.fill_texts(files=16):
-                if worker.is_cancelled:
-                    return
-            for name in sorted(TEXT_COLUMNS):
-                if worker.is_cancelled:
-                    return
-                store.index([name])
-        finally:
-            if self._gc_was_on is not None:
-                resume_gc(self._gc_was_on)
-                self._gc_was_on = None
 
     def report_problems(self) -> None:
         if not self.problems:
@@ -693,68 +604,28 @@ class MainScreen(Screen):
         folders = list(getattr(self.app, "watch_folders", ()) or ())
         if not folders or self.watcher is not None:
             return
-        from ..core.loading.watch import FolderWatcher
-
-        self.watcher = FolderWatcher(folders, self.folder_changed_in_thread, **getattr(self.app, "watch_options", {}))
-        self.watcher.start()
+        self.watcher = self.app.session.watch(folders, self.folder_changed_in_thread, **getattr(self.app, "watch_options", {}))
 
     def folder_changed_in_thread(self, paths: set[str]) -> None:
-        """In the watcher's thread: read what changed (and the files that share papers with it, which
-        Store.remove_files takes away too), and hand it all to the UI thread in one message."""
-        from ..core.loading.watch import affected_files, files_to_read, sharing_files
-
-        store = self.app.store
-        files = set(store.files())  # one C-level copy: safe while the UI thread reads on
-        stale = affected_files(paths, files)
-        fresh = files_to_read(paths)
-        fresh_paths = {path for path, _ in fresh}
-        others = sharing_files(store.papers[:], stale) - fresh_paths
-        cache = default_cache()
-        items = [read_file(path, info, cache) for path, info in fresh]
-        for path in sorted(others):
-            try:
-                items.append(read_file(path, os.stat(path), cache))
-            except OSError:
-                continue  # gone as well: its own event follows
-        if stale or items:
-            added = sorted(fresh_paths - files)
-            self.post_message(FolderChanged(stale, items, added, sorted(stale - fresh_paths)))
+        """In the watcher's thread: read what changed, and hand it to the UI thread in one message."""
+        changes = self.app.session.read_changes(paths)
+        if changes is not None:
+            self.post_message(FolderChanged(changes))
 
     def on_folder_changed(self, message: FolderChanged) -> None:
-        """Take the changed files' papers away and add what they say now; the selection, the filter
-        and the list's scroll position stay."""
-        store = self.app.store
-        before = len(store)
-        read = [item for item in message.items if isinstance(item, Parsed)]
-        known = {paper.key for item in read for paper in item.result.papers if store.row(paper.key) is not None}
-        to_reload = store.remove_files(message.stale) if message.stale else set()
-        missing = to_reload - {item.path for item in message.items}
-        if missing:  # files the watcher thread could not know to read (a load raced it): rare and few
-            cache = default_cache()
-            for path in sorted(missing):
-                try:
-                    extra = read_file(path, os.stat(path), cache)
-                except OSError:
-                    continue
-                if isinstance(extra, Parsed):
-                    read.append(extra)
-        new = set()
-        for item in read:
-            new.update(paper.key for paper in item.result.papers if paper.key not in known)
-            item.add_to(store)
-            self.problems.extend(Problem(item.path, warning) for warning in item.result.warnings)
-        store.fill_texts(files=len(read))
-        problems = [item for item in message.items if isinstance(item, Problem)]
-        self.problems.extend(problems)
-        gone = max(before + len(new) - len(store), 0)
+        """Put the changes in the store (here, so no frame shows them half done); the selection,
+        the filter and the list's scroll position stay."""
+        applied = self.app.session.apply(message.changes)
+        self.problems.extend(applied.problems)
         self.refilter(keep_current=True, hold_line=True)
         self.update_status()
-        self.notify(live_summary(message, len(new), gone, problems), title="Digest folder changed",
-                    severity="warning" if problems else "information", timeout=6, markup=False)
+        self.notify(live_summary(message.changes, applied), title="Digest folder changed",
+                    severity="warning" if applied.unreadable else "information", timeout=6, markup=False)
 
     def on_unmount(self) -> None:
         if self.watcher is not None:
             self.watcher.stop()
+        self.app.session.close()
 
     # -- status --------------------------------------------------------------------------------
 
@@ -900,7 +771,7 @@ class MainScreen(Screen):
         self.update_status()
 
 
-def live_summary(message: FolderChanged, new: int, gone: int, problems: list[Problem]) -> str:
+def live_summary(changes: Changes, applied: Applied) -> str:
     """One line (two with a problem) saying what a change in a watched folder did."""
     def name(path: str) -> str:
         return clean(os.path.basename(path) or path)
@@ -908,18 +779,19 @@ def live_summary(message: FolderChanged, new: int, gone: int, problems: list[Pro
     def papers(count: int) -> str:
         return f"{count} paper" if count == 1 else f"{count} papers"
 
-    touched = message.added or sorted({item.path for item in message.items} - set(message.added))
+    new, gone = applied.new, applied.gone
+    touched = changes.added or sorted({item.path for item in changes.items} - set(changes.added))
     where = name(touched[0]) if len(touched) == 1 else f"{len(touched)} files"
     parts = []
     if new:
         parts.append(f"{new} new {'paper' if new == 1 else 'papers'} from {where}")
-    if message.removed:
-        removed = name(message.removed[0]) if len(message.removed) == 1 else f"{len(message.removed)} files"
+    if changes.removed:
+        removed = name(changes.removed[0]) if len(changes.removed) == 1 else f"{len(changes.removed)} files"
         parts.append(f"{removed} removed")
     if gone:
         parts.append(f"{papers(gone)} gone")
     if not parts:
         parts.append(f"{where} changed; no new papers")
     lines = ["; ".join(parts)]
-    lines += [clean(str(problem)) for problem in problems[:3]]
+    lines += [clean(str(problem)) for problem in applied.unreadable[:3]]
     return "\n".join(lines)

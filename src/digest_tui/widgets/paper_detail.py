@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
-from ..core.library import Mark
+from ..core.model import Mark
 from ..core.model import Paper
 from ..core.text import clean
 from .highlight import append_marked

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..core.library import Mark
+from ..core.model import Mark
 from ..core.model import Paper
 from ..core.text import clean
 from ..core.store import Store

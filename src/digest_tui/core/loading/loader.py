@@ -8,33 +8,19 @@ import gc
 import os
 import stat
 import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass, field
-from importlib import resources
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from .cache import CachedFile, ParseCache, Texts, check_entry, encode_entry, entry_name, head_of, open_entry, read_texts, stamp_of
-from ..model import ParseResult, texts_of
-from ..text import clean, one_line
-from .snapshot import FileRecord, Snapshot, read_snapshot, restore, write_snapshot
+from ..model import ParseResult, Problem, texts_of
 from ..store import Store
+from ..text import one_line
+from .cache import CachedFile, ParseCache, Texts, check_entry, encode_entry, entry_name, head_of, open_entry, read_texts, stamp_of
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
-
-
-@dataclass(slots=True)
-class Problem:
-    """A file (or one part of it) that could not be read, with a one-line reason."""
-
-    path: str
-    reason: str
-
-    def __str__(self) -> str:
-        return one_line(f"{clean(self.path)}: {self.reason}", limit=400)
 
 
 @dataclass(slots=True)
@@ -78,20 +64,6 @@ def texts_of_file(
     if cache is not None:
         cache.put(path, info, result.format, result.warnings, result.papers)
     return [texts_of(paper) for paper in result.papers]
-
-
-@dataclass(slots=True)
-class LoadReport:
-    """What a load did: files read, papers seen, and the problems met on the way."""
-
-    files: int = 0
-    papers: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-
-def demo_dir() -> Path:
-    """The folder of built-in demo digests shipped with the package."""
-    return Path(str(resources.files("digest_tui") / "demo"))
 
 
 def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[str | Problem]:
@@ -176,36 +148,16 @@ def find_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[str, os.s
     return found, problems
 
 
-class Found(NamedTuple):
-    """What a load reads: the files under its paths, the folders that could not be walked, and
-    the load snapshot that gives the first of the files (None when there is none to use)."""
-
-    files: list[tuple[str, os.stat_result]]
-    problems: list[Problem]
-    snapshot: Snapshot | None
-
-
-def find(paths: list[str], cache: ParseCache | None, use_snapshot: bool = True) -> Found:
-    """List the files under the paths and read their load snapshot (when `use_snapshot`)."""
-    files, problems = find_files(paths)
-    snapshot = read_snapshot(cache, paths, files) if use_snapshot and cache is not None else None
-    return Found(files, problems, snapshot)
-
-
-def find_in_background(paths: list[str], cache: ParseCache | None) -> Future:
-    """find(), started now in a thread; the Future gives its Found. The reader starts this before
-    it imports Textual: listing 3,600 files and reading a 40 MB snapshot mostly wait on the
-    system, which the import's ~0.2 s of Python does not."""
-    future: Future = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(find(paths, cache))
-        except BaseException as error:
-            future.set_exception(error)
-
-    threading.Thread(target=run, name="digest-tui find", daemon=True).start()
-    return future
+def list_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[str, os.stat_result]], list[tuple[int, Problem]]]:
+    """find_files(), with each path that could not be walked placed: the number of files found before it."""
+    found: list[tuple[str, os.stat_result]] = []
+    problems: list[tuple[int, Problem]] = []
+    for item in _regular_files(paths):
+        if isinstance(item, Problem):
+            problems.append((len(found), item))
+        else:
+            found.append(item)
+    return found, problems
 
 
 def read_file(path: str, info: os.stat_result, cache: ParseCache | None = None) -> Parsed | Problem:
@@ -400,70 +352,3 @@ def resume_gc(was_on: bool) -> None:
     if was_on:
         gc.enable()
 
-
-def default_cache() -> ParseCache:
-    """The parse cache in the user cache dir (`$XDG_CACHE_HOME/digest-tui` on Linux)."""
-    from ..paths import cache_dir
-
-    return ParseCache(cache_dir())
-
-
-def record_of(item: Parsed | Problem, info: os.stat_result) -> FileRecord:
-    """What a load snapshot remembers of one file read."""
-    if isinstance(item, Problem):
-        return FileRecord(item.path, stamp_of(info), None, None, [item.reason], 0)
-    papers = item.result.papers
-    source_format = papers[0].sources[0].format if papers and papers[0].sources else item.result.format
-    return FileRecord(item.path, stamp_of(info), item.result.format, source_format, list(item.result.warnings), len(papers))
-
-
-def problems_of(record: FileRecord) -> list[Problem]:
-    """What a file a snapshot remembers said was wrong: why it could not be read, or its warnings."""
-    return [Problem(record.path, warning) for warning in record.warnings]
-
-
-def load(
-    paths: Iterable[str | os.PathLike], store: Store | None = None, cache: ParseCache | None = None
-) -> tuple[Store, LoadReport]:
-    """Load everything under the paths into a store (a new one unless given): from the load
-    snapshot for these paths as far as it goes (when the store starts empty), then file by file;
-    a snapshot is written for the next time when this load was not all from one."""
-    store = store if store is not None else Store()
-    paths = [os.fspath(path) for path in paths]
-    report = LoadReport()
-    gc_was_on = pause_gc()
-    try:
-        found = list(_regular_files(paths))
-        files = [item for item in found if not isinstance(item, Problem)]
-        snapshot = read_snapshot(cache, paths, files) if cache is not None and not store.papers else None
-        restored: dict[str, FileRecord] = {}
-        if snapshot is not None:
-            for _ in restore(snapshot, store, files, cache):
-                pass
-            restored = {record.path: record for record in snapshot.files}
-        parsed = read_in_order(files[len(restored) :], cache)
-        records: list[FileRecord] = []
-        for item in found:
-            if isinstance(item, Problem):  # a folder that could not be walked
-                report.problems.append(item)
-                continue
-            path, info = item
-            record = restored.get(path)
-            if record is None:
-                read = next(parsed)
-                record = record_of(read, info)
-                if isinstance(read, Parsed):
-                    read.add_to(store)
-            records.append(record)
-            report.problems.extend(problems_of(record))
-            if record.format is not None:
-                report.files += 1
-                report.papers += record.count
-        parsed.close()  # every file is read: the parsing processes (if any) are shut down now
-        if cache is not None and len(restored) < len(files):
-            write_snapshot(cache, paths, records, store)
-        while store.fill_texts(files=64):
-            pass
-    finally:
-        resume_gc(gc_was_on)
-    return store, report

@@ -27,7 +27,7 @@ from typing import NamedTuple
 from ..files import STALE_AFTER, atomic_write
 from .cache import ParseCache, stamp_of
 from ..model import Paper, Source
-from ..store import Store, StoreState
+from ..store import Store, StoreState, TextReader
 
 _MAGIC = b"digest-tui load snapshot 1\n"
 _HEADER = struct.Struct("<IQ")  # Adler-32 and length of the payload
@@ -97,11 +97,9 @@ def read_snapshot(cache: ParseCache, paths: list[str], files: list[tuple[str, os
     return Snapshot(records, chunks, lookups)
 
 
-def restore(snapshot: Snapshot, store: Store, files: list[tuple[str, os.stat_result]], cache: ParseCache | None) -> Iterator[int]:
+def restore(snapshot: Snapshot, store: Store, readers: dict[str, TextReader]) -> Iterator[int]:
     """Put a snapshot's papers into an empty store, a chunk at a time (yielding the papers in so
-    far after each), then its lookups; each file's texts are to be read from its cache entry."""
-    from .loader import texts_from_cache
-
+    far after each), then its lookups; `readers` reads each file's texts (from its cache entry)."""
     sources = [(Source(record.path, record.source_format or ""),) for record in snapshot.files]
     many: dict[tuple[int, ...], tuple[Source, ...]] = {}
     done = 0
@@ -121,11 +119,6 @@ def restore(snapshot: Snapshot, store: Store, files: list[tuple[str, os.stat_res
         store.extend(papers, title_keys)
         done += len(papers)
         yield done
-    readers = {
-        record.path: functools.partial(texts_from_cache, record.path, info, record.count, cache)
-        for record, (_path, info) in zip(snapshot.files, files)
-        if record.format is not None
-    }
     store.restore(StoreState([], [], *marshal.loads(snapshot.lookups)), readers)
 
 

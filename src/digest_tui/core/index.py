@@ -1,0 +1,89 @@
+"""The search index's schema: the columns a query reads, each folded once per paper from its fields."""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+
+from .model import Paper
+
+_SPACES = re.compile(r"\s+")
+
+
+def _untidy(text: str) -> bool:
+    """Whether whitespace needs collapsing. Parsers tidy nearly everything, so this cheap test
+    (single-character scans; a doubled space is left alone, looking for it costs more than all
+    the rest) saves splitting every abstract, which would triple the index's build time."""
+    return (
+        "\n" in text
+        or "\t" in text
+        or "\r" in text
+        or "\xa0" in text
+        or "\u3000" in text
+        or text[0].isspace()
+        or text[-1].isspace()
+    )
+
+
+def _fold(text: str | None) -> str:
+    if not text:
+        return ""
+    if _untidy(text):
+        text = _SPACES.sub(" ", text).strip()
+    # same result for ASCII (isascii() is O(1)), and lower() is a little faster
+    return text.lower() if text.isascii() else text.casefold()
+
+
+def _fold_all(*parts: str | None) -> str:
+    """Several values as one string, `\\n` between them."""
+    present = [part for part in parts if part]
+    if not present:
+        return ""
+    if _untidy(" ".join(present)):
+        return "\n".join(folded for folded in map(_fold, present) if folded)
+    text = "\n".join(present)
+    return text.lower() if text.isascii() else text.casefold()
+
+
+def _institutions(paper: Paper) -> str:
+    # the raw line holds every split-out institution, so search it alone when there is one
+    if paper.institutions_raw:
+        return _fold_all(paper.institutions_raw, paper.organization)
+    return _fold_all(*paper.institutions, paper.organization)
+
+
+COLUMNS: dict[str, Callable[[Paper], object]] = {
+    "key": operator.attrgetter("key"),
+    "id": lambda paper: (paper.id or "").casefold(),
+    "titles": lambda paper: _fold_all(paper.title_en, paper.title_zh),
+    "authors": lambda paper: _fold_all(*paper.authors),
+    "abstract_en": lambda paper: _fold(paper.abstract_en),
+    "abstract_zh": lambda paper: _fold(paper.abstract_zh),
+    "inst": _institutions,  # institutions_raw (else institutions) and organization
+    "topic": lambda paper: _fold(paper.topic),
+    # "\ncs.cl\ncs.ai": `"\n" + value in cat_text` is a prefix test on every category
+    "cat_text": lambda paper: "".join("\n" + category.casefold() for category in paper.categories),
+    "score": operator.attrgetter("score"),
+    "upvotes": operator.attrgetter("upvotes"),
+    "date": operator.attrgetter("date"),
+}
+"""The search index's columns: what queries look at, computed once per paper (casefolded, whitespace
+runs made single spaces), not per keystroke. A store keeps each as a list with one entry per row, and
+a query runs as one list comprehension over the columns it reads: no call per paper, and each
+column's strings made one after another, close together in memory (half the time of a call to
+a predicate on a per-paper object at 100k papers). The English and Chinese abstracts are separate:
+Python stores pure-ASCII strings at one byte a character and skips a CJK needle in them at once.
+Multi-valued fields are joined with `\\n`, which no query term contains, so a phrase never matches
+across two values."""
+
+TEXT_COLUMNS = frozenset({"abstract_en", "abstract_zh", "inst"})
+"""Columns made from a paper's long texts (model.TEXT_FIELDS), which a warm start reads last."""
+
+SearchDoc = dict[str, list]
+"""One paper's index: each column with its one entry (what `Query.match` tests)."""
+
+
+def make_doc(paper: Paper) -> SearchDoc:
+    """A one-paper index, for testing a single paper against a query."""
+    return {name: [fold(paper)] for name, fold in COLUMNS.items()}

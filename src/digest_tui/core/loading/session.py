@@ -1,0 +1,390 @@
+"""The load session: the one way digests get into a store, for the command line, the reader and the live-folder reload.
+
+A `LoadSession` is made for the paths a user named. `load()` is a generator of progress events, in
+batches by time as toolong's `scan_line_breaks(batch_time)`: `FilesFound` once the files are listed,
+`FilesRead` now and then while they are read and merged, `LoadDone` at the end. `finish()` is a
+second generator for what follows a load: the search-index columns, the load snapshot and the long
+texts. The reader's workers iterate both and post what they yield as messages; `dump`, `export` and
+the benchmark call `run()` (or `load()`), which iterates the same generators without pauses. The
+live-folder reload is `read_changes()` (in the watcher's thread) then `apply()` (in the thread that
+draws, so no frame shows a changed file's papers taken away and not yet back).
+
+What a load does, in order (the same for every front end):
+
+1. List the files under the paths (folders recursively, in name order) and read the load snapshot
+   for these paths, when the store starts empty (`find_in_background()` starts this in a thread
+   before the reader imports Textual), and say `FilesFound`.
+2. Put the snapshot's papers in, a chunk at a time, when its files are the first files found now,
+   unchanged; then read the remaining files in order (from the parse cache when unchanged, else
+   parsed, by a pool of processes when there are many bytes to parse). The first papers are
+   reported at once, then a batch every `batch_seconds` (five times that after the first second).
+   `pause`, when given, is called where the reader lets its first paint happen: after the first
+   chunk of a snapshot of several, and before parsing processes start (they take every CPU).
+3. Sort the store by `sort` (so the first view shown after the load does not wait for it), and
+   say `LoadDone`.
+
+Problems come in path order, each in the batch of the file it belongs to: a file's (why it could
+not be read, or its warnings) with that file, a path that could not be walked (missing, not
+a regular file, a folder that cannot be listed) where the walk met it, among the files; a
+snapshot's files' problems come back with them. So the command line prints exactly the list
+the reader shows, in the order the user named the paths.
+
+`finish()` then makes the search-index columns that need no long texts (fielded and title filters
+work from then on), writes the load snapshot when the load was not all from one (after those
+columns: a filter typed right after the load should not wait for the write), brings in the texts
+a warm start left in the parse cache, and indexes them. Cyclic garbage collection is paused from
+the start of `load()` to the end of `finish()` (or `close()`).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from ..model import Problem
+from ..index import COLUMNS, TEXT_COLUMNS
+from ..store import Store
+from .cache import ParseCache, stamp_of
+from .loader import Parsed, list_files, pause_gc, read_file, read_in_order, resume_gc, texts_from_cache
+from .snapshot import FileRecord, Snapshot, read_snapshot, restore, write_snapshot
+from .watch import FolderWatcher, affected_files, files_to_read, sharing_files
+
+BATCH_SECONDS = 0.1
+"""How often a load reports progress in its first second (then five times as seldom)."""
+TEXT_FILES_PER_STEP = 16
+"""Files whose texts `finish()` brings in per step (a step is one chance for a worker to stop)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FilesFound:
+    """The files of a load are listed: how many will be read."""
+
+    files: int
+
+
+@dataclass(frozen=True, slots=True)
+class FilesRead:
+    """More files are read and their papers are in the store: how many so far, and the problems met since the last event."""
+
+    files: int
+    problems: list[Problem]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadDone:
+    """Every file is read and the store is sorted: the file count, and the problems met since the last event."""
+
+    files: int
+    problems: list[Problem]
+
+
+LoadEvent = FilesFound | FilesRead | LoadDone
+
+
+class Listing(NamedTuple):
+    """The files under a load's paths, the paths that could not be walked (each after the number of
+    files found before it), and the load snapshot that gives the first of the files (None when
+    there is none to use)."""
+
+    files: list[tuple[str, os.stat_result]]
+    problems: list[tuple[int, Problem]]
+    snapshot: Snapshot | None
+
+
+@dataclass(slots=True)
+class Changes:
+    """What changed in a watched folder, read but not yet in the store."""
+
+    stale: set[str]
+    """Loaded files whose papers leave the store first (changed or removed)."""
+    items: list[Parsed | Problem]
+    """The files read now: new and changed ones, and those sharing papers with them."""
+    added: list[str]
+    """Files that are new."""
+    removed: list[str]
+    """Loaded files that are gone."""
+
+
+@dataclass(slots=True)
+class Applied:
+    """What applying a folder's changes did to the store."""
+
+    new: int
+    """Papers that were not in the store before."""
+    gone: int
+    """Papers no file lists any more."""
+    problems: list[Problem] = field(default_factory=list)
+    """Every problem of the files read, in file order: why a file could not be read, or its warnings."""
+    unreadable: list[Problem] = field(default_factory=list)
+    """The files among them that could not be read at all."""
+
+
+@dataclass(slots=True)
+class LoadReport:
+    """What a load did: files read, papers seen, and the problems met on the way."""
+
+    files: int = 0
+    papers: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def default_cache() -> ParseCache:
+    """The parse cache in the user cache dir (`$XDG_CACHE_HOME/digest-tui` on Linux)."""
+    from ..paths import cache_dir
+
+    return ParseCache(cache_dir())
+
+
+def record_of(item: Parsed | Problem, info: os.stat_result) -> FileRecord:
+    """What a load snapshot remembers of one file read."""
+    if isinstance(item, Problem):
+        return FileRecord(item.path, stamp_of(info), None, None, [item.reason], 0)
+    papers = item.result.papers
+    source_format = papers[0].sources[0].format if papers and papers[0].sources else item.result.format
+    return FileRecord(item.path, stamp_of(info), item.result.format, source_format, list(item.result.warnings), len(papers))
+
+
+def problems_of(record: FileRecord) -> list[Problem]:
+    """What a file said was wrong: why it could not be read, or its warnings."""
+    return [Problem(record.path, warning) for warning in record.warnings]
+
+
+class LoadSession:
+    """One load of `paths` into `store` (a new one unless given), through `cache` (None: no parse
+    cache and no load snapshot); see the module's docstring for what happens in which order."""
+
+    def __init__(self, paths: Iterable[str | os.PathLike], store: Store | None = None, cache: ParseCache | None = None) -> None:
+        self.paths = [os.fspath(path) for path in paths]
+        self.store = store if store is not None else Store()
+        self.cache = cache
+        self.report = LoadReport()
+        """What the load did so far: files read, papers seen, every problem in order."""
+        self._listing: Future | None = None
+        self._records: list[FileRecord] = []
+        self._snapshot_due = False
+        self._gc_was_on: bool | None = None
+
+    # -- listing -------------------------------------------------------------------------------
+
+    def find_in_background(self) -> LoadSession:
+        """Start listing the files and reading the snapshot now, in a thread; load() takes its
+        answer. The reader calls this before it imports Textual: listing 3,600 files and reading a
+        40 MB snapshot mostly wait on the system, which the import's ~0.2 s of Python does not."""
+        future: Future = Future()
+
+        def run() -> None:
+            try:
+                future.set_result(self._find())
+            except BaseException as error:
+                future.set_exception(error)
+
+        self._listing = future
+        threading.Thread(target=run, name="digest-tui find", daemon=True).start()
+        return self
+
+    def _find(self) -> Listing:
+        files, problems = list_files(self.paths)
+        snapshot = read_snapshot(self.cache, self.paths, files) if self.cache is not None and not self.store.papers else None
+        return Listing(files, problems, snapshot)
+
+    def _listed(self) -> Listing:
+        listing = self._listing.result() if self._listing is not None else self._find()
+        self._listing = None
+        if listing.snapshot is not None and self.store.papers:  # a reading list went in meanwhile
+            listing = listing._replace(snapshot=None)
+        return listing
+
+    # -- the load ------------------------------------------------------------------------------
+
+    def load(
+        self, batch_seconds: float = BATCH_SECONDS, pause: Callable[[], object] | None = None, sort: str | None = "date"
+    ) -> Iterator[LoadEvent]:
+        """Read everything into the store, yielding FilesFound, FilesRead batches, then LoadDone."""
+        if self._gc_was_on is None:
+            self._gc_was_on = pause_gc()
+        completed = False
+        try:
+            yield from self._load(batch_seconds, pause, sort)
+            completed = True
+        finally:
+            if not completed:  # stopped half-way: finish() will not run
+                self.close()
+
+    def _load(self, batch_seconds: float, pause: Callable[[], object] | None, sort: str | None) -> Iterator[LoadEvent]:
+        store, cache, report = self.store, self.cache, self.report
+        files, walk_problems, snapshot = self._listed()
+        yield FilesFound(len(files))
+        unwalked = iter(walk_problems)
+        next_unwalked = next(unwalked, None)
+        met: list[Problem] = []
+
+        def count(record: FileRecord | None, at: int) -> None:
+            """Add file number `at` to the report, after the paths not walked before it; its problems to `met`."""
+            nonlocal next_unwalked
+            while next_unwalked is not None and next_unwalked[0] <= at:
+                met.append(next_unwalked[1])
+                report.problems.append(next_unwalked[1])
+                next_unwalked = next(unwalked, None)
+            if record is None:
+                return
+            problems = problems_of(record)
+            met.extend(problems)
+            report.problems.extend(problems)
+            if record.format is not None:
+                report.files += 1
+                report.papers += record.count
+
+        started = last = time.monotonic()
+        last -= batch_seconds  # the first papers go out at once: on screen as early as possible
+        records = self._records = [] if snapshot is None else list(snapshot.files)
+        if snapshot is not None:
+            chunks = len(snapshot.chunks)
+            readers = {
+                record.path: functools.partial(texts_from_cache, record.path, info, record.count, cache)
+                for record, (_path, info) in zip(snapshot.files, files)
+                if record.format is not None
+            }
+            for chunk, _papers in enumerate(restore(snapshot, store, readers), 1):
+                # a snapshot of a chunk or two is in before a paint would be: no in-between report
+                if chunks > 2 and time.monotonic() - last >= batch_seconds:
+                    yield FilesRead(len(records) * chunk // chunks, met)
+                    met, last = [], time.monotonic()
+                    if chunk == 1 and pause is not None:  # unmarshalling holds the GIL a chunk at a time
+                        pause()
+            for at, record in enumerate(records):
+                count(record, at)
+        restored = len(records)
+        rest = files[restored:]
+        parsed = read_in_order(rest, cache, pause)
+        try:
+            for read, (item, (_path, info)) in enumerate(zip(parsed, rest), restored + 1):
+                if isinstance(item, Parsed):
+                    item.add_to(store)
+                record = record_of(item, info)
+                records.append(record)
+                count(record, read - 1)
+                interval = batch_seconds if last - started < 1 else 5 * batch_seconds
+                if time.monotonic() - last >= interval:
+                    yield FilesRead(read, met)
+                    met, last = [], time.monotonic()
+        finally:
+            parsed.close()  # every file is read (or the load stopped): the parsing processes, if any, shut down now
+        count(None, len(files))  # the paths not walked after the last file
+        self._snapshot_due = cache is not None and restored < len(files)
+        if sort is not None:
+            store.ordered(sort)  # sorted here and now, so the first view after the load finds it done
+        yield LoadDone(len(files), met)
+
+    # -- after the load ------------------------------------------------------------------------
+
+    def finish(self, index: bool = True) -> Iterator[str]:
+        """The steps after a load, yielding the name of each one done: the search-index columns
+        that need no long texts (when `index`), "snapshot", "texts" after every few files' texts,
+        then the text columns. Garbage collection resumes at the end."""
+        store = self.store
+        try:
+            if index:
+                for name in [name for name in COLUMNS if name not in TEXT_COLUMNS]:
+                    store.index([name])
+                    yield name
+            if self._snapshot_due:
+                self._snapshot_due = False
+                write_snapshot(self.cache, self.paths, self._records, store)
+                yield "snapshot"
+            while store.texts_pending:
+                store.fill_texts(files=TEXT_FILES_PER_STEP)
+                yield "texts"
+            if index:
+                for name in sorted(TEXT_COLUMNS):
+                    store.index([name])
+                    yield name
+        finally:
+            self.close()
+
+    def run(self, sort: str | None = "date") -> LoadReport:
+        """The whole session at once (no batches, no pauses, no search index): for the command line."""
+        for _event in self.load(batch_seconds=float("inf"), sort=sort):
+            pass
+        for _step in self.finish(index=False):
+            pass
+        return self.report
+
+    def close(self) -> None:
+        """Resume garbage collection if this session paused it (a load stopped before finish())."""
+        if self._gc_was_on is not None:
+            resume_gc(self._gc_was_on)
+            self._gc_was_on = None
+
+    # -- live folders --------------------------------------------------------------------------
+
+    def watch(self, folders: Iterable[str], on_change: Callable[[set[str]], None], **options) -> FolderWatcher:
+        """Start watching folders; `on_change(paths)` is called in the watcher's thread (see FolderWatcher)."""
+        return FolderWatcher(folders, on_change, **options).start()
+
+    def read_changes(self, changed: set[str]) -> Changes | None:
+        """Read what changed under these paths (and the files that share papers with it, which
+        Store.remove_files takes away too), without touching the store; None when nothing loaded
+        or readable changed. Safe in a thread other than the one that calls apply()."""
+        store, cache = self.store, self.cache
+        files = set(store.files())  # one C-level copy: safe while another thread reads on
+        stale = affected_files(changed, files)
+        fresh = files_to_read(changed)
+        fresh_paths = {path for path, _ in fresh}
+        others = sharing_files(store.papers[:], stale) - fresh_paths
+        items = [read_file(path, info, cache) for path, info in fresh]
+        for path in sorted(others):
+            try:
+                items.append(read_file(path, os.stat(path), cache))
+            except OSError:
+                continue  # gone as well: its own change follows
+        if not stale and not items:
+            return None
+        return Changes(stale, items, sorted(fresh_paths - files), sorted(stale - fresh_paths))
+
+    def apply(self, changes: Changes) -> Applied:
+        """Take the changed files' papers away and add what they say now (and their texts)."""
+        store = self.store
+        before = len(store)
+        read = [item for item in changes.items if isinstance(item, Parsed)]
+        known = {paper.key for item in read for paper in item.result.papers if store.row(paper.key) is not None}
+        to_reload = store.remove_files(changes.stale) if changes.stale else set()
+        missing = to_reload - {item.path for item in changes.items}
+        items = list(changes.items)
+        for path in sorted(missing):  # files read_changes() could not know to read (a load raced it): rare and few
+            try:
+                extra = read_file(path, os.stat(path), self.cache)
+            except OSError:
+                continue
+            if isinstance(extra, Parsed):
+                items.append(extra)
+                read.append(extra)
+        new: set[str] = set()
+        applied = Applied(0, 0)
+        for item in items:
+            if isinstance(item, Problem):
+                applied.problems.append(item)
+                applied.unreadable.append(item)
+                continue
+            new.update(paper.key for paper in item.result.papers if paper.key not in known)
+            item.add_to(store)
+            applied.problems.extend(Problem(item.path, warning) for warning in item.result.warnings)
+        store.fill_texts(files=len(read))
+        applied.new = len(new)
+        applied.gone = max(before + len(new) - len(store), 0)
+        self.report.problems.extend(applied.problems)
+        return applied
+
+
+def load(
+    paths: Iterable[str | os.PathLike], store: Store | None = None, cache: ParseCache | None = None
+) -> tuple[Store, LoadReport]:
+    """A whole LoadSession at once: everything under the paths in a store (a new one unless given),
+    every text read in; the load snapshot written when the load was not all from one."""
+    session = LoadSession(paths, store, cache)
+    return session.store, session.run()
