@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from digest_tui.core.parsers import (
     FORMATS,
     DigestError,
+    ai_jsonl,
     arxiv_email,
     arxiv_feed,
     arxiv_md,
@@ -32,12 +33,14 @@ SHARED = {
     "arxivdaily-2026-06-04-tracking.txt": "arxivdaily",
     "arxivdaily-2026-06-18-llm.txt": "arxivdaily",
     "arxivdaily-digest-post-2025-12-18-excerpt.md": "arxiv-md",
+    "daily-arxiv-ai-enhanced-2026-07-01.jsonl": "ai-enhanced-jsonl",
     "hf-api-daily-papers-2026-06-12.json": "hf-api-json",
     "hf-daily-papers-search.txt": "hf-text",
     "hf-paper-page-2509.24002.html": "hf-html",
     "hf-trending-2026-cards-excerpt.html": "hf-html",
 }
 OWN = {
+    "fmt-ai-enhanced-2026-07-02_AI_enhanced_Chinese.jsonl": "ai-enhanced-jsonl",
     "fmt-arxiv-api.xml": "arxiv-feed",
     "fmt-arxiv-atom.xml": "arxiv-feed",
     "fmt-arxiv-email.txt": "arxiv-email",
@@ -45,13 +48,15 @@ OWN = {
     "fmt-arxiv-rss1.xml": "arxiv-feed",
     "fmt-arxiv-rss2.xml": "arxiv-feed",
     "fmt-arxiv-md-post.md": "arxiv-md",
+    "fmt-arxiv-md-hugo.md": "arxiv-md",
     "fmt-arxivdaily-page.html": "arxivdaily-html",
     "fmt-hf-api.json": "hf-api-json",
+    "fmt-hf-api-2024.json": "hf-api-json",
     "fmt-hf-cards-2026.html": "hf-html",
     "fmt-hf-daily-2024.html": "hf-html",
     "fmt-hf-paper-page.html": "hf-html",
 }
-NEW_PARSERS = (hf_json, hf_html, arxiv_md, arxiv_email, arxivdaily_html, arxiv_feed)
+NEW_PARSERS = (hf_json, hf_html, arxiv_md, arxiv_email, arxivdaily_html, arxiv_feed, ai_jsonl)
 DAY = dt.date(2026, 7, 20)
 SHARED_DIGESTS = Path(__file__).resolve().parents[2] / "shared" / "digests"  # read when present
 

@@ -21,7 +21,7 @@ PROG = "digest-tui"
 DUMP_KEYS = (
     "id", "url", "title_en", "title_zh", "authors", "author_count", "institutions", "categories",
     "date", "score", "upvotes", "topic", "summary_zh", "comments", "journal_ref", "abstract_zh",
-    "abstract_en", "organization", "sources",
+    "abstract_en", "organization", "github_repo", "ai_sections", "sources",
 )  # fmt: skip
 
 
@@ -32,6 +32,8 @@ def paper_json(paper: Paper) -> dict:
         value = getattr(paper, key)
         if key == "sources":
             value = [{"file": s.file, "format": s.format} for s in value]
+        elif key == "ai_sections":
+            value = dict(value)
         elif isinstance(value, tuple):
             value = list(value)
         record[key] = value

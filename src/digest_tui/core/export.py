@@ -157,6 +157,8 @@ def safe_paper(paper: Paper) -> Paper:
             cleaned = clean(value, newlines=True)  # one-line fields are made one line by each writer
         elif isinstance(value, tuple) and value and isinstance(value[0], str):
             cleaned = tuple(clean(item, newlines=True) for item in value)
+        elif name == "ai_sections" and value:  # (name, text) pairs
+            cleaned = tuple((clean(label), clean(part, newlines=True)) for label, part in value)
         else:
             continue
         if cleaned != value:

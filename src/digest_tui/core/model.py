@@ -56,6 +56,7 @@ class Paper(NamedTuple):
     github_stars: int | None = None
     comments_count: int | None = None
     announce_type: str | None = None  # how arXiv announced it that day: ANNOUNCE_TYPES
+    ai_sections: tuple[tuple[str, str], ...] = ()  # an AI summary's labelled parts: AI_SECTIONS names, in order
     sources: tuple[Source, ...] = ()
 
     @property
@@ -74,7 +75,10 @@ class Paper(NamedTuple):
 ANNOUNCE_TYPES = ("new", "cross-list", "replacement")
 """The kinds of announcement in an arXiv listing (e-mail or feed), in the order a day lists them."""
 
-TEXT_FIELDS = ("institutions", "institutions_raw", "topic_reason", "summary_zh", "comments", "abstract_zh", "abstract_en", "summary_en")
+AI_SECTIONS = ("motivation", "method", "result", "conclusion")
+"""The parts of an AI summary a digest may give apart from its one-paragraph gist (`ai_sections`)."""
+
+TEXT_FIELDS = ("institutions", "institutions_raw", "topic_reason", "summary_zh", "comments", "abstract_zh", "abstract_en", "summary_en", "ai_sections")
 """The long texts: four fifths of an archive's bytes, and needed only for the paper on show, for
 full-text search and for exports. A warm start lists papers without them and fills them in
 afterwards (see `Store.add`'s `texts`); nothing that lists, sorts or counts papers reads them."""
@@ -192,7 +196,7 @@ def make_paper(**values) -> Paper:
     return Paper(key=key, **values)
 
 
-_UNION = ("authors", "institutions", "categories", "keywords", "sources")
+_UNION = ("authors", "institutions", "categories", "keywords", "sources", "ai_sections")
 _MAX = ("score", "upvotes", "author_count", "github_stars", "comments_count")
 _MERGE_FIELDS = tuple(name for name in Paper._fields if name != "key")
 

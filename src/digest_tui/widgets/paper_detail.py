@@ -17,6 +17,8 @@ MATCH_STYLE = Style(bold=True, underline=True, bgcolor="yellow", color="black")
 """The filter's words in the text (the widget passes its themed `paper-detail--match` style instead)."""
 
 AUTHORS_SHOWN = 12
+AI_SECTION_LABELS = {"motivation": "动机 Motivation", "method": "方法 Method", "result": "结果 Result",
+                     "conclusion": "结论 Conclusion"}
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 
 
@@ -98,6 +100,8 @@ def header_text(paper: Paper, mark: Mark, language: str, all_authors: bool, word
               mark=match)
     _line(text, "AI总结", paper.summary_zh, words=words, mark=match)
     _line(text, "AI summary", paper.summary_en, words=words, mark=match)
+    for name, section in paper.ai_sections:  # the summary's labelled parts, under it
+        _line(text, "  " + AI_SECTION_LABELS.get(name, clean(name)), section, words=words, mark=match)
     _line(text, "Keywords", ", ".join(paper.keywords) if paper.keywords else None, words=words, mark=match)
     _line(text, "Comments", paper.comments)
     _line(text, "Journal ref", paper.journal_ref)
