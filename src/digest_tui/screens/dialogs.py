@@ -23,6 +23,7 @@ from ..core.model import Problem
 from ..core.model import Paper
 from ..core.paths import lists_dir
 from ..core.text import clean
+from ..widgets.inputs import CleanInput, CleanTextArea
 
 if TYPE_CHECKING:
     from .main import MainScreen
@@ -65,7 +66,7 @@ class TagDialog(Dialog):
             yield Label("Tags", classes="heading")
             yield Label(_title(self.paper))
             yield Static(id="current")
-            yield Input(placeholder="tag name; enter adds it, or removes it if present",
+            yield CleanInput(placeholder="tag name; enter adds it, or removes it if present",
                         suggester=SuggestFromList(self.library.tags(), case_sensitive=False), id="tag")
             yield Static(id="known", classes="hint")
             yield Label("enter on an empty line or esc closes · → accepts the suggestion", classes="hint")
@@ -108,7 +109,7 @@ class NoteDialog(Dialog):
         with Vertical(id="box"):
             yield Label("Note", classes="heading")
             yield Label(_title(self.paper))
-            yield TextArea(self.note, id="note", soft_wrap=True)
+            yield CleanTextArea(self.note, id="note", soft_wrap=True)
             yield Label("ctrl+s saves · esc cancels · an empty note removes it", classes="hint")
 
     def on_mount(self) -> None:
@@ -132,7 +133,7 @@ class PathDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
             yield Label(self.heading, classes="heading")
-            yield Input(self.value, placeholder="path to a file", id="path")
+            yield CleanInput(self.value, placeholder="path to a file", id="path")
             yield Label("enter opens · esc cancels", classes="hint")
 
     @on(Input.Submitted)
@@ -154,7 +155,7 @@ class NameDialog(Dialog):
         with Vertical(id="box"):
             yield Label(self.heading, classes="heading")
             yield Label(Text(clean(self.detail), no_wrap=True, overflow="ellipsis"))  # Text: never markup
-            yield Input(self.value, placeholder=self.placeholder, id="name")
+            yield CleanInput(self.value, placeholder=self.placeholder, id="name")
             yield Label("enter saves · esc cancels · a name in use is replaced", classes="hint")
 
     @on(Input.Submitted)
@@ -185,8 +186,8 @@ class ExportDialog(Dialog):
             if not self.reading_list:
                 yield Select([(f, f) for f in export.FORMATS], value="bib", allow_blank=False, id="format")
             else:
-                yield Input(self.default_name(), placeholder="list name", id="name")
-            yield Input(self.default_path(), placeholder="file", id="path")
+                yield CleanInput(self.default_name(), placeholder="list name", id="name")
+            yield CleanInput(self.default_path(), placeholder="file", id="path")
             yield Static(id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")

@@ -28,6 +28,7 @@ from ..core.query import Query, QueryError, parse_query
 from ..core.text import clean
 from ..core.store import SORTS
 from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, message_for
+from ..widgets.inputs import CleanInput
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
 
@@ -124,7 +125,7 @@ class MainScreen(Screen):
         with Horizontal(id="panes"):
             yield PaperList(app.store, app.mark_of, id="papers")
             yield PaperDetail(id="detail")
-        yield Input(placeholder="filter: words  cat:cs.CL  tag:x  is:starred  score>=80  (enter keeps, esc clears)", id="filter")
+        yield CleanInput(placeholder="filter: words  cat:cs.CL  tag:x  is:starred  score>=80  (enter keeps, esc clears)", id="filter")
         yield Static(id="status")
         yield Footer()
         self.sort = getattr(app, "sort", self.sort)
