@@ -70,6 +70,7 @@ EXPECTED = {
     "html-scripts.html": Expect(2, format="hf-html"),
     "html-scripts-arxivdaily.html": Expect(1, format="arxivdaily-html"),
     "html-broken-nesting.html": Expect(3, format="hf-html"),
+    "html-xml-declaration.html": Expect(1, ("starts like an XML document (<?xml …?>); read as HTML",), "hf-html"),
     "html-unclosed-quote.html": Expect(
         2, ("the DailyPapers data-props is not valid JSON (…",), "hf-html"
     ),

@@ -13,7 +13,7 @@ from .core.loading.session import LoadReport, LoadSession, default_cache, load
 from .core.model import Paper
 from .core.index import make_doc
 from .core.paths import demo_dir
-from .core.text import clean
+from .core.text import clean, path_text
 from .core.store import SORTS, Store
 
 PROG = "digest-tui"
@@ -31,7 +31,7 @@ def paper_json(paper: Paper) -> dict:
     for key in DUMP_KEYS:
         value = getattr(paper, key)
         if key == "sources":
-            value = [{"file": s.file, "format": s.format} for s in value]
+            value = [{"file": path_text(s.file), "format": s.format} for s in value]
         elif key == "ai_sections":
             value = dict(value)
         elif isinstance(value, tuple):
@@ -42,7 +42,7 @@ def paper_json(paper: Paper) -> dict:
 
 def warn(message: str) -> None:
     """One line on stderr; a file name or message with controls in it cannot break the line or the terminal."""
-    print(f"{PROG}: {clean(message)}", file=sys.stderr)
+    print(f"{PROG}: {clean(path_text(message))}", file=sys.stderr)
 
 
 _JSON_UNSAFE = {

@@ -157,7 +157,7 @@ def main() -> None:
         + card.format(id="39001", title="A Card <script>alert(2)</script>Title", abstract=long_abstract)
         + card.format(id="39002", title='Second <img src=x onerror="alert(3)">Card', abstract=long_abstract)
         + "<noscript><h3><a href=\"/papers/2606.39997\">In Noscript</a></h3></noscript>"
-        + "</body></html>\n",
+        + "</div>\n",
     )
     text(
         "html-scripts-arxivdaily.html",
@@ -185,6 +185,13 @@ def main() -> None:
         + card.format(id="39301", title="Before The Broken Tag", abstract=long_abstract)
         + '<div class="SVELTE_HYDRATER" data-target="DailyPapers" data-props="{&quot;dailyPapers&quot;: ['
         + card.format(id="39302", title="After The Broken Tag", abstract=long_abstract),
+    )
+    text(
+        "html-xml-declaration.html",  # bs4 prints a 12-line XMLParsedAsHTMLWarning for this
+        '<?xml version="1.0" encoding="utf-8"?>\n<!-- a page fragment saved as XHTML: no <html> root -->\n<div class="papers">'
+        '<a href="https://huggingface.co/papers">Papers</a>\n'
+        + card.format(id="39401", title="An XHTML Page", abstract=long_abstract)
+        + "</div>\n",
     )
     arxivdaily_html = (HERE.parent / "fixtures" / "fmt-arxivdaily-page.html").read_text(encoding="utf-8")
     # cut inside the tag before the second paper's English abstract: `<div cla`

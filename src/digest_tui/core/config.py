@@ -35,7 +35,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import atomic_write
+from .files import atomic_write, read_regular
+from .text import clean, one_line
 
 LANGUAGES = ("en", "zh", "both")
 SORTS = ("date", "score", "upvotes", "title")
@@ -72,12 +73,43 @@ class Config:
 
 
 def _line_of(text: str, key: str, table: str | None = None) -> int | None:
-    """The 1-based line where `key = ...` is written (inside `[table]` when given)."""
-    current = None
+    """The 1-based line where `key` is set: `key = ...` (inside `[table]` when given), or, for a
+    table's key, `table = {... key = ...}`, `table.key = ...`, `[table.key]` or `[[table]]`; for a
+    top-level key, `[key]` or `[[key]]` too. None when it is written nowhere to be found."""
+    lines = text.splitlines()
+    name = _key_pattern(key)
+    assignment = re.compile(rf"^\s*{name}\s*=")
+    if table is None:
+        return _first_line(lines, assignment, None) or _first_line(
+            lines, re.compile(rf"^\s*\[\[?\s*{name}\s*[\].]"), None, headers=True
+        ) or _first_line(lines, re.compile(rf"^\s*{name}\s*\."), None)
+    owner = _key_pattern(table)
+    inline = re.compile(rf"^\s*{owner}\s*=\s*\{{.*(?:^|[{{,\s]){name}\s*=")
+    return (
+        _first_line(lines, assignment, table)
+        or _first_line(lines, inline, None)
+        or _first_line(lines, re.compile(rf"^\s*{owner}\s*\.\s*{name}\s*="), None)
+        or _first_line(lines, re.compile(rf"^\s*\[\s*{owner}\s*\.\s*{name}\s*[\].]"), None, headers=True)
+        or _first_line(lines, re.compile(rf"^\s*\[\[\s*{owner}\s*\]\]"), None, headers=True)
+        or _line_of(text, table)
+    )
+
+
+def _key_pattern(key: str) -> str:
     quoted = re.escape(key)
-    pattern = re.compile(rf"""^\s*(?:{quoted}|"{quoted}"|'{quoted}')\s*=""")
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
+    return rf"""(?:{quoted}|"{quoted}"|'{quoted}')"""
+
+
+def _first_line(lines: list[str], pattern: re.Pattern[str], table: str | None, headers: bool = False) -> int | None:
+    """The first line matching `pattern` inside `[table]` (None: at the top level, before any
+    header); with `headers`, any line matching it, headers included."""
+    current = None
+    for number, line in enumerate(lines, start=1):
+        if headers:
+            if pattern.match(line):
+                return number
+            continue
+        header = re.match(r"^\s*\[\[?\s*([^\]]+?)\s*\]", line)
         if header:
             current = header.group(1).strip("\"'")
             continue
@@ -89,16 +121,42 @@ def _line_of(text: str, key: str, table: str | None = None) -> int | None:
 def _where(path: Path, text: str, key: str, table: str | None = None) -> str:
     line = _line_of(text, key, table)
     name = f"{table}.{key}" if table else key
-    return f"{path}: line {line}: {name}" if line else f"{path}: {name}"
+    return clean(f"{path}: line {line}: {name}" if line else f"{path}: {name}")  # a key may hold an ESC
 
 
 def where(path: Path, key: str, table: str | None = None) -> str:
     """`PATH: line N: key` (or `PATH: key` when it is not written there), for a message about one setting."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_regular(path, limit=MAX_CONFIG_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         text = ""
     return _where(path, text, key, table)
+
+
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A config.toml over this is refused unread (a real one is a few hundred bytes)."""
+
+
+def _parse(text: str) -> dict:
+    """tomllib.loads(); every failure is a ValueError with one line (tomllib raises RecursionError
+    for deep nesting, and may raise others on input it was not written for)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"not valid TOML: {error}") from None
+    except RecursionError:
+        raise ValueError("not valid TOML: nested too deeply") from None
+    except Exception as error:
+        raise ValueError(f"not valid TOML ({type(error).__name__})") from None
+
+
+def _short(value: object, limit: int = 60) -> str:
+    """repr() of a value for a message, cut to `limit` characters (a value can be huge or deep)."""
+    try:
+        text = repr(value)
+    except Exception:  # RecursionError for a deeply nested value
+        text = f"a deeply nested {type(value).__name__}"
+    return clean(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def load_config(path: Path, environ: Mapping[str, str] | None = None) -> tuple[Config, list[str]]:
@@ -124,19 +182,21 @@ def _is_http_url(value: object) -> bool:
 def _load_file(path: Path) -> tuple[Config, list[str]]:
     config = Config()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_regular(path, limit=MAX_CONFIG_BYTES).decode("utf-8-sig")
     except FileNotFoundError:
         return config, []
-    except (OSError, UnicodeDecodeError) as error:
-        return config, [f"{path}: cannot be read ({getattr(error, 'strerror', None) or error}); using the defaults"]
+    except UnicodeDecodeError as error:
+        return config, [f"{path}: not UTF-8 text (byte {error.start}); using the defaults"]
+    except OSError as error:
+        return config, [f"{path}: cannot be read ({error.strerror or error}); using the defaults"]
     try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        return config, [f"{path}: not valid TOML: {error}; using the defaults"]
+        document = _parse(text)
+    except ValueError as error:
+        return config, [f"{path}: {one_line(error, limit=300)}; using the defaults"]
     problems: list[str] = []
 
     def bad(key: str, expected: str, table: str | None = None, value: object = None) -> None:
-        got = f" (got {value!r})" if value is not None else ""
+        got = f" (got {_short(value)})" if value is not None else ""
         problems.append(f"{_where(path, text, key, table)}: expected {expected}{got}; using the default")
 
     for key in document:
@@ -172,7 +232,7 @@ def _load_file(path: Path) -> tuple[Config, list[str]]:
     for table in ("searches", "keymap"):
         entries = document.get(table, {})
         if not isinstance(entries, dict):
-            bad(table, f"a [{table}] table")
+            bad(table, f"a [{table}] table", value=entries)
             continue
         for name, value in entries.items():
             if isinstance(value, str) and value.strip():
@@ -217,14 +277,16 @@ def set_value(path: Path, key: str, value: str, table: str | None = None) -> Non
     """Write `key = "value"` into the file (inside `[table]`), changing only that line or adding
     one; the result is checked to parse before it replaces the file. Raises OSError or ValueError."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_regular(path, limit=MAX_CONFIG_BYTES).decode("utf-8-sig")
     except FileNotFoundError:
         text = ""
-    tomllib.loads(text)  # never edit a file we cannot read back: that would hide its mistake
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 text (byte {error.start})") from None
+    _parse(text)  # never edit a file we cannot read back: that would hide its mistake
     key_text = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
     entry = f"{key_text} = {_toml_string(value)}"
     lines = text.splitlines()
-    line = _line_of(text, key, table)
+    line = _first_line(lines, re.compile(rf"^\s*{_key_pattern(key)}\s*="), table)  # `key = ...` in [table] only
     if line is not None:
         lines[line - 1] = entry
     elif table is None:
@@ -240,6 +302,6 @@ def set_value(path: Path, key: str, value: str, table: str | None = None) -> Non
                 end -= 1
             lines.insert(end, entry)
     new_text = "\n".join(lines) + "\n"
-    tomllib.loads(new_text)
+    _parse(new_text)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, new_text)

@@ -228,7 +228,7 @@ def load_reading_list(path: str | os.PathLike[str]) -> ReadingList:
             raise ReadingListError(f"{path.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB") from None
         raise ReadingListError(f"cannot read {path}: {error.strerror or error}") from None
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a BOM: some editors write one
     except UnicodeDecodeError as error:
         raise ReadingListError(f"{path.name} is not UTF-8 text (byte {error.start})") from None
     return parse_reading_list(text, default_name=path.stem)

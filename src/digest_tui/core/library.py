@@ -342,7 +342,7 @@ class Library:
         is unreadable instead (then this library is untouched)."""
         path = self.path
         try:
-            text, read = _split_read(data.decode("utf-8"))
+            text, read = _split_read(data.decode("utf-8-sig"))  # a BOM: some editors write one
             document = tomllib.loads(text)
             if read is not None and document.get("read") == []:
                 document["read"] = read

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .text import clean, one_line
+from .text import clean, one_line, path_text
 
 ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})", re.ASCII)
 _VERSION = re.compile(r"v\d+$")
@@ -139,7 +139,7 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return one_line(f"{clean(self.path)}: {self.reason}", limit=400)
+        return one_line(f"{clean(path_text(self.path))}: {self.reason}", limit=400)
 
 
 @dataclass(slots=True)

@@ -20,10 +20,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import Mark
 from .index import SearchDoc
-from .text import clean
+from .text import one_line
 
 TEXT_FIELDS = ("author", "inst", "topic", "title", "abstract")
 FIELDS = ("cat", "tag", "author", "inst", "topic", "is", "id", "title", "abstract", "has", "score", "upvotes", "date")
@@ -44,7 +45,18 @@ class QueryError(ValueError):
     characters in the quoted query made visible: a query may come from a script or a list file)."""
 
     def __init__(self, message: object = "invalid query") -> None:
-        super().__init__(clean(str(message)))
+        super().__init__(one_line(message, limit=MAX_MESSAGE))
+
+
+MAX_MESSAGE = 240
+"""Characters of an error message: what it quotes of a query (a token of it, say) is cut to fit."""
+MAX_TERMS = 20_000
+"""Terms a query may have; more is refused with a message. Up to this, a query stays fast:
+terms of one field under one OR are tested as one pattern (see _Parser.merge_or)."""
+MERGE_AT = 4
+"""Terms of one field under one OR from which they are merged into one pattern."""
+MAX_MERGED_LENGTH = 200
+"""Longer values are tested on their own (a trie pattern nests one group per branching letter)."""
 
 
 def _has_tag(tags: tuple[str, ...], value: str) -> bool:
@@ -177,8 +189,25 @@ MAX_DEPTH = 64
 and again in every match, and no person writes it."""
 
 
-Compiled = tuple[str, int]
-"""A piece of the compiled query: a Python expression over row `r` (and marks `m`), and its cost."""
+class Compiled(NamedTuple):
+    """A piece of the compiled query: a Python expression over row `r` (and marks `m`), its cost,
+    and, for a substring or prefix test of one value, what OR may merge it with (`merge`: the
+    group, e.g. "word" or "author") and the value."""
+
+    expression: str
+    cost: int
+    merge: str | None = None
+    value: str = ""
+
+
+_MERGED_COLUMNS = {
+    "word": ("titles", "authors", "id", "abstract_en", "abstract_zh"),
+    "author": ("authors",), "title": ("titles",), "inst": ("inst",), "topic": ("topic",),
+    "abstract": ("abstract_en", "abstract_zh"),
+    "cat": ("cat_text",),  # values start with "\n": the prefix test on every category
+}  # fmt: skip
+"""The columns a mergeable group's values are searched in (each a substring test); "id" is a
+prefix test of the id column."""
 
 
 class _Parser:
@@ -219,7 +248,29 @@ class _Parser:
             if self.peek() is None or self.peek().kind in (_OR, _AND, _RP):
                 raise QueryError(f"'{token.spelling}' needs a term after it at {token.pos}")
             parts.append(self.parse_and(negated))
-        return _combine(parts, " or ")
+        return _combine(self.merge_or(parts) if len(parts) >= MERGE_AT else parts, " or ")
+
+    def merge_or(self, parts: list[Compiled]) -> list[Compiled]:
+        """Parts of one OR with MERGE_AT or more values of one group made one regular expression
+        test per column: a 10,000-word OR costs one scan of each column per paper, not 10,000
+        (the pattern is a trie of the values, so a scan tries only the branches the text starts)."""
+        groups: dict[str, list[str]] = {}
+        for part in parts:
+            if part.merge is not None and len(part.value) <= MAX_MERGED_LENGTH:
+                groups.setdefault(part.merge, []).append(part.value)
+        groups = {group: values for group, values in groups.items() if len(values) >= MERGE_AT}
+        if not groups:
+            return parts
+        kept = [part for part in parts if part.merge not in groups or len(part.value) > MAX_MERGED_LENGTH]
+        for group, values in groups.items():
+            pattern = self.value(re.compile(_trie_pattern(values), re.S))
+            if group == "id":
+                kept.append(Compiled(f"{pattern}.match({self.column('id')})", _COST_SHORT))
+                continue
+            tests = [f"{pattern}.search({self.column(name)})" for name in _MERGED_COLUMNS[group]]
+            cost = {"word": _COST_WORD, "abstract": _COST_ABSTRACT}.get(group, _COST_TEXT)
+            kept.append(Compiled(f"({' or '.join(tests)})" if len(tests) > 1 else tests[0], cost))
+        return kept
 
     def parse_and(self, negated: bool) -> Compiled:
         parts = [self.parse_not(negated)]
@@ -258,8 +309,8 @@ class _Parser:
             following = self.peek()
             if following is None or following.kind in (_OR, _AND, _RP):
                 raise QueryError(f"'{token.spelling}' needs a term after it at {token.pos}")
-            inner, cost = self.parse_not(not negated)
-            return f"(not {inner})", cost
+            inner = self.parse_not(not negated)
+            return Compiled(f"(not {inner.expression})", inner.cost)
         if token.kind == _LP:
             self.i += 1
             following = self.peek()
@@ -282,8 +333,8 @@ class _Parser:
             if not negated:
                 self.words.append(word)
             v = self.value(word)
-            tests = (f"{v} in {self.column(name)}" for name in ("titles", "authors", "id", "abstract_en", "abstract_zh"))
-            return f"({' or '.join(tests)})", _COST_WORD
+            tests = (f"{v} in {self.column(name)}" for name in _MERGED_COLUMNS["word"])
+            return Compiled(f"({' or '.join(tests)})", _COST_WORD, "word", word)
         if kind == "cmp":
             return self.comparison(*rest, token.spelling)
         name, value = rest
@@ -296,25 +347,27 @@ class _Parser:
     def field(self, name: str, value: str, token: _Token) -> Compiled:
         v = " ".join(value.split()).casefold()
         if name == "cat":
-            return f"{self.value(chr(10) + v)} in {self.column('cat_text')}", _COST_SHORT
+            return Compiled(f"{self.value(chr(10) + v)} in {self.column('cat_text')}", _COST_SHORT, "cat", chr(10) + v)
         if name == "tag":
-            return f"(m.tags and has_tag(m.tags, {self.value(v)}))", _COST_MARK
+            return Compiled(f"(m.tags and has_tag(m.tags, {self.value(v)}))", _COST_MARK)
         if name in ("author", "inst", "topic", "title"):
             column = {"author": "authors", "title": "titles"}.get(name, name)
-            return f"{self.value(v)} in {self.column(column)}", _COST_TEXT
+            return Compiled(f"{self.value(v)} in {self.column(column)}", _COST_TEXT, name, v)
         if name == "abstract":
-            v = self.value(v)
-            return f"({v} in {self.column('abstract_en')} or {v} in {self.column('abstract_zh')})", _COST_ABSTRACT
+            name_v = self.value(v)
+            test = f"({name_v} in {self.column('abstract_en')} or {name_v} in {self.column('abstract_zh')})"
+            return Compiled(test, _COST_ABSTRACT, "abstract", v)
         if name == "id":
-            return f"{self.column('id')}.startswith({self.value(re.sub(r'v[0-9]+$', '', v))})", _COST_SHORT
+            prefix = re.sub(r"v[0-9]+$", "", v)
+            return Compiled(f"{self.column('id')}.startswith({self.value(prefix)})", _COST_SHORT, "id", prefix)
         if name == "is":
             tests = {"starred": "m.starred", "read": "m.read", "unread": "(not m.read)", "tagged": "bool(m.tags)", "noted": "bool(m.note)"}
             if v not in tests:
                 raise QueryError(f"is: needs one of {', '.join(IS_VALUES)}: {token.spelling}")
-            return tests[v], _COST_MARK
+            return Compiled(tests[v], _COST_MARK)
         if name == "has":
             if v in HAS_VALUES:
-                return f"bool({self.column('abstract_' + v)})", _COST_NUMBER
+                return Compiled(f"bool({self.column('abstract_' + v)})", _COST_NUMBER)
             raise QueryError(f"has: needs one of {', '.join(HAS_VALUES)}: {token.spelling}")
         raise QueryError(f"unknown field '{name}:' at {token.pos} (known: {', '.join(FIELDS)})")  # pragma: no cover
 
@@ -326,11 +379,11 @@ class _Parser:
                 raise QueryError(f"date needs YYYY, YYYY-MM or YYYY-MM-DD: {spelling}")
             # compare on as many characters as were given: `date<=2026-06` includes all of June
             if op == "=":
-                return f"((x := {column}) is not None and x.startswith({self.value(value)}))", _COST_NUMBER
-            return f"((x := {column}) is not None and x[:{len(value)}] {op} {self.value(value)})", _COST_NUMBER
+                return Compiled(f"((x := {column}) is not None and x.startswith({self.value(value)}))", _COST_NUMBER)
+            return Compiled(f"((x := {column}) is not None and x[:{len(value)}] {op} {self.value(value)})", _COST_NUMBER)
         if not _NUMBER.fullmatch(value):
             raise QueryError(f"{name} needs a number: {spelling}")
-        return f"((x := {column}) is not None and x {_OPERATORS[op]} {self.value(float(value))})", _COST_NUMBER
+        return Compiled(f"((x := {column}) is not None and x {_OPERATORS[op]} {self.value(float(value))})", _COST_NUMBER)
 
 
 _OPERATORS = {">=": ">=", ">": ">", "<=": "<=", "<": "<", "=": "=="}
@@ -341,10 +394,41 @@ def _combine(parts: list[Compiled], joiner: str) -> Compiled:
     early; a part written twice is tested once (both are idempotent)."""
     if len(parts) == 1:
         return parts[0]
-    unique = dict.fromkeys(sorted(parts, key=lambda part: part[1]))
+    unique = dict.fromkeys(sorted(parts, key=lambda part: part.cost))
     if len(unique) == 1:
         return next(iter(unique))
-    return f"({joiner.join(expression for expression, _cost in unique)})", sum(cost for _expression, cost in unique)
+    return Compiled(f"({joiner.join(part.expression for part in unique)})", sum(part.cost for part in unique))
+
+
+def _trie_pattern(values: list[str]) -> str:
+    """A regular expression that finds any of the values, as a trie (`ab(?:c|d)` for abc, abd):
+    Python's `re` tries the alternatives of a plain `abc|abd|...` one by one at every position.
+    A value that another starts with stands for both (finding "ab" is enough when "abc" is there)."""
+    trie: dict = {}
+    for value in values:
+        node = trie
+        for char in value:
+            if "" in node:
+                break  # a shorter value already ends here
+            node = node.setdefault(char, {})
+        else:
+            node.clear()
+            node[""] = {}
+    # built bottom-up without recursion: a branch's pattern is known once its children's are
+    patterns: dict[int, str] = {}
+    stack = [(trie, False)]
+    while stack:
+        node, ready = stack.pop()
+        if not ready:
+            stack.append((node, True))
+            stack.extend((child, False) for char, child in node.items() if char)
+            continue
+        branches = [re.escape(char) + patterns[id(child)] for char, child in sorted(node.items()) if char]
+        if "" in node or not branches:
+            patterns[id(node)] = ""
+        else:
+            patterns[id(node)] = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return patterns[id(trie)]
 
 
 def parse_query(text: str) -> Query:
@@ -352,9 +436,12 @@ def parse_query(text: str) -> Query:
     tokens = _scan(text)
     if not tokens:
         return Query(text)
+    terms = sum(token.kind == _TERM for token in tokens)
+    if terms > MAX_TERMS:
+        raise QueryError(f"too many terms ({terms:,}; a query may have {MAX_TERMS:,})")
     parser = _Parser(tokens)
     try:
-        expression, _cost = parser.parse()
+        expression = parser.parse().expression
     except RecursionError:  # MAX_DEPTH keeps well inside the limit; this only guards a caller deep in its own stack
         raise QueryError(f"nested too deeply (more than {MAX_DEPTH} levels of '(' and NOT)") from None
     if parser.uses_marks:

@@ -63,3 +63,19 @@ def one_line(text: object, limit: int = 160) -> str:
     control characters made visible: messages quote file content and go to a terminal."""
     line = clean(" ".join(str(text).split()))
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def path_text(path: str) -> str:
+    """A file path as valid Unicode text: the bytes of a name that were not UTF-8 (which Python
+    carries as lone surrogates, U+DC80–U+DCFF) written as `\\xNN`, e.g. `bad\\xff.txt`; any other
+    lone surrogate as U+FFFD. Everything else is left as it is (clean() it to show it)."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", path)
+    return raw.decode("utf-8", "backslashreplace")

@@ -6,6 +6,7 @@ import codecs
 import datetime as dt
 import os
 import stat
+import warnings as _warnings  # `warnings` is what every parser calls its list of lines
 from types import ModuleType
 
 from ..model import ParseResult as ParseResult  # re-exported: where parsers' results are named
@@ -99,7 +100,11 @@ def parse_as(module: ModuleType, text: str, file: str, file_date: dt.date | None
     reason, not the caller a traceback (the format modules need no catch-all of their own).
     Warnings come back one line each, control characters made visible."""
     try:
-        papers, warnings = module.parse(text, file, file_date or dt.date.today())
+        # catch_warnings swaps process-wide state: fine while nothing else in the process (the
+        # loading thread parses, Textual does not use it) changes warning filters at the same time
+        with _warnings.catch_warnings(record=True) as caught:
+            _warnings.simplefilter("always")
+            papers, warnings = module.parse(text, file, file_date or dt.date.today())
     except NoPapers as note:
         return ParseResult([], module.NAME, [str(note)])
     except DigestError:
@@ -113,6 +118,9 @@ def parse_as(module: ModuleType, text: str, file: str, file_date: dt.date | None
         raise DigestError(f"looks like {module.NAME} but could not be parsed ({reason})") from None
     if not papers:
         raise DigestError(f"looks like {module.NAME} but holds no papers")
+    said = library_warning(caught)
+    if said:
+        warnings = [*warnings, said]
     if len(warnings) > MAX_WARNINGS:  # a mangled file must not flood the user with lines
         hidden = len(warnings) - (MAX_WARNINGS - 1)
         warnings = warnings[: MAX_WARNINGS - 1] + [f"{hidden:,} more problems like these not shown"]
@@ -121,6 +129,26 @@ def parse_as(module: ModuleType, text: str, file: str, file_date: dt.date | None
 
 MAX_WARNINGS = 10
 """Warnings kept per file; beyond that, one line says how many more there were."""
+
+
+def library_warning(caught: list[_warnings.WarningMessage]) -> str | None:
+    """What the libraries a parser uses warned about while reading one file (bs4 prints twelve
+    lines for a page that starts with `<?xml …?>`), as one line for the file's warnings, or None.
+    Nothing a library warns reaches stderr, where it would land on the reader's screen."""
+    lines: list[str] = []
+    for message in caught:
+        category = message.category.__name__
+        if category == "XMLParsedAsHTMLWarning":
+            line = "starts like an XML document (<?xml …?>); read as HTML"
+        else:
+            first = str(message.message).strip().split("\n", 1)[0]
+            line = f"the parser warned: {category}: {first}"
+        if line not in lines:
+            lines.append(line)
+    if not lines:
+        return None
+    more = f" (+{len(lines) - 1} more from the parser)" if len(lines) > 1 else ""
+    return one_line(lines[0], limit=200) + more
 
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
