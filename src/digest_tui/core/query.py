@@ -50,9 +50,11 @@ class QueryError(ValueError):
 
 MAX_MESSAGE = 240
 """Characters of an error message: what it quotes of a query (a token of it, say) is cut to fit."""
-MAX_TERMS = 20_000
-"""Terms a query may have; more is refused with a message. Up to this, a query stays fast:
-terms of one field under one OR are tested as one pattern (see _Parser.merge_or)."""
+MAX_TERMS = 10_000
+"""Different terms a query may have (a term written twice counts once); more is refused with a
+message. Up to this a query stays fast: terms of one field under one OR are tested as one
+pattern (see _Parser.merge_or), so 10,000 OR-ed words take ~0.3 s to compile and ~0.05 s to run
+over 2,700 papers; 10,000 AND-ed ones about a second to compile."""
 MERGE_AT = 4
 """Terms of one field under one OR from which they are merged into one pattern."""
 MAX_MERGED_LENGTH = 200
@@ -436,9 +438,9 @@ def parse_query(text: str) -> Query:
     tokens = _scan(text)
     if not tokens:
         return Query(text)
-    terms = sum(token.kind == _TERM for token in tokens)
+    terms = len({token.spelling for token in tokens if token.kind == _TERM})
     if terms > MAX_TERMS:
-        raise QueryError(f"too many terms ({terms:,}; a query may have {MAX_TERMS:,})")
+        raise QueryError(f"too many different terms ({terms:,}; a query may have {MAX_TERMS:,})")
     parser = _Parser(tokens)
     try:
         expression = parser.parse().expression
