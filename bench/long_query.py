@@ -11,7 +11,8 @@ import time
 
 from digest_tui.core import query
 from digest_tui.core.library import NO_MARK
-from digest_tui.core.loading.loader import ParseCache, load
+from digest_tui.core.loading.cache import ParseCache
+from digest_tui.core.loading.session import load
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from textual import events
 from textual.widgets import Input, TextArea
 
 from digest_tui.app import DigestApp
-from digest_tui.core.loading.loader import demo_dir
+from digest_tui.core.paths import demo_dir
 from digest_tui.screens.dialogs import NoteDialog, TagDialog
 from digest_tui.widgets.inputs import CleanInput, CleanTextArea
 

@@ -11,8 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest_tui.core import query
+from digest_tui.core.index import make_doc
 from digest_tui.core.library import NO_MARK, Mark
-from digest_tui.core.loading.loader import demo_dir, load
+from digest_tui.core.loading.session import load
+from digest_tui.core.paths import demo_dir
 from digest_tui.core.query import MAX_TERMS, QueryError, _trie_pattern, parse_query
 
 
@@ -56,7 +58,7 @@ def test_a_10000_term_or_finds_what_one_test_per_term_finds(demo_store):
 
 
 def _searchable(paper) -> list[str]:
-    doc = query.make_doc(paper)
+    doc = make_doc(paper)
     return [doc[name][0] for name in ("titles", "authors", "id", "abstract_en", "abstract_zh")]
 
 
@@ -90,7 +92,7 @@ def test_the_trie_pattern_finds_exactly_the_values(values):
 def test_too_many_terms_are_refused_with_the_bound():
     with pytest.raises(QueryError, match=f"too many different terms \\({MAX_TERMS + 1:,}; a query may have {MAX_TERMS:,}\\)"):
         parse_query(" OR ".join(f"w{i}" for i in range(MAX_TERMS + 1)))
-    assert parse_query(" ".join(["w"] * (5 * MAX_TERMS))).match(query.make_doc(_paper()), NO_MARK)  # the same term
+    assert parse_query(" ".join(["w"] * (5 * MAX_TERMS))).match(make_doc(_paper()), NO_MARK)  # the same term
 
 
 @pytest.mark.parametrize(

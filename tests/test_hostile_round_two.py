@@ -16,7 +16,7 @@ import pytest
 
 from digest_tui.core.export import load_reading_list
 from digest_tui.core.library import Library
-from digest_tui.core.loading.loader import load
+from digest_tui.core.loading.session import load
 from digest_tui.core.parsers import library_warning, parse_file
 from digest_tui.core.text import path_text
 
