@@ -321,3 +321,84 @@ def test_the_arxiv_request_names_every_category_once():
     assert hf.url == "https://huggingface.co/api/daily_papers?date=2026-06-12"
     assert [t.source for t in fetch.targets(FetchSettings(arxiv=[], hf=False), DAY)] == []
     assert [t.source for t in fetch.targets(FetchSettings(arxiv=[], hf=False), DAY, ["hf"])] == ["hf"]
+
+
+# -- arXiv's feed ------------------------------------------------------------------------------
+
+
+def arxiv_only(server: FeedServer, *categories: str) -> FetchSettings:
+    return FetchSettings(arxiv=list(categories or ("cs.CL", "cs.LG")), hf=False, arxiv_url=server.base + "/rss/")
+
+
+def test_arxiv_a_recorded_real_feed(server, clock, shared_digests, tmp_path):
+    body = (shared_digests / "arxiv-rss-cs.AI-2026-04-27-excerpt.xml").read_bytes()
+    server.serve("/rss/cs.AI", Answer(200, body, {"Content-Type": "application/rss+xml; charset=utf-8"}))
+    [outcome] = run(arxiv_only(server, "cs.AI"), tmp_path, clock, day=dt.date(2026, 4, 27))
+    # three items, each `Announce Type: new`, all with pubDate Mon, 27 Apr 2026
+    assert outcome.line() == "arxiv 2026-04-27: 3 papers (3 new) → arxiv-cs.AI-2026-04-27.xml"
+    assert (tmp_path / "arxiv-cs.AI-2026-04-27.xml").read_bytes() == body
+    [request] = server.requests
+    assert (request.method, request.path) == ("GET", "/rss/cs.AI")
+    assert request.headers == [
+        ("Host", f"127.0.0.1:{server.port}"),
+        ("User-Agent", UA),
+        ("Accept-Encoding", "gzip"),
+        ("Accept", "application/rss+xml, application/atom+xml;q=0.9, application/xml;q=0.8, */*;q=0.1"),
+    ]
+
+
+def test_arxiv_one_request_for_every_category_named_by_the_feeds_day(server, clock, fixtures, tmp_path):
+    body = (fixtures / "arxiv-rss-cs.CL+cs.LG-2026-06-18.xml").read_bytes()
+    server.serve("/rss/cs.CL+cs.LG", Answer(200, body))
+    [outcome] = run(arxiv_only(server), tmp_path, clock, day=dt.date(2026, 6, 19))  # the morning after: the feed's day wins
+    assert outcome.line() == ("arxiv 2026-06-18: 9 papers (5 new, 2 cross-list, 2 replacement) "
+                              "→ arxiv-cs.CL+cs.LG-2026-06-18.xml")
+    assert outcome.kinds == {"new": 5, "cross-list": 2, "replacement": 2}
+    assert [r.path for r in server.requests] == ["/rss/cs.CL+cs.LG"]
+
+
+def test_arxiv_a_named_day_the_feed_does_not_hold_is_not_written(server, clock, fixtures, tmp_path):
+    server.serve("/rss/cs.CL+cs.LG", Answer(200, (fixtures / "arxiv-rss-cs.CL+cs.LG-2026-06-18.xml").read_bytes()))
+    client = Client(clock=clock)
+    with client:
+        [outcome] = fetch.fetch(arxiv_only(server), tmp_path, dt.date(2026, 6, 10), client=client, exact_day=True)
+    assert not outcome.ok
+    assert outcome.line() == ("fetch arxiv: the feed holds the listing of 2026-06-18, not 2026-06-10 "
+                              "(a feed has only the newest day); nothing written")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_arxiv_an_empty_weekend_feed_is_said_as_such(server, clock, fixtures, tmp_path):
+    server.serve("/rss/cs.CL+cs.LG", Answer(200, (fixtures / "arxiv-rss-empty-2026-06-20.xml").read_bytes()))
+    [outcome] = run(arxiv_only(server), tmp_path, clock, day=dt.date(2026, 6, 20))
+    assert outcome.ok
+    assert outcome.line() == "arxiv 2026-06-20: the listing is empty (weekend or holiday?); nothing written"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_arxiv_a_feed_cut_without_a_length_writes_nothing(server, clock, fixtures, tmp_path):
+    body = (fixtures / "arxiv-rss-cs.CL+cs.LG-2026-06-18.xml").read_bytes()
+    server.serve("/rss/cs.CL+cs.LG", Answer(200, body, cut=len(body) // 2, length=False))
+    [outcome] = run(arxiv_only(server), tmp_path, clock)
+    assert not outcome.ok and outcome.line().startswith("fetch arxiv: 127.0.0.1 sent a truncated answer (the feed is cut off after ")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_arxiv_html_or_hf_json_is_not_an_arxiv_feed(server, clock, hf_body, tmp_path):
+    server.serve("/rss/cs.CL+cs.LG", Answer(200, HTML), Answer(200, hf_body))
+    [html] = run(arxiv_only(server), tmp_path, clock)
+    [json_answer] = run(arxiv_only(server), tmp_path, FakeClock(clock.time + 10))
+    assert html.line() == "fetch arxiv: 127.0.0.1 sent something that is not a feed (an HTML page)"
+    assert json_answer.line() == "fetch arxiv: 127.0.0.1 sent something that is not a feed"
+
+
+def test_both_sources_one_after_the_other_spaced_on_one_connection(server, clock, fixtures, hf_body, tmp_path):
+    server.serve("/rss/cs.CL+cs.LG", Answer(200, (fixtures / "arxiv-rss-cs.CL+cs.LG-2026-06-18.xml").read_bytes()))
+    server.serve("/api/daily_papers?date=2026-06-12", Answer(200, hf_body))
+    settings = FetchSettings(arxiv=["cs.CL", "cs.LG"], hf=True, arxiv_url=server.base + "/rss/",
+                             hf_url=server.base + "/api/daily_papers")
+    outcomes = run(settings, tmp_path, clock)
+    assert [o.source for o in outcomes] == ["arxiv", "hf"] and all(o.ok for o in outcomes)
+    assert clock.slept == [3.0]  # one host here, so the second request waits its 3 s
+    assert len({r.connection for r in server.requests}) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["arxiv-cs.CL+cs.LG-2026-06-18.xml", "hf-daily-2026-06-12.json"]

@@ -27,6 +27,7 @@ from .config import FetchSettings
 from .files import atomic_write, read_regular
 from .model import ANNOUNCE_TYPES, Paper
 from .parsers import DigestError, decode, detect
+from .parsers.errors import NoPapers
 from .text import one_line
 
 USER_AGENT = f"digest-tui/{__version__} (+{PROJECT_URL})"
@@ -47,6 +48,8 @@ MAX_REDIRECTS = 5
 ARXIV_FORMATS = ("arxiv-rss", "arxiv-atom", "arxiv-feed")
 """Format names (parsers' NAME) that an arXiv feed may be detected as."""
 HF_FORMATS = ("hf-api-json",)
+CUT_OFF = "the feed is cut off"
+"""How the arXiv feed parser's warning about a document that ends part way begins."""
 STATE_FILE = "fetch.json"
 
 
@@ -372,11 +375,16 @@ def read_listing(target: Target, body: bytes, host: str, day: dt.date) -> list[P
         html = stripped[:200].lower().lstrip("\ufeff").startswith(("<!doctype html", "<html"))
         raise FetchError(f"{host} sent something that is not a feed" + (" (an HTML page)" if html else ""))
     try:
-        papers, _warnings = module.parse(text, target.url, day)
+        papers, warnings = module.parse(text, target.url, day)
+    except NoPapers:
+        return []
     except DigestError as error:
         raise FetchError(f"{host} sent a {module.NAME} listing that cannot be read ({error})") from None
     except Exception as error:  # a parser bug costs this source a line, not the user a traceback
         raise FetchError(f"{host} sent a {module.NAME} listing that cannot be read ({type(error).__name__}: {error})") from None
+    cut = next((w for w in warnings if w.startswith(CUT_OFF)), None)
+    if cut is not None:  # a reader keeps what it can of a cut file; a download must be whole
+        raise FetchError(f"{host} sent a truncated answer ({cut})")
     return papers
 
 
