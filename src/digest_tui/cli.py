@@ -230,6 +230,46 @@ def fetch_main(argv: Sequence[str]) -> int:
     return 0 if answered == len(plan) else 1 if answered else 2
 
 
+def ledger_main(argv: Sequence[str]) -> int:
+    from .core.config import load_config
+    from .core.ledger import format_table, ledger_of, table
+    from .core.paths import config_file
+
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} ledger",
+        description="For each listing day and category: the papers arXiv announced (new, cross-list, replacement) "
+        "in the arXiv feeds and listing e-mails loaded, how many of them the other digests carry, how many you "
+        "have read and how many are left.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="digest files or folders (default: the folders in config.toml)")
+    parser.add_argument("--date", metavar="YYYY-MM-DD", type=_iso_day, help="only this listing day")
+    args = parser.parse_args(argv)
+    config_path = config_file()
+    config, problems = load_config(config_path)
+    for problem in problems:
+        warn(problem)
+    paths = list(args.paths) or [str(folder) for folder in config.folder_paths()]
+    if not paths:
+        parser.error(f"give digest files or folders, or set `folders` in {config_path}")
+    cache = default_cache()
+    store, report = load(paths, cache=cache)
+    report_problems(report)
+    marks = _library_marks()
+    ledger = ledger_of(store, marks, config.fetch.arxiv, cache)
+    day = args.date.isoformat() if args.date else None
+    cells = table(ledger, day)
+    if len(cells) == 1:
+        where = f" for {day}" if day else ""
+        warn(f"no arXiv feed or listing e-mail loaded{where}: nothing to count (digest-tui fetch arxiv gets today's)")
+        return 1
+    sys.stdout.write(clean(format_table(cells), newlines=True))
+    for key, replaced_on in ledger.replaced.items():
+        row = store.row(key)
+        title = store.papers[row].title if row is not None else key
+        print(clean(f"starred, replaced on {replaced_on}: {key} {title}"))
+    return 0
+
+
 def _iso_day(text: str):
     import datetime as dt
 
@@ -250,7 +290,7 @@ def reader_app(argv: Sequence[str]):
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A terminal reader for daily research-paper digests.",
-        epilog=f"Headless: '{PROG} dump --help', '{PROG} export --help', '{PROG} fetch --help'.",
+        epilog=f"Headless: '{PROG} dump --help', '{PROG} export --help', '{PROG} fetch --help', '{PROG} ledger --help'.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="digest files or folders (read recursively)")
     parser.add_argument("--demo", action="store_true", help="open the built-in demo digests")
@@ -294,6 +334,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return export_main(argv[1:])
         if argv[:1] == ["fetch"]:
             return fetch_main(argv[1:])
+        if argv[:1] == ["ledger"]:
+            return ledger_main(argv[1:])
         return tui_main(argv)
     except BrokenPipeError:
         sys.stderr.close()  # a closed pipe (`| head`) is not an error worth a traceback
