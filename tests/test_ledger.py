@@ -8,7 +8,8 @@ from pathlib import Path
 from digest_tui import cli
 from digest_tui.core.ledger import ALL, format_table, ledger_of, table
 from digest_tui.core.library import Library
-from digest_tui.core.loading.loader import demo_dir, load
+from digest_tui.core.loading.session import load
+from digest_tui.core.paths import demo_dir
 from digest_tui.core.model import make_paper
 
 FEED = "arxiv-rss-cs.CL+cs.LG-2026-06-18.xml"

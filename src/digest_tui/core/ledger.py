@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .fetch import ARXIV_FORMATS
-from .library import Mark
+
 from .loading.cache import ParseCache
 from .loading.loader import Parsed, read_file
-from .model import ANNOUNCE_TYPES, Paper
+from .model import ANNOUNCE_TYPES, Mark, Paper
 from .store import Store
 
 LISTING_FORMATS = ("arxiv-email", *ARXIV_FORMATS)
