@@ -84,7 +84,7 @@ def parse_or_digest_error(text: str) -> ParseResult | None:
     except DigestError as error:
         _one_line(str(error))
         return None
-    assert result.papers
+    assert result.papers or result.warnings  # no papers only with the note saying why (an empty arXiv feed)
     check_result(result.papers, result.warnings)
     return result
 
