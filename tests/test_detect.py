@@ -14,6 +14,7 @@ from digest_tui.core.parsers import (
     FORMATS,
     DigestError,
     ai_jsonl,
+    arxiv_table,
     arxiv_email,
     arxiv_feed,
     arxiv_md,
@@ -33,6 +34,7 @@ SHARED = {
     "arxivdaily-2026-06-04-tracking.txt": "arxivdaily",
     "arxivdaily-2026-06-18-llm.txt": "arxivdaily",
     "arxivdaily-digest-post-2025-12-18-excerpt.md": "arxiv-md",
+    "cv-arxiv-daily-readme-2026-06-29.md": "arxiv-table-md",
     "daily-arxiv-ai-enhanced-2026-07-01.jsonl": "ai-enhanced-jsonl",
     "hf-api-daily-papers-2026-06-12.json": "hf-api-json",
     "hf-daily-papers-search.txt": "hf-text",
@@ -48,6 +50,8 @@ OWN = {
     "fmt-arxiv-rss1.xml": "arxiv-feed",
     "fmt-arxiv-rss2.xml": "arxiv-feed",
     "fmt-arxiv-md-post.md": "arxiv-md",
+    "fmt-cv-arxiv-daily.md": "arxiv-table-md",
+    "fmt-cv-arxiv-daily-web.md": "arxiv-table-md",
     "fmt-arxiv-md-hugo.md": "arxiv-md",
     "fmt-arxivdaily-page.html": "arxivdaily-html",
     "fmt-hf-api.json": "hf-api-json",
@@ -56,7 +60,7 @@ OWN = {
     "fmt-hf-daily-2024.html": "hf-html",
     "fmt-hf-paper-page.html": "hf-html",
 }
-NEW_PARSERS = (hf_json, hf_html, arxiv_md, arxiv_email, arxivdaily_html, arxiv_feed, ai_jsonl)
+NEW_PARSERS = (hf_json, hf_html, arxiv_md, arxiv_email, arxivdaily_html, arxiv_feed, ai_jsonl, arxiv_table)
 DAY = dt.date(2026, 7, 20)
 SHARED_DIGESTS = Path(__file__).resolve().parents[2] / "shared" / "digests"  # read when present
 

@@ -1,0 +1,167 @@
+"""daily-arXiv / cv-arxiv-daily markdown: `|Publish Date|Title|Authors|PDF|Code|` tables under topic headings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+
+from ..model import ARXIV_ID, Paper, Source, make_paper, merge
+from .text import clean_line
+
+NAME = "arxiv-table-md"
+
+_HEADER = re.compile(r"^\|[^\n]*\bTitle\b[^\n]*\|\s*(?:PDF|Paper|Link)s?\s*\|", re.IGNORECASE | re.MULTILINE)
+_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+_NOT_A_TOPIC = re.compile(r"^(?:updated on\b|table of contents\b|usage\b|contents\b)", re.IGNORECASE)
+_LINK = re.compile(r"\[([^\]]*)\]\(\s*(<?[^)\s>]+>?)\s*\)")
+_ID = re.compile(rf"(?<![\w.])({ARXIV_ID.pattern})(?:v\d+)?(?![\w])", re.ASCII)
+_DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+_ET_AL = re.compile(r"\bet\.?\s*al\.?$", re.IGNORECASE)
+_COLUMNS = {
+    "date": ("publish date", "date", "update date", "updated", "published"),
+    "title": ("title",),
+    "authors": ("authors", "author", "first author"),
+    "pdf": ("pdf", "paper", "link", "links", "arxiv"),
+    "code": ("code", "repo", "github"),
+    "abstract": ("abstract", "summary"),
+}
+
+
+def sniff(head: str) -> bool:
+    return "arxiv.org/abs/" in head and _HEADER.search(head) is not None
+
+
+def _cells(line: str, width: int = 0, title_at: int = 0) -> list[str]:
+    """A row's cells; with more than `width` of them, a `|` was inside the title: it takes the extra ones."""
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    cells = inner.split("|")
+    extra = len(cells) - width
+    if width and extra > 0:
+        cells[title_at : title_at + extra + 1] = ["|".join(cells[title_at : title_at + extra + 1])]
+    return [cell.strip() for cell in cells]
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    names = [" ".join(cell.strip("* ").split()).casefold() for cell in header]
+    found: dict[str, int] = {}
+    for field, spellings in _COLUMNS.items():
+        for index, name in enumerate(names):
+            if name in spellings and index not in found.values():
+                found[field] = index
+                break
+    return found
+
+
+def _bare(cell: str) -> str:
+    """A cell without the bold the tool wraps dates and titles in."""
+    text = cell.strip()
+    while len(text) >= 4 and text.startswith("**") and text.endswith("**"):
+        text = text[2:-2].strip()
+    return text
+
+
+@functools.lru_cache(maxsize=4096)  # a table repeats a few hundred dates thousands of times
+def _day(cell: str) -> str | None:
+    match = _DAY.search(cell)
+    if match:
+        try:
+            return dt.date(*map(int, match.groups())).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _authors(cell: str) -> dict:
+    """`Christina Kassab et.al.`: only the first author is named, so the cell is kept as written and
+    the count stays unknown; a full list (`A, B, C`) is split and counted."""
+    text = clean_line(_bare(cell))
+    if not text or text.casefold() in ("null", "none"):
+        return {}
+    if _ET_AL.search(text):
+        return {"authors": (text,)}
+    names = tuple(name for part in text.split(",") if (name := part.strip()))
+    return {"authors": names, "author_count": len(names)}
+
+
+def _code(cell: str) -> str | None:
+    for _, target in _LINK.findall(cell):
+        target = target.strip("<>")
+        if target.startswith(("https://", "http://")):
+            return target
+    return None
+
+
+def _arxiv_id(cell: str) -> str | None:
+    for _label, target in _LINK.findall(cell):
+        if "arxiv.org" in target and (match := _ID.search(target)):
+            return match.group(1)
+    match = _ID.search(cell)
+    return match.group(1) if match else None
+
+
+def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
+    """Every table whose header names a title and a PDF column; a row's topic is the heading above
+    its table. One paper under several topics (the tool lists it in each) is one record with the
+    first topic; its earliest date is kept, as for any paper seen twice."""
+    sources = (Source(file, NAME),)
+    papers: dict[str, Paper] = {}
+    skipped: list[str] = []
+    topic: str | None = None
+    columns: dict[str, int] | None = None
+    width = 0
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if not line.startswith("|"):
+            heading = _HEADING.match(line) if line.startswith("#") else None
+            if heading:
+                name = clean_line(_bare(heading.group(1)))
+                topic = None if name is None or _NOT_A_TOPIC.match(name) else name
+                columns = None
+            elif line:
+                columns = None  # a table ends at the first line that is not a row
+            continue
+        if columns is None:
+            if _HEADER.match(line):
+                header = _cells(line)
+                columns, width = _columns(header), len(header)
+                if "title" not in columns or "pdf" not in columns:
+                    columns = None
+            continue
+        if _RULE.match(line):
+            continue
+        cells = _cells(line, width, columns["title"])
+        if len(cells) < width:
+            skipped.append(f"line {number}")
+            continue
+        arxiv_id = _arxiv_id(cells[columns["pdf"]])
+        title = clean_line(_bare(cells[columns["title"]]))
+        if not title:
+            skipped.append(f"line {number}")
+            continue
+        values: dict = {"title_en": title, "sources": sources}
+        if arxiv_id:
+            values["id"] = arxiv_id
+        if topic:
+            values["topic"] = topic
+        if "date" in columns and (day := _day(cells[columns["date"]])):
+            values["date"] = day
+        else:
+            values["date"] = file_date.isoformat()
+        if "authors" in columns:
+            values.update(_authors(cells[columns["authors"]]))
+        if "code" in columns and (code := _code(cells[columns["code"]])):
+            values["github_repo"] = code
+        if "abstract" in columns and (abstract := clean_line(_bare(cells[columns["abstract"]]))):
+            values["abstract_en"] = abstract
+        paper = make_paper(**values)
+        old = papers.get(paper.key)
+        papers[paper.key] = paper if old is None else merge(old, paper)
+    warnings = []
+    if skipped:
+        shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
+        warnings.append(f"{len(skipped)} table row(s) without a title or with missing cells: {shown}; skipped")
+    return list(papers.values()), warnings
