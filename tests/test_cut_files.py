@@ -20,6 +20,7 @@ TEXT_FIXTURES = {
     "fmt-arxiv-md-post.md": "2607.06666",
     "fmt-arxiv-md-hugo.md": "2607.11003",
     "fmt-hf-cards-2026.html": "2609.40003",
+    "fmt-hf-newsletter-zh.md": "2501.03333",
     "fmt-arxivdaily-page.html": None,  # its last paper is whatever the page lists last
 }
 

@@ -24,6 +24,7 @@ from digest_tui.core.parsers import (
     parse_as,
     hf_html,
     hf_json,
+    hf_newsletter,
 )
 
 SHARED = {
@@ -38,6 +39,7 @@ SHARED = {
     "daily-arxiv-ai-enhanced-2026-07-01.jsonl": "ai-enhanced-jsonl",
     "hf-api-daily-papers-2026-06-12.json": "hf-api-json",
     "hf-daily-papers-search.txt": "hf-text",
+    "hf-newsletter-zh-2025-01-23.md": "hf-newsletter-zh",
     "hf-paper-page-2509.24002.html": "hf-html",
     "hf-trending-2026-cards-excerpt.html": "hf-html",
 }
@@ -59,8 +61,9 @@ OWN = {
     "fmt-hf-cards-2026.html": "hf-html",
     "fmt-hf-daily-2024.html": "hf-html",
     "fmt-hf-paper-page.html": "hf-html",
+    "fmt-hf-newsletter-zh.md": "hf-newsletter-zh",
 }
-NEW_PARSERS = (hf_json, hf_html, arxiv_md, arxiv_email, arxivdaily_html, arxiv_feed, ai_jsonl, arxiv_table)
+NEW_PARSERS = (hf_json, hf_html, arxiv_md, arxiv_email, arxivdaily_html, arxiv_feed, ai_jsonl, arxiv_table, hf_newsletter)
 DAY = dt.date(2026, 7, 20)
 SHARED_DIGESTS = Path(__file__).resolve().parents[2] / "shared" / "digests"  # read when present
 

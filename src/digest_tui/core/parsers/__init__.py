@@ -10,11 +10,11 @@ import warnings as _warnings  # `warnings` is what every parser calls its list o
 from types import ModuleType
 
 from ..model import ParseResult as ParseResult  # re-exported: where parsers' results are named
-from . import ai_jsonl, arxiv_email, arxiv_feed, arxiv_md, arxiv_table, arxivdaily, arxivdaily_html, hf_html, hf_json, hf_text
+from . import ai_jsonl, arxiv_email, arxiv_feed, arxiv_md, arxiv_table, arxivdaily, arxivdaily_html, hf_html, hf_json, hf_newsletter, hf_text
 from .errors import DigestError as DigestError  # re-exported: the public name lives here
 from .errors import NoPapers, one_line
 
-FORMATS: tuple[ModuleType, ...] = (ai_jsonl, hf_json, arxiv_feed, arxivdaily_html, hf_html, arxiv_email, arxiv_table, arxiv_md, arxivdaily, hf_text)
+FORMATS: tuple[ModuleType, ...] = (ai_jsonl, hf_json, arxiv_feed, arxivdaily_html, hf_html, arxiv_email, arxiv_table, hf_newsletter, arxiv_md, arxivdaily, hf_text)
 """Every format module, in the order they are tried; each has NAME, sniff(text) and parse(...).
 JSON, XML and markup first (their sniffs look at the first tag or character), then the text formats; an
 arXivDaily page saved as HTML is claimed before the generic HF check, and both before `hf_text`,
