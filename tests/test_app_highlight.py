@@ -7,11 +7,14 @@ from rich.text import Text
 from textual.widgets import Static
 
 from digest_tui.widgets.highlight import mark_words, match_spans
+from digest_tui.widgets.wrapped import Wrapped
 
 
 def marked(text, style) -> list[str]:
-    """The pieces of `text` (a Rich Text, or the Content a Static renders) carrying the match style,
-    known by its background."""
+    """The pieces of `text` (a Rich Text, the Content a Static renders, or the Wrapped text of the
+    detail pane) carrying the match style, known by its background."""
+    if isinstance(text, Wrapped):
+        text = text.text
     if isinstance(style, str):
         return [text.plain[span.start:span.end] for span in text.spans if span.style == style]
     pieces = []

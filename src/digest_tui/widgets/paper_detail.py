@@ -12,6 +12,7 @@ from ..core.model import Mark
 from ..core.model import Paper
 from ..core.text import clean
 from .highlight import append_marked
+from .wrapped import Wrapped
 
 MATCH_STYLE = Style(bold=True, underline=True, bgcolor="yellow", color="black")
 """The filter's words in the text (the widget passes its themed `paper-detail--match` style instead)."""
@@ -158,7 +159,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         second = self.query_one("#abstract-second", Static)
         footer = self.query_one("#detail-footer", Static)
         if paper is None:
-            header.update(Text("No paper selected.", Style(italic=True, dim=True)))
+            header.update(Wrapped(Text("No paper selected.", Style(italic=True, dim=True))))
             for widget in (first, second, footer):
                 widget.update("")
             second.set_class(True, "-hidden")
@@ -167,13 +168,13 @@ class PaperDetail(VerticalScroll, can_focus=True):
             self.scroll_home(animate=False)
         self.paper = paper
         match = self.get_component_rich_style("paper-detail--match")
-        header.update(header_text(paper, mark, language, all_authors, words, match))
+        header.update(Wrapped(header_text(paper, mark, language, all_authors, words, match)))
         if language == "both":
-            first.update(abstract_text(paper, "en", words, match))
-            second.update(abstract_text(paper, "zh", words, match))
+            first.update(Wrapped(abstract_text(paper, "en", words, match)))
+            second.update(Wrapped(abstract_text(paper, "zh", words, match)))
             second.set_class(False, "-hidden")
         else:
-            first.update(abstract_text(paper, language, words, match))
+            first.update(Wrapped(abstract_text(paper, language, words, match)))
             second.update("")
             second.set_class(True, "-hidden")
-        footer.update(footer_text(paper))
+        footer.update(Wrapped(footer_text(paper)))

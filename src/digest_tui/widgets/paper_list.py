@@ -21,6 +21,7 @@ from ..core.model import Paper
 from ..core.text import clean
 from ..core.store import Store
 from .highlight import mark_words
+from .wrapped import truncate_text
 
 CATEGORY_WIDTH = 8
 CHIPS_MAX_SHARE = 3  # tag chips take at most a third of the row
@@ -258,17 +259,8 @@ class PaperList(ScrollView, can_focus=True):
 
 
 def _fit(value: str, width: int) -> str:
-    """`value` cut (with …) or padded with spaces to exactly `width` cells."""
+    """`value` cut (at a line break opportunity, with …) or padded with spaces to exactly `width` cells."""
     if width <= 0:
         return ""
-    length = cell_len(value)
-    if length <= width:
-        return value + " " * (width - length)
-    out, used = [], 0
-    for char in value:
-        size = cell_len(char)
-        if used + size > width - 1:
-            break
-        out.append(char)
-        used += size
-    return "".join(out) + "…" + " " * (width - 1 - used)
+    value = truncate_text(value, width)
+    return value + " " * (width - cell_len(value))
