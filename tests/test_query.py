@@ -188,7 +188,7 @@ def test_comparisons(text, expected):
         ("cat:cs.CL)OR(cat:cs.LG", None),  # a stray ')' is an error, checked below
         ('"or" agents', {"hf"}),  # quoted: a word ("for"), not the keyword
         ("self-attention", set()),  # a dash inside a word is part of it
-        ("-", {"regmix", "moe", "hf"}),  # a lone dash is just a character to look for
+        ("-", {"regmix", "moe", "hf", "old"}),  # a lone dash is a joiner, found wherever a space or joiner is
     ],
 )
 def test_boolean_operators_and_precedence(text, expected):
@@ -406,3 +406,47 @@ def test_compiled_query_agrees_with_the_tree(tree):
     expected = {name for name in PAPERS if evaluate(tree, name)}
     assert hits(render_full(tree)) == expected
     assert hits(render_minimal(tree)) == expected
+
+
+# -- folding: width and joiners ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('abstract:"mixture of experts"', {"moe"}),  # the text says Mixture-of-Experts
+        ('"mixture of experts"', {"moe"}),
+        ("mixture-of-experts", {"moe"}),
+        ("mixture_of_experts", {"moe"}),
+        ("mixture\u2010of\u2010experts", {"moe"}),  # U+2010 HYPHEN, as typeset text has it
+        ('title:"regmix d"', {"regmix"}),
+        ("ＲｅｇＭｉｘ", {"regmix"}),  # full-width letters, as a Chinese input method types them
+        ("ｍｉｘｔｕｒｅ－ｏｆ－ｅｘｐｅｒｔｓ", {"moe"}),  # full-width hyphen-minus too
+        ("author:tsinghua lopez", {"hf"}),
+        ("inst:\"tokyo(东京大学)\"", {"regmix"}),
+        ("inst:\"tokyo（东京大学）\"", {"regmix"}),  # full-width brackets are the ASCII ones under NFKC
+    ],
+)
+def test_width_and_joiners_fold(text, expected):
+    assert hits(text) == expected
+
+
+def test_full_width_text_in_a_digest_is_found_by_ascii_words():
+    paper = make_paper(id="2606.00001", title_en="ＭｏＥ路由", abstract_zh="我们研究稀疏混合专家（ＭｏＥ）模型的路由。")
+    doc = make_doc(paper)
+    for text in ("moe", "MoE", "ＭｏＥ", 'abstract:"（moe）"', "title:moe路由"):
+        assert parse_query(text).match(doc, Mark()), text
+
+
+def test_the_words_to_mark_are_folded_like_the_search():
+    assert parse_query('abstract:"Mixture-of-Experts" ＭｏＥ').words == ("mixture of experts", "moe")
+
+
+def test_phrases_with_and_without_hyphens_find_the_same_real_papers(shared_digests):
+    from digest_tui.core.loading.session import load
+
+    store, _report = load([shared_digests])
+    spaced = store.select(parse_query('abstract:"mixture of experts"'), lambda key: Mark())
+    hyphenated = store.select(parse_query("abstract:mixture-of-experts"), lambda key: Mark())
+    assert spaced and sorted(spaced) == sorted(hyphenated)
+    assert sorted(store.select(parse_query("ＭｏＥ"), lambda key: Mark())) == sorted(store.select(parse_query("moe"), lambda key: Mark()))

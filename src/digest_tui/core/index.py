@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 import re
+import unicodedata
 from collections.abc import Callable
 
 from .model import Paper
@@ -26,13 +27,31 @@ def _untidy(text: str) -> bool:
     )
 
 
-def _fold(text: str | None) -> str:
+def fold(text: str | None) -> str:
+    """What the index keeps of a text, and what a query looks for in it: NFKC (full-width `ＭｏＥ`
+    is `MoE`), casefolded, the joiners `-` `‐` `_` made spaces (so `mixture-of-experts` and
+    "mixture of experts" are alike), and whitespace runs made one space."""
     if not text:
         return ""
-    if _untidy(text):
+    if text.isascii():  # O(1); nearly every English text, and lower() is a little faster
+        if "-" in text or "_" in text:
+            text = text.replace("-", " ").replace("_", " ")
+            if "  " in text:  # `a - b`, `--`
+                text = _SPACES.sub(" ", text)
+        if _untidy(text):
+            text = _SPACES.sub(" ", text).strip()
+        return text.lower()
+    if not unicodedata.is_normalized("NFKC", text):  # a quick check: arXivDaily's text is already NFKC
+        text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_JOINERS)
+    if _untidy(text) or "  " in text:
         text = _SPACES.sub(" ", text).strip()
-    # same result for ASCII (isascii() is O(1)), and lower() is a little faster
-    return text.lower() if text.isascii() else text.casefold()
+    return text.casefold()
+
+
+_JOINERS = str.maketrans({"-": " ", "\u2010": " ", "_": " "})
+"""Hyphen-minus, hyphen and low line: within a phrase they count as a space. (NFKC has already made
+the non-breaking hyphen a hyphen and the full-width hyphen-minus a hyphen-minus.)"""
 
 
 def _fold_all(*parts: str | None) -> str:
@@ -40,10 +59,10 @@ def _fold_all(*parts: str | None) -> str:
     present = [part for part in parts if part]
     if not present:
         return ""
-    if _untidy(" ".join(present)):
-        return "\n".join(folded for folded in map(_fold, present) if folded)
-    text = "\n".join(present)
-    return text.lower() if text.isascii() else text.casefold()
+    joined = " ".join(present)
+    if not joined.isascii() or "-" in joined or "_" in joined or _untidy(joined):
+        return "\n".join(folded for folded in map(fold, present) if folded)
+    return "\n".join(present).lower()
 
 
 def _institutions(paper: Paper) -> str:
@@ -58,18 +77,17 @@ COLUMNS: dict[str, Callable[[Paper], object]] = {
     "id": lambda paper: (paper.id or "").casefold(),
     "titles": lambda paper: _fold_all(paper.title_en, paper.title_zh),
     "authors": lambda paper: _fold_all(*paper.authors),
-    "abstract_en": lambda paper: _fold(paper.abstract_en),
-    "abstract_zh": lambda paper: _fold(paper.abstract_zh),
+    "abstract_en": lambda paper: fold(paper.abstract_en),
+    "abstract_zh": lambda paper: fold(paper.abstract_zh),
     "inst": _institutions,  # institutions_raw (else institutions) and organization
-    "topic": lambda paper: _fold(paper.topic),
+    "topic": lambda paper: fold(paper.topic),
     # "\ncs.cl\ncs.ai": `"\n" + value in cat_text` is a prefix test on every category
     "cat_text": lambda paper: "".join("\n" + category.casefold() for category in paper.categories),
     "score": operator.attrgetter("score"),
     "upvotes": operator.attrgetter("upvotes"),
     "date": operator.attrgetter("date"),
 }
-"""The search index's columns: what queries look at, computed once per paper (casefolded, whitespace
-runs made single spaces), not per keystroke. A store keeps each as a list with one entry per row, and
+"""The search index's columns: what queries look at, computed once per paper (by fold()), not per keystroke. A store keeps each as a list with one entry per row, and
 a query runs as one list comprehension over the columns it reads: no call per paper, and each
 column's strings made one after another, close together in memory (half the time of a call to
 a predicate on a per-paper object at 100k papers). The English and Chinese abstracts are separate:

@@ -1,6 +1,7 @@
 """The filter language: a query is parsed once into one list comprehension over search-index columns.
 
-Syntax (case-insensitive throughout; precedence NOT > AND > OR):
+Syntax (case- and width-insensitive throughout, `-` `‐` `_` alike with a space inside words and
+phrases; precedence NOT > AND > OR):
 
     word  "two words"          substring of either title, the authors, either abstract, or the id
     cat:cs.CL                  a category starting with this (cat:cs matches cs.CL, cs.LG...)
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .model import Mark
-from .index import SearchDoc
+from .index import SearchDoc, fold
 from .text import one_line
 
 TEXT_FIELDS = ("author", "inst", "topic", "title", "abstract")
@@ -331,7 +332,7 @@ class _Parser:
     def term(self, token: _Token, negated: bool) -> Compiled:
         kind, *rest = token.term
         if kind == "word":
-            word = rest[0].casefold()
+            word = fold(rest[0]) or " "  # only joiners (`-`, `_`): like a space, the joiners' fold
             if not negated:
                 self.words.append(word)
             v = self.value(word)
@@ -343,11 +344,13 @@ class _Parser:
         if name in ("is", "tag"):
             self.uses_marks = True
         if name in TEXT_FIELDS and not negated:
-            self.words.append(" ".join(value.split()).casefold())
+            self.words.append(fold(value))
         return self.field(name, value, token)
 
     def field(self, name: str, value: str, token: _Token) -> Compiled:
         v = " ".join(value.split()).casefold()
+        if name in TEXT_FIELDS:
+            v = fold(value)
         if name == "cat":
             return Compiled(f"{self.value(chr(10) + v)} in {self.column('cat_text')}", _COST_SHORT, "cat", chr(10) + v)
         if name == "tag":

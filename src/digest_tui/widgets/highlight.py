@@ -15,8 +15,9 @@ def _pattern(word: str, ignore_case: bool) -> re.Pattern[str] | None:
     parts = word.split()
     if not parts:
         return None
-    # a phrase matches across any run of whitespace, as the search does (and across a line break)
-    return re.compile(r"\s+".join(map(re.escape, parts)), re.IGNORECASE if ignore_case else 0)
+    # a phrase matches across any run of whitespace and joiners (`-` `‐` `_`), as the search does
+    # (and across a line break): "mixture of experts" marks `mixture-of-experts`
+    return re.compile(r"[\s\-\u2010\u2011_]+".join(map(re.escape, parts)), re.IGNORECASE if ignore_case else 0)
 
 
 def match_spans(plain: str, words: Sequence[str]) -> list[tuple[int, int]]:
