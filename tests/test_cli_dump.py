@@ -98,6 +98,20 @@ def test_dump_query_and_sort(capsys):
     assert "2606.18745" in {p["id"] for p in papers}  # cs.CV as its second category
 
 
+def test_a_query_starting_with_a_dash_is_the_query_not_an_option():
+    everything = json.loads(run("dump", "--demo").stdout)
+    not_lg = [p["title_en"] for p in everything if not any(c.startswith("cs.LG") for c in p["categories"])]
+    assert 0 < len(not_lg) < len(everything)
+    for args in (["--query", "-cat:cs.LG"], ["-q", "-cat:cs.LG"], ["--query=-cat:cs.LG"], ["-q", "NOT cat:cs.LG"]):
+        done = run("dump", "--demo", *args)
+        assert done.returncode == 0, (args, done.stderr)
+        assert [p["title_en"] for p in json.loads(done.stdout)] == not_lg, args
+    done = run("dump", "--demo", "-q", "-cat:cs.LG", "--sort", "title")  # options after it still work
+    assert done.returncode == 0 and sorted(p["title_en"] for p in json.loads(done.stdout)) == sorted(not_lg)
+    done = run("export", "--query", "-cat:cs.LG", "--format", "json", "--demo")
+    assert "expected one argument" not in done.stderr
+
+
 def test_dump_bad_query_is_reported(capsys):
     assert main(["dump", "--demo", "--query", "score>=high"]) == 2
     assert "score needs a number" in capsys.readouterr().err

@@ -66,6 +66,27 @@ def _paths(args: argparse.Namespace) -> list[str]:
     return paths
 
 
+QUERY_OPTIONS = ("--query", "-q")
+
+
+def _attach_query(argv: Sequence[str]) -> list[str]:
+    """`--query -cat:cs.LG` as `--query=-cat:cs.LG`: a query's NOT (`-term`) would otherwise look
+    like an option to argparse, which then says "expected one argument"."""
+    out: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--":
+            out.append(arg)
+            out.extend(args)
+            break
+        if arg in QUERY_OPTIONS:
+            value = next(args, None)
+            out.append(arg if value is None else f"--query={value}")
+        else:
+            out.append(arg)
+    return out
+
+
 def dump_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog=f"{PROG} dump", description="Print the merged papers of the given digests as a JSON array."
@@ -74,7 +95,7 @@ def dump_main(argv: Sequence[str]) -> int:
     parser.add_argument("--demo", action="store_true", help="include the built-in demo digests")
     parser.add_argument("--query", "-q", metavar="Q", help="only papers matching this filter query")
     parser.add_argument("--sort", choices=SORTS, default="date", help="order of the papers (default: date)")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_attach_query(argv))
     paths = _paths(args)
     if not paths:
         parser.error("give at least one PATH, or --demo")
@@ -144,7 +165,7 @@ def export_main(argv: Sequence[str]) -> int:
     parser.add_argument("--name", help="the list name written into toml and md exports")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="digest files or folders to take full records from")
     parser.add_argument("--demo", action="store_true", help="include the built-in demo digests")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_attach_query(argv))
     fmt = args.format
     if fmt is None:
         by_suffix = {suffix: name for name, suffix in export.SUFFIXES.items()}
