@@ -129,3 +129,28 @@ def test_dump_fills_and_uses_the_parse_cache(private_home, capsys):
     snapshots[0].unlink()
     assert main(["dump", "--demo"]) == 0  # from the entries, file by file
     assert json.loads(capsys.readouterr().out) == first
+
+
+def test_the_reader_without_a_terminal_says_so_and_exits():
+    for stdin in (subprocess.DEVNULL, None):  # no terminal at all; a terminal for input (pytest's) but not output
+        done = subprocess.run([sys.executable, "-m", "digest_tui", "--demo"], stdin=stdin, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 2
+        assert done.stdout == ""
+        assert done.stderr.startswith("digest-tui: the reader needs a terminal, and standard ")
+        assert "not one; without a terminal use 'digest-tui dump' or 'digest-tui export'" in done.stderr
+
+
+def test_the_reader_with_a_terminal_for_output_only_still_says_so():
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "digest_tui", "--demo"], stdin=subprocess.DEVNULL,
+                              stdout=follower, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert done.returncode == 2
+    assert "standard input is not one" in done.stderr

@@ -301,7 +301,15 @@ def _iso_day(text: str):
 
 
 def tui_main(argv: Sequence[str]) -> int:
-    reader_app(argv).run()
+    app = reader_app(argv)  # --help and --version answer (and a usage error stops) before the terminal check
+    missing = [name for name, stream in (("input", sys.stdin), ("output", sys.stdout))
+               if stream is None or not stream.isatty()]
+    if missing:
+        # without one, Textual's driver waits on a stream that never answers, at full CPU
+        warn(f"the reader needs a terminal, and standard {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+             f"not one; without a terminal use '{PROG} dump' or '{PROG} export' (see --help)")
+        return 2
+    app.run()
     return 0
 
 
