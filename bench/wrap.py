@@ -16,7 +16,8 @@ from pathlib import Path
 
 from digest_tui.core import linebreak
 from digest_tui.core.library import Mark
-from digest_tui.core.loading.loader import demo_dir, load
+from digest_tui.core.loading.session import load
+from digest_tui.core.paths import demo_dir
 from digest_tui.widgets.paper_detail import abstract_text, footer_text, header_text
 from digest_tui.widgets.wrapped import Wrapped
 
