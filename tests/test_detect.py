@@ -54,6 +54,7 @@ OWN = {
     "fmt-arxiv-md-post.md": "arxiv-md",
     "fmt-cv-arxiv-daily.md": "arxiv-table-md",
     "fmt-cv-arxiv-daily-web.md": "arxiv-table-md",
+    "fmt-cv-arxiv-daily-wechat.md": "arxiv-table-md",
     "fmt-arxiv-md-hugo.md": "arxiv-md",
     "fmt-arxivdaily-page.html": "arxivdaily-html",
     "fmt-hf-api.json": "hf-api-json",

@@ -171,3 +171,25 @@ def test_yaml_front_matter_and_its_date():
     )
     papers, warnings = arxiv_md.parse(text, "x.md", DAY)
     assert warnings == [] and papers[0].date == "2026-07-12"  # the title's date: there is no `date` key
+
+
+def test_a_post_saved_as_plain_text_without_bold_or_headings():
+    """The account's own post copied as text: no `**`, no `#`; the same fields and headers."""
+    text = (
+        "arXiv每日学术速递\n2026-07-13\n\ncs.CL 方向，今日共计2篇\n\n大模型相关(1篇)\n\n"
+        "【1】Sparse Recall: Retrieval Heads that Remember Less\n标题：稀疏召回\n链接：https://arxiv.org/abs/2607.01111\n\n"
+        "作者：Mira Okafor,Wen-Hsuan Chu\n备注：ACL 2026 Findings\n摘要：检索头只关注少数几个词元（共3类）。\n"
+        "摘要：Retrieval heads attend to a handful of tokens.\n\n\n"
+        "其他(1篇)\n\n【1】A Corpus\n链接：https://arxiv.org/abs/2607.05555\n\n作者：Elif Şahin\n摘要：语料库。\n摘要：A corpus.\n"
+    )
+    assert arxiv_md.sniff(text)
+    papers, warnings = arxiv_md.parse(text, "updates/2026-07-13.md", DAY)
+    assert warnings == []
+    sparse, corpus = papers
+    assert {p.date for p in papers} == {"2026-07-13"}  # from the file's name: no dated heading
+    assert (sparse.id, sparse.title_zh, sparse.comments) == ("2607.01111", "稀疏召回", "ACL 2026 Findings")
+    assert sparse.authors == ("Mira Okafor", "Wen-Hsuan Chu")
+    assert (sparse.categories, sparse.topic) == (("cs.CL",), "大模型相关")
+    assert sparse.abstract_zh == "检索头只关注少数几个词元（共3类）。"
+    assert sparse.abstract_en == "Retrieval heads attend to a handful of tokens."
+    assert (corpus.topic, corpus.categories, corpus.abstract_en) == ("其他", ("cs.CL",), "A corpus.")

@@ -102,3 +102,16 @@ def test_detected_by_content(fixtures):
     assert detect((fixtures / "fmt-cv-arxiv-daily.md").read_text(encoding="utf-8")).NAME == "arxiv-table-md"
     assert not arxiv_table.sniff("|Name|Title|\n|---|---|\n|a|b|\n")  # a table, but no arXiv papers
     assert not arxiv_table.sniff("# Notes\n\nSee https://arxiv.org/abs/2607.00001\n")
+
+
+def test_the_wechat_list_variant(fixtures):
+    """docs/wechat.md: the same rows as a list, `Paper:` and `Code:` links with versioned ids."""
+    result = parse_file(str(fixtures / "fmt-cv-arxiv-daily-wechat.md"))
+    assert result.format == "arxiv-table-md" and result.warnings == []
+    shadows, maps, bundle = result.papers
+    assert (shadows.id, shadows.date, shadows.topic) == ("2202.09001", "2022-02-22", "SLAM")
+    assert shadows.authors == ("Maren Ødegaard et.al.",) and shadows.author_count is None
+    assert shadows.github_repo == "https://github.com/example/shadow-loops"
+    assert maps.title_en == "Gaussian Maps, Revisited"  # a comma in the title
+    assert (maps.topic, maps.date, maps.github_repo) == ("SLAM", "2022-02-17", None)  # also under SFM, earlier there
+    assert (bundle.id, bundle.topic, bundle.title_en) == ("2201.08003", "SFM", "Bundle Adjustment on a Budget")

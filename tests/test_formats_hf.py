@@ -352,3 +352,22 @@ def test_sniff_is_specific():
     assert hf_html.sniff('<!doctype html><html><div data-target="DailyPapers" data-props="{}"></div>')
     assert not hf_html.sniff("<!doctype html><html><body><p>Hello</p></body></html>")
     assert not hf_html.sniff('Daily Papers\n<a href="https://huggingface.co/papers/2607.01111">x</a>')
+
+
+def test_a_single_paper_from_the_papers_api():
+    """`https://huggingface.co/api/papers/ID` gives the paper object itself, not an entry around it."""
+    paper = {
+        "id": "2509.24002", "authors": [{"_id": "a1", "name": "Zijian Wu", "hidden": False}],
+        "publishedAt": "2025-09-28T13:43:24.000Z", "submittedOnDailyAt": "2025-10-01T00:21:46.263Z",
+        "title": "MCPMark: A Benchmark for Stress-Testing Realistic and Comprehensive MCP\n  Use",
+        "summary": "MCP standardizes how LLMs interact with external systems.", "upvotes": 118,
+        "discussionId": "68dc8f2e", "githubRepo": "https://github.com/eval-sys/mcpmark", "githubStars": 182,
+    }  # fmt: skip
+    text = json.dumps(paper, indent=2)
+    assert hf_json.sniff(text)
+    result = parse_text(text, "2509.24002.json")
+    assert result.format == "hf-api-json"
+    (read,) = result.papers
+    assert (read.id, read.date, read.upvotes, read.authors) == ("2509.24002", "2025-10-01", 118, ("Zijian Wu",))
+    assert read.title_en == "MCPMark: A Benchmark for Stress-Testing Realistic and Comprehensive MCP Use"
+    assert (read.github_repo, read.github_stars) == ("https://github.com/eval-sys/mcpmark", 182)

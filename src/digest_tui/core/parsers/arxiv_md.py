@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
 
@@ -14,16 +15,19 @@ NAME = "arxiv-md"
 _ENTRY = re.compile(r"^【\s*(\d+)\s*】\s*(.*)$")
 _ENTRY_ANYWHERE = re.compile(r"^【\s*\d+\s*】", re.M)
 # the colon sits outside the bold in the listing (`**链接**：`) and inside it elsewhere (`**From：**`): take both
-_FIELD = re.compile(r"^\*\*\s*(标题|链接|作者|备注|摘要)\s*(?:\*\*\s*[：:]|[：:]\s*\*\*)\s*(.*)$")
+# (and not bold at all in the account's own posts saved as text: `标题：…`)
+_FIELD = re.compile(r"^(?:\*\*\s*)?(标题|链接|作者|备注|摘要)\s*(?:\*\*\s*[：:]|[：:]\s*\*\*|[：:])\s*(.*)$")
 # every subject header names its category first: `**cs.CL 方向，今日共计60篇**`, `**cs.AI人工智能，共计142篇**`
 _SUBJECT = re.compile(
-    r"^\*\*\s*([a-z][a-z-]*(?:\.[A-Za-z-]+)?)(?![A-Za-z.-])[^*，,\n]{0,40}[，,]\s*(?:今日)?\s*共计\s*\d+\s*篇\s*\*\*$",
+    r"^(?:\*\*)?\s*([a-z][a-z-]*(?:\.[A-Za-z-]+)?)(?![A-Za-z.-])[^*，,\n]{0,40}[，,]\s*(?:今日)?\s*共计\s*\d+\s*篇\s*(?:\*\*)?$",
     re.ASCII | re.IGNORECASE,
 )
 _CURATED = re.compile(r"^#{1,3}\s*(?:\d+(?:\.\d+)*\.?\s*)?归类")  # `## 2. 归类后数据`: the post's own classification
 _FRONT_MATTER = {"+++": "+++", "---": "---"}
 # possessive quantifiers: a long run of spaces in a heading must not cost time quadratic in its length
 _TOPIC = re.compile(r"^#{1,6}\s*+(?:\*\*)?+(.+)[（(]\s*+\d++\s*+篇\s*+[)）]\s*+(?:\*\*)?+\s*+$")
+_PLAIN_TOPIC = re.compile(r"^(?:\*\*)?([^#【*\s。，,.:：][^。，,.:：]{0,29}?)\s*[（(]\s*\d+\s*篇\s*[)）](?:\*\*)?$")
+"""A topic line that is not a heading (`大模型相关(28篇)`), as in a post saved from the account as text."""
 _HEADING = re.compile(r"^(#{1,6})\s")
 _POST_DATE = re.compile(r"""^(?:#+\s*|title\s*[=:]\s*['"]?|date\s*[=:]\s*['"]?)(\d{4})-(\d\d)-(\d\d)""", re.M)
 _LINK = re.compile(rf"arxiv\.org/(?:abs|pdf)/({ARXIV_ID.pattern})(?:v\d+)?", re.ASCII)
@@ -62,9 +66,9 @@ _DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
 _FRONT_DATE = re.compile(r"""^\s*(date|title)\s*[=:]\s*(.*)$""")
 
 
-def _post_date(text: str, front: list[str], file_date: dt.date) -> str:
+def _post_date(text: str, front: list[str], file: str, file_date: dt.date) -> str:
     """The post's own date: front matter's `date`, else a date in its `title`, else the post's
-    `# 2025-12-18科研追新` heading; the file's date when it has none."""
+    `# 2025-12-18科研追新` heading, else the file's name (`2025-12-18.md`), else the file's date."""
     found: dict[str, str] = {}
     for line in front:
         match = _FRONT_DATE.match(line)
@@ -74,6 +78,9 @@ def _post_date(text: str, front: list[str], file_date: dt.date) -> str:
     if found:
         return found.get("date") or found["title"]
     for match in _POST_DATE.finditer(text, 0, 4096):
+        if _valid_day(match):
+            return _valid_day(match)
+    for match in _DAY.finditer(os.path.basename(file)):  # `updates/2025-12-18.md`
         if _valid_day(match):
             return _valid_day(match)
     return file_date.isoformat()
@@ -93,7 +100,7 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
     papers with a bullet summary) adds no paper: it gives the papers it links their topic."""
     lines = text.split("\n")
     skip = _front_matter(lines)
-    date = _post_date(text, lines[:skip], file_date)
+    date = _post_date(text, lines[:skip], file, file_date)
     sources = (Source(file, NAME),)
     papers: dict[str, Paper] = {}
     warnings: list[str] = []
@@ -142,7 +149,7 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
             finish()
             category, topic = match.group(1), None
             continue
-        match = _TOPIC.match(line) if "篇" in line else None
+        match = (_TOPIC.match(line) or _PLAIN_TOPIC.match(line)) if "篇" in line else None
         if match:
             finish()
             topic = clean_line(match.group(1).strip().strip("* "))

@@ -1,4 +1,5 @@
-"""daily-arXiv / cv-arxiv-daily markdown: `|Publish Date|Title|Authors|PDF|Code|` tables under topic headings."""
+"""daily-arXiv / cv-arxiv-daily markdown: `|Publish Date|Title|Authors|PDF|Code|` tables under topic
+headings, or the same rows as a list (`- DATE, **Title**, Author et.al., Paper: [url](url), Code: …`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ from .text import clean_line
 NAME = "arxiv-table-md"
 
 _HEADER = re.compile(r"^\|[^\n]*\bTitle\b[^\n]*\|\s*(?:PDF|Paper|Link)s?\s*\|", re.IGNORECASE | re.MULTILINE)
+_ITEM = re.compile(
+    r"^[-*]\s+(\d{4}-\d\d-\d\d),\s+\*\*(.+?)\*\*,\s+(.*?),?\s+Paper:\s+\[[^\]]*\]\(([^)\s]+)\)"
+    r"(?:,\s+Code:\s+\**\[[^\]]*\]\(([^)\s]+)\)\**)?"
+)
+"""A row as the tool writes it for WeChat (docs/wechat.md)."""
 _RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _NOT_A_TOPIC = re.compile(r"^(?:updated on\b|table of contents\b|usage\b|contents\b)", re.IGNORECASE)
@@ -30,7 +36,9 @@ _COLUMNS = {
 
 
 def sniff(head: str) -> bool:
-    return "arxiv.org/abs/" in head and _HEADER.search(head) is not None
+    if "arxiv.org/abs/" not in head:
+        return False
+    return _HEADER.search(head) is not None or re.search(r"^[-*] [^\n]*, Paper: \[https?://arxiv\.org/abs/", head, re.M) is not None
 
 
 def _cells(line: str, width: int = 0, title_at: int = 0) -> list[str]:
@@ -115,6 +123,10 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
     width = 0
     for number, raw in enumerate(text.split("\n"), 1):
         line = raw.strip()
+        if line[:1] in "-*" and (item := _ITEM.match(line)):
+            columns = None
+            _add(papers, _item_values(item, topic, sources))
+            continue
         if not line.startswith("|"):
             heading = _HEADING.match(line) if line.startswith("#") else None
             if heading:
@@ -157,11 +169,28 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
             values["github_repo"] = code
         if "abstract" in columns and (abstract := clean_line(_bare(cells[columns["abstract"]]))):
             values["abstract_en"] = abstract
-        paper = make_paper(**values)
-        old = papers.get(paper.key)
-        papers[paper.key] = paper if old is None else merge(old, paper)
+        _add(papers, values)
     warnings = []
     if skipped:
         shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
         warnings.append(f"{len(skipped)} table row(s) without a title or with missing cells: {shown}; skipped")
     return list(papers.values()), warnings
+
+
+def _add(papers: dict[str, Paper], values: dict) -> None:
+    paper = make_paper(**values)
+    old = papers.get(paper.key)
+    papers[paper.key] = paper if old is None else merge(old, paper)
+
+
+def _item_values(item: re.Match, topic: str | None, sources: tuple) -> dict:
+    day, title, authors, link, code = item.groups()
+    values: dict = {"title_en": clean_line(title), "sources": sources, "date": _day(day) or None}
+    if (found := _ID.search(link)) and "arxiv.org" in link:
+        values["id"] = found.group(1)
+    if topic:
+        values["topic"] = topic
+    values.update(_authors(authors))
+    if code and code.startswith(("https://", "http://")):
+        values["github_repo"] = code
+    return values

@@ -19,7 +19,10 @@ _DAY = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
 
 
 def sniff(head: str) -> bool:
-    return head.lstrip()[:1] in ("[", "{") and '"paper"' in head and '"upvotes"' in head
+    start = head.lstrip()[:1]
+    if start not in ("[", "{") or '"upvotes"' not in head:
+        return False
+    return '"paper"' in head or (start == "{" and '"discussionId"' in head)  # `/api/papers/ID`: one paper
 
 
 def iso_date(value: object) -> str | None:
@@ -165,6 +168,8 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
             page_date = day_of_page(data)
         elif isinstance(data, dict) and "paper" in data:
             entries = [data]
+        elif isinstance(data, dict) and isinstance(data.get("id"), str) and "title" in data:
+            entries = [{"paper": data}]  # `/api/papers/ID` saved: the paper object itself
         elif isinstance(data, list):
             entries = data
         else:
