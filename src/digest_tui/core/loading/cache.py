@@ -3,8 +3,12 @@
 One entry per digest file, named by a hash of its absolute path, in a folder named by a hash of the
 code that parses (a new version never reads an old version's entries). An entry is used only when
 the file's size, modification time, change time and inode are exactly those recorded; a changed
-file is parsed again, a removed one is simply never asked for. Entries carry a checksum of their payload:
-a truncated or corrupt entry is ignored (and replaced), never trusted.
+file is parsed again, a removed one is simply never asked for; nor is one this process may not
+read now (same stamp, but another user, a lost group, an ACL): it is parsed, and fails, now.
+Only what parsed is kept: a file that could not be read is never an entry. Entries carry a
+checksum of their payload, and their sizes and shapes are checked before anything is read or
+made on their word: a truncated, damaged or crafted entry is a miss (and replaced), never an
+exception.
 
 An entry holds two marshalled parts, each with its own checksum: the papers without their long
 texts (what a warm start reads, a fifth of the bytes), then the texts (`model.TEXT_FIELDS`), read
@@ -20,12 +24,13 @@ import hashlib
 import marshal
 import os
 import shutil
+import stat
 import struct
 import zlib
 from typing import NamedTuple
 from pathlib import Path
 
-from ..model import Paper, Source, folded_title, texts_of, without_texts
+from ..model import TEXT_FIELDS, Paper, Source, folded_title, texts_of, without_texts
 
 
 class Texts(NamedTuple):
@@ -107,24 +112,33 @@ class ParseCache:
         return found
 
     def get(self, path: str, info: os.stat_result) -> CachedFile | None:
-        """What an unchanged file parsed to, else None."""
+        """What an unchanged file parsed to, else None; None too when this process may not read
+        the file now (its stamp is the same, but the user, their groups or an ACL changed):
+        the cache never shows what the user can no longer open."""
+        if not readable(path):
+            return None
         return open_entry(self.read(path), path, stamp_of(info))
 
     def read(self, path: str) -> Entry | None:
         """The path's entry (its papers part read and checked), or None if missing or corrupt."""
         entry = self.entry_path(path)
         try:  # raw reads, as few as can be: each system call gives up the GIL and waits to get it back
-            descriptor = os.open(entry, os.O_RDONLY)
+            descriptor = os.open(entry, os.O_RDONLY | _NONBLOCK)
             try:
                 data = os.read(descriptor, _FIRST_READ)
-                if len(data) < _START or not data.startswith(_MAGIC):
+                sizes = _sizes(data)
+                if sizes is None:
                     return None
-                head_end = _START + _HEADER.unpack_from(data, len(_MAGIC))[1]
+                head_end = _START + sizes[0]
                 if len(data) < head_end:
+                    # the lengths must add up to the entry's size before anything is read on their word
+                    info = os.fstat(descriptor)
+                    if not stat.S_ISREG(info.st_mode) or info.st_size != head_end + sizes[1]:
+                        return None
                     data += os.read(descriptor, head_end - len(data))
             finally:
                 os.close(descriptor)
-        except OSError:
+        except (OSError, OverflowError, MemoryError):
             return None
         return check_entry(data[:head_end], entry) if len(data) >= head_end else None
 
@@ -176,6 +190,29 @@ def encode_entry(path: str, stamp: tuple[int, int, int, int], fmt: str, warnings
     return b"".join((_MAGIC, header, head, texts))
 
 
+def readable(path: str) -> bool:
+    """Whether this process may open the file for reading now (one access() call: 1 µs)."""
+    try:
+        return os.access(path, os.R_OK)
+    except (OSError, ValueError):
+        return False
+
+
+MAX_PART = 1 << 31
+"""Bytes a part of an entry may say it has: more is damage (a digest file is at most 256 MB)."""
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # an entry replaced by a FIFO is not waited on
+
+
+def _sizes(data: bytes) -> tuple[int, int] | None:
+    """The lengths of an entry's two parts from its header, if it has one and they are sane."""
+    if len(data) < _START or not data.startswith(_MAGIC):
+        return None
+    _head_sum, head_length, _texts_sum, texts_length = _HEADER.unpack_from(data, len(_MAGIC))
+    if head_length > MAX_PART or texts_length > MAX_PART:
+        return None
+    return head_length, texts_length
+
+
 def head_of(entry_bytes: bytes) -> bytes:
     """Entry bytes without the texts part (which stays in the written entry)."""
     return entry_bytes[: _START + _HEADER.unpack_from(entry_bytes, len(_MAGIC))[1]]
@@ -184,7 +221,7 @@ def head_of(entry_bytes: bytes) -> bytes:
 def check_entry(data: bytes, entry: str | None = None) -> Entry | None:
     """The parts of entry bytes, if the papers part is whole and its checksum holds. The texts
     part is in `data` too, or else (bytes from `head_of`) in the entry file `entry`."""
-    if len(data) < _START or not data.startswith(_MAGIC):
+    if _sizes(data) is None:
         return None
     head_sum, head_length, texts_sum, texts_length = _HEADER.unpack_from(data, len(_MAGIC))
     view = memoryview(data)
@@ -205,14 +242,43 @@ def open_entry(entry: Entry | None, path: str, stamp: tuple[int, int, int, int])
     if entry is None:
         return None
     try:
-        stored_path, stored_stamp, fmt, source_format, warnings, rows, titles = marshal.loads(entry.head)
-        if stored_path != os.path.abspath(path) or tuple(stored_stamp) != stamp:
+        head = marshal.loads(entry.head)
+        if head.__class__ is not tuple or len(head) != 7:
+            return None
+        stored_path, stored_stamp, fmt, source_format, warnings, rows, titles = head
+        if stored_path != os.path.abspath(path) or stored_stamp.__class__ is not tuple or stored_stamp != stamp:
+            return None
+        if not _is_entry_shape(fmt, source_format, warnings, rows, titles):
             return None
         sources = (Source(path, source_format),)
         papers = [_new_tuple(Paper, row + (sources,)) for row in rows]
         return CachedFile(fmt, list(warnings), papers, titles, entry.texts)
-    except Exception:
+    except Exception:  # marshal's ValueError, EOFError, TypeError; MemoryError for a crafted size
         return None
+
+
+ROW_LENGTH = len(Paper._fields) - 1
+"""Values in a cached row: a Paper's fields without its sources (a new code version changes
+code_version(), so a row of another length is damage or a crafted entry)."""
+TEXTS_LENGTH = len(TEXT_FIELDS)
+
+
+def _is_entry_shape(fmt: object, source_format: object, warnings: object, rows: object, titles: object) -> bool:
+    """Whether an entry's parts are what encode_entry() writes: strings, a list of strings, rows
+    that are tuples of ROW_LENGTH values, one title (a string or None) per row. Checked before a
+    Paper is made of any row: a short row would give an IndexError far from here, a long one a
+    Paper with a stray field. Field types are not checked one by one (a warm start reads 100k rows;
+    the checksum already stands for them); a row's key is, since everything looks papers up by it."""
+    if fmt.__class__ is not str or source_format.__class__ is not str:
+        return False
+    if warnings.__class__ is not list or not all(w.__class__ is str for w in warnings):
+        return False
+    if rows.__class__ is not list or titles.__class__ is not list or len(titles) != len(rows):
+        return False
+    for row in rows:
+        if row.__class__ is not tuple or len(row) != ROW_LENGTH or row[0].__class__ is not str:
+            return False
+    return all(title is None or title.__class__ is str for title in titles)
 
 
 def read_texts(texts: Texts) -> list[tuple[str | None, ...]] | None:
@@ -221,12 +287,21 @@ def read_texts(texts: Texts) -> list[tuple[str | None, ...]] | None:
     data = texts.data
     try:
         if data is None:
+            if texts.length > MAX_PART:
+                return None
             with open(texts.entry, "rb") as handle:  # type: ignore[arg-type]
+                if os.fstat(handle.fileno()).st_size != texts.offset + texts.length:
+                    return None  # replaced since (or damaged): not read on the old header's word
                 handle.seek(texts.offset)
                 data = handle.read(texts.length + 1)
         if len(data) != texts.length or zlib.adler32(data) != texts.checksum:
             return None
         values = marshal.loads(data)
-        return values if isinstance(values, list) else None
+        if values.__class__ is not list:
+            return None
+        for value in values:
+            if value.__class__ is not tuple or len(value) != TEXTS_LENGTH:
+                return None
+        return values
     except Exception:
         return None

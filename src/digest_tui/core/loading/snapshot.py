@@ -6,26 +6,30 @@ their long texts, which stay in the per-file entries), its lookups and its date 
 one file, named by the paths asked for and the code that merges. The next load of the same paths
 uses it when its files are, in order, the first files found now, each with the same size, times and
 inode; the files after them are read and merged as usual (a new daily digest sorts last). Anything
-else (a file changed, removed or put in between, a damaged or older snapshot) means the snapshot is
-not used, and the load runs file by file. Texts are read from the per-file entries when needed, and
+else (a file changed, removed, put in between or not readable now, a damaged, crafted or older
+snapshot) means the snapshot is not used, and the load runs file by file. A file that could not be
+read when the snapshot was written is read again each time: a problem is never served from here. Texts are read from the per-file entries when needed, and
 from the digest file itself when an entry cannot give them back.
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import marshal
+import operator
 import os
 import struct
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from ..files import STALE_AFTER, atomic_write
-from .cache import ParseCache, stamp_of
+from ..files import STALE_AFTER, atomic_write, read_regular
+from .cache import ParseCache, readable, stamp_of
+from .loader import _parse
 from ..model import Paper, Source
 from ..store import Store, StoreState, TextReader
 
@@ -53,8 +57,8 @@ class Snapshot(NamedTuple):
     """A snapshot read back and checked against the files found now: the first `len(files)` of them."""
 
     files: list[FileRecord]
-    chunks: list[bytes]  # each marshals (rows, title keys) of up to CHUNK_ROWS papers
-    lookups: bytes  # marshals the rest of a StoreState: read once the papers are in
+    chunks: list[tuple[list[tuple], list[str]]]  # (rows, title keys) of up to CHUNK_ROWS papers each
+    lookups: tuple  # the rest of a StoreState: other keys, titles, each file's rows, the date order
 
 
 @functools.cache
@@ -75,36 +79,172 @@ def snapshot_path(cache: ParseCache, paths: list[str]) -> str:
 
 
 def read_snapshot(cache: ParseCache, paths: list[str], files: list[tuple[str, os.stat_result]]) -> Snapshot | None:
-    """The snapshot for these paths if it is whole and its files are the first of `files`, unchanged."""
+    """The snapshot for these paths if it is whole and its files are the first of `files`, unchanged
+    and readable now. Everything in it is checked before anything is made of it (sizes first, then
+    the shape of every record, row and lookup): a damaged or crafted snapshot is None, never an
+    exception in restore(). A file it remembers as unreadable is read again now: if it gives papers
+    now, the snapshot is not used (the load reads it); if not, the problem is today's reason."""
     try:
-        with open(snapshot_path(cache, paths), "rb") as handle:
-            data = handle.read()
+        data = read_regular(snapshot_path(cache, paths), limit=MAX_SNAPSHOT_BYTES)
         if not data.startswith(_MAGIC) or len(data) < len(_MAGIC) + _HEADER.size:
             return None
         checksum, length = _HEADER.unpack_from(data, len(_MAGIC))
         payload = memoryview(data)[len(_MAGIC) + _HEADER.size :]
         if len(payload) != length or zlib.adler32(payload) != checksum:
             return None
-        records, chunks, lookups = marshal.loads(payload)
-        records = [FileRecord(path, tuple(stamp), *rest) for path, stamp, *rest in records]
-    except Exception:
+        collecting = gc.isenabled()
+        gc.disable()  # unmarshalling makes ~30 objects a paper and no cycles: collections would only walk them
+        try:
+            snapshot = _checked(marshal.loads(payload))
+        finally:
+            if collecting:
+                gc.enable()
+    except Exception:  # OSError, marshal's ValueError/EOFError, MemoryError for a crafted size
         return None
-    if len(records) > len(files) or not records:
+    if snapshot is None or len(snapshot.files) > len(files):
         return None
-    for record, (path, info) in zip(records, files):
+    for record, (path, info) in zip(snapshot.files, files):
         if record.path != path or record.stamp != stamp_of(info):
             return None
-    return Snapshot(records, chunks, lookups)
+    records = []
+    for record in snapshot.files:
+        if record.format is None:  # a problem is never served from here: what does the file say now?
+            now = _parse(record.path)
+            if not isinstance(now, str):
+                return None
+            record = record._replace(warnings=[now])
+        elif not readable(record.path):
+            return None  # this process may not read it now: the load says so
+        records.append(record)
+    return snapshot._replace(files=records)
+
+
+MAX_SNAPSHOT_BYTES = 1 << 32
+"""A snapshot file larger than this is not read (100k papers make ~40 MB)."""
+ROW_LENGTH = len(Paper._fields)
+"""Values in a snapshot row: a Paper's without its sources, and which files it came from."""
+
+
+def _checked(payload: object) -> Snapshot | None:
+    """The unmarshalled payload as a Snapshot if every part has the shape write_snapshot() gives it."""
+    if payload.__class__ is not tuple or len(payload) != 3:
+        return None
+    records, chunks, lookups = payload
+    if records.__class__ is not list or not records or chunks.__class__ is not list:
+        return None
+    files = [_record(record) for record in records]
+    if None in files:
+        return None
+    decoded = []
+    total = 0
+    for chunk in chunks:
+        rows, title_keys = _chunk(chunk, len(files))
+        if rows is None:
+            return None
+        decoded.append((rows, title_keys))
+        total += len(rows)
+    lookups = marshal.loads(lookups) if lookups.__class__ is bytes else None
+    if not _lookups_shape(lookups, total, files):
+        return None
+    return Snapshot(files, decoded, lookups)  # type: ignore[arg-type]
+
+
+def _record(values: object) -> FileRecord | None:
+    if values.__class__ is not tuple or len(values) != len(FileRecord._fields):
+        return None
+    path, stamp, fmt, source_format, warnings, count = values
+    if path.__class__ is not str or stamp.__class__ is not tuple or len(stamp) != 4:
+        return None
+    if not all(part.__class__ is int for part in stamp) or count.__class__ is not int or count < 0:
+        return None
+    if not all(value is None or value.__class__ is str for value in (fmt, source_format)):
+        return None
+    if warnings.__class__ is not list or not all(warning.__class__ is str for warning in warnings):
+        return None
+    if fmt is None and (count or not warnings):
+        return None
+    return FileRecord(path, stamp, fmt, source_format, warnings, count)
+
+
+def _chunk(chunk: object, files: int) -> tuple[list, list] | tuple[None, None]:
+    """A chunk's rows and title keys, if each row is ROW_LENGTH values ending in a file index
+    (or a tuple of them) below `files`, and there is one title key (a string) per row. The checks
+    run over whole columns in C (`map`, `set`, `min`): a warm start checks 100k rows."""
+    if chunk.__class__ is not bytes:
+        return None, None
+    decoded = marshal.loads(chunk)
+    if decoded.__class__ is not tuple or len(decoded) != 2:
+        return None, None
+    rows, title_keys = decoded
+    if rows.__class__ is not list or title_keys.__class__ is not list or len(rows) != len(title_keys) or not rows:
+        return None, None
+    if _kinds(rows) != {tuple} or set(map(len, rows)) != {ROW_LENGTH} or _kinds(map(_FIRST, rows)) != {str}:
+        return None, None
+    if _kinds(title_keys) != {str}:
+        return None, None
+    specs = list(map(_LAST, rows))
+    kinds = _kinds(specs)
+    if not kinds <= {int, tuple}:
+        return None, None
+    single = specs if kinds == {int} else [spec for spec in specs if spec.__class__ is int]
+    if single and not (min(single) >= 0 and max(single) < files):
+        return None, None
+    if tuple in kinds:
+        for spec in {spec for spec in specs if spec.__class__ is tuple}:
+            if not spec or _kinds(spec) != {int} or min(spec) < 0 or max(spec) >= files:
+                return None, None
+    return rows, title_keys
+
+
+_FIRST, _LAST = operator.itemgetter(0), operator.itemgetter(-1)
+
+
+def _kinds(values: Iterable[object]) -> set[type]:
+    return set(map(type, values))
+
+
+def _row_numbers(values: list, rows: int) -> bool:
+    """Whether `values` are all whole numbers below `rows` (and not below 0)."""
+    return not values or (_kinds(values) == {int} and min(values) >= 0 and max(values) < rows)
+
+
+def _lookups_shape(lookups: object, rows: int, files: list[FileRecord]) -> bool:
+    """Whether a snapshot's lookups (StoreState without papers and title keys) point only at its
+    `rows` rows, with each file's rows as many as its record says."""
+    if lookups.__class__ is not tuple or len(lookups) != 4:
+        return False
+    other_keys, titles, landed, date_order = lookups
+    for pairs in (other_keys, titles):
+        if pairs.__class__ is not list:
+            return False
+        if pairs and (_kinds(pairs) != {tuple} or set(map(len, pairs)) != {2} or _kinds(map(_FIRST, pairs)) != {str}):
+            return False
+        if not _row_numbers(list(map(_LAST, pairs)), rows):
+            return False
+    if landed.__class__ is not dict:
+        return False
+    counts = {record.path: record.count for record in files if record.format is not None}
+    for file, landed_rows in landed.items():
+        if file.__class__ is not str or landed_rows.__class__ is not list or len(landed_rows) != counts.get(file):
+            return False
+        if not _row_numbers(landed_rows, rows):
+            return False
+    if date_order is not None:
+        if date_order.__class__ is not list or len(date_order) != rows or not _row_numbers(date_order, rows):
+            return False
+        if len(set(date_order)) != rows:  # each row once
+            return False
+    return True
 
 
 def restore(snapshot: Snapshot, store: Store, readers: dict[str, TextReader]) -> Iterator[int]:
     """Put a snapshot's papers into an empty store, a chunk at a time (yielding the papers in so
-    far after each), then its lookups; `readers` reads each file's texts (from its cache entry)."""
+    far after each), then its lookups; `readers` reads each file's texts (from its cache entry).
+    Nothing here can fail on the snapshot's content: read_snapshot() checked all of it."""
     sources = [(Source(record.path, record.source_format or ""),) for record in snapshot.files]
     many: dict[tuple[int, ...], tuple[Source, ...]] = {}
     done = 0
-    for chunk in snapshot.chunks:
-        rows, title_keys = marshal.loads(chunk)
+    for rows, title_keys in snapshot.chunks:
         papers = []
         append = papers.append
         for row in rows:
@@ -119,7 +259,7 @@ def restore(snapshot: Snapshot, store: Store, readers: dict[str, TextReader]) ->
         store.extend(papers, title_keys)
         done += len(papers)
         yield done
-    store.restore(StoreState([], [], *marshal.loads(snapshot.lookups)), readers)
+    store.restore(StoreState([], [], *snapshot.lookups), readers)
 
 
 def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord], store: Store) -> bool:
