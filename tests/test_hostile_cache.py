@@ -16,7 +16,6 @@ from __future__ import annotations
 import marshal
 import os
 import shutil
-import struct
 import zlib
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from hypothesis import strategies as st
 
 from digest_tui.core.loading import cache as cache_module
 from digest_tui.core.loading import snapshot as snapshot_module
-from digest_tui.core.loading.cache import ParseCache, entry_name
+from digest_tui.core.loading.cache import ParseCache
 from digest_tui.core.loading.session import load
 from digest_tui.core.loading.snapshot import snapshot_path
 
