@@ -23,8 +23,8 @@ def test_real_sample(sample):
     assert [p.id for p in sample.papers] == [f"2001.{n}" for n in range(10000, 10040)]
     # the sample has only new submissions (no "(*cross-listing*)", no "replaced with revised version")
     assert {p.announce_type for p in sample.papers} == {"new"}
-    # "received from Wed 17 Jun 26 ... to Thu 18 Jun 26 18:00:00 GMT"
-    assert {p.date for p in sample.papers} == {"2026-06-18"}
+    # "received from Wed 17 Jun 26 ... to Thu 18 Jun 26 18:00:00 GMT", no Date: header: mailed on Friday
+    assert {p.date for p in sample.papers} == {"2026-06-19"}
     first = sample.papers[0]
     assert first.title_en == "RegMix-D: Dynamic Data Mixing via Proxy Training Trajectories"
     assert first.authors == ("Kaiyan Zhao", "Zhongtao Miao", "Akiko Aizawa", "Yoshimasa Tsuruoka")
@@ -60,7 +60,7 @@ def test_fixture_new_cross_list_and_replacements(fixtures):
     papers = {p.id: p for p in result.papers}
     assert list(papers) == ["2607.07001", "2607.07002", "2607.07150", "2511.04321", "2602.11111"]
     assert [p.announce_type for p in result.papers] == ["new", "new", "cross-list", "replacement", "replacement"]
-    assert {p.date for p in result.papers} == {"2026-07-09"}  # the end of the submission window
+    assert {p.date for p in result.papers} == {"2026-07-10"}  # the mailing day: `Date: Fri, 10 Jul 2026 00:40:57 +0000`
     assert all(p.sources == (Source(str(fixtures / "fmt-arxiv-email.txt"), "arxiv-email"),) for p in result.papers)
     assert all(p.sources is result.papers[0].sources for p in result.papers)
     knn = papers["2607.07001"]
@@ -124,3 +124,157 @@ def test_not_this_format():
         arxiv_email.parse("From: someone\nSubject: hello\n\nTitle: x\nAuthors: y\n", "m.txt", DAY)
     with pytest.raises(DigestError, match="not a digest"):
         parse_text("From: someone@example.org\nSubject: lunch\n\nPizza at noon?\n", "lunch.eml")
+
+
+@pytest.fixture
+def mailing(shared_digests):
+    """A full cs mailing, body only, saved by its owner as the mailing day (2026-01-23)."""
+    return parse_file(str(shared_digests / "arxiv-listing-email-2026-01-23-cs.txt"))
+
+
+def test_real_mailing_counts_and_dates(mailing):
+    assert mailing.format == "arxiv-email" and mailing.warnings == []
+    kinds = [p.announce_type for p in mailing.papers]
+    assert (kinds.count("new"), kinds.count("cross-list"), kinds.count("replacement")) == (116, 109, 157)
+    # in the order of the mailing: new submissions, then cross-lists, then replacements
+    assert kinds == ["new"] * 116 + ["cross-list"] * 109 + ["replacement"] * 157
+    assert mailing.papers[0].id == "2601.15305" and mailing.papers[115].id == "2601.16080"
+    assert mailing.papers[116].id == "2601.14264" and mailing.papers[224].id == "2601.15774"
+    assert mailing.papers[225].id == "2404.11833" and mailing.papers[-1].id == "2511.13520"
+    # "received from Wed 21 Jan 26 19:00:00 GMT to Thu 22 Jan 26 19:00:00 GMT": mailed on Friday the 23rd
+    assert {p.date for p in mailing.papers} == {"2026-01-23"}
+
+
+def test_real_mailing_fields(mailing):
+    papers = {p.id: p for p in mailing.papers}
+    first = papers["2601.15305"]
+    assert first.title_en == (
+        "Gated Sparse Attention: Combining Computational Efficiency with Training Stability for Long-Context Language Models"
+    )
+    assert first.authors == ("Alfred Shen", "Aaron Shen") and first.categories == ("cs.AI",)
+    assert first.comments == "15 pages, 1 figure, attention mechanism, sparse attention, gating, long-context"
+    assert first.abstract_en.startswith("The computational burden of attention in long-context language models has")
+    # bare % signs are text, not TeX comments: the abstract runs to its end
+    assert first.abstract_en.endswith("drops from 47% to under 4%. Training stability improves markedly, with loss spikes reduced by 98%.")
+    gemm = papers["2601.15392"]
+    assert gemm.categories == ("cs.AI", "cs.CV", "cs.LG")
+    assert gemm.doi == "10.1007/978-3-032-11317-7_33"
+    assert "improving by more than 11% the accuracy" in gemm.abstract_en  # `11\%`
+    # a bare & in a title and in comments
+    assert papers["2601.15509"].title_en == (
+        "The Dark Side of AI Transformers: Sentiment Polarization & the Loss of Business Neutrality by NLP Transformers"
+    )
+    assert papers["2601.15874"].comments == "This paper is currently under review for the EuroS&P conference"
+    # \textbf{advanced reasoning}
+    assert "across three frontiers: in advanced reasoning to optimize computation" in papers["2601.15690"].abstract_en
+    looped = papers["2601.15547"]
+    assert "\\ours achieves state-of-the-art" in looped.abstract_en  # a macro of the authors' own, as written
+    cross = papers["2601.14264"]
+    assert cross.announce_type == "cross-list" and cross.categories == ("cs.CY", "cs.AI", "cs.CL", "cs.HC")
+    assert cross.title_en == "Psychometric Comparability of LLM-Based Digital Twins"
+
+
+def test_real_mailing_tex_in_authors(mailing):
+    papers = {p.id: p for p in mailing.papers}
+    assert papers["2408.06219"].authors == ("Markus Krausz", "Sven Peldszus", "Francesco Regazzoni", "Thorsten Berger", "Tim Güneysu")
+    assert papers["2601.15442"].authors == ("Alex Goessmann", "Janina Schütte", "Maximilian Fröhlich", "Martin Eigel")
+    assert papers["2601.15417"].authors[0] == "Adrián Rodríguez-Muñoz"  # `Adri\'an Rodr\'iguez-Mu\~noz`, "and"-separated
+    assert papers["2601.15417"].author_count == 6
+    assert papers["2601.15481"].authors[2] == "Małgorzata O'Reilly"  # `Ma{\l}gorzata`
+    assert papers["2601.15874"].authors == ("Cristina Pêra", "Tânia Carvalho", "Maxime Cordy", "Luís Antunes")
+    assert papers["2601.16216"].authors == ("Clémentine Sacré",)
+    many = papers["2601.15679"]  # `..., Nicolas Rolin, et al. (17 additional authors not shown)`
+    assert many.authors[-2:] == ("Joris Duguépéroux", "Nicolas Rolin") and "et al." not in many.authors
+    assert many.author_count == len(many.authors) + 17
+
+
+def test_real_mailing_replacements(mailing):
+    papers = {p.id: p for p in mailing.papers}
+    search = papers["2404.11833"]
+    assert search.announce_type == "replacement" and search.abstract_en is None
+    assert search.title_en == "Thought of Search: Planning with Language Models Through The Lens of Efficiency"
+    assert search.doi == "10.52202/079017-4395"
+    assert search.comments == (
+        "Accepted at NeurIPS 2024, "
+        "https://papers.nips.cc/paper_files/paper/2024/hash/fa080fe0f218871faec1d8ba20e491d5-Abstract-Conference.html"
+    )
+    quantum = papers["2511.13520"]  # `arXiv:2511.13520 (*cross-listing*)` replaced: a replacement
+    assert quantum.announce_type == "replacement"
+    assert quantum.categories == ("quant-ph", "cs.SE")
+    assert quantum.journal_ref == (
+        "Proceedings of the 48th International Conference of Software Engineering 2026, "
+        "Workshop on Quantum Software Engineering (Q-SE@ICSE'26)"
+    )
+    assert quantum.doi == "10.1145/3786150.3788611"
+    assert quantum.date == "2026-01-23"  # the listing's day, not the revision's (Thu, 22 Jan 2026)
+
+
+def _listing(window: str, entries: str, headers: str = "") -> str:
+    dashes = "-" * 78
+    return f"{headers}{dashes}\n Submissions to:\nComputation and Language\n received from  {window}\n{dashes}\n{entries}"
+
+
+def _entry(arxiv_id: str, abstract: str, title: str = "One", authors: str = "A. Person", extra: str = "") -> str:
+    return (
+        f"\\\\\narXiv:{arxiv_id}\nDate: Tue, 7 Jul 2026 10:00:00 GMT   (10kb)\n\nTitle: {title}\nAuthors: {authors}\n"
+        f"Categories: cs.CL\n{extra}\\\\\n  {abstract}\n\\\\ ( https://arxiv.org/abs/{arxiv_id} ,  10kb)\n" + "-" * 78 + "\n"
+    )
+
+
+def test_an_abstract_line_starting_with_an_id_starts_no_entry():
+    abstract = "Building on a previous method [see\narXiv:2601.00638], this work extends it\nto many languages."
+    text = _listing("Wed  8 Jul 26 18:00:00 GMT  to  Thu  9 Jul 26 18:00:00 GMT", _entry("2607.00001", abstract))
+    papers, warnings = arxiv_email.parse(text, "m.txt", DAY)
+    assert warnings == []
+    assert [p.id for p in papers] == ["2607.00001"]
+    assert papers[0].abstract_en == (
+        "Building on a previous method [see arXiv:2601.00638], this work extends it to many languages."
+    )
+
+
+@pytest.mark.parametrize(
+    ("window", "mailed"),
+    [
+        ("Wed  8 Jul 26 18:00:00 GMT  to  Thu  9 Jul 26 18:00:00 GMT", "2026-07-10"),  # Thursday -> Friday
+        ("Thu  9 Jul 26 18:00:00 GMT  to  Fri 10 Jul 26 18:00:00 GMT", "2026-07-13"),  # Friday -> Monday
+        ("Fri 10 Jul 26 18:00:00 GMT  to  Mon 13 Jul 26 18:00:00 GMT", "2026-07-14"),  # Monday -> Tuesday
+        ("Wed 31 Dec 25 19:00:00 GMT  to  Thu  1 Jan 26 19:00:00 GMT", "2026-01-02"),  # across a year
+    ],
+)
+def test_listing_date_is_the_mailing_day(window, mailed):
+    papers, _ = arxiv_email.parse(_listing(window, _entry("2607.00001", "Text.")), "m.txt", DAY)
+    assert papers[0].date == mailed
+
+
+def test_mail_date_header_wins_in_utc():
+    window = "Wed  8 Jul 26 18:00:00 GMT  to  Thu  9 Jul 26 18:00:00 GMT"
+    for header, day in (
+        ("Date: Fri, 10 Jul 2026 00:40:57 +0000\n", "2026-07-10"),
+        ("Date: Thu, 9 Jul 2026 20:40:57 -0400\n", "2026-07-10"),  # a client's local time: the same moment
+        ("Date: Sat, 11 Jul 2026 09:00:00 +0900\n", "2026-07-11"),
+    ):
+        text = _listing(window, _entry("2607.00001", "Text."), "From: no-reply@arxiv.org\n" + header + "Subject: cs daily\n\n")
+        assert arxiv_email.parse(text, "m.txt", DAY)[0][0].date == day
+
+
+def test_tex_is_converted_and_maths_kept():
+    entry = _entry(
+        "2607.00002",
+        "We use $\\mathcal{O}(n \\log n)$ time, 99% recall \\& R&D \\texttt{grep} tools.",
+        title="Ontol\\'ogico: a $k$-NN Study of \\\"Uber-Graphs",
+        authors="Jos\\'e Mart\\'inez (UPM), Tim G\\\"uneysu and Ma{\\l}gorzata Nowak",
+    )
+    papers, warnings = arxiv_email.parse(_listing("Wed  8 Jul 26 18:00:00 GMT  to  Thu  9 Jul 26 18:00:00 GMT", entry), "m", DAY)
+    assert warnings == []
+    paper = papers[0]
+    assert paper.title_en == "Ontológico: a $k$-NN Study of Über-Graphs"
+    assert paper.authors == ("José Martínez", "Tim Güneysu", "Małgorzata Nowak")
+    assert paper.abstract_en == "We use $\\mathcal{O}(n \\log n)$ time, 99% recall & R&D grep tools."
+
+
+def test_doi_and_journal_ref_lines():
+    entry = _entry(
+        "2607.00003", "Text.", extra="Journal-ref: Proc. of Things 2026,\n  pp. 1-9\nDOI: 10.1000/abc.1\n"
+    )
+    paper = arxiv_email.parse(_listing("Wed  8 Jul 26 18:00:00 GMT  to  Thu  9 Jul 26 18:00:00 GMT", entry), "m", DAY)[0][0]
+    assert paper.journal_ref == "Proc. of Things 2026, pp. 1-9" and paper.doi == "10.1000/abc.1"

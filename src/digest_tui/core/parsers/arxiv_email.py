@@ -1,28 +1,39 @@
-"""arXiv's own daily listing e-mail (as mailed, saved with its mail headers, or quoted with `> `):
-one entry per `arXiv:ID` block."""
+"""arXiv's own daily listing e-mail (as mailed, saved with its mail headers, or quoted with `> `).
+
+Read by entry, not by line: the body is cut at its separator lines (78 dashes between entries,
+`%%--%%` between sections), and an entry is the part after a separator that starts with an
+`arXiv:ID` line; its fields come from one pattern over its head, its abstract is the text between
+the `\\\\` lines. A line of an abstract that happens to begin with `arXiv:` starts nothing.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import quopri
 import re
+import sys
+from collections.abc import Iterator
 
-from ..model import ARXIV_ID, Paper, Source, make_paper, merge
+from ..model import ARXIV_ID, Paper, Source, merge
 from .errors import DigestError
-from .text import clean_abstract, clean_line
+from .tex import to_unicode
+from .text import clean_abstract
 
 NAME = "arxiv-email"
 
 _ID = rf"(?:{ARXIV_ID.pattern})"
 _ID_AFTER = re.compile(_ID, re.ASCII)  # ASCII digits only, here and below: an id is ASCII
 _FIRST_ENTRY = re.compile(rf"^((?:>[ \t]?)*)arXiv:{_ID}", re.M | re.ASCII)
-_START = re.compile(rf"^arXiv:({_ID})(?:v\d+)?(.*)$", re.ASCII)
-_FIELD = re.compile(r"^([A-Z][A-Za-z-]*):[ \t]?(.*)$")
-_FIELDS = frozenset(
-    ("Date", "Title", "Authors", "Author", "Categories", "Comments", "Journal-ref", "Report-no",
-     "MSC-class", "ACM-class", "DOI", "License", "Proxy", "From")
-)  # fmt: skip
-_SEPARATOR = re.compile(r"^(?:-{20,}|(?:%+-+)+%*)\s*$")  # 78 dashes between entries, `%%--%%--` between sections
+_START = re.compile(rf"^arXiv:({_ID})(?:v\d+)?([^\n]*)$", re.M | re.ASCII)
+_SEPARATOR = re.compile(r"(?:-{20,}|(?:%+-+)+%*)[ \t]*")  # 78 dashes between entries, `%%--%%--` between sections
+_FIELD = re.compile(
+    r"\n(Date|Title|Authors|Author|Categories|Comments|Journal-ref|Report-no|MSC-class|ACM-class|DOI|License|Proxy|From):"
+    r"[ \t]?([^\n]*(?:\n[ \t]+[^\n]*)*)"
+)
+"""A field and its continuation lines (indented): the fields of an entry's head, in one pass (a
+line break starts the pattern, rather than `^` and re.M, so the search skips from line to line)."""
+_REPLACED = re.compile(r"^replaced with revised version ([^\n]*)", re.M)
 _MAIL_HEADER = re.compile(r"^(?:From |[A-Za-z][\w-]*:[ \t])")
 # the start of the window is bounded (it is a date): an unbounded `.+?` rescans the rest of the line
 # from every "received from", which a hostile file can repeat thousands of times on one line
@@ -60,15 +71,15 @@ def _day(match: re.Match | None) -> str | None:
         return None
 
 
-def _split_headers(text: str) -> tuple[dict[str, str], str]:
-    """Mail headers at the top (when the file starts with them) and the body after the first blank line."""
-    head, sep, body = text.partition("\n\n")
-    lines = head.split("\n")
-    if not sep or not _MAIL_HEADER.match(lines[0]):
+def split_headers(text: str) -> tuple[dict[str, str], str]:
+    """Mail headers at the top (when the file starts with them, names in lower case) and the body
+    after the first blank line (quoted-printable decoded); else no headers and the text itself."""
+    blank = text.find("\n\n")
+    if blank == -1 or not _MAIL_HEADER.match(text):
         return {}, text
     headers: dict[str, str] = {}
     name = None
-    for line in lines:
+    for line in text[:blank].split("\n"):
         if line[:1] in (" ", "\t") and name:
             headers[name] += " " + line.strip()
         elif _MAIL_HEADER.match(line):
@@ -77,6 +88,7 @@ def _split_headers(text: str) -> tuple[dict[str, str], str]:
             headers.setdefault(name, value.strip())
         else:
             return {}, text  # not a header block after all
+    body = text[blank + 2 :]
     if "quoted-printable" in headers.get("content-transfer-encoding", "").lower():
         body = quopri.decodestring(body.encode("utf-8")).decode("utf-8", errors="replace")
     return headers, body
@@ -97,6 +109,9 @@ def _without_parens(text: str) -> str:
     innermost groups again and again takes time quadratic in the nesting). An unclosed `(` stays."""
     if "(" not in text:
         return text
+    text = _GROUP.sub("", text)  # the usual case, `Name (MIT)`: groups with none inside, at C speed
+    if "(" not in text or ")" not in text:
+        return text
     out: list[str] = []
     opened: list[int] = []  # where in `out` each open group started
     for char in text:
@@ -110,94 +125,188 @@ def _without_parens(text: str) -> str:
     return "".join(out)
 
 
+_HIDDEN = re.compile(r"\((\d{1,6})\s+additional\s+authors?\s+not\s+shown\)")
+_GROUP = re.compile(r"\([^()]*\)")
+
+
 def split_authors(raw: str) -> tuple[str, ...]:
     """`A, B (MIT), C and D` -> (A, B, C, D): affiliations in parentheses are dropped."""
-    raw = _without_parens(raw)
-    names = []
-    for part in raw.split(","):
-        names.extend(p for p in re.split(r"\s+and\s+", part))
-    return tuple(name for part in names if (name := clean_line(part)))
+    raw = " ".join(_without_parens(raw).split())
+    if " and " in raw:
+        raw = raw.replace(" and ", ",")
+    return tuple(name for part in raw.split(",") if (name := part.strip()))
 
 
 def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
-    headers, body = _split_headers(text)
+    return parse_listing(text, file)
+
+
+def parse_listing(
+    text: str, file: str, mail_date: str | None = None, sources: tuple[Source, ...] | None = None
+) -> tuple[list[Paper], list[str]]:
+    """One listing e-mail's papers: `text` with or without its mail headers; `mail_date` the day
+    it was mailed when the caller has read the headers itself (a mailbox); `sources` for them all.
+
+    The listing's date is the day it was mailed: the mail's `Date:` (in UTC), else the weekday
+    after the end of the submission window its section header names, else each entry's own date."""
+    headers, body = split_headers(text)
     body = _unquote(body)
-    lines = body.split("\n")
-    starts = [index for index, line in enumerate(lines) if _START.match(line)]
-    if not starts:
-        raise DigestError("an arXiv listing e-mail with no arXiv:ID entries")
-    # the listing's date: the end of the submission window in its section header, else the mail's own date
-    listing_date = _day(_WINDOW.search("\n".join(lines[: starts[0]]))) or _day(_DAY.search(headers.get("date", "")))
-    sources = (Source(file, NAME),)
+    sources = sources or (Source(file, NAME),)
+    listing_date = mail_date or mail_day(headers.get("date", ""))
+    listing_date = sys.intern(listing_date) if listing_date else None
     papers: dict[str, Paper] = {}
     warnings: list[str] = []
-    for position, start in enumerate(starts):
-        end = starts[position + 1] if position + 1 < len(starts) else len(lines)
-        values, note = _entry(lines, start, end)
-        if values is None:
-            warnings.append(note)
+    window_searched = listing_date is not None
+    at = 0
+    for separator_start, separator_end in _separators(body):
+        chunk_start, at = at, separator_end
+        start = _START.search(body, chunk_start, separator_start)
+        if start is None:
             continue
+        if not window_searched:  # the section header before the first entry names the window
+            window_searched = True
+            end = _day(_WINDOW.search(body, 0, start.start()))
+            listing_date = announcement_day(end) if end else None
+            listing_date = sys.intern(listing_date) if listing_date else None
+        paper, note = _entry(body[start.start() : separator_start], listing_date, sources)
         if note:
             warnings.append(note)
-        values["date"] = listing_date or values.get("date")
-        paper = make_paper(sources=sources, **values)
+        if paper is None:
+            continue
         old = papers.get(paper.key)
         papers[paper.key] = paper if old is None else merge(old, paper)
+    if not papers and not warnings:
+        raise DigestError("an arXiv listing e-mail with no arXiv:ID entries")
     return list(papers.values()), warnings
 
 
-def _entry(lines: list[str], start: int, end: int) -> tuple[dict | None, str | None]:
-    """One entry's fields from its `arXiv:` line up to the next entry, and a warning if it looks cut."""
-    match = _START.match(lines[start])
-    arxiv_id, rest = match.group(1), match.group(2)
-    values: dict = {"id": arxiv_id}
-    announce = "cross-list" if "cross-list" in rest else "new"
-    fields: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    abstract: list[str] = []
-    state = "head"
-    for line in lines[start + 1 : end]:
-        if state == "done" or _SEPARATOR.match(line):
+def _separators(body: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each separator line, then of the end of the text. Found with str.find, which
+    is many times faster than a multi-line regular expression trying every line of a 100 MB body."""
+    if _SEPARATOR.fullmatch(body, 0, max(body.find("\n"), 0)):
+        yield 0, max(body.find("\n"), 0)
+    dash, percent = body.find(_DASHES), body.find("\n%")
+    while dash != -1 or percent != -1:
+        at = dash if percent == -1 or (dash != -1 and dash < percent) else percent
+        line_end = body.find("\n", at + 1)
+        line_end = len(body) if line_end == -1 else line_end
+        if _SEPARATOR.fullmatch(body, at + 1, line_end):
+            yield at + 1, line_end
+        if at == dash:
+            dash = body.find(_DASHES, line_end)
+        if at == percent or percent < line_end:
+            percent = body.find("\n%", line_end) if percent != -1 else -1
+    yield len(body), len(body)
+
+
+_DASHES = "\n" + "-" * 20
+
+
+def mail_day(value: str) -> str | None:
+    """The UTC day of a mail `Date:` header (`Fri, 23 Jan 2026 01:12:40 +0000`): the mailing day."""
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return _day(_DAY.search(value))
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC)
+    return when.date().isoformat()
+
+
+def announcement_day(window_end: str) -> str:
+    """The day a listing whose submission window ends on `window_end` is mailed: the next weekday
+    (arXiv announces Sunday to Thursday evenings, New York time, and mails after midnight GMT), so
+    a window ending on a Friday is Monday's listing. Holidays are not known here."""
+    day = dt.date.fromisoformat(window_end)
+    step = {4: 3, 5: 2}.get(day.weekday(), 1)
+    return (day + dt.timedelta(days=step)).isoformat()
+
+
+def _marks(chunk: str, at: int) -> tuple[int, int]:
+    """Where the `\\\\` line that opens the abstract starts, and where the closing
+    `\\\\ ( https://arxiv.org/abs/ID , 12kb)` line starts (the last one: an abstract's line may
+    start with a TeX `\\\\`); len(chunk) for a mark that is not there."""
+    opener = closer = len(chunk)
+    mark = chunk.find("\n\\\\", at)
+    while mark != -1:
+        line_end = chunk.find("\n", mark + 1)
+        rest = chunk[mark + 3 : line_end if line_end != -1 else len(chunk)].strip()
+        if not rest:
+            opener = mark
             break
-        if line.startswith("\\\\ ("):
-            state = "done"
-        elif state == "abstract":
-            abstract.append(line)
-        elif line.strip() == "\\\\":
-            state = "abstract"
-        elif line.startswith("replaced with revised version"):
-            announce = "replacement"
-            values["date"] = _day(_DAY.search(line))
-            current = None
-        else:
-            field = _FIELD.match(line)
-            if field and field.group(1) in _FIELDS:
-                current = fields.setdefault(field.group(1), [])
-                current.append(field.group(2).strip())
-            elif line[:1] in (" ", "\t") and current is not None:
-                current.append(line.strip())
-            elif not line.strip():
-                current = None
-    values["announce_type"] = announce
-    title = clean_line(" ".join(fields.get("Title", ())))
+        if rest.startswith("("):
+            return opener, mark  # no abstract (a replacement)
+        mark = chunk.find("\n\\\\", mark + 1)
+    if opener < len(chunk):
+        last = chunk.rfind("\n\\\\ (", opener)
+        closer = last if last != -1 else len(chunk)
+    return opener, closer
+
+
+def _joined(abstract: str) -> str | None:
+    """The abstract's lines joined: arXiv wraps one paragraph at 80 columns with single spaces, so
+    a line break becomes a space; indented lines (new paragraphs) and runs of spaces or tabs go
+    through clean_abstract. Other Unicode spaces are kept as they are (clean_abstract would make
+    them plain spaces): the price of not splitting every abstract into words."""
+    abstract = abstract.strip()
+    if "\n " in abstract or "\n\n" in abstract or "\t" in abstract or "  " in abstract or " \n" in abstract:
+        return clean_abstract(abstract)
+    return abstract.replace("\n", " ") or None
+
+
+def _entry(chunk: str, listing_date: str | None, sources: tuple[Source, ...]) -> tuple[Paper | None, str | None]:
+    """One entry's paper, from its `arXiv:` line to the separator after it, and a warning if it
+    looks cut. Built here rather than by make_paper(): this is the loop of a 100 MB file."""
+    start = _START.match(chunk)
+    arxiv_id, rest = start.group(1, 2)
+    opener, closer = _marks(chunk, start.end())
+    head = chunk[start.end() : min(opener, closer)]
+    fields = dict(_FIELD.findall(head))
+    title = fields.get("Title")
+    title = " ".join(title.split()) if title else None
     if not title:
         return None, f"entry arXiv:{arxiv_id} has no title; skipped"
-    values["title_en"] = title
-    authors = split_authors(" ".join(fields.get("Authors", fields.get("Author", ()))))
+    if "\\" in title:
+        title = to_unicode(title)
+    replaced = _REPLACED.search(head) if "replaced with" in head else None
+    if replaced:
+        kind = "replacement"
+        date = listing_date or _day(_DAY.search(replaced.group(1)))
+    else:
+        kind = "cross-list" if "cross-list" in rest else "new"
+        date = listing_date or _day(_DAY.search(fields.get("Date") or ""))
+    authors = fields.get("Authors") or fields.get("Author")
+    count = None
     if authors:
-        values["authors"], values["author_count"] = authors, len(authors)
-    categories = " ".join(fields.get("Categories", ())).split()
-    if categories:
-        values["categories"] = tuple(dict.fromkeys(categories))
-    for label, key in (("Comments", "comments"), ("Journal-ref", "journal_ref")):
-        value = clean_line(" ".join(fields.get(label, ())))
-        if value:
-            values[key] = value
-    if "date" not in values or values["date"] is None:
-        values["date"] = _day(_DAY.search(" ".join(fields.get("Date", ()))))
-    text = clean_abstract("\n".join(abstract))
-    if text:
-        values["abstract_en"] = text
-    if state != "done" and announce != "replacement":
-        return values, f"entry arXiv:{arxiv_id} is cut off (no closing \\\\ line)"
-    return values, None
+        hidden = _HIDDEN.search(authors) if "not shown" in authors else None  # `et al. (17 additional authors not shown)`
+        authors = split_authors(to_unicode(authors) if "\\" in authors else authors)
+        if hidden:
+            authors = tuple(name for name in authors if name not in ("et al.", "et al"))
+            count = len(authors) + int(hidden.group(1))
+        else:
+            count = len(authors) or None
+    else:
+        authors = ()
+    categories = fields.get("Categories")
+    categories = tuple(map(sys.intern, dict.fromkeys(categories.split()))) if categories else ()
+    comments = journal_ref = doi = abstract = None
+    if "Comments" in fields:
+        comments = to_unicode(" ".join(fields["Comments"].split())) or None
+    if "Journal-ref" in fields:
+        journal_ref = to_unicode(" ".join(fields["Journal-ref"].split())) or None
+    if "DOI" in fields:
+        doi = " ".join(fields["DOI"].split()) or None
+    closed = closer < len(chunk)
+    if opener < closer:  # the abstract, between the `\\\\` line and the closing `\\\\ (...)` line
+        abstract = chunk[chunk.find("\n", opener + 1) + 1 : closer]
+        abstract = _joined(to_unicode(abstract) if "\\" in abstract else abstract)
+    paper = Paper(
+        arxiv_id, arxiv_id, title, None, authors, count,
+        categories=categories, date=date, comments=comments, journal_ref=journal_ref, doi=doi,
+        abstract_en=abstract, announce_type=kind, sources=sources,
+    )  # fmt: skip
+    if not closed and not replaced:
+        return paper, f"entry arXiv:{arxiv_id} is cut off (no closing \\\\ line)"
+    return paper, None

@@ -24,9 +24,14 @@ _ACCENT = rf"\\(?:[`'^\"~=.]|[uvHckrdbt](?=[\s{{]))(?:{_ARGUMENT})"
 """`\\'e`, `\\"{u}`, `\\'{\\i}`, `\\v{C}`, `\\c c`: an accent and the one letter it goes on."""
 _LETTER = r"\\(?:ss|aa|AA|ae|AE|oe|OE|[lLoOij])(?![A-Za-z])(?:\{\}|[ \t]*)"
 """`\\l`, `\\o`, `\\ss`, `\\aa`: letters TeX spells as control words (they swallow the space after them)."""
+_GREEK = (
+    r"\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau"
+    r"|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])"
+)
+"""Greek letters typed outside the maths (`{\\gamma}-divergence`): shown as the letter."""
 _STYLE = r"\\(?:textbf|textit|emph|texttt|textsf|textrm|textsc|textsl|textup|textmd|textnormal|underline|mbox|url)\s*\{((?:[^{}]|\{[^{}]*\})*)\}"
 """Text styles: shown as their content (pylatexenc drops `\\texttt{...}` whole)."""
-_TOKEN = re.compile(rf"\{{\s*((?:{_ACCENT}|{_LETTER})+)\s*\}}|({_ACCENT}|{_LETTER})|{_STYLE}|\\([&%$#_{{}} ])")
+_TOKEN = re.compile(rf"\{{\s*((?:{_ACCENT}|{_LETTER}|{_GREEK})+)\s*\}}|({_ACCENT}|{_LETTER}|{_GREEK})|{_STYLE}|\\([&%$#_{{}} ])")
 
 
 def to_unicode(text: str) -> str:
@@ -34,20 +39,62 @@ def to_unicode(text: str) -> str:
     `~` and macros it does not know are left exactly as written."""
     if "\\" not in text:
         return text  # nearly every field: nothing to do
-    if "$" not in text and "\\(" not in text and "\\[" not in text:
+    if "\\(" in text or "\\[" in text:
+        spans = [match.span() for match in _MATH.finditer(text)]
+    elif "$" in text:
+        spans = _dollar_spans(text)
+    else:
         return _convert(text)
     parts: list[str] = []
     at = 0
-    for math in _MATH.finditer(text):
-        parts.append(_convert(text[at : math.start()]))
-        parts.append(math.group())
-        at = math.end()
+    for start, end in spans:
+        parts.append(_convert(text[at:start]))
+        parts.append(text[start:end])
+        at = end
     parts.append(_convert(text[at:]))
     return "".join(parts)
 
 
+def _dollar_spans(text: str) -> list[tuple[int, int]]:
+    """Where `$...$` and `$$...$$` maths are (an escaped `\\$` opens or closes nothing), found with
+    str.find: the regular expression tries every position of a long abstract."""
+    spans = []
+    at = text.find("$")
+    while at != -1:
+        if at and text[at - 1] == "\\":
+            at = text.find("$", at + 1)
+            continue
+        mark = "$$" if text.startswith("$$", at) else "$"
+        end = text.find(mark, at + len(mark))
+        while end != -1 and text[end - 1] == "\\":
+            end = text.find(mark, end + 1)
+        if end == -1 or (mark == "$" and end == at + 1):
+            break  # unclosed (or empty): the rest is text
+        spans.append((at, end + len(mark)))
+        at = text.find("$", end + len(mark))
+    return spans
+
+
 def _convert(text: str) -> str:
-    return _TOKEN.sub(_replace, text) if "\\" in text else text
+    """The constructs converted, found from each backslash (str.find) rather than by a regular
+    expression trying every position."""
+    at = text.find("\\")
+    if at == -1:
+        return text
+    out: list[str] = []
+    done = 0
+    while at != -1:
+        match = _TOKEN.match(text, at - 1) if at > done and text[at - 1] == "{" else None
+        match = match or _TOKEN.match(text, at)
+        if match is None:
+            at = text.find("\\", at + 2)
+            continue
+        out.append(text[done : match.start()])
+        out.append(_replace(match))
+        done = match.end()
+        at = text.find("\\", done)
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _replace(match: re.Match) -> str:
@@ -59,7 +106,7 @@ def _replace(match: re.Match) -> str:
     return _pieces(grouped or token)
 
 
-_PIECE = re.compile(rf"{_ACCENT}|{_LETTER}")
+_PIECE = re.compile(rf"{_ACCENT}|{_LETTER}|{_GREEK}")
 
 
 def _pieces(tokens: str) -> str:
