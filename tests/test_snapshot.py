@@ -17,7 +17,7 @@ from digest_tui.core.loading.loader import find_files
 from digest_tui.core.loading.session import load
 from digest_tui.core.paths import demo_dir
 from digest_tui.screens.main import MainScreen
-from digest_tui.core.store import SORTS
+from digest_tui.core.model import SORTS
 
 SHARED_DIGESTS = Path(__file__).resolve().parents[1].parent / "shared" / "digests"
 

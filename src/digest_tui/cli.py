@@ -14,7 +14,8 @@ from .core.model import Paper
 from .core.index import make_doc
 from .core.paths import demo_dir
 from .core.text import clean, path_text
-from .core.store import SORTS, Store
+from .core.model import SORTS
+from .core.store import Store
 
 PROG = "digest-tui"
 

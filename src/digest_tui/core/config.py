@@ -36,10 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import atomic_write, read_regular
-from .text import clean, one_line
+from .model import LANGUAGES, SORTS
+from .text import clean, one_line, short_repr
 
-LANGUAGES = ("en", "zh", "both")
-SORTS = ("date", "score", "upvotes", "title")
 _KNOWN = ("folders", "language", "sort", "theme", "mark_read_after", "searches", "keymap", "fetch")
 _CATEGORY = re.compile(r"[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?", re.ASCII)  # cs.CL, hep-th, astro-ph.CO
 URL_ENV = {"arxiv_url": "DIGEST_TUI_ARXIV_URL", "hf_url": "DIGEST_TUI_HF_URL"}
@@ -150,15 +149,6 @@ def _parse(text: str) -> dict:
         raise ValueError(f"not valid TOML ({type(error).__name__})") from None
 
 
-def _short(value: object, limit: int = 60) -> str:
-    """repr() of a value for a message, cut to `limit` characters (a value can be huge or deep)."""
-    try:
-        text = repr(value)
-    except Exception:  # RecursionError for a deeply nested value
-        text = f"a deeply nested {type(value).__name__}"
-    return clean(text if len(text) <= limit else text[: limit - 1] + "…")
-
-
 def load_config(path: Path, environ: Mapping[str, str] | None = None) -> tuple[Config, list[str]]:
     """The settings in `path` (defaults when it does not exist) and one line per problem found;
     `environ` (os.environ by default) can set the fetch URLs (URL_ENV)."""
@@ -196,7 +186,7 @@ def _load_file(path: Path) -> tuple[Config, list[str]]:
     problems: list[str] = []
 
     def bad(key: str, expected: str, table: str | None = None, value: object = None) -> None:
-        got = f" (got {_short(value)})" if value is not None else ""
+        got = f" (got {short_repr(value)})" if value is not None else ""
         problems.append(f"{_where(path, text, key, table)}: expected {expected}{got}; using the default")
 
     for key in document:
@@ -210,7 +200,7 @@ def _load_file(path: Path) -> tuple[Config, list[str]]:
     else:
         bad("folders", "a list of folder paths")
     language = document.get("language", config.language)
-    if language in LANGUAGES:
+    if isinstance(language, str) and language in LANGUAGES:
         config.language = language
     else:
         bad("language", " or ".join(LANGUAGES), value=language)

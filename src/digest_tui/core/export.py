@@ -53,7 +53,7 @@ import tomli_w
 from .files import atomic_write, read_regular
 from .library import LibraryError, clean_note, clean_tag
 from .model import ARXIV_ID, Mark, Paper, make_paper, strip_version
-from .text import clean
+from .text import clean, short_repr
 
 Record = tuple[Paper, Mark]
 
@@ -248,7 +248,7 @@ def parse_reading_list(text: str, default_name: str = "") -> ReadingList:
     _no_unknown_keys(document, _TOP_KEYS, "the top level")
     version = document.get("version", READING_LIST_VERSION)
     if type(version) is not int or version < 1:
-        raise ReadingListError(f"version: expected a positive whole number, got {_short(version)}")
+        raise ReadingListError(f"version: expected a positive whole number, got {short_repr(version)}")
     if version > READING_LIST_VERSION:
         raise ReadingListError(
             f"made by a newer digest-tui (reading list version {version}; this one reads {READING_LIST_VERSION})"
@@ -294,12 +294,12 @@ def _created(value: object) -> dt.datetime | None:
             return dt.datetime.fromisoformat(value)
         except ValueError:
             pass
-    raise ReadingListError(f"list.created: expected a date and time, got {_short(value)}")
+    raise ReadingListError(f"list.created: expected a date and time, got {short_repr(value)}")
 
 
 def _read_paper(entry: object, where: str) -> Record:
     if not isinstance(entry, dict):
-        raise ReadingListError(f"{where}: expected a table, got {_short(entry)}")
+        raise ReadingListError(f"{where}: expected a table, got {short_repr(entry)}")
     _no_unknown_keys(entry, _PAPER_KEYS, where)
     values: dict = {}
     for key in _PAPER_STRINGS:
@@ -307,7 +307,7 @@ def _read_paper(entry: object, where: str) -> Record:
         if key == "date" and isinstance(value, dt.date):
             value = value.isoformat()[:10]  # a bare TOML date means the same as the string
         if value is not None and not isinstance(value, str):
-            raise ReadingListError(f"{where}.{key}: expected a string, got {_short(value)}")
+            raise ReadingListError(f"{where}.{key}: expected a string, got {short_repr(value)}")
         if value is not None and len(value) > MAX_TEXT:
             raise ReadingListError(f"{where}.{key}: {len(value):,} characters, more than the {MAX_TEXT:,} allowed")
         values[key] = value
@@ -323,7 +323,7 @@ def _read_paper(entry: object, where: str) -> Record:
     for key in _PAPER_FLAGS:
         value = entry.get(key, False)
         if not isinstance(value, bool):
-            raise ReadingListError(f"{where}.{key}: expected true or false, got {_short(value)}")
+            raise ReadingListError(f"{where}.{key}: expected true or false, got {short_repr(value)}")
         values[key] = value
     arxiv_id = values["id"]
     if not arxiv_id and values["url"]:
@@ -333,7 +333,7 @@ def _read_paper(entry: object, where: str) -> Record:
     if arxiv_id:
         arxiv_id = strip_version(arxiv_id)
         if not (arxiv_id.isascii() and ARXIV_ID.fullmatch(arxiv_id)):
-            raise ReadingListError(f"{where}.id: not an arXiv id: {_short(values['id'])}")
+            raise ReadingListError(f"{where}.id: not an arXiv id: {short_repr(values['id'])}")
     if not (arxiv_id or _tidy(values["title_en"]) or _tidy(values["title_zh"])):
         raise ReadingListError(f"{where}: needs an id or a title")
     try:
@@ -358,12 +358,7 @@ _ARXIV_URL = re.compile(r"https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/([^?#\s]+?)(
 def _no_unknown_keys(table: dict, known: tuple[str, ...], where: str) -> None:
     for key in table:
         if key not in known:
-            raise ReadingListError(f"{where}: unknown key {_short(key)} (known: {', '.join(known)})")
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+            raise ReadingListError(f"{where}: unknown key {short_repr(key)} (known: {', '.join(known)})")
 
 
 # -- BibTeX --------------------------------------------------------------------------------

@@ -70,8 +70,8 @@ import tomli_w
 
 from . import paths
 from .files import atomic_write, read_regular, remove_stale_temps
-from .model import Mark, Paper, make_paper
-from .text import clean
+from .model import Mark, Paper, abs_url, make_paper
+from .text import clean, short_repr
 
 LIBRARY_VERSION = 1
 """The newest file format this code reads and the one it writes."""
@@ -356,7 +356,7 @@ class Library:
             return f"not valid TOML ({type(error).__name__})"
         version = document.get("version", LIBRARY_VERSION)
         if type(version) is not int or version < 1:
-            return f"version is not a positive whole number: {_short(version)}"
+            return f"version is not a positive whole number: {short_repr(version)}"
         notices = []
         if version > LIBRARY_VERSION:
             self._make_read_only(f"it is from a newer digest-tui (format {version})")
@@ -421,7 +421,7 @@ class Library:
                 if isinstance(key, str) and key:
                     self._marks[key] = _READ_ONLY_MARK
                 else:
-                    problems.append(f"read: expected a paper key, got {_short(key)}")
+                    problems.append(f"read: expected a paper key, got {short_repr(key)}")
         else:
             problems.append("read: expected a list of paper keys")
         papers = document.get("papers", {})
@@ -471,7 +471,7 @@ class Library:
                 if value:
                     entry[name] = list(value) if name in _LIST_FIELDS else value
                 if name == "id" and value:
-                    entry["url"] = f"https://arxiv.org/abs/{value}"
+                    entry["url"] = abs_url(value)
             papers[key] = entry
         chunks = [_HEADER, tomli_w.dumps(document), _dump_read(read)]
         if papers:
@@ -713,11 +713,6 @@ def _read_entry(entry: object, where: str) -> tuple[Mark, dict]:
 
 def _is_str_list(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _quote_key(key: str) -> str:

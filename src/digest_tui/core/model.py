@@ -61,7 +61,7 @@ class Paper(NamedTuple):
 
     @property
     def url(self) -> str | None:
-        return f"https://arxiv.org/abs/{self.id}" if self.id else None
+        return abs_url(self.id) if self.id else None
 
     @property
     def pdf_url(self) -> str | None:
@@ -71,6 +71,16 @@ class Paper(NamedTuple):
     def title(self) -> str:
         return self.title_en or self.title_zh or self.id or ""
 
+
+def abs_url(arxiv_id: str) -> str:
+    """A paper's page on arXiv."""
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+SORTS = ("date", "score", "upvotes", "title")
+"""Orders the list can take; `date` is the default: newest listing first, then score, then title."""
+LANGUAGES = {"en": "EN", "zh": "中文", "both": "EN+中文"}
+"""The languages papers are shown in (`language` in config.toml, the l key), each with its short label."""
 
 ANNOUNCE_TYPES = ("new", "cross-list", "replacement")
 """The kinds of announcement in an arXiv listing (e-mail or feed), in the order a day lists them."""

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from .index import COLUMNS, TEXT_COLUMNS
-from .model import Paper, folded_title, merge, with_texts, without_texts
+from .model import SORTS, Paper, folded_title, merge, with_texts, without_texts
 
 if TYPE_CHECKING:
     from .model import Mark
@@ -39,10 +39,6 @@ class StoreState(NamedTuple):
     titles: list[tuple[str, int]]
     landed: dict[str, list[int]]
     date_order: list[int] | None
-
-
-SORTS = ("date", "score", "upvotes", "title")
-"""Orders the list can take; `date` is the default: newest listing first, then score, then title."""
 
 
 class Store:

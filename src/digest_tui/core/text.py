@@ -53,9 +53,25 @@ def _clean_line(line: str) -> str:
     return line
 
 
+def without_surrogates(text: str) -> str:
+    """`text` with lone surrogates (JSON's `\\ud800` escapes can make them) replaced by U+FFFD:
+    they are not text, and nothing downstream (UTF-8 output, TOML, a terminal) could write them."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
 def is_clean(text: str, *, newlines: bool = False) -> bool:
     """Whether `text` is already what clean() would make of it."""
     return clean(text, newlines=newlines) == text
+
+
+def short_repr(value: object, limit: int = 60) -> str:
+    """repr() of a value for a message, cut to `limit` characters (a value can be huge or deep),
+    control characters made visible (the value comes from a file the user did not write)."""
+    try:
+        text = repr(value)
+    except Exception:  # RecursionError for a deeply nested value
+        text = f"a deeply nested {type(value).__name__}"
+    return clean(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def one_line(text: object, limit: int = 160) -> str:

@@ -23,16 +23,14 @@ from textual.worker import get_current_worker
 
 from ..core import facets
 from ..core.loading.session import Applied, Changes
-from ..core.model import Mark, Paper, Problem
+from ..core.model import LANGUAGES, SORTS, Mark, Paper, Problem
 from ..core.query import Query, QueryError, parse_query
 from ..core.text import clean
-from ..core.store import SORTS
 from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, message_for
 from ..widgets.inputs import CleanInput
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
 
-LANGUAGE_LABELS = {"en": "EN", "zh": "中文", "both": "EN+中文"}
 FILTER_DELAY = 0.15
 LOAD_REFRESH_SECONDS = 1.0
 
@@ -646,7 +644,7 @@ class MainScreen(Screen):
             text.append(f" · list: {clean(self.only_label)}")
         if self.query_text:
             text.append(f" · filter: {clean(self.query_text)}")
-        text.append(f" · sort: {self.sort} · {LANGUAGE_LABELS[self.app.language]}")
+        text.append(f" · sort: {self.sort} · {LANGUAGES[self.app.language]}")
         if self.filter_error:
             text.append(f" · bad filter: {clean(self.filter_error)} (old filter kept)", Style(color="red", bold=True))
         self.query_one("#status", Static).update(text)

@@ -9,14 +9,13 @@ import re
 
 from ..model import AI_SECTIONS, ARXIV_ID, Paper, Source, make_paper, merge
 from .tex import to_unicode
-from .text import clean_abstract, clean_line
+from .text import clean_abstract, clean_line, is_chinese
 
 NAME = "ai-enhanced-jsonl"
 
 _ID = re.compile(rf"(?:{ARXIV_ID.pattern})(?:v\d+)?", re.ASCII)
 _ID_IN_LINE = re.compile(r'"id"\s*:\s*"([^"]{1,40})"')
 _FILE_DAY = re.compile(r"(?<!\d)(\d{4})-(\d\d)-(\d\d)(?!\d)")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _FAILED = frozenset({"", "error", "none", "null", "n/a"})  # what the tool writes when the LLM call failed
 
 
@@ -51,10 +50,6 @@ def file_day(file: str, file_date: dt.date) -> str:
 def _text(value: object) -> str | None:
     text = clean_abstract(value)
     return None if text is None or text.casefold() in _FAILED else text
-
-
-def _chinese(text: str) -> bool:
-    return len(_CJK.findall(text)) * 10 >= len(text)
 
 
 def _tex(value: object) -> object:
@@ -92,7 +87,7 @@ def record_values(record: dict) -> dict:
     if isinstance(ai, dict):
         gist = _text(ai.get("tldr"))
         if gist:
-            values["summary_zh" if _chinese(gist) else "summary_en"] = gist  # the tool writes the language asked for
+            values["summary_zh" if is_chinese(gist) else "summary_en"] = gist  # the tool writes the language asked for
         sections = tuple((name, text) for name in AI_SECTIONS if (text := _text(ai.get(name))))
         if sections:
             values["ai_sections"] = sections

@@ -8,7 +8,7 @@ import re
 import sys
 
 from ..model import ARXIV_ID, Paper, Source, make_paper, merge, strip_version
-from .text import clean_abstract, clean_line
+from .text import clean_abstract, clean_line, is_chinese
 
 NAME = "arxiv-md"
 
@@ -31,7 +31,6 @@ _PLAIN_TOPIC = re.compile(r"^(?:\*\*)?([^#【*\s。，,.:：][^。，,.:：]{0,2
 _HEADING = re.compile(r"^(#{1,6})\s")
 _POST_DATE = re.compile(r"""^(?:#+\s*|title\s*[=:]\s*['"]?|date\s*[=:]\s*['"]?)(\d{4})-(\d\d)-(\d\d)""", re.M)
 _LINK = re.compile(rf"arxiv\.org/(?:abs|pdf)/({ARXIV_ID.pattern})(?:v\d+)?", re.ASCII)
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def sniff(head: str) -> bool:
@@ -203,8 +202,7 @@ def _finish(
     for lines in entry.abstracts:
         abstract = clean_abstract("\n".join(lines))
         if abstract:
-            chinese = len(_CJK.findall(abstract)) * 10 >= len(abstract)
-            values.setdefault("abstract_zh" if chinese else "abstract_en", abstract)
+            values.setdefault("abstract_zh" if is_chinese(abstract) else "abstract_en", abstract)
     if entry.category:
         values["categories"] = (entry.category,)
     if entry.topic:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from ..model import Paper, Source, make_paper
+from .text import CJK, is_chinese
 
 NAME = "arxivdaily"
 
@@ -16,7 +17,6 @@ HEADER = re.compile(
 )
 HEADER_LINE = re.compile(HEADER.pattern, re.ASCII)
 """The header regex for one line at a time (`$` is the line's end)."""
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LABELS = ("发表机构", "专题命中", "AI总结", "Comments", "Journal ref")
 _SECTIONS = {"AI中文摘要": "abstract_zh", "英文摘要": "abstract_en", "详情": None}
 
@@ -36,7 +36,7 @@ def split_institutions(raw: str) -> list[str]:
             piece += ")"
         pending = f"{pending} {piece}" if pending else piece
         bracket = pending.rfind("(")
-        if bracket >= 0 and pending.endswith(")") and _CJK.search(pending, bracket):
+        if bracket >= 0 and pending.endswith(")") and CJK.search(pending, bracket):
             found.append(pending.strip())
             pending = ""
     if pending.strip():
@@ -100,7 +100,7 @@ def parse_block(header: re.Match, lines: list[str]) -> tuple[dict, bool]:
     if loose and "abstract_zh" not in fields and "abstract_en" not in fields:
         # the abstract labels are missing: tell the two abstracts apart by their language
         for line in loose:
-            fields.setdefault("abstract_zh" if _chinese(line) else "abstract_en", []).append(line)
+            fields.setdefault("abstract_zh" if is_chinese(line) else "abstract_en", []).append(line)
         values["_guessed"] = True
     for label, parts in fields.items():
         if not parts:
@@ -124,7 +124,7 @@ def parse_block(header: re.Match, lines: list[str]) -> tuple[dict, bool]:
         else:
             values[label] = text
     zh, en = values.get("abstract_zh"), values.get("abstract_en")
-    if (zh and not _chinese(zh) and (not en or _chinese(en))) or (en and _chinese(en) and not zh):
+    if (zh and not is_chinese(zh) and (not en or is_chinese(en))) or (en and is_chinese(en) and not zh):
         # the labels are swapped (or one is on the wrong text): the language decides
         values["abstract_zh"], values["abstract_en"] = en, zh
         values["_guessed"] = True
@@ -133,23 +133,12 @@ def parse_block(header: re.Match, lines: list[str]) -> tuple[dict, bool]:
     return values, whole
 
 
-def _chinese(text: str) -> bool:
-    """Mostly Chinese: at least one character in ten is CJK (an English abstract may name a Chinese dataset).
-    Judged on the first 200 characters: this runs on both abstracts of every paper."""
-    if text.isascii():
-        return False
-    sample = text[:200]
-    # CJK characters take three UTF-8 bytes: the extra bytes count them without a regex pass
-    # (accented Latin letters add one byte each, too few to tip an English abstract over)
-    return (len(sample.encode("utf-8", "surrogatepass")) - len(sample)) * 5 >= len(sample)
-
-
 def _assign_heads(values: dict, heads: list[str]) -> None:
     """The unlabelled lines after the header: English title, Chinese title, authors (any may be missing)."""
     for line in heads:
-        if "title_en" not in values and "title_zh" not in values and not _CJK.search(line):
+        if "title_en" not in values and "title_zh" not in values and not CJK.search(line):
             values["title_en"] = line
-        elif "title_zh" not in values and "authors" not in values and _CJK.search(line):
+        elif "title_zh" not in values and "authors" not in values and CJK.search(line):
             values["title_zh"] = line
         elif "authors" not in values:
             authors = tuple(a.strip() for a in _AUTHOR_SEPARATOR.split(line) if a.strip())

@@ -7,7 +7,7 @@ import os
 import re
 
 from ..model import ARXIV_ID, Paper, Source, make_paper, merge
-from .text import clean_abstract, clean_line
+from .text import clean_abstract, clean_line, is_chinese
 
 NAME = "hf-newsletter-zh"
 
@@ -18,7 +18,6 @@ _HF = re.compile(rf"huggingface\.co/papers/({ARXIV_ID.pattern})(?:v\d+)?", re.AS
 _DAY = re.compile(r"(?<!\d)(\d{4})-(\d\d)-(\d\d)(?!\d)")
 _ENTRY_START = re.compile(r"^#{2,4}\s*\d{1,4}\s*[.、．]", re.M)
 _COUNT = re.compile(r"总论文数\s*[：:]\s*(\d+)")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _FIELDS = {"原文标题": "title_en", "英文标题": "title_en", "摘要": "abstract", "论文链接": "links", "链接": "links"}
 
 
@@ -109,8 +108,7 @@ def _finish(entry: dict[str, list[str]], label: str, date: str, sources: tuple, 
         values["title_zh"] = title_zh
     abstract = clean_abstract("\n".join(entry.get("abstract", ())))
     if abstract:
-        chinese = len(_CJK.findall(abstract)) * 10 >= len(abstract)
-        values["abstract_zh" if chinese else "abstract_en"] = abstract
+        values["abstract_zh" if is_chinese(abstract) else "abstract_en"] = abstract
     elif "links" not in entry:
         warnings.append(f"{label} {(title_en or title_zh or '')[:40]!r} is cut off (no abstract, no links)")
     paper = make_paper(**values)

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import re
 
+from ..text import without_surrogates
+
 _PARAGRAPH = re.compile(r"\n[ \t\f\v]*\n\s*|\n(?=[ \t])")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-def _valid(value: str) -> str:
-    """Lone surrogates (JSON's `\\ud800` escapes can make them) become U+FFFD: they are not text,
-    and nothing downstream (UTF-8 output, TOML, a terminal) could write them."""
-    return value if value.isascii() else _SURROGATE.sub("\ufffd", value)
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+"""A CJK ideograph (the unified ideographs, extension A and the compatibility block)."""
+
+
+def is_chinese(text: str) -> bool:
+    """Mostly Chinese: at least one character in ten is CJK (an English abstract may name a Chinese dataset).
+    Judged on the first 200 characters: this runs on both abstracts of every paper."""
+    if text.isascii():
+        return False
+    sample = text[:200]
+    # CJK characters take three UTF-8 bytes: the extra bytes count them without a regex pass
+    # (accented Latin letters add one byte each, too few to tip an English abstract over)
+    return (len(sample.encode("utf-8", "surrogatepass")) - len(sample)) * 5 >= len(sample)
 
 
 def clean_line(value: object) -> str | None:
     """A title-like string on one line: every run of whitespace (newlines too) becomes one space."""
     if not isinstance(value, str):
         return None
-    return _valid(" ".join(value.split())) or None
+    return without_surrogates(" ".join(value.split())) or None
 
 
 def clean_abstract(value: object) -> str | None:
@@ -26,6 +36,6 @@ def clean_abstract(value: object) -> str | None:
     value = value.strip()
     if not ("\n " in value or "\n\t" in value or "\n\n" in value or "\n\f" in value or "\n\v" in value):
         # no line break where _PARAGRAPH could split: one paragraph, without the regex (5x faster)
-        return _valid(" ".join(value.split())) or None
+        return without_surrogates(" ".join(value.split())) or None
     paragraphs = (" ".join(part.split()) for part in _PARAGRAPH.split(value))
-    return _valid("\n".join(part for part in paragraphs if part)) or None
+    return without_surrogates("\n".join(part for part in paragraphs if part)) or None
