@@ -291,6 +291,15 @@ def test_daily_page_falls_back_to_cards_when_the_listing_is_not_json(fixtures):
     assert engines.id == "2406.01001" and engines.title_en == "Analytical Engines Are Few-Shot Learners"
     assert (engines.upvotes, engines.author_count, engines.comments_count) == (42, 2, 3)
     assert (compilers.upvotes, compilers.author_count, compilers.comments_count) == (7, 1, 0)
+    # the cards carry no listing day; the page's own address (og:url `papers?date=2024-06-04`) does
+    assert engines.date == compilers.date == "2024-06-04"
+
+
+def test_page_day_is_the_pages_own_address_not_its_links():
+    assert hf_html.page_day('<meta property="og:url" content="https://huggingface.co/papers?date=2024-06-04">') == "2024-06-04"
+    assert hf_html.page_day('<link rel="canonical" href="https://huggingface.co/papers/date/2025-03-05"/>') == "2025-03-05"
+    assert hf_html.page_day('<link rel="canonical" href="https://huggingface.co/papers/trending"/>') is None
+    assert hf_html.page_day('<a href="https://huggingface.co/papers?date=2025-10-01">prev</a>') is None
 
 
 def test_listing_that_is_not_json_and_no_cards_is_an_error():

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..model import ARXIV_ID, Paper, Source, make_paper
 from .errors import DigestError, one_line
-from .hf_json import as_int, clean_line, day_of_page, papers_from_entries
+from .hf_json import as_int, clean_line, day_of_page, iso_date, papers_from_entries
 from .hf_text import ENTRY_DATE, resolve_date
 from .markup import soup
 
@@ -49,6 +49,21 @@ def sniff(head: str) -> bool:
     return looks_like_html(head) and _HF_MARKS.search(head) is not None
 
 
+_OWN_URL = re.compile(r"""<(?:meta|link)\b[^<>]*?(?:property=["']og:url["']|rel=["']canonical["'])[^<>]*>""", re.I)
+_DAY_URL = re.compile(r"huggingface\.co/papers(?:\?date=|/date/)(\d{4}-\d\d-\d\d)")
+
+
+def page_day(text: str) -> str | None:
+    """The day a saved daily page lists, from its own address (`og:url` or the canonical link:
+    `https://huggingface.co/papers?date=2024-06-04`, `/papers/date/2025-03-05`); links to other
+    days on the page (the previous/next buttons) are not its address."""
+    for tag in _OWN_URL.finditer(text, 0, 65536):
+        match = _DAY_URL.search(tag.group(0))
+        if match:
+            return iso_date(match.group(1))
+    return None
+
+
 def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
     page = None
     props = _hydrated(text)
@@ -60,7 +75,7 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
         data = _json(props["DailyPapers"], "DailyPapers", problems)
         entries = data.get("dailyPapers") if isinstance(data, dict) else None
         if isinstance(entries, list):
-            papers, warnings = papers_from_entries(entries, file, NAME, day_of_page(data))
+            papers, warnings = papers_from_entries(entries, file, NAME, day_of_page(data) or page_day(text))
             if papers:
                 return papers, warnings
             problems.append("the DailyPapers data lists no papers")
@@ -84,6 +99,9 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
     if page is None:
         page = soup(text)
     papers, warnings = _cards(page, file, file_date)
+    day = page_day(text)
+    if day:  # a daily page's cards show each paper's arXiv date; the page is that day's listing
+        papers = [paper._replace(date=day) for paper in papers]
     if papers:
         return papers, [f"{problem}; read the rendered cards instead" for problem in problems] + warnings
     if problems:
