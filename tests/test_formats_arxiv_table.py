@@ -115,3 +115,19 @@ def test_the_wechat_list_variant(fixtures):
     assert maps.title_en == "Gaussian Maps, Revisited"  # a comma in the title
     assert (maps.topic, maps.date, maps.github_repo) == ("SLAM", "2022-02-17", None)  # also under SFM, earlier there
     assert (bundle.id, bundle.topic, bundle.title_en) == ("2201.08003", "SFM", "Bundle Adjustment on a Budget")
+
+
+def test_a_fork_with_other_columns_is_read_by_its_header():
+    """Forks reorder and add columns; the header says which is which (an Abstract column is the abstract)."""
+    text = (
+        "## LLM\n\n| Title | Date | Abstract | Authors | Paper | Code |\n|:--|:--|:--|:--|:--|:--|\n"
+        "| **Small Models Think Twice** | 2026-07-01 | We make small models reflect. | A. Bee, C. Dee |"
+        " [2607.06001v1](https://arxiv.org/abs/2607.06001v1) | [code](https://github.com/x/y) |\n"
+    )
+    assert arxiv_table.sniff(text)
+    (paper,), warnings = arxiv_table.parse(text, "x.md", DAY)
+    assert warnings == []
+    assert (paper.id, paper.title_en, paper.date, paper.topic) == ("2607.06001", "Small Models Think Twice", "2026-07-01", "LLM")
+    assert (paper.abstract_en, paper.authors, paper.github_repo) == (
+        "We make small models reflect.", ("A. Bee", "C. Dee"), "https://github.com/x/y"
+    )

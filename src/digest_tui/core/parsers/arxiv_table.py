@@ -18,7 +18,7 @@ _ITEM = re.compile(
     r"(?:,\s+Code:\s+\**\[[^\]]*\]\(([^)\s]+)\)\**)?"
 )
 """A row as the tool writes it for WeChat (docs/wechat.md)."""
-_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
+_RULE = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _NOT_A_TOPIC = re.compile(r"^(?:updated on\b|table of contents\b|usage\b|contents\b)", re.IGNORECASE)
 _LINK = re.compile(r"\[([^\]]*)\]\(\s*(<?[^)\s>]+>?)\s*\)")

@@ -66,7 +66,7 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
         if match:
             finish()
             entries += 1
-            entry = {"title_zh": [match.group(2)]}
+            entry = {"title_zh": [match.group(2).strip("* ")]}  # `### 1. **标题**` in some issues
             label = f"entry {match.group(1)} (line {number})"
             continue
         if entry is None:
