@@ -380,3 +380,28 @@ def test_a_single_paper_from_the_papers_api():
     assert (read.id, read.date, read.upvotes, read.authors) == ("2509.24002", "2025-10-01", 118, ("Zijian Wu",))
     assert read.title_en == "MCPMark: A Benchmark for Stress-Testing Realistic and Comprehensive MCP Use"
     assert (read.github_repo, read.github_stars) == ("https://github.com/eval-sys/mcpmark", 182)
+
+
+def test_api_json_cut_short_keeps_the_whole_entries(fixtures):
+    """A download cut off inside the third entry: the two before it are read, the cut one named."""
+    text = (fixtures / "fmt-hf-api.json").read_text(encoding="utf-8")
+    third = text.index('"2607.03333')
+    papers, warnings = hf_json.parse(text[: third + 40], "cut.json", DAY)
+    assert [p.id for p in papers] == ["2607.01111", "2607.02222"]
+    assert warnings == ["the file is cut off inside entry 3 (2607.03333v2); kept the 2 whole entries before it"]
+    # a file that is wrong, not short, is still refused
+    with pytest.raises(DigestError, match="malformed JSON"):
+        hf_json.parse(text.replace('"upvotes"', "upvotes", 1), "bad.json", DAY)
+
+
+def test_a_cut_inside_a_character_of_api_json(fixtures, tmp_path):
+    """Saved raw (not \\u-escaped) and cut one byte into the `Ü` of the third entry's summary."""
+    entries = json.loads((fixtures / "fmt-hf-api.json").read_text(encoding="utf-8"))
+    entries[2]["paper"]["summary"] = "Eine Übersicht der Wochenend-Papiere."
+    data = json.dumps(entries, ensure_ascii=False, indent=2).encode("utf-8")
+    cut = data.index("Ü".encode()) + 1
+    (tmp_path / "cut.json").write_bytes(data[:cut])
+    result = parse_file(str(tmp_path / "cut.json"))
+    assert [p.id for p in result.papers] == ["2607.01111", "2607.02222"]
+    assert result.warnings[0] == "the file is cut off inside entry 3 (2607.03333v2); kept the 2 whole entries before it"
+    assert result.warnings[-1] == "the file ends inside a character (cut off?); that character was dropped"

@@ -159,8 +159,53 @@ def load_json(text: str) -> object:
         raise DigestError("malformed JSON: nested too deeply") from None
 
 
+_DECODER = json.JSONDecoder()
+_ENTRY_ID = re.compile(r'"id"\s*:\s*"([^"]{1,40})"')
+
+
+def _is_cut(error: json.JSONDecodeError, text: str) -> bool:
+    """Whether JSON failed because its text ends too soon (a download cut short), not because it is
+    wrong: the error is at the very end, or a string runs unterminated to the end."""
+    return error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string")
+
+
+def whole_entries(text: str) -> tuple[list, str] | None:
+    """The entries of a JSON array cut short, and a note naming the cut one; None when the text is
+    not an array cut short (then it is malformed, and said so)."""
+    at = text.find("[")
+    if at < 0 or text[:at].strip():
+        return None
+    entries: list = []
+    at += 1
+    while True:
+        while at < len(text) and text[at] in " \t\n\r,":
+            at += 1
+        if at >= len(text) or text[at] == "]":
+            return None  # the array is whole: what failed was elsewhere
+        try:
+            entry, at = _DECODER.raw_decode(text, at)
+        except RecursionError:
+            return None
+        except json.JSONDecodeError as error:
+            if not _is_cut(error, text):
+                return None
+            found = _ENTRY_ID.search(text, at)
+            name = f"entry {len(entries) + 1}" + (f" ({found.group(1)})" if found else "")
+            return entries, f"the file is cut off inside {name}; kept the {len(entries)} whole entries before it"
+        entries.append(entry)
+
+
 def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
-    data = load_json(text)
+    try:
+        data = load_json(text)
+    except DigestError:
+        salvage = whole_entries(text)
+        if salvage is None or not salvage[0]:
+            raise
+        papers, warnings = papers_from_entries(salvage[0], file, NAME)
+        if not papers:
+            raise
+        return papers, [salvage[1], *warnings]
     try:
         page_date = None
         if isinstance(data, dict) and isinstance(data.get("dailyPapers"), list):
