@@ -67,6 +67,7 @@ EXPECTED = {
     "duplicate-ids.txt": Expect(
         2, ("paper 2606.38001 is listed again with another title; merged, the first title kept",), "arxivdaily"
     ),
+    "duplicate-id-institutions.txt": Expect(2, format="arxivdaily"),
     "html-scripts.html": Expect(2, format="hf-html"),
     "html-scripts-arxivdaily.html": Expect(1, format="arxivdaily-html"),
     "html-broken-nesting.html": Expect(3, format="hf-html"),

@@ -104,3 +104,30 @@ def test_a_reading_list_saved_with_a_bom_is_read(tmp_path):
 def test_the_loader_reports_the_warning_once(name):
     _store, report = load([HOSTILE / name])
     assert [problem.reason for problem in report.problems] == ["starts like an XML document (<?xml …?>); read as HTML"]
+
+
+def test_a_paper_listed_twice_merges_the_same_cold_and_warm(tmp_path):
+    """Cold: both records meet whole in Store.add; warm: the texts come in afterwards (with_texts),
+    from the parse cache or after the load snapshot. merged_value() is the one rule for both."""
+    from digest_tui.core.loading.cache import ParseCache
+    from digest_tui.core.loading.snapshot import snapshot_path
+
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    shutil.copyfile(HOSTILE / "duplicate-id-institutions.txt", folder / "twice.txt")
+    shutil.copyfile(HOSTILE / "duplicate-ids.txt", folder / "ids.txt")
+    cold, _ = load([folder])
+    by_id = {paper.id: paper for paper in cold.papers}
+    assert by_id["2606.38101"].institutions == (
+        "Harbourview University(港景大学)", "Quayside Institute(码头研究所)", "Old Mill College(旧磨坊学院)")
+    assert by_id["2606.38102"].institutions == ("Quayside Institute(码头研究所)", "Old Mill College(旧磨坊学院)")
+    assert by_id["2606.38102"].institutions_raw == "Quayside Institute(码头研究所)\nOld Mill College(旧磨坊学院)"
+    cache = ParseCache(tmp_path / "cache")
+    first, _ = load([folder], cache=cache)  # cold, filling the cache and writing the snapshot
+    from_snapshot, _ = load([folder], cache=cache)
+    os.remove(snapshot_path(cache, [str(folder)]))
+    from_entries, _ = load([folder], cache=cache)
+    assert first.papers == cold.papers == from_snapshot.papers == from_entries.papers
+    expected = [cold.papers[row] for row in cold.ordered("date")]
+    for store in (from_snapshot, from_entries):
+        assert [store.paper(row) for row in store.ordered("date")] == expected

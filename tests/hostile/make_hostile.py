@@ -25,10 +25,11 @@ MARKUP = "[bold red]Owned[/bold red] [link=https://evil.example]click[/link] [@c
 BIDI = "Invoice\u202etxt.exe\u202c \u2066isolated\u2069 zero\u200bwidth\u200djoin\ufeffbom\u00adsoft \U000e0041\U000e0042tags"
 
 
-def block(arxiv_id: str, title_en: str, title_zh: str, abstract_zh: str, abstract_en: str, extra: str = "") -> str:
+def block(arxiv_id: str, title_en: str, title_zh: str, abstract_zh: str, abstract_en: str, extra: str = "",
+          institutions: str = "Harbourview University(港景大学)") -> str:
     return (
         f"{arxiv_id} 2026-06-18 cs.CL 新提交 80%\n\n{title_en}\n\n{title_zh}\n\nAda Lovelace, Alan Turing\n\n"
-        f"发表机构 * Harbourview University(港景大学)\n\n专题命中 预训练 :测试用例\n\nAI总结 一句话总结。\n\n"
+        f"发表机构 * {institutions}\n\n专题命中 预训练 :测试用例\n\nAI总结 一句话总结。\n\n"
         f"{extra}详情\nAI中文摘要\n\n{abstract_zh}\n\n英文摘要\n\n{abstract_en}\n"
     )
 
@@ -139,6 +140,16 @@ def main() -> None:
             block("2606.38001", "Another Title For The Same Id", "另一个标题", ZH, EN),
             block("2606.38002", "Listed Twice, Same Title", "重复", ZH, EN),
             block("2606.38002", "Listed Twice, Same Title", "重复", ZH, EN),
+        ),
+    )
+    text(
+        "duplicate-id-institutions.txt",  # cold and warm starts once disagreed on which list won
+        page(
+            block("2606.38101", "Twice With Other Institutions", "两次", ZH, EN),
+            block("2606.38101", "Twice With Other Institutions", "两次", ZH, EN,
+                  institutions="Quayside Institute(码头研究所) Harbourview University(港景大学) Old Mill College(旧磨坊学院)"),
+            block("2606.38102", "Twice, As Many Institutions", "两次", ZH, EN, institutions="Quayside Institute(码头研究所)"),
+            block("2606.38102", "Twice, As Many Institutions", "两次", ZH, EN, institutions="Old Mill College(旧磨坊学院)"),
         ),
     )
 

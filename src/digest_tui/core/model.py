@@ -112,13 +112,19 @@ def texts_of(paper: Paper) -> tuple[str | None, ...]:
 
 
 def with_texts(paper: Paper, texts: tuple[str | None, ...]) -> Paper:
-    """The paper with each text field it lacks (None or empty) taken from `texts`, as merge() would."""
+    """The paper with the texts of another record of it (TEXT_FIELDS values) merged in exactly as
+    merge() would have (merged_value): a paper listed twice gets the same texts whether its
+    records met whole (a cold start) or its texts came in afterwards (a warm one)."""
     values = None
-    for index, text in zip(TEXT_INDEXES, texts):
-        if text and not paper[index]:
+    for name, index, text in zip(TEXT_FIELDS, TEXT_INDEXES, texts):
+        if not text:
+            continue
+        old = paper[index]
+        value = merged_value(name, old, text)
+        if value is not old and value != old:
             if values is None:
                 values = list(paper)
-            values[index] = text
+            values[index] = value
     return paper if values is None else tuple.__new__(Paper, values)
 
 
@@ -206,27 +212,40 @@ def make_paper(**values) -> Paper:
     return Paper(key=key, **values)
 
 
-_UNION = ("authors", "institutions", "categories", "keywords", "sources", "ai_sections")
+_UNION = ("categories", "sources", "institutions", "keywords")
+"""Lists united in merge(): the first record's items, then the other's new ones."""
+_LONGER = ("authors", "ai_sections")
+"""Lists of which merge() keeps the longer (the first when as long): sites shorten author lists
+("et al.") and spell names their own way, and a paper's AI sections come whole from one site."""
 _MAX = ("score", "upvotes", "author_count", "github_stars", "comments_count")
 _MERGE_FIELDS = tuple(name for name in Paper._fields if name != "key")
 
 
+def merged_value(name: str, a: object, b: object) -> object:
+    """Field `name` of a paper whose records say `a` (the one seen first) and `b`: known values win
+    over unknown, lists in _UNION are united and in _LONGER the longer kept, counts take the larger,
+    the listing date is the earliest. The one rule for duplicates, wherever they meet: merge(), and
+    with_texts() when a warm start fills in the texts of a paper listed twice."""
+    if name in _UNION:
+        return a + tuple(x for x in b if x not in a) if b else a
+    if name in _LONGER:
+        return a if len(a) >= len(b) else b
+    if name in _MAX:
+        return b if a is None else a if b is None else max(a, b)
+    if name == "date":
+        return b if a is None else a if b is None else min(a, b)
+    if name == "institutions_raw" and a and b:  # the lines the institutions were split from: each once
+        lines = a.split("\n")
+        return "\n".join(lines + [line for line in b.split("\n") if line not in lines])
+    return a if a not in (None, "") else b
+
+
 def merge(old: Paper, new: Paper) -> Paper:
-    """Combine two records of one paper: known values win over unknown, lists are united,
-    counts take the larger, and the listing date is the earliest seen."""
+    """Combine two records of one paper, field by field with merged_value()."""
     changes = {}
     for name in _MERGE_FIELDS:
-        a, b = getattr(old, name), getattr(new, name)
-        if name == "sources" or name == "categories":
-            value = a + tuple(x for x in b if x not in a)
-        elif name in _UNION:
-            value = a if len(a) >= len(b) else b
-        elif name in _MAX:
-            value = b if a is None else a if b is None else max(a, b)
-        elif name == "date":
-            value = b if a is None else a if b is None else min(a, b)
-        else:
-            value = a if a not in (None, "") else b
-        if value is not a:
+        a = getattr(old, name)
+        value = merged_value(name, a, getattr(new, name))
+        if value is not a and value != a:
             changes[name] = value
     return old._replace(**changes) if changes else old
