@@ -131,3 +131,16 @@ def test_a_fork_with_other_columns_is_read_by_its_header():
     assert (paper.abstract_en, paper.authors, paper.github_repo) == (
         "We make small models reflect.", ("A. Bee", "C. Dee"), "https://github.com/x/y"
     )
+
+
+def test_standard_rows_with_other_author_cells():
+    """Rows in the tool's own shape (its fast path) with `et al.` or a full list still read right."""
+    text = (
+        "## SLAM\n\n|Publish Date|Title|Authors|PDF|Code|\n|---|---|---|---|---|\n"
+        "|**2026-07-03**|**One**|Ana Lima et al.|[2607.05001](http://arxiv.org/abs/2607.05001)|null|\n"
+        "|**2026-07-03**|**Two**|Ana Lima, Bo Chen|[2607.05002v3](http://arxiv.org/abs/2607.05002v3)|null|\n"
+    )
+    (one, two), warnings = arxiv_table.parse(text, "x.md", DAY)
+    assert warnings == []
+    assert (one.authors, one.author_count) == (("Ana Lima et al.",), None)
+    assert (two.id, two.authors, two.author_count) == ("2607.05002", ("Ana Lima", "Bo Chen"), 2)
