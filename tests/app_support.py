@@ -18,6 +18,7 @@ from digest_tui.app import DigestApp
 from digest_tui.core.paths import demo_dir
 from digest_tui.core.model import Paper
 from digest_tui.screens.main import MainScreen
+from digest_tui.widgets.status_line import StatusLine
 
 SIZE = (160, 48)
 DEMO_PAPERS = 33
@@ -58,9 +59,9 @@ async def press(pilot: Pilot, *keys: str) -> None:
     """Press keys, then wait for what they started (a new filter, a dialog's messages)."""
     app = pilot.app
     main = app.screen_stack[0] if app.screen_stack else None
-    generation = getattr(main, "_generation", None)
+    generation = getattr(main, "generation", None)
     await pilot.press(*keys)
-    if keys and generation is not None and main._generation == generation and not main.reading_files \
+    if keys and generation is not None and main.generation == generation and not main.reading_files \
             and not _busy(app):
         await pilot.pause()  # no worker was started: what the keys posted is all there is to wait for
         return
@@ -89,7 +90,7 @@ def main_screen(app: DigestApp) -> MainScreen:
 
 def status_text(app: DigestApp) -> str:
     """The main screen's status line."""
-    return str(main_screen(app).query_one("#status", Static).render())
+    return str(main_screen(app).query_one(StatusLine).render())
 
 
 def detail_text(app: DigestApp) -> str:
@@ -138,6 +139,31 @@ async def type_text(pilot: Pilot, text: str) -> None:
         key = char if char.isalnum() else _character_to_key(char)
         app.post_message(events.Key(key, char))
     await pilot.pause()
+
+
+def key_events(*keys: str) -> list[events.Key]:
+    """Key events as a terminal sends them: each argument is a key name ("slash", "ctrl+s", "enter")
+    or a run of characters to type ("sparse")."""
+    out = []
+    for key in keys:
+        if len(key) > 1 and (key in ("enter", "escape", "tab", "space", "slash", "backspace") or "+" in key):
+            out.append(events.Key(key, {"enter": "\r", "escape": "\x1b", "tab": "\t", "space": " ", "slash": "/",
+                                        "backspace": "\x7f"}.get(key)))
+            continue
+        for char in key:
+            out.append(events.Key(char if char.isalnum() else _character_to_key(char), char))
+    return out
+
+
+async def burst(pilot: Pilot, *keys: str) -> None:
+    """Send keys in one burst, as a paste, a macro or a fast typist over SSH delivers them: every
+    event is queued before the app handles the first (pilot.press waits after each key), then wait."""
+    app = pilot.app
+    for event in key_events(*keys):
+        app.post_message(event)
+    await settle(pilot)
+    await pilot.pause(0.3)  # past the filter's typing pause, were one started
+    await settle(pilot)
 
 
 def record_notifications(app: DigestApp) -> list[str]:

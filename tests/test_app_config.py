@@ -92,7 +92,7 @@ async def test_a_saved_search_is_bound_to_f1_and_in_the_palette():
         notes = record_notifications(app)
         await press(pilot, "f3")
         assert "No saved search on F3" in notes[-1] and screen.query_text == "agent"
-        titles = [command.title for command in app.get_system_commands(screen)]
+        titles = [command.title for command in screen.palette_commands()]
         assert "Search: vision" in titles and "Search: agents" in titles
         await press(pilot, "ctrl+p")
         await type_text(pilot, "Search: vision")
@@ -185,13 +185,15 @@ async def test_an_unknown_binding_id_without_a_config_file_is_still_reported(key
 
 
 async def test_the_help_screen_shows_the_keymap_and_the_new_keys():
-    app = demo_app(keymap={"paper.star": "f"})
+    app = demo_app(keymap={"paper.star": "f", "view.overview": "ctrl+o"})
     async with started(app) as pilot:
         await press(pilot, "question_mark")
         from app_support import screen_text
 
-        text = screen_text(app)
-        assert "f                 Star  [paper.star]" in text
-        for line in ("[                 Previous day", "]                 Next day", "a                 All days",
-                     "g                 Overview", "^s                Save search", "f1–f9             Saved search 1–9"):
-            assert line in text, line
+        box = [line[line.index("█") + 1:line.rindex("█")] for line in screen_text(app).splitlines() if "█" in line]
+        rows = [" ".join(line.split()) for line in box]
+        assert rows[1] == "digest-tui — keys · esc closes (q, ? too)"  # how to close it comes first
+        for row in ("f Star paper.star", "^o Overview view.overview", "[ Previous day view.day_previous",
+                    "] Next day view.day_next", "a All days view.all_days", "^s Save search view.save_search",
+                    "f1–f9 Saved search 1–9 search.1 … search.9", "Overview (^o)"):
+            assert row in rows, row

@@ -121,7 +121,7 @@ async def test_a_click_on_a_bar_chooses_it():
 async def test_the_overview_is_in_the_palette():
     app = demo_app()
     async with started(app):
-        titles = [command.title for command in app.get_system_commands(main_screen(app))]
+        titles = [command.title for command in main_screen(app).palette_commands()]
         assert any(title.startswith("Overview") for title in titles)
 
 

@@ -281,8 +281,10 @@ async def test_export_dialog_reports_problems_and_stays_open(tmp_path):
         dialog = app.screen
         dialog.query_one("#path", Input).value = str(blocker / "out.bib")  # a folder that is a file
         await press(pilot, "ctrl+s")
+        dialog = app.screen  # the dialog again, as it was, saying why it could not write
+        assert isinstance(dialog, ExportDialog) and app.is_running
         assert str(blocker / "out.bib") in str(dialog.query_one("#error", Static).render())
-        assert app.screen is dialog and app.is_running
+        assert dialog.query_one("#path", Input).value == str(blocker / "out.bib")
         await pilot.click("#cancel")
         await press(pilot)
         assert app.screen is main_screen(app)

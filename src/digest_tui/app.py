@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 
 from .core import config as settings
 from .core import paths
@@ -19,18 +21,29 @@ SAVE_DELAY = 0.5
 """Seconds of quiet before library changes are written (every change is saved, a burst once)."""
 THEME_SAVE_DELAY = 1.0
 """Seconds a theme must stay chosen before it is remembered (the theme picker previews as you move)."""
+HOLD_SECONDS = 1.0
+"""The longest the keys typed while a dialog opens wait for its field (it normally takes a few ms)."""
 
 
-def binding_ids() -> set[str]:
-    """Every binding id the keymap can name."""
+def binding_groups() -> list[tuple[str, list[Binding]]]:
+    """Every binding of the reader, by where it acts, headed as the help screen shows them (a
+    {binding.id} in a heading stands for its keys): the one list of binding owners (the keymap's
+    ids, the help screen and the palette's keys read it)."""
     from .screens.dialogs import Dialog, ExportDialog, NoteDialog
     from .screens.help import HelpScreen
     from .screens.main import MainScreen
     from .screens.overview import BarChart, OverviewScreen
     from .widgets.paper_list import PaperList
 
-    owners = (DigestApp, MainScreen, PaperList, HelpScreen, Dialog, NoteDialog, ExportDialog, OverviewScreen, BarChart)
-    return {binding.id for owner in owners for binding in owner.BINDINGS if isinstance(binding, Binding) and binding.id}
+    groups = (("Papers and view", (MainScreen,)), ("List", (PaperList,)), ("Overview ({view.overview})", (OverviewScreen, BarChart)),
+              ("Dialogs", (Dialog, NoteDialog, ExportDialog)), ("App", (DigestApp, HelpScreen)))
+    return [(heading, [binding for owner in owners for binding in owner.BINDINGS
+                       if isinstance(binding, Binding) and binding.id]) for heading, owners in groups]
+
+
+def binding_ids() -> set[str]:
+    """Every binding id the keymap can name."""
+    return {binding.id for _heading, bindings in binding_groups() for binding in bindings if binding.id}
 
 
 class DigestApp(App):
@@ -86,6 +99,10 @@ class DigestApp(App):
         self.config_problems = list(config_problems)
         self._save_timer = None
         self._theme_timer = None
+        self._held: list[events.Event] | None = None  # keys kept while a dialog opens (hold_keys)
+        self._hold_timer: Timer | None = None
+        self.user_keymap: dict[str, str] = {}
+        """The keymap from config.toml that is in force (binding id -> keys)."""
         if theme is not None:
             if theme in self.available_themes:
                 self.theme = theme
@@ -101,7 +118,8 @@ class DigestApp(App):
                     self.config_problems.append(
                         f"{self._config_where(binding_id, 'keymap')}: no binding with this id (the help screen, ?, "
                         "lists them); ignored")
-            self.set_keymap({k: v for k, v in keymap.items() if k in known})
+            self.user_keymap = {k: v for k, v in keymap.items() if k in known}
+            self.set_keymap(self.user_keymap)
 
     def _config_where(self, key: str, table: str | None = None) -> str:
         """`PATH: line N: key` for a message about one setting."""
@@ -112,7 +130,11 @@ class DigestApp(App):
     def get_default_screen(self) -> Screen:
         from .screens.main import MainScreen
 
-        return MainScreen()
+        return MainScreen(
+            self.session, self.library, save_library=self.library_changed, searches=self.searches,
+            save_search=self.save_search, language=self.language, sort=self.sort,
+            mark_read_after=self.mark_read_after, reading_list=self.reading_list, start_on_unread_day=self.start_on_unread_day,
+            watch_folders=self.watch_folders, watch_options=self.watch_options)
 
     def on_mount(self) -> None:
         if self.library.notice:
@@ -211,15 +233,51 @@ class DigestApp(App):
 
     # -- help and the palette ------------------------------------------------------------------
 
+    def bound_keys(self, binding_id: str) -> str:
+        """The keys bound to this binding id now (the user's keymap, else the default), as shown to
+        the user: `s`, `^o`, `F1`; several are joined by commas; "" for an unknown id."""
+        keys = self.user_keymap.get(binding_id)
+        if keys is None:
+            keys = next((binding.key for _heading, bindings in binding_groups() for binding in bindings
+                         if binding.id == binding_id), "")
+        return ", ".join(self.get_key_display(Binding(key.strip(), "")) for key in keys.split(",") if key.strip())
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(binding_groups(), self.user_keymap))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        commands = getattr(screen, "palette_commands", None)
-        if commands is not None:
-            yield from commands()
-        yield SystemCommand("Help", "Keys and the filter language", self.action_help)
+        yield SystemCommand("Help", f"Keys and the filter language ({self.bound_keys('app.help')})", self.action_help)
+
+    # -- keys typed while a dialog opens -------------------------------------------------------
+
+    def hold_keys(self) -> None:
+        """Keep the keys (and pastes) that arrive from now on, until release_keys(): a dialog is
+        being pushed whose field is not there yet, and the keys typed behind the key that opened it
+        (in one burst: a paste, a macro, fast typing) must reach that field, not vanish."""
+        if self._held is None:
+            self._held = []
+            self._hold_timer = self.set_timer(HOLD_SECONDS, self.release_keys)
+
+    def release_keys(self) -> None:
+        """Deliver the kept keys, in order, to what has the focus now (the dialog's field)."""
+        if self._held is not None:
+            # in the app's queue: keys that came before this call are kept too, and go first
+            self.call_later(self._deliver_held_keys)
+
+    async def _deliver_held_keys(self) -> None:
+        held, self._held = self._held or [], None
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        for event in held:
+            await super().on_event(event)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._held is not None and isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self._held.append(event)
+            return
+        await super().on_event(event)

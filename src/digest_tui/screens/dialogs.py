@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -17,26 +17,24 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
 
 from ..core import export
-from ..core.files import atomic_write
-from ..core.library import Library
 from ..core.model import Problem
 from ..core.model import Paper
 from ..core.paths import lists_dir
 from ..core.text import clean
 from ..widgets.inputs import CleanInput, CleanTextArea
 
-if TYPE_CHECKING:
-    from .main import MainScreen
-
-
 def _title(paper: Paper) -> Text:
     return Text(clean(paper.title), no_wrap=True, overflow="ellipsis")
 
 
 class Dialog(ModalScreen):
-    """A centred box that esc closes."""
+    """A centred box that esc closes. A dialog with a TYPING field takes the keys typed while it
+    opens: the app holds them from the moment it is pushed, and they go to that field once it has
+    the focus (see DigestApp.hold_keys)."""
 
     BINDINGS = [Binding("escape", "dismiss_dialog", "Close", id="dialog.close")]
+    TYPING: str | None = None
+    """The selector of the field that takes the keys typed as the dialog opens (None: no field)."""
 
     DEFAULT_CSS = """
     Dialog { align: center middle; }
@@ -48,17 +46,30 @@ class Dialog(ModalScreen):
     Dialog .error { color: $error; }
     """
 
+    def on_mount(self) -> None:
+        if self.TYPING is not None:
+            self.set_focus(self.query_one(self.TYPING))  # now, not deferred: the held keys follow
+        release = getattr(self.app, "release_keys", None)
+        if release is not None:
+            release()
+
     def action_dismiss_dialog(self) -> None:
         self.dismiss(None)
 
 
 class TagDialog(Dialog):
-    """Add or remove tags on one paper: type a tag (completion from the tags in use), enter toggles it."""
+    """Add or remove tags on one paper: type a tag (completion from the tags in use), enter toggles it.
+    The dialog stays open for more: each toggle goes to `toggle(tag)`, which answers with the tags on
+    the paper and the tags in use afterwards; closing dismisses with None."""
 
-    def __init__(self, library: Library, paper: Paper, toggle: Callable[[str], bool]) -> None:
+    TYPING = "#tag"
+
+    def __init__(self, paper: Paper, tags: Sequence[str], known: Sequence[str],
+                 toggle: Callable[[str], tuple[Sequence[str], Sequence[str]]]) -> None:
         super().__init__()
-        self.library = library
         self.paper = paper
+        self.tags = list(tags)
+        self.known = list(known)
         self.toggle = toggle
 
     def compose(self) -> ComposeResult:
@@ -67,19 +78,19 @@ class TagDialog(Dialog):
             yield Label(_title(self.paper))
             yield Static(id="current")
             yield CleanInput(placeholder="tag name; enter adds it, or removes it if present",
-                        suggester=SuggestFromList(self.library.tags(), case_sensitive=False), id="tag")
+                             suggester=SuggestFromList(self.known, case_sensitive=False), id="tag")
             yield Static(id="known", classes="hint")
             yield Label("enter on an empty line or esc closes · → accepts the suggestion", classes="hint")
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.refresh_tags()
 
     def refresh_tags(self) -> None:
-        tags = self.library.mark(self.paper.key).tags
+        tags, known = self.tags, self.known
         current = Text("On this paper: ")
         current.append(", ".join(clean(t) for t in tags) if tags else "(none)", "bold")
         self.query_one("#current", Static).update(current)
-        known = self.library.tags()
         listing = ", ".join(f"{n}:{clean(t)}" if n <= 9 else clean(t) for n, t in enumerate(known, 1))
         self.query_one("#known", Static).update(Text("In use: " + (listing or "(none yet)")))
         self.query_one("#tag", Input).suggester = SuggestFromList(known, case_sensitive=False)
@@ -90,7 +101,8 @@ class TagDialog(Dialog):
         if not tag:
             self.dismiss(None)
             return
-        self.toggle(tag)
+        tags, known = self.toggle(tag)
+        self.tags, self.known = list(tags), list(known)
         event.input.value = ""
         self.refresh_tags()
 
@@ -99,6 +111,7 @@ class NoteDialog(Dialog):
     """Write or edit the note on one paper; ctrl+s saves, esc cancels."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Save note", id="note.save")]
+    TYPING = "#note"
 
     def __init__(self, paper: Paper, note: str) -> None:
         super().__init__()
@@ -115,15 +128,17 @@ class NoteDialog(Dialog):
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
         area.styles.height = 8
-        area.focus()
         area.move_cursor(area.document.end)
+        super().on_mount()
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
 
 
 class PathDialog(Dialog):
-    """Ask for a file path."""
+    """Ask for a file path; the cursor starts after the path offered (typing adds a file name to a folder)."""
+
+    TYPING = "#path"
 
     def __init__(self, heading: str, value: str = "") -> None:
         super().__init__()
@@ -133,7 +148,7 @@ class PathDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
             yield Label(self.heading, classes="heading")
-            yield CleanInput(self.value, placeholder="path to a file", id="path")
+            yield CleanInput(self.value, placeholder="path to a file", id="path", select_on_focus=False)
             yield Label("enter opens · esc cancels", classes="hint")
 
     @on(Input.Submitted)
@@ -143,6 +158,8 @@ class PathDialog(Dialog):
 
 class NameDialog(Dialog):
     """Ask for a name (a saved search's): enter saves, esc cancels."""
+
+    TYPING = "#name"
 
     def __init__(self, heading: str, detail: str, value: str = "", placeholder: str = "name") -> None:
         super().__init__()
@@ -164,37 +181,59 @@ class NameDialog(Dialog):
         self.dismiss(name or None)
 
 
+@dataclass(frozen=True)
+class ExportRequest:
+    """What the export dialog was asked to write: a scope (`starred`, `tag`, `view`), the tag for
+    `tag`, the format, the file, and a reading list's name ("" for an export)."""
+
+    scope: str
+    tag: str | None
+    fmt: str
+    path: Path
+    name: str = ""
+
+
 class ExportDialog(Dialog):
-    """Save a reading list (TOML) or export papers: pick what (starred, a tag, this view), the format and the file."""
+    """Save a reading list (TOML) or export papers: pick what (starred, a tag, this view), the format and
+    the file; dismisses with an ExportRequest (the caller writes it). `counts` says how many papers
+    each choice holds (`starred`, `view`, and `tag:NAME`), so an empty choice is refused here;
+    `request` and `error` reopen it as it was, with what went wrong."""
 
     BINDINGS = [Binding("ctrl+s", "save", "Save", id="export.save")]
+    TYPING = "#path"
 
-    def __init__(self, screen: MainScreen, *, reading_list: bool) -> None:
+    def __init__(self, *, reading_list: bool, tags: Sequence[str], counts: Mapping[str, int],
+                 request: ExportRequest | None = None, error: str = "") -> None:
         super().__init__()
-        self.main = screen
         self.reading_list = reading_list
+        self.tags = list(tags)
+        self.counts = dict(counts)
+        self.request = request
+        self.error = error
 
     def compose(self) -> ComposeResult:
-        tags = self.main.app.library.tags()
+        tags, request = self.tags, self.request
+        scope = request.scope if request is not None else "starred"
         with Vertical(id="box"):
             yield Label("Save a reading list" if self.reading_list else "Export papers", classes="heading")
             with RadioSet(id="scope"):
-                yield RadioButton("Starred papers", value=True, id="scope-starred")
-                yield RadioButton("Papers with a tag", id="scope-tag", disabled=not tags)
-                yield RadioButton("The papers shown now", id="scope-view")
-            yield Select([(Text(clean(t)), t) for t in tags], prompt="tag", id="tag", disabled=not tags)  # Text: never markup
+                yield RadioButton("Starred papers", value=scope == "starred", id="scope-starred")
+                yield RadioButton("Papers with a tag", value=scope == "tag", id="scope-tag", disabled=not tags)
+                yield RadioButton("The papers shown now", value=scope == "view", id="scope-view")
+            tag = request.tag if request is not None and request.tag in tags else Select.NULL
+            yield Select([(Text(clean(t)), t) for t in tags], prompt="tag", value=tag, id="tag",  # Text: never markup
+                         disabled=not tags)
             if not self.reading_list:
-                yield Select([(f, f) for f in export.FORMATS], value="bib", allow_blank=False, id="format")
+                fmt = request.fmt if request is not None else "bib"
+                yield Select([(f, f) for f in export.FORMATS], value=fmt, allow_blank=False, id="format")
             else:
-                yield CleanInput(self.default_name(), placeholder="list name", id="name")
-            yield CleanInput(self.default_path(), placeholder="file", id="path")
-            yield Static(id="error", classes="error")
+                yield CleanInput(request.name if request is not None else self.default_name(), placeholder="list name",
+                            id="name")
+            yield CleanInput(str(request.path) if request is not None else self.default_path(), placeholder="file", id="path")
+            yield Static(Text(self.error), id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", variant="primary", id="save")
-
-    def on_mount(self) -> None:
-        self.query_one("#path", Input).focus()
 
     def default_name(self) -> str:
         return f"reading list {datetime.now():%Y-%m-%d}"
@@ -229,27 +268,15 @@ class ExportDialog(Dialog):
         if scope == "tag" and not isinstance(tag, str):
             error.update("Choose a tag.")
             return
-        records = self.main.records_for(scope, tag)
-        if not records:
+        if not self.counts.get(f"tag:{tag}" if scope == "tag" else scope, 0):
             error.update("Nothing to save: no papers in that choice.")
             return
-        fmt = self._format()
         path = Path(self.query_one("#path", Input).value.strip()).expanduser()
         if not path.name:
             error.update("Give a file name.")
             return
-        name = self.query_one("#name", Input).value.strip() if self.reading_list else path.stem
-        query = self.main.query_text if scope == "view" else (f"tag:{tag}" if scope == "tag" else "is:starred")
-        try:
-            text = export.render(records, fmt, name=name, query=query)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, text, encoding=export.ENCODINGS.get(fmt, "utf-8"))  # CSV gets its BOM, as in export.py
-        except OSError as problem:
-            error.update(Text(f"{clean(str(path))}: {clean(problem.strerror or str(problem))}"))
-            return
-        what = "reading list" if self.reading_list else fmt
-        self.app.notify(f"Saved {len(records)} papers ({what}) to {clean(str(path))}", timeout=6, markup=False)
-        self.dismiss(str(path))
+        name = self.query_one("#name", Input).value.strip() if self.reading_list else ""
+        self.dismiss(ExportRequest(scope, tag if isinstance(tag, str) else None, self._format(), path, name))
 
 
 class ProblemsDialog(Dialog):

@@ -4,34 +4,36 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import closing
+from dataclasses import replace
 from time import monotonic
 
-from rich.style import Style
-from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.markup import escape
 from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
-from ..core import facets
-from ..core.loading.session import Applied, Changes
-from ..core.model import LANGUAGES, SORTS, Mark, Paper, Problem
+from ..commands import Command, ReaderCommands
+from ..core import export, facets
+from ..core.library import Library
+from ..core.loading.session import Applied, Changes, LoadSession
+from ..core.model import SORTS, Mark, Paper, Problem
 from ..core.query import Query, QueryError, parse_query
 from ..core.text import clean
 from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, message_for
-from ..widgets.inputs import CleanInput
+from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
+from ..widgets.status_line import StatusLine
+from .dialogs import ExportDialog, ExportRequest, NameDialog, NoteDialog, PathDialog, ProblemsDialog, TagDialog
 
-FILTER_DELAY = 0.15
 LOAD_REFRESH_SECONDS = 1.0
 
 
@@ -47,71 +49,114 @@ class RowsSelected(Message):
 
 
 class MainScreen(Screen):
-    """Coordinates the list, the detail pane and the status line; owns the keys that act on a paper."""
+    """Coordinates the list, the detail pane, the filter bar and the status line; owns the keys that
+    act on a paper. The view (sort, language, day, filter, list, counts) is reactive state that the
+    status line is bound to."""
 
+    # Priority bindings run as the app receives each key, before it sends the next one on; a normal
+    # binding runs only once its key has travelled to the focused widget and back, by which time
+    # the keys typed behind it (a paste, a macro, fast typing over SSH) are already on their way to
+    # the list. So `/` and the letters after it would reach the list's bindings, and `s` typed just
+    # before `e` would star after the export dialog had counted the stars. Keys an input takes
+    # (letters in the filter bar) never reach these bindings; enter stays a normal binding so that
+    # it submits the filter bar.
     BINDINGS = [
         Binding("enter", "focus_detail", "Details", id="paper.details", show=False),
-        Binding("l", "toggle_language", "中/EN", id="view.language"),
-        Binding("s", "star", "Star", id="paper.star"),
-        Binding("t", "tags", "Tags", id="paper.tags"),
-        Binding("r", "toggle_read", "Read", id="paper.read"),
-        Binding("n", "note", "Note", id="paper.note"),
-        Binding("slash", "filter", "Filter", id="view.filter", key_display="/"),
-        Binding("escape", "clear_filter", "Clear filter", id="view.clear", show=False),
-        Binding("S", "cycle_sort", "Sort", id="view.sort"),
-        Binding("o", "open_page", "Open", id="paper.open"),
-        Binding("p", "open_pdf", "PDF", id="paper.pdf", show=False),
-        Binding("y", "copy_link", "Copy link", id="paper.copy", show=False),
-        Binding("w", "save_list", "Save list", id="list.save"),
-        Binding("e", "export", "Export", id="library.export"),
-        Binding("A", "toggle_all_authors", "All authors", id="detail.authors", show=False),
-        Binding("left_square_bracket", "previous_day", "Previous day", id="view.day_previous", key_display="[",
-                show=False),
-        Binding("right_square_bracket", "next_day", "Next day", id="view.day_next", key_display="]", show=False),
-        Binding("a", "all_days", "All days", id="view.all_days", show=False),
-        Binding("g", "overview", "Overview", id="view.overview"),
-        Binding("ctrl+s", "save_search", "Save search", id="view.save_search", show=False),
-        *(
-            Binding(f"f{n}", f"saved_search({n})", f"Saved search {n}", id=f"search.{n}", show=False)
-            for n in range(1, 10)
-        ),
-        *(
-            Binding(str(n), f"toggle_tag_number({n})", f"Toggle tag {n}", id=f"paper.tag{n}", show=False)
-            for n in range(1, 10)
-        ),
+        *(replace(binding, priority=True) for binding in (
+            Binding("l", "toggle_language", "中/EN", id="view.language"),
+            Binding("s", "star", "Star", id="paper.star"),
+            Binding("t", "tags", "Tags", id="paper.tags"),
+            Binding("r", "toggle_read", "Read", id="paper.read"),
+            Binding("n", "note", "Note", id="paper.note"),
+            Binding("slash", "filter", "Filter", id="view.filter", key_display="/"),
+            Binding("escape", "clear_filter", "Clear filter", id="view.clear", show=False),
+            Binding("S", "cycle_sort", "Sort", id="view.sort"),
+            Binding("o", "open_page", "Open", id="paper.open"),
+            Binding("p", "open_pdf", "PDF", id="paper.pdf", show=False),
+            Binding("y", "copy_link", "Copy link", id="paper.copy", show=False),
+            Binding("w", "save_list", "Save list", id="list.save"),
+            Binding("e", "export", "Export", id="library.export"),
+            Binding("A", "toggle_all_authors", "All authors", id="detail.authors", show=False),
+            Binding("left_square_bracket", "previous_day", "Previous day", id="view.day_previous", key_display="[",
+                    show=False),
+            Binding("right_square_bracket", "next_day", "Next day", id="view.day_next", key_display="]", show=False),
+            Binding("a", "all_days", "All days", id="view.all_days", show=False),
+            Binding("g", "overview", "Overview", id="view.overview"),
+            Binding("ctrl+s", "save_search", "Save search", id="view.save_search", show=False),
+            *(Binding(f"f{n}", f"saved_search({n})", f"Saved search {n}", id=f"search.{n}", show=False)
+              for n in range(1, 10)),
+            *(Binding(str(n), f"toggle_tag_number({n})", f"Toggle tag {n}", id=f"paper.tag{n}", show=False)
+              for n in range(1, 10)),
+        )),
     ]
+
+    COMMANDS = {ReaderCommands}
 
     DEFAULT_CSS = """
     MainScreen #panes { height: 1fr; }
     MainScreen PaperList { width: 3fr; border-right: vkey $foreground 20%; }
     MainScreen PaperDetail { width: 2fr; }
-    MainScreen #filter { display: none; border: none; height: 1; padding: 0 1; }
-    MainScreen #filter.-shown { display: block; }
-    MainScreen #status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     """
 
-    def __init__(self) -> None:
+    sort: reactive[str] = reactive("date", init=False)
+    language: reactive[str] = reactive("en", init=False)
+    day: reactive[str | None] = reactive(None, init=False)
+    """The listing date shown ([ and ] step, a shows all days), or None for every day."""
+    query_text: reactive[str] = reactive("", init=False)
+    """The filter applied, as typed."""
+    only_label: reactive[str] = reactive("", init=False)
+    """The name of the reading list whose papers are shown ("" for none)."""
+    filter_error: reactive[str | None] = reactive(None, init=False)
+    shown: reactive[int] = reactive(0, init=False)
+    total: reactive[int] = reactive(0, init=False)
+    reading_files: reactive[bool] = reactive(True, init=False)
+    files_read: reactive[int] = reactive(0, init=False)
+    files_total: reactive[int] = reactive(0, init=False)
+
+    def __init__(
+        self,
+        session: LoadSession,
+        library: Library,
+        *,
+        save_library: Callable[[], None],
+        searches: dict[str, str],
+        save_search: Callable[[str, str], object],
+        language: str = "en",
+        sort: str = "date",
+        mark_read_after: float = 2.0,
+        reading_list: str | None = None,
+        start_on_unread_day: bool = False,
+        watch_folders: Iterable[str] = (),
+        watch_options: dict | None = None,
+    ) -> None:
+        """`session`: the load of the digests (its store holds the papers); `library`: the user's
+        marks, and `save_library()` schedules a save of it; `searches` (name -> query) are the saved
+        searches, `save_search(name, query)` keeps one; the rest are the reader's settings."""
         super().__init__()
-        self.query_text = ""
+        self.session = session
+        self.store = session.store
+        self.library = library
+        self.save_library = save_library
+        self.searches = searches
+        self.save_search = save_search
+        self.mark_read_after = mark_read_after
+        self.reading_list = reading_list
+        self.start_on_unread_day = start_on_unread_day
+        self.watch_folders = list(watch_folders)
+        self.watch_options = dict(watch_options or {})
+        self.set_reactive(MainScreen.language, language)
+        self.set_reactive(MainScreen.sort, sort)
         self.filter_query: Query | None = None
-        self.filter_error: str | None = None
-        self.sort = "date"
         self.only_keys: frozenset[str] | None = None
-        self.only_label = ""
-        self.day: str | None = None
-        """The listing date shown ([ and ] step, a shows all days), or None for every day."""
         self.all_authors = False
-        self.reading_files = True
-        self.files_read = 0
-        self.files_total = 0
         self._selecting = False
         self._reselect = False
         self._refresh_after = 0.0  # while loading, the list is re-sorted no sooner than this
         self._complete_when_shown = False  # set when a load is done, until complete_papers() starts
         self._painted = threading.Event()  # set once the list is painted after the first file
         self.problems: list[Problem] = []
-        self._generation = 0
-        self._filter_timer: Timer | None = None
+        self.generation = 0
+        """How many times the rows to show were asked for (a filter, a sort, a load's batch…)."""
         self._read_timer: Timer | None = None
         self._hold_line = False
         self.watcher = None
@@ -119,15 +164,16 @@ class MainScreen(Screen):
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        app = self.app
         with Horizontal(id="panes"):
-            yield PaperList(app.store, app.mark_of, id="papers")
+            yield PaperList(self.store, self.library.mark, id="papers")
             yield PaperDetail(id="detail")
-        yield CleanInput(placeholder="filter: words  cat:cs.CL  tag:x  is:starred  score>=80  (enter keeps, esc clears)", id="filter")
-        yield Static(id="status")
+        yield FilterBar(id="filter")
+        yield StatusLine(id="status").data_bind(
+            MainScreen.shown, MainScreen.total, MainScreen.reading_files, MainScreen.files_read,
+            MainScreen.files_total, MainScreen.day, MainScreen.query_text, MainScreen.sort, MainScreen.language,
+            MainScreen.filter_error, list_name=MainScreen.only_label)
         yield Footer()
-        self.sort = getattr(app, "sort", self.sort)
-        if not app.reading_list:  # the load starts now, not once the widgets are mounted: ~0.1 s sooner
+        if not self.reading_list:  # the load starts now, not once the widgets are mounted: ~0.1 s sooner
             self.load_digests()
 
     @property
@@ -138,26 +184,29 @@ class MainScreen(Screen):
     def detail(self) -> PaperDetail:
         return self.query_one(PaperDetail)
 
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
     def on_mount(self) -> None:
-        self.paper_list.set_language(self.app.language)
+        self.paper_list.set_language(self.language)
         self.paper_list.empty_text = "Loading digests…"
         self.paper_list.focus()
         self.show_paper(None)
-        self.update_status()
-        if self.app.reading_list:  # its papers go in first, then the digests' merge into them
-            self.load_reading_list(self.app.reading_list)
+        if self.reading_list:  # its papers go in first, then the digests' merge into them
+            self.load_reading_list(self.reading_list)
             self.load_digests()
 
     # -- loading (a worker thread reads, parses and adds to the store; the UI thread redraws) -----
 
     @work(thread=True, exclusive=True, group="load")
     def load_digests(self) -> None:
-        """Iterate the app's load session and post what it says. The session adds the papers in
-        this thread, not the UI thread: a UI thread busy merging would hold the GIL, and this
-        thread, giving it up at every file read, would wait for it each time. It pauses where the
-        first papers should paint before heavier work (parsing processes, a snapshot's chunks)."""
+        """Iterate the load session and post what it says. The session adds the papers in this
+        thread, not the UI thread: a UI thread busy merging would hold the GIL, and this thread,
+        giving it up at every file read, would wait for it each time. It pauses where the first
+        papers should paint before heavier work (parsing processes, a snapshot's chunks)."""
         worker = get_current_worker()
-        with closing(self.app.session.load(pause=lambda: self._painted.wait(1.0), sort=self.sort)) as events:
+        with closing(self.session.load(pause=lambda: self._painted.wait(1.0), sort=self.sort)) as events:
             for event in events:
                 if worker.is_cancelled:
                     return
@@ -165,7 +214,6 @@ class MainScreen(Screen):
 
     def on_digests_found(self, message: DigestsFound) -> None:
         self.files_total = message.files
-        self.update_status()
 
     def on_digests_read(self, message: DigestsRead) -> None:
         self.files_read = message.files
@@ -173,18 +221,18 @@ class MainScreen(Screen):
         if monotonic() >= self._refresh_after:
             self.refilter(keep_current=self.paper_list.cursor != 0)
         else:
-            self.update_status()
+            self.total = len(self.store)
 
     def on_digests_loaded(self, message: DigestsLoaded) -> None:
-        store = self.app.store
+        store = self.store
         self.files_read = message.files
         self.problems.extend(message.problems)
         self.reading_files = False
         self.paper_list.empty_text = "No papers could be read." if not len(store) else "No papers match."
         self.report_problems()
         self._complete_when_shown = True
-        if getattr(self.app, "start_on_unread_day", False) and self.day is None:
-            self.day = facets.newest_unread_day(store.papers, lambda key: self.app.mark_of(key).read)
+        if self.start_on_unread_day and self.day is None:
+            self.day = facets.newest_unread_day(store.papers, lambda key: self.library.mark(key).read)
         self.start_watching()
         self.refilter(keep_current=self.paper_list.cursor != 0)
 
@@ -195,7 +243,7 @@ class MainScreen(Screen):
         the texts a warm start left in the parse cache, their index. (A paper shown before then
         reads its own texts on the spot.)"""
         worker = get_current_worker()
-        with closing(self.app.session.finish()) as steps:
+        with closing(self.session.finish()) as steps:
             for _step in steps:
                 if worker.is_cancelled:
                     return
@@ -215,21 +263,21 @@ class MainScreen(Screen):
         """Select the rows to show again (in a worker). While one selection runs, the next waits
         for it instead of piling threads up (a load posts batches faster than 100k papers sort).
         `hold_line` keeps the selected paper on its screen line (papers came or went around it)."""
-        self._generation += 1
+        self.generation += 1
         self._keep_current = keep_current
         self._hold_line = hold_line
         if self._selecting:
             self._reselect = True
             return
         self._selecting = True
-        self.select_rows(self._generation, self.filter_query, self.sort, self.only_keys, self.day)
+        self.select_rows(self.generation, self.filter_query, self.sort, self.only_keys, self.day)
 
     @work(thread=True, exclusive=True, group="filter")
     def select_rows(self, generation: int, query: Query | None, sort: str, only: frozenset[str] | None,
                     day: str | None = None) -> None:
         started = monotonic()
-        store = self.app.store
-        rows = store.select(query, self.app.mark_of, sort)
+        store = self.store
+        rows = store.select(query, self.library.mark, sort)
         if only is not None or day is not None:
             papers = store.papers
             if only is not None:
@@ -246,25 +294,25 @@ class MainScreen(Screen):
         if self._reselect:
             self._reselect = False
             self._selecting = True
-            self.select_rows(self._generation, self.filter_query, self.sort, self.only_keys, self.day)
+            self.select_rows(self.generation, self.filter_query, self.sort, self.only_keys, self.day)
         query, sort, only, day = message.view
-        if message.generation != self._generation and not (
+        if message.generation != self.generation and not (
             query is self.filter_query and sort == self.sort and only is self.only_keys and day == self.day
         ):
             return  # an older view's answer; the current one is on its way
         papers = self.paper_list
         current = papers.current_row
-        keep = self.app.store.papers[current].key if current is not None and self._keep_current else None
+        keep = self.store.papers[current].key if current is not None and self._keep_current else None
         papers.words = query.words if query is not None else ()  # marked in the list and (on Highlighted) the detail
         hold = self._hold_line
-        if message.generation == self._generation:
+        if message.generation == self.generation:
             self._hold_line = False  # the answer it was asked for (an older one keeps the line too)
         papers.show_rows(message.rows, keep_key=keep, hold_line=hold)
         if not self._painted.is_set():  # (no rows either when the first file could not be read)
             self.call_after_refresh(self._painted.set)
         if not message.rows:
             self.show_paper(None)
-        self.update_status()
+        self.shown, self.total = len(message.rows), len(self.store)
         if self._complete_when_shown and not self.reading_files:
             self._complete_when_shown = False
             # after the whole list is up: its work would slow that last selection and paint down
@@ -274,12 +322,12 @@ class MainScreen(Screen):
 
     def current_paper(self) -> tuple[int, Paper] | None:
         row = self.paper_list.current_row
-        return None if row is None else (row, self.app.store.paper(row))
+        return None if row is None else (row, self.store.paper(row))
 
     def show_paper(self, row: int | None) -> None:
-        paper = None if row is None else self.app.store.paper(row)
-        mark = self.app.mark_of(paper.key) if paper else Mark()
-        self.detail.show(paper, mark, self.app.language, self.all_authors, self.paper_list.words)
+        paper = None if row is None else self.store.paper(row)
+        mark = self.library.mark(paper.key) if paper else Mark()
+        self.detail.show(paper, mark, self.language, self.all_authors, self.paper_list.words)
 
     @on(PaperList.Highlighted)
     def paper_highlighted(self, message: PaperList.Highlighted) -> None:
@@ -288,16 +336,16 @@ class MainScreen(Screen):
         if self._read_timer is not None:
             self._read_timer.stop()
             self._read_timer = None
-        delay = self.app.mark_read_after
+        delay = self.mark_read_after
         if message.row is not None and delay > 0:
             self._read_timer = self.set_timer(delay, lambda row=message.row: self.mark_read_after_viewing(row))
 
     def mark_read_after_viewing(self, row: int) -> None:
         if self.paper_list.current_row != row:
             return
-        paper = self.app.store.papers[row]
-        if not self.app.mark_of(paper.key).read:
-            self.app.library.set_read(paper, True)
+        paper = self.store.papers[row]
+        if not self.library.mark(paper.key).read:
+            self.library.set_read(paper, True)
             self.paper_changed(row)
 
     @on(PaperList.Chosen)
@@ -309,13 +357,13 @@ class MainScreen(Screen):
         self.paper_list.refresh_row(row)
         if self.paper_list.current_row == row:
             self.show_paper(row)
-        self.app.library_changed()
+        self.save_library()
 
     def marks_changed(self, keys: set[str]) -> None:
         """Another instance changed these papers' marks (seen at our save): redraw them, save nothing."""
         current = self.paper_list.current_row
         for key in keys:
-            row = self.app.store.row(key)
+            row = self.store.row(key)
             if row is not None:
                 self.paper_list.refresh_row(row)
                 if row == current:
@@ -338,7 +386,7 @@ class MainScreen(Screen):
     def action_star(self) -> None:
         if found := self._with_paper():
             row, paper = found
-            self.app.library.toggle_starred(paper)
+            self.library.toggle_starred(paper)
             self.paper_changed(row)
 
     def action_toggle_read(self) -> None:
@@ -346,11 +394,11 @@ class MainScreen(Screen):
             row, paper = found
             if self._read_timer is not None:
                 self._read_timer.stop()  # the user decides; don't re-mark it read a moment later
-            self.app.library.toggle_read(paper)
+            self.library.toggle_read(paper)
             self.paper_changed(row)
 
     def action_toggle_tag_number(self, number: int) -> None:
-        tags = self.app.library.tags()
+        tags = self.library.tags()
         if number > len(tags):
             self.notify(f"No tag {number} yet: press t to tag papers; the first nine tags get keys 1–9.", timeout=4)
             return
@@ -359,30 +407,38 @@ class MainScreen(Screen):
 
     def toggle_tag(self, found: tuple[int, Paper], tag: str) -> bool:
         row, paper = found
-        present = self.app.library.toggle_tag(paper, tag)
+        present = self.library.toggle_tag(paper, tag)
         self.paper_changed(row)
         self.notify(f"{'Tagged' if present else 'Untagged'} {clean(tag)!r}", timeout=2, markup=False)
         return present
 
     def action_tags(self) -> None:
-        from .dialogs import TagDialog
-
         if found := self._with_paper():
-            row, paper = found
-            self.app.push_screen(TagDialog(self.app.library, paper, lambda tag: self.toggle_tag(found, tag)))
+            paper = found[1]
+
+            def toggle(tag: str) -> tuple[tuple[str, ...], list[str]]:
+                self.toggle_tag(found, tag)
+                return self.library.mark(paper.key).tags, self.library.tags()
+
+            self.open_dialog(TagDialog(paper, self.library.mark(paper.key).tags, self.library.tags(), toggle))
 
     def action_note(self) -> None:
-        from .dialogs import NoteDialog
-
         if found := self._with_paper():
             row, paper = found
 
             def save(text: str | None) -> None:
                 if text is not None:
-                    self.app.library.set_note(paper, text)
+                    self.library.set_note(paper, text)
                     self.paper_changed(row)
 
-            self.app.push_screen(NoteDialog(paper, self.app.mark_of(paper.key).note), save)
+            self.open_dialog(NoteDialog(paper, self.library.mark(paper.key).note), save)
+
+    def open_dialog(self, dialog: Screen, done: Callable | None = None) -> None:
+        """Push a dialog; the keys typed while it opens wait for its field (see DigestApp.hold_keys)."""
+        hold = getattr(self.app, "hold_keys", None)
+        if hold is not None and getattr(dialog, "TYPING", None):
+            hold()
+        self.app.push_screen(dialog, done)
 
     def _open(self, url: str | None, what: str) -> None:
         if url is None:
@@ -414,69 +470,55 @@ class MainScreen(Screen):
 
     # -- view: language, sort, filter ----------------------------------------------------------
 
-    def set_language(self, language: str) -> None:
-        self.app.language = language
+    def watch_language(self, language: str) -> None:
         self.paper_list.set_language(language)
         self.show_paper(self.paper_list.current_row)
-        self.update_status()
+
+    def watch_sort(self) -> None:
+        self.refilter()
 
     def action_toggle_language(self) -> None:
-        self.set_language("en" if self.app.language == "zh" else "zh")
+        self.language = "en" if self.language == "zh" else "zh"
+
+    def action_show_both_languages(self) -> None:
+        self.language = "en" if self.language == "both" else "both"
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.refilter()
-        self.update_status()
 
     def action_filter(self) -> None:
-        bar = self.query_one("#filter", Input)
-        bar.add_class("-shown")
-        bar.focus()
+        self.filter_bar.open()
 
-    @on(Input.Changed, "#filter")
-    def filter_typed(self, event: Input.Changed) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: self.apply_filter(event.value))
+    @on(FilterBar.Typed)
+    def filter_typed(self, message: FilterBar.Typed) -> None:
+        self.apply_filter(message.text)
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self, event: Input.Submitted) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
         self.apply_filter(event.value)
-        if not event.value.strip():
-            event.input.remove_class("-shown")
         self.paper_list.focus()
 
     def apply_filter(self, text: str) -> bool:
         """Filter by a query; a bad query is reported and the old filter stays."""
-        self._filter_timer = None
         try:
             query = parse_query(text) if text.strip() else None
         except QueryError as error:
             self.filter_error = str(error)
-            self.update_status()
             return False
         self.filter_error = None
         self.query_text = text.strip()
         self.filter_query = query
         self.refilter()
-        self.update_status()
         return True
 
     def action_clear_filter(self) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-        bar = self.query_one("#filter", Input)
-        bar.value = ""
-        bar.remove_class("-shown")
+        self.filter_bar.close()
         self.filter_error = None
         self.paper_list.focus()
         if self.filter_query is not None or self.only_keys is not None:
             self.filter_query, self.query_text = None, ""
             self.only_keys, self.only_label = None, ""
             self.refilter()
-        self.update_status()
 
     def show_filter(self, text: str, *, day: str | None = None) -> bool:
         """Show exactly the papers of this filter on this day (None: every day), in the filter bar
@@ -486,24 +528,13 @@ class MainScreen(Screen):
         except QueryError as error:
             self.notify(f"Bad filter {text!r}: {error}", severity="error", timeout=6, markup=False)
             return False
-        self._set_bar(text)
+        self.filter_bar.show_text(text)
         self.filter_error = None
         self.query_text, self.filter_query = text.strip(), query
         self.only_keys, self.only_label = None, ""
         self.day = day
         self.refilter(keep_current=False)
-        self.update_status()
         return True
-
-    def _set_bar(self, text: str) -> None:
-        """Put text in the filter bar without it counting as typing (which would filter again)."""
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-            self._filter_timer = None
-        bar = self.query_one("#filter", Input)
-        with bar.prevent(Input.Changed):
-            bar.value = text
-        bar.set_class(bool(text.strip()), "-shown")
 
     # -- days ----------------------------------------------------------------------------------
 
@@ -512,11 +543,10 @@ class MainScreen(Screen):
         if day != self.day:
             self.day = day
             self.refilter(keep_current=True)
-        self.update_status()
 
     def action_step_day(self, step: int) -> None:
         """The previous (-1) or next (+1) listing date; from all days, the day of the selected paper."""
-        days = facets.days(self.app.store.papers)
+        days = facets.days(self.store.papers)
         if not days:
             self.notify("No loaded paper has a listing date.", timeout=3)
             return
@@ -545,7 +575,7 @@ class MainScreen(Screen):
     def action_overview(self) -> None:
         from .overview import OverviewScreen
 
-        self.app.push_screen(OverviewScreen(), self.overview_chosen)
+        self.app.push_screen(OverviewScreen(self.store, self.library), self.overview_chosen)
 
     def overview_chosen(self, choice: tuple[str, str] | None) -> None:
         """A bar chosen in the overview: ("day", date) shows that day, ("query", q) that filter,
@@ -561,7 +591,7 @@ class MainScreen(Screen):
     # -- saved searches ------------------------------------------------------------------------
 
     def action_saved_search(self, number: int) -> None:
-        searches = list(self.app.searches.items())
+        searches = list(self.searches.items())
         if number > len(searches):
             self.notify(f"No saved search on F{number}: type a filter (/) and press ctrl+s to save it.", timeout=4)
             return
@@ -569,16 +599,14 @@ class MainScreen(Screen):
 
     def run_search(self, name: str, text: str) -> None:
         """Filter by a saved search, as if it had been typed (the day and a reading list's view stay)."""
-        self._set_bar(text)
+        self.filter_bar.show_text(text)
         if not self.apply_filter(text):
             self.notify(f"Saved search {name!r} is not a valid filter: {self.filter_error}", severity="error",
                         timeout=6, markup=False)
 
     def action_save_search(self) -> None:
         """Save the filter (as typed in the bar, or the one applied) under a name, in config.toml."""
-        from .dialogs import NameDialog
-
-        bar = self.query_one("#filter", Input)
+        bar = self.filter_bar
         text = (bar.value if self.focused is bar else self.query_text).strip()
         if not text:
             self.notify("No filter to save: type one with / first, then ctrl+s.", timeout=4)
@@ -588,91 +616,98 @@ class MainScreen(Screen):
         except QueryError as error:
             self.notify(f"Not saved: {error}", severity="error", timeout=6, markup=False)
             return
-        known = next((name for name, query in self.app.searches.items() if query == text), "")
+        known = next((name for name, query in self.searches.items() if query == text), "")
 
         def save(name: str | None) -> None:
             if name:
-                self.app.save_search(name, text)
+                self.save_search(name, text)
 
-        self.app.push_screen(NameDialog("Save this search", f"Filter: {text}", known, placeholder="name"), save)
+        self.open_dialog(NameDialog("Save this search", f"Filter: {text}", known, placeholder="name"), save)
 
     # -- live folders --------------------------------------------------------------------------
 
     def start_watching(self) -> None:
-        """Watch the app's folders (once the first load is done) for digest files added, changed or removed."""
-        folders = list(getattr(self.app, "watch_folders", ()) or ())
+        """Watch the folders (once the first load is done) for digest files added, changed or removed."""
+        folders = self.watch_folders
         if not folders or self.watcher is not None:
             return
-        self.watcher = self.app.session.watch(folders, self.folder_changed_in_thread, **getattr(self.app, "watch_options", {}))
+        self.watcher = self.session.watch(folders, self.folder_changed_in_thread, **self.watch_options)
 
     def folder_changed_in_thread(self, paths: set[str]) -> None:
         """In the watcher's thread: read what changed, and hand it to the UI thread in one message."""
-        changes = self.app.session.read_changes(paths)
+        changes = self.session.read_changes(paths)
         if changes is not None:
             self.post_message(FolderChanged(changes))
 
     def on_folder_changed(self, message: FolderChanged) -> None:
         """Put the changes in the store (here, so no frame shows them half done); the selection,
         the filter and the list's scroll position stay."""
-        applied = self.app.session.apply(message.changes)
+        applied = self.session.apply(message.changes)
         self.problems.extend(applied.problems)
         self.refilter(keep_current=True, hold_line=True)
-        self.update_status()
         self.notify(live_summary(message.changes, applied), title="Digest folder changed",
                     severity="warning" if applied.unreadable else "information", timeout=6, markup=False)
 
     def on_unmount(self) -> None:
         if self.watcher is not None:
             self.watcher.stop()
-        self.app.session.close()
-
-    # -- status --------------------------------------------------------------------------------
-
-    def update_status(self) -> None:
-        store = self.app.store
-        shown = len(self.paper_list.rows)
-        total = len(store)
-        text = Text(no_wrap=True, overflow="ellipsis")
-        filtered = self.filter_query is not None or self.only_keys is not None or self.day is not None
-        papers = "paper" if total == 1 else "papers"
-        text.append(f"{shown} of {total} {papers}" if filtered else f"{total} {papers}", Style(bold=True))
-        if self.reading_files:
-            text.append(f" · loading… {self.files_read} of {self.files_total} files", Style(italic=True))
-        if self.day is not None:
-            text.append(f" · day: {self.day}", Style(bold=True))
-        if self.only_label:
-            text.append(f" · list: {clean(self.only_label)}")
-        if self.query_text:
-            text.append(f" · filter: {clean(self.query_text)}")
-        text.append(f" · sort: {self.sort} · {LANGUAGES[self.app.language]}")
-        if self.filter_error:
-            text.append(f" · bad filter: {clean(self.filter_error)} (old filter kept)", Style(color="red", bold=True))
-        self.query_one("#status", Static).update(text)
+        self.session.close()
 
     # -- reading lists and exports -------------------------------------------------------------
 
     def records_for(self, scope: str, tag: str | None = None) -> list[tuple[Paper, Mark]]:
         """(paper, mark) pairs for `starred`, `tag` or `view` (the papers shown now)."""
-        app, store = self.app, self.app.store
+        store, library = self.store, self.library
         if scope == "view":
-            return [(store.paper(row), app.mark_of(store.papers[row].key)) for row in self.paper_list.rows]
-        keys = app.library.starred_keys() if scope == "starred" else app.library.keys_with_tag(tag or "")
+            return [(store.paper(row), library.mark(store.papers[row].key)) for row in self.paper_list.rows]
+        keys = library.starred_keys() if scope == "starred" else library.keys_with_tag(tag or "")
         live = {}
         for key in keys:
             row = store.row(key)
             if row is not None:
                 live[key] = store.paper(row)
-        return app.library.records(keys, live=live)
+        return library.records(keys, live=live)
 
     def action_save_list(self) -> None:
-        from .dialogs import ExportDialog
-
-        self.app.push_screen(ExportDialog(self, reading_list=True))
+        self.open_export(reading_list=True)
 
     def action_export(self) -> None:
-        from .dialogs import ExportDialog
+        self.open_export(reading_list=False)
 
-        self.app.push_screen(ExportDialog(self, reading_list=False))
+    def open_export(self, *, reading_list: bool, request: ExportRequest | None = None, error: str = "") -> None:
+        """The export (or save-list) dialog; what it returns is written here, and a failure opens
+        it again as it was, saying why."""
+        counts = {"starred": len(self.library.starred_keys()), "view": len(self.paper_list.rows)}
+        tags = self.library.tag_counts()
+        counts.update((f"tag:{tag}", count) for tag, count in tags.items())
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is None:
+                return
+            problem = self.write_export(request)
+            if problem:
+                self.open_export(reading_list=reading_list, request=request, error=problem)
+
+        self.open_dialog(ExportDialog(reading_list=reading_list, tags=list(tags), counts=counts, request=request,
+                                      error=error), chosen)
+
+    def write_export(self, request: ExportRequest) -> str:
+        """Write what the export dialog asked for; "" when it is saved, else what went wrong."""
+        from ..core.export import ExportError
+
+        records = self.records_for(request.scope, request.tag)
+        query = {"view": self.query_text, "tag": f"tag:{request.tag}"}.get(request.scope, "is:starred")
+        path = request.path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            export.write_export(path, records, request.fmt, name=request.name or path.stem, query=query)
+        except OSError as problem:
+            return f"{clean(str(path))}: {clean(problem.strerror or str(problem))}"
+        except ExportError as problem:
+            return clean(str(problem))
+        what = "reading list" if request.fmt == "toml" else request.fmt
+        self.notify(f"Saved {len(records)} papers ({what}) to {clean(str(path))}", timeout=6, markup=False)
+        return ""
 
     def load_reading_list(self, path: str) -> bool:
         """Restore a reading list's stars, tags and notes into the library and show its papers."""
@@ -684,90 +719,76 @@ class MainScreen(Screen):
             self.notify(f"{clean(str(path))}: {clean(str(error))}", title="Reading list not loaded", severity="error",
                         markup=False)
             return False
-        library = self.app.library
-        keys = []
+        store, keys = self.store, []
         for paper, mark in reading_list.records:
-            self.app.store.add([paper])
-            row = self.app.store.row(paper.key)
-            stored = self.app.store.papers[row] if row is not None else paper
+            store.add([paper])
+            row = store.row(paper.key)
+            stored = store.papers[row] if row is not None else paper
             keys.append(stored.key)
-            library.absorb(stored, mark)
-        self.app.library_changed()
+            self.library.absorb(stored, mark)
+        self.save_library()
         self.only_keys = frozenset(keys)
         self.only_label = reading_list.name or str(path)
         self.refilter(keep_current=False)
-        self.update_status()
         self.notify(f"{len(keys)} papers from {clean(self.only_label)!r}; esc shows all papers.", timeout=5, markup=False)
         return True
 
     def action_load_list(self) -> None:
-        from .dialogs import PathDialog
         from ..core.paths import lists_dir
 
         def chosen(path: str | None) -> None:
             if path:
                 self.load_reading_list(path)
 
-        self.app.push_screen(PathDialog("Load a reading list", str(lists_dir()) + "/"), chosen)
+        self.open_dialog(PathDialog("Load a reading list", str(lists_dir()) + "/"), chosen)
 
     def action_show_problems(self) -> None:
         if not self.problems:
             self.notify("Every file loaded cleanly.", timeout=3)
             return
-        from .dialogs import ProblemsDialog
-
         self.app.push_screen(ProblemsDialog(self.problems))
-
-    def action_show_both_languages(self) -> None:
-        self.set_language("en" if self.app.language == "both" else "both")
 
     # -- the command palette -------------------------------------------------------------------
 
-    def palette_commands(self) -> Iterable[SystemCommand]:
-        """Every action of this screen, for the command palette."""
-        yield SystemCommand("Star / unstar paper", "Toggle the star on the selected paper (s)", self.action_star)
-        yield SystemCommand("Tags…", "Add or remove tags on the selected paper (t)", self.action_tags)
-        yield SystemCommand("Mark read / unread", "Toggle the read mark (r)", self.action_toggle_read)
-        yield SystemCommand("Note…", "Write a note on the selected paper (n)", self.action_note)
-        yield SystemCommand("Filter…", "Filter the list with a query (/)", self.action_filter)
-        yield SystemCommand("Clear filter", "Show every paper again (esc)", self.action_clear_filter)
-        yield SystemCommand("Cycle sort", f"Sort by {', '.join(SORTS)} (S)", self.action_cycle_sort)
+    def palette_commands(self) -> Iterable[Command]:
+        """Every action of this screen, for the command palette (ReaderCommands shows the keys)."""
+        yield Command("Star / unstar paper", "Toggle the star on the selected paper", self.action_star, "paper.star")
+        yield Command("Tags…", "Add or remove tags on the selected paper", self.action_tags, "paper.tags")
+        yield Command("Mark read / unread", "Toggle the read mark", self.action_toggle_read, "paper.read")
+        yield Command("Note…", "Write a note on the selected paper", self.action_note, "paper.note")
+        yield Command("Filter…", "Filter the list with a query", self.action_filter, "view.filter")
+        yield Command("Clear filter", "Show every paper again", self.action_clear_filter, "view.clear")
+        yield Command("Cycle sort", f"Sort by {', '.join(SORTS)}", self.action_cycle_sort, "view.sort")
         for sort in SORTS:
-            yield SystemCommand(f"Sort by {sort}", f"Order the list by {sort}", lambda s=sort: self._sort_by(s))
-        yield SystemCommand("Toggle language 中/EN", "Chinese or English titles and abstract (l)", self.action_toggle_language)
-        yield SystemCommand("Side by side: both languages", "Show the English and Chinese abstracts together", self.action_show_both_languages)
-        yield SystemCommand("Show all authors", "Expand or shorten the author list (A)", self.action_toggle_all_authors)
-        yield SystemCommand("Open arXiv page", "Open the paper's page in the browser (o)", self.action_open_page)
-        yield SystemCommand("Open PDF", "Open the paper's PDF in the browser (p)", self.action_open_pdf)
-        yield SystemCommand("Copy link", "Copy the arXiv link (y)", self.action_copy_link)
-        yield SystemCommand("Save reading list…", "Save starred papers, a tag or this view as TOML (w)", self.action_save_list)
-        yield SystemCommand("Load reading list…", "Restore a saved reading list and show it", self.action_load_list)
-        yield SystemCommand("Export…", "Export to BibTeX, Markdown, CSV, JSON or TOML (e)", self.action_export)
-        yield SystemCommand("Load problems", "Files that could not be read, and why", self.action_show_problems)
-        yield from self._day_commands()
-        for number, tag in enumerate(self.app.library.tags()[:9], start=1):
-            # the palette reads titles as markup: a tag like "[/x]" must not be parsed (or crash it)
-            yield SystemCommand(escape(f"Toggle tag {clean(tag)!r}"), f"Tag or untag the selected paper ({number})",
-                                lambda n=number: self.action_toggle_tag_number(n))
-
-    def _day_commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand("Overview: papers per day, categories, topics…", "Counts as bars; enter on one filters (g)",
-                            self.action_overview)
-        yield SystemCommand("Previous day", "The list shows the previous listing date ([)", self.action_previous_day)
-        yield SystemCommand("Next day", "The list shows the next listing date (])", self.action_next_day)
-        yield SystemCommand("All days", "Show every listing date again (a)", self.action_all_days)
-        yield SystemCommand("Save this search…", "Save the filter under a name in config.toml (ctrl+s)",
-                            self.action_save_search)
-        for number, (name, query) in enumerate(self.app.searches.items(), start=1):
-            key = f" (F{number})" if number <= 9 else ""
-            # the palette reads titles as markup: a name like "[/x]" must not be parsed
-            yield SystemCommand(escape(f"Search: {clean(name)}"), escape(clean(query) + key),
-                                lambda n=name, q=query: self.run_search(n, q))
-
-    def _sort_by(self, sort: str) -> None:
-        self.sort = sort
-        self.refilter()
-        self.update_status()
+            yield Command(f"Sort by {sort}", f"Order the list by {sort}", lambda s=sort: setattr(self, "sort", s))
+        yield Command("Toggle language 中/EN", "Chinese or English titles and abstract", self.action_toggle_language,
+                      "view.language")
+        yield Command("Side by side: both languages", "Show the English and Chinese abstracts together",
+                      self.action_show_both_languages)
+        yield Command("Show all authors", "Expand or shorten the author list", self.action_toggle_all_authors,
+                      "detail.authors")
+        yield Command("Open arXiv page", "Open the paper's page in the browser", self.action_open_page, "paper.open")
+        yield Command("Open PDF", "Open the paper's PDF in the browser", self.action_open_pdf, "paper.pdf")
+        yield Command("Copy link", "Copy the arXiv link", self.action_copy_link, "paper.copy")
+        yield Command("Save reading list…", "Save starred papers, a tag or this view as TOML", self.action_save_list,
+                      "list.save")
+        yield Command("Load reading list…", "Restore a saved reading list and show it", self.action_load_list)
+        yield Command("Export…", "Export to BibTeX, Markdown, CSV, JSON or TOML", self.action_export, "library.export")
+        yield Command("Load problems", "Files that could not be read, and why", self.action_show_problems)
+        yield Command("Overview: papers per day, categories, topics…", "Counts as bars; enter on one filters",
+                      self.action_overview, "view.overview")
+        yield Command("Previous day", "The list shows the previous listing date", self.action_previous_day,
+                      "view.day_previous")
+        yield Command("Next day", "The list shows the next listing date", self.action_next_day, "view.day_next")
+        yield Command("All days", "Show every listing date again", self.action_all_days, "view.all_days")
+        yield Command("Save this search…", "Save the filter under a name in config.toml", self.action_save_search,
+                      "view.save_search")
+        for number, (name, query) in enumerate(self.searches.items(), start=1):
+            yield Command(f"Search: {name}", query, lambda n=name, q=query: self.run_search(n, q),
+                          f"search.{number}" if number <= 9 else None)
+        for number, tag in enumerate(self.library.tags()[:9], start=1):
+            yield Command(f"Toggle tag {tag!r}", "Tag or untag the selected paper",
+                          lambda n=number: self.action_toggle_tag_number(n), f"paper.tag{number}")
 
 
 def live_summary(changes: Changes, applied: Applied) -> str:

@@ -19,6 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, Label, Sparkline, Static
 
 from ..core import facets
+from ..core.library import Library
+from ..core.store import Store
 from ..core.text import clean
 from ..widgets.paper_list import _fit
 
@@ -183,6 +185,11 @@ class OverviewScreen(Screen):
     WIDE = 120
     """Terminals at least this wide get two columns of charts."""
 
+    def __init__(self, store: Store, library: Library) -> None:
+        super().__init__()
+        self.store = store
+        self.library = library
+
     def compose(self) -> ComposeResult:
         yield Static("Overview", id="overview-title")
         yield Static(Text("Counting…"), id="overview-note")
@@ -197,8 +204,8 @@ class OverviewScreen(Screen):
 
     def on_mount(self) -> None:
         self._layout(self.app.size.width)
-        library = self.app.library
-        self.count_papers(self.app.store, lambda key: library.mark(key).tags)
+        library = self.library
+        self.count_papers(self.store, lambda key: library.mark(key).tags)
 
     def on_resize(self, event: Resize) -> None:
         self._layout(event.size.width)

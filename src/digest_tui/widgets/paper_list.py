@@ -37,13 +37,14 @@ def row_title(paper: Paper, language: str) -> str:
 class PaperList(ScrollView, can_focus=True):
     """One line per paper: star, read state, score or upvotes, date, category, title, tag chips."""
 
+    # priority: they run in the order the keys come, before the screen's next key (see MainScreen.BINDINGS)
     BINDINGS = [
-        Binding("down,j", "cursor_down", "Down", id="list.down", show=False),
-        Binding("up,k", "cursor_up", "Up", id="list.up", show=False),
-        Binding("pagedown", "page_down", "Page down", id="list.page_down", show=False),
-        Binding("pageup", "page_up", "Page up", id="list.page_up", show=False),
-        Binding("home", "first", "First paper", id="list.first", show=False),
-        Binding("end", "last", "Last paper", id="list.last", show=False),
+        Binding("down,j", "cursor_down", "Down", id="list.down", show=False, priority=True),
+        Binding("up,k", "cursor_up", "Up", id="list.up", show=False, priority=True),
+        Binding("pagedown", "page_down", "Page down", id="list.page_down", show=False, priority=True),
+        Binding("pageup", "page_up", "Page up", id="list.page_up", show=False, priority=True),
+        Binding("home", "first", "First paper", id="list.first", show=False, priority=True),
+        Binding("end", "last", "Last paper", id="list.last", show=False, priority=True),
     ]
 
     COMPONENT_CLASSES = {
@@ -57,7 +58,7 @@ class PaperList(ScrollView, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    PaperList { background: $surface; }
+    PaperList { background: $surface; overflow-x: hidden; }  /* rows are cut to the width: never a sideways bar */
     PaperList > .paper-list--cursor { background: $block-cursor-blurred-background; }
     PaperList:focus > .paper-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
     PaperList > .paper-list--star { color: $warning; }

@@ -1,0 +1,53 @@
+"""The status line under the list: how many papers, the load's progress, and the view (day, list, filter, sort, language)."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from ..core.model import LANGUAGES
+from ..core.text import clean
+
+
+class StatusLine(Widget):
+    """One line of view state; the screen binds its reactives (data_bind) and the line redraws itself."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    """
+
+    shown: reactive[int] = reactive(0)
+    """Papers in the list now."""
+    total: reactive[int] = reactive(0)
+    """Papers loaded."""
+    reading_files: reactive[bool] = reactive(False)
+    files_read: reactive[int] = reactive(0)
+    files_total: reactive[int] = reactive(0)
+    day: reactive[str | None] = reactive(None)
+    list_name: reactive[str] = reactive("")
+    """The reading list whose papers are shown ("" for none)."""
+    query_text: reactive[str] = reactive("")
+    sort: reactive[str] = reactive("date")
+    language: reactive[str] = reactive("en")
+    filter_error: reactive[str | None] = reactive(None)
+    """Why the filter being typed is not valid (the old one stays)."""
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        filtered = bool(self.query_text or self.list_name or self.day is not None)
+        papers = "paper" if self.total == 1 else "papers"
+        text.append(f"{self.shown} of {self.total} {papers}" if filtered else f"{self.total} {papers}", Style(bold=True))
+        if self.reading_files:
+            text.append(f" · loading… {self.files_read} of {self.files_total} files", Style(italic=True))
+        if self.day is not None:
+            text.append(f" · day: {self.day}", Style(bold=True))
+        if self.list_name:
+            text.append(f" · list: {clean(self.list_name)}")
+        if self.query_text:
+            text.append(f" · filter: {clean(self.query_text)}")
+        text.append(f" · sort: {self.sort} · {LANGUAGES.get(self.language, self.language)}")
+        if self.filter_error:
+            text.append(f" · bad filter: {clean(self.filter_error)} (old filter kept)", Style(color="red", bold=True))
+        return text
