@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from app_support import demo_app, detail_text, press, shown_keys, started, type_text
+from app_support import demo_app, detail_text, press, shown_keys, started, status_text, type_text
 
 from digest_tui.core.loading import snapshot
 from digest_tui.core.loading.cache import ParseCache
@@ -192,6 +192,4 @@ async def test_the_reader_starts_from_the_snapshot_its_last_load_wrote(monkeypat
 
 
 def main_status(app) -> str:
-    from textual.widgets import Static
-
-    return str(app.screen.query_one("#status", Static).render())
+    return status_text(app)
