@@ -402,3 +402,16 @@ def test_both_sources_one_after_the_other_spaced_on_one_connection(server, clock
     assert clock.slept == [3.0]  # one host here, so the second request waits its 3 s
     assert len({r.connection for r in server.requests}) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["arxiv-cs.CL+cs.LG-2026-06-18.xml", "hf-daily-2026-06-12.json"]
+
+
+def test_the_reader_with_fetch_downloads_before_it_opens(server, hf_body, tmp_path, private_home, monkeypatch, capsys, no_waiting):
+    config = private_home / "xdg_config_home" / "digest-tui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'folders = ["{tmp_path / "inbox"}"]\n[fetch]\narxiv = []\n')
+    monkeypatch.setenv("DIGEST_TUI_HF_URL", server.base + "/api/daily_papers")
+    today = dt.date.today().isoformat()
+    server.serve(f"/api/daily_papers?date={today}", Answer(200, hf_body))
+    app = cli.reader_app(["--fetch"])
+    assert capsys.readouterr().out == f"hf {today}: 30 papers → hf-daily-{today}.json\n"
+    assert (tmp_path / "inbox" / f"hf-daily-{today}.json").read_bytes() == hf_body
+    assert app.paths_to_load == [str(tmp_path / "inbox")]  # and the reader opens the folder it wrote into

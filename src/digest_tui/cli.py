@@ -214,7 +214,7 @@ def export_main(argv: Sequence[str]) -> int:
 def fetch_main(argv: Sequence[str]) -> int:
     from .core import fetch
     from .core.config import load_config
-    from .core.paths import cache_dir, config_file
+    from .core.paths import config_file
 
     parser = argparse.ArgumentParser(
         prog=f"{PROG} fetch",
@@ -233,17 +233,29 @@ def fetch_main(argv: Sequence[str]) -> int:
     config, problems = load_config(config_path)
     for problem in problems:
         warn(problem)
-    folder = Path(args.to).expanduser() if args.to else next(iter(config.folder_paths()), None)
+    folder = Path(args.to).expanduser() if args.to else None
+    return run_fetch(config, config_path, folder, args.date, args.sources)
+
+
+def run_fetch(config, config_path: Path, folder: Path | None = None, day=None, sources: Sequence[str] = ()) -> int:
+    """Fetch into `folder` (else the first configured folder), one line per source; 0, 1 or 2 as
+    every, some or no source answered. A named `day` is the listing day a feed must hold."""
+    import datetime as dt
+
+    from .core import fetch
+    from .core.paths import cache_dir
+
+    folder = folder or next(iter(config.folder_paths()), None)
     if folder is None:
         warn(f"fetch: nowhere to write: give --to DIR or set `folders` in {config_path}")
         return 2
-    plan = fetch.targets(config.fetch, args.date or fetch.dt.date.today(), args.sources)
+    plan = fetch.targets(config.fetch, day or dt.date.today(), sources)
     if not plan:
         warn(f"fetch: no source configured: set arxiv categories or hf = true in [fetch] of {config_path}")
         return 2
     answered = 0
-    for outcome in fetch.fetch(config.fetch, folder, args.date, args.sources, state_path=cache_dir() / fetch.STATE_FILE,
-                               exact_day=args.date is not None):
+    for outcome in fetch.fetch(config.fetch, folder, day, sources, state_path=cache_dir() / fetch.STATE_FILE,
+                               exact_day=day is not None):
         if outcome.ok:
             answered += 1
             print(clean(outcome.line()), flush=True)
@@ -326,6 +338,8 @@ def reader_app(argv: Sequence[str]):
     parser.add_argument("--demo", action="store_true", help="open the built-in demo digests")
     parser.add_argument("--list", metavar="FILE", help="load a saved reading list (TOML) and show its papers")
     parser.add_argument("--no-watch", action="store_true", help="do not watch the folders read for new or changed files")
+    parser.add_argument("--fetch", action="store_true",
+                        help="first download today's digests ([fetch] in config.toml) into the first of `folders`")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     args = parser.parse_args(argv)
     from .core.config import load_config
@@ -333,6 +347,8 @@ def reader_app(argv: Sequence[str]):
 
     config_path = config_file()
     config, problems = load_config(config_path)
+    if args.fetch:
+        run_fetch(config, config_path)  # its lines stay on the terminal the reader returns to
     paths = _paths(args)
     from_config = not paths and not args.list
     if from_config:
