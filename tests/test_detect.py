@@ -17,6 +17,7 @@ from digest_tui.core.parsers import (
     arxiv_table,
     arxiv_email,
     arxiv_feed,
+    mailbox,
     arxiv_md,
     arxivdaily_html,
     decode,
@@ -48,6 +49,7 @@ OWN = {
     "fmt-arxiv-api.xml": "arxiv-feed",
     "fmt-arxiv-atom.xml": "arxiv-feed",
     "fmt-arxiv-email.txt": "arxiv-email",
+    "fmt-arxiv-mailbox.mbox": "mailbox",
     "fmt-arxiv-rss-empty.xml": "arxiv-feed",
     "fmt-arxiv-rss1.xml": "arxiv-feed",
     "fmt-arxiv-rss2.xml": "arxiv-feed",
@@ -64,7 +66,9 @@ OWN = {
     "fmt-hf-paper-page.html": "hf-html",
     "fmt-hf-newsletter-zh.md": "hf-newsletter-zh",
 }
-NEW_PARSERS = (hf_json, hf_html, arxiv_md, arxiv_email, arxivdaily_html, arxiv_feed, ai_jsonl, arxiv_table, hf_newsletter)
+NEW_PARSERS = (
+    hf_json, hf_html, arxiv_md, arxiv_email, arxivdaily_html, arxiv_feed, ai_jsonl, arxiv_table, hf_newsletter, mailbox
+)  # fmt: skip
 DAY = dt.date(2026, 7, 20)
 SHARED_DIGESTS = Path(__file__).resolve().parents[2] / "shared" / "digests"  # read when present
 
@@ -137,7 +141,8 @@ PIECES = st.sampled_from(
         "<!DOCTYPE html><html><body>", "arXivDaily", "2607.00005 2026-07-09 cs.CL 新提交 90%", "英文摘要",
         "AI中文摘要", "<rss>", "<feed>", "<item>", "</item>", "<entry>", "</entry>", "<title>", "</title>",
         "<link>https://arxiv.org/abs/2607.00006</link>", "<arxiv:announce_type>cross</arxiv:announce_type>",
-        "<pubDate>Thu, 09 Jul 2026 00:00:00 -0400</pubDate>", "<!DOCTYPE x>", "<![CDATA[", "&amp;", "&#0;",
+        "<pubDate>Thu, 09 Jul 2026 00:00:00 -0400</pubDate>", "From a@b Tue Jul  7 00:41:02 2026\n", "Content-Transfer-Encoding: base64\n",
+        'Content-Type: multipart/alternative; boundary="B"\n', "--B\n", "Content-Transfer-Encoding: quoted-printable\n", "=C3=A9=\n", "<!DOCTYPE x>", "<![CDATA[", "&amp;", "&#0;",
         "Ontol\\'ogico", "$\\'e$", "\\textbf{", "<script>", "<br>", "<!--", "-->", "\x00", "\ud800", "é", "中文",
     ]
 )  # fmt: skip

@@ -74,8 +74,9 @@ def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[str | Problem]:
 
 def _regular_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[str, os.stat_result] | Problem]:
     """(path, stat) of every regular file under the paths. Folders are walked recursively without
-    following links into folders (no loops); hidden entries in them are skipped; a file named
-    twice (or reached twice) is given once."""
+    following links into folders (no loops); hidden entries in them are skipped, and so is a
+    Maildir's `tmp/` (messages still being delivered); a file named twice (or reached twice) is
+    given once."""
     seen: set[tuple[int, int]] = set()
     for path in map(str, paths):
         try:
@@ -86,7 +87,7 @@ def _regular_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[str, os
         if stat.S_ISDIR(info.st_mode):
             found = _walk(path)
         elif stat.S_ISREG(info.st_mode):
-            found = iter([(path, info)])
+            found = iter([] if _maildir_tmp(os.path.dirname(path)) else [(path, info)])  # e.g. a change seen by the watcher
         else:
             found = iter([Problem(path, "not a regular file")])
         for item in found:
@@ -134,9 +135,21 @@ def _listing(folder: str) -> Iterator[os.DirEntry] | Problem:
     """A folder's visible entries in name order."""
     try:
         with os.scandir(folder) as entries:
-            return iter(sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name))
+            visible = sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
     except OSError as error:
         return Problem(folder, error.strerror or "cannot be read")
+    if any(e.name == "tmp" for e in visible) and _maildir_tmp(os.path.join(folder, "tmp")):
+        visible = [e for e in visible if e.name != "tmp"]
+    return iter(visible)
+
+
+def _maildir_tmp(folder: str) -> bool:
+    """Whether a folder is the `tmp/` of a Maildir (beside `cur/` and `new/`): its files are
+    messages being written, which the delivery moves to `new/` when whole."""
+    if os.path.basename(folder) != "tmp":
+        return False
+    parent = os.path.dirname(folder)
+    return os.path.isdir(os.path.join(parent, "cur")) and os.path.isdir(os.path.join(parent, "new"))
 
 
 def find_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[str, os.stat_result]], list[Problem]]:

@@ -11,14 +11,19 @@ from types import ModuleType
 
 from ..model import ParseResult as ParseResult  # re-exported: where parsers' results are named
 from . import ai_jsonl, arxiv_email, arxiv_feed, arxiv_md, arxiv_table, arxivdaily, arxivdaily_html, hf_html, hf_json, hf_newsletter, hf_text
+from . import mailbox
 from .errors import DigestError as DigestError  # re-exported: the public name lives here
 from .errors import NoPapers, one_line
 
-FORMATS: tuple[ModuleType, ...] = (ai_jsonl, hf_json, arxiv_feed, arxivdaily_html, hf_html, arxiv_email, arxiv_table, hf_newsletter, arxiv_md, arxivdaily, hf_text)
+FORMATS: tuple[ModuleType, ...] = (
+    ai_jsonl, hf_json, arxiv_feed, arxivdaily_html, hf_html, mailbox, arxiv_email, arxiv_table, hf_newsletter, arxiv_md,
+    arxivdaily, hf_text,
+)  # fmt: skip
 """Every format module, in the order they are tried; each has NAME, sniff(text) and parse(...).
 JSON, XML and markup first (their sniffs look at the first tag or character), then the text formats; an
 arXivDaily page saved as HTML is claimed before the generic HF check, and both before `hf_text`,
-whose loose line test would also match a pretty-printed HF page."""
+whose loose line test would also match a pretty-printed HF page; an mbox or an encoded mail
+message before the plain listing e-mail."""
 
 SNIFF_CHARS = 65536
 
@@ -189,10 +194,24 @@ def parse_file(path: str) -> ParseResult:
         os.close(fd)
     text, cut = decode_cut(data)
     del data  # a big file's bytes need not stay while its text is parsed
+    if in_maildir(path):  # a message of a Maildir: an arXiv listing, or other mail skipped without a word
+        try:
+            return parse_as(mailbox, text, path, dt.date.fromtimestamp(info.st_mtime))
+        except DigestError:
+            return ParseResult([], mailbox.NAME, [])
     result = parse_text(text, path, dt.date.fromtimestamp(info.st_mtime))
     if cut:
         result.warnings.append(cut_warning(result))
     return result
+
+
+def in_maildir(path: str) -> bool:
+    """Whether the file is a message of a Maildir: in its `cur/` or `new/`, beside the other one."""
+    folder = os.path.dirname(os.path.abspath(path))
+    kind = os.path.basename(folder)
+    if kind not in ("cur", "new"):
+        return False
+    return os.path.isdir(os.path.join(os.path.dirname(folder), "new" if kind == "cur" else "cur"))
 
 
 def cut_warning(result: ParseResult) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import quopri
 import re
 import sys
 from collections.abc import Iterator
@@ -73,7 +72,8 @@ def _day(match: re.Match | None) -> str | None:
 
 def split_headers(text: str) -> tuple[dict[str, str], str]:
     """Mail headers at the top (when the file starts with them, names in lower case) and the body
-    after the first blank line (quoted-printable decoded); else no headers and the text itself."""
+    after the first blank line; else no headers and the text itself. (An encoded body, base64 or
+    quoted-printable, is the mailbox module's: it is decoded there.)"""
     blank = text.find("\n\n")
     if blank == -1 or not _MAIL_HEADER.match(text):
         return {}, text
@@ -88,10 +88,7 @@ def split_headers(text: str) -> tuple[dict[str, str], str]:
             headers.setdefault(name, value.strip())
         else:
             return {}, text  # not a header block after all
-    body = text[blank + 2 :]
-    if "quoted-printable" in headers.get("content-transfer-encoding", "").lower():
-        body = quopri.decodestring(body.encode("utf-8")).decode("utf-8", errors="replace")
-    return headers, body
+    return headers, text[blank + 2 :]
 
 
 def _unquote(body: str) -> str:
