@@ -21,8 +21,8 @@ PROG = "digest-tui"
 
 DUMP_KEYS = (
     "id", "url", "title_en", "title_zh", "authors", "author_count", "institutions", "categories",
-    "date", "score", "upvotes", "topic", "summary_zh", "comments", "journal_ref", "abstract_zh",
-    "abstract_en", "organization", "github_repo", "ai_sections", "sources",
+    "date", "announce_type", "score", "upvotes", "topic", "summary_zh", "comments", "journal_ref", "doi",
+    "abstract_zh", "abstract_en", "organization", "github_repo", "ai_sections", "sources",
 )  # fmt: skip
 
 
