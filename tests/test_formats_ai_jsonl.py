@@ -136,6 +136,7 @@ def test_bad_and_cut_lines_are_skipped_and_named(fixtures):
 def test_detected_by_content_not_name(fixtures):
     text = (fixtures / FIXTURE).read_text(encoding="utf-8")
     assert detect(text).NAME == "ai-enhanced-jsonl"
+    assert detect("\n\n" + text).NAME == "ai-enhanced-jsonl"
     assert not ai_jsonl.sniff('{"name": "digest-tui", "version": "0.1"}\n')
     assert not ai_jsonl.sniff('[{"paper": {"id": "2607.01111"}, "upvotes": 1}]')
     with pytest.raises(DigestError, match="holds no papers"):

@@ -405,3 +405,24 @@ def test_a_cut_inside_a_character_of_api_json(fixtures, tmp_path):
     assert [p.id for p in result.papers] == ["2607.01111", "2607.02222"]
     assert result.warnings[0] == "the file is cut off inside entry 3 (2607.03333v2); kept the 2 whole entries before it"
     assert result.warnings[-1] == "the file ends inside a character (cut off?); that character was dropped"
+
+
+def test_a_2023_daily_page_with_the_props_before_the_target():
+    """2023 pages put `data-props` before `data-target` and date the listing with `"date"`."""
+    props = {
+        "dailyPapers": [
+            {"paper": {"id": "2310.10001", "title": "Old Page Paper", "summary": "An abstract.", "upvotes": 5,
+                       "publishedAt": "2023-10-13T17:59:59.000Z", "authors": [{"name": "Ann Old"}]},
+             "publishedAt": "2023-10-16T01:02:03.000Z", "numComments": 1},
+        ],
+        "date": "2023-10-16T00:00:00.000Z",
+    }  # fmt: skip
+    page = (
+        '<!doctype html><html><body><div class="SVELTE_HYDRATER contents" data-props="'
+        + html.escape(json.dumps(props), quote=True)
+        + '" data-target="DailyPapers"></div></body></html>'
+    )
+    assert hf_html.sniff(page)
+    (paper,), warnings = hf_html.parse(page, "2023-10-16.html", DAY)
+    assert warnings == []
+    assert (paper.id, paper.date, paper.authors, paper.comments_count) == ("2310.10001", "2023-10-16", ("Ann Old",), 1)

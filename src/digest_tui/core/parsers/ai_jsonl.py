@@ -20,6 +20,7 @@ _FAILED = frozenset({"", "error", "none", "null", "n/a"})  # what the tool write
 
 
 def sniff(head: str) -> bool:
+    head = head.lstrip()  # a blank first line is still JSON Lines
     if head[:1] != "{":
         return False
     first, _, rest = head.partition("\n")
