@@ -57,6 +57,7 @@ OWN = {
     "fmt-cv-arxiv-daily.md": "arxiv-table-md",
     "fmt-cv-arxiv-daily-web.md": "arxiv-table-md",
     "fmt-cv-arxiv-daily-wechat.md": "arxiv-table-md",
+    "fmt-cv-arxiv-daily.json": "arxiv-table-md",
     "fmt-arxiv-md-hugo.md": "arxiv-md",
     "fmt-arxivdaily-page.html": "arxivdaily-html",
     "fmt-hf-api.json": "hf-api-json",

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from digest_tui.core.parsers import arxiv_table, detect, parse_file
+from digest_tui.core.parsers import DigestError, arxiv_table, detect, parse_file
 
 DAY = dt.date(2026, 7, 20)
 
@@ -144,3 +144,16 @@ def test_standard_rows_with_other_author_cells():
     assert warnings == []
     assert (one.authors, one.author_count) == (("Ana Lima et al.",), None)
     assert (two.id, two.authors, two.author_count) == ("2607.05002", ("Ana Lima", "Bo Chen"), 2)
+
+
+def test_the_tools_json(fixtures):
+    """cv-arxiv-daily.json: each topic an object of id -> the markdown row the README is written from."""
+    result = parse_file(str(fixtures / "fmt-cv-arxiv-daily.json"))
+    assert result.format == "arxiv-table-md" and result.warnings == []
+    assert [p.id for p in result.papers] == ["2607.05001", "2607.05003", "2606.39004"]
+    shadows, splats, rain = result.papers
+    assert shadows.authors == ("Maren Ødegaard et.al.",) and shadows.topic == "SLAM"  # \u-escaped in the file
+    assert (splats.topic, splats.date, splats.github_repo) == ("SLAM", "2026-07-01", "https://github.com/example/forgetful-splats")
+    assert rain.title_en == "Radiance Fields on $SU(2)\\times R^3$" and rain.topic == "NeRF"
+    with pytest.raises(DigestError, match="malformed JSON"):
+        arxiv_table.parse('{"SLAM": {"1": "|**2026-', "x.json", DAY)

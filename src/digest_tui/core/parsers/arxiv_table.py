@@ -1,14 +1,17 @@
 """daily-arXiv / cv-arxiv-daily markdown: `|Publish Date|Title|Authors|PDF|Code|` tables under topic
-headings, or the same rows as a list (`- DATE, **Title**, Author et.al., Paper: [url](url), Code: …`)."""
+headings, or the same rows as a list (`- DATE, **Title**, Author et.al., Paper: [url](url), Code: …`),
+or the tool's JSON that they are written from (`{"SLAM": {"2110.07546": "|**2021-10-14**|…|\\n"}}`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 import sys
 
 from ..model import ARXIV_ID, Paper, Source, make_paper, merge
+from .errors import DigestError, one_line
 from .text import clean_line
 
 NAME = "arxiv-table-md"
@@ -27,6 +30,8 @@ _STANDARD_ROW = re.compile(
     re.ASCII,
 )
 """A row exactly as the tool writes it, under its own five-column header (the general path reads the rest)."""
+_JSON_ROW = re.compile(r'^\{\s*"[^"\n]{1,80}"\s*:\s*\{\s*"[^"\n]{1,40}"\s*:\s*"(?:\|\*\*\d{4}-|- \d{4}-)')
+"""The tool's JSON: topics, each an object of id -> its markdown row (or list item)."""
 _RULE = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _NOT_A_TOPIC = re.compile(r"^(?:updated on\b|table of contents\b|usage\b|contents\b)", re.IGNORECASE)
@@ -47,6 +52,8 @@ _COLUMNS = {
 def sniff(head: str) -> bool:
     if "arxiv.org/abs/" not in head:
         return False
+    if head.lstrip()[:1] == "{":
+        return _JSON_ROW.search(head) is not None
     return _HEADER.search(head) is not None or re.search(r"^[-*] [^\n]*, Paper: \[https?://arxiv\.org/abs/", head, re.M) is not None
 
 
@@ -124,6 +131,8 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
     """Every table whose header names a title and a PDF column; a row's topic is the heading above
     its table. One paper under several topics (the tool lists it in each) is one record with the
     first topic; its earliest date is kept, as for any paper seen twice."""
+    if text.lstrip()[:1] == "{":
+        text = _rows_of_json(text)
     sources = (Source(file, NAME),)
     papers: dict[str, Paper] = {}
     skipped: list[str] = []
@@ -221,3 +230,22 @@ def _item_values(item: re.Match, topic: str | None, sources: tuple) -> dict:
     if code and code.startswith(("https://", "http://")):
         values["github_repo"] = code
     return values
+
+
+def _rows_of_json(text: str) -> str:
+    """The tool's JSON as the markdown it writes from it: a heading and a table (or list) per topic."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise DigestError(one_line(f"malformed JSON: {error}")) from None
+    if not isinstance(data, dict):
+        raise DigestError("JSON, but not a cv-arxiv-daily topic listing (expected an object of topics)")
+    parts: list[str] = []
+    for topic, rows in data.items():
+        if not isinstance(rows, dict):
+            continue
+        lines = [row.strip() for row in rows.values() if isinstance(row, str) and row.strip()]
+        parts.append(f"## {' '.join(str(topic).split())}\n\n|Publish Date|Title|Authors|PDF|Code|\n|---|---|---|---|---|")
+        parts.extend(lines)
+        parts.append("")
+    return "\n".join(parts)
