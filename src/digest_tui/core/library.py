@@ -7,6 +7,9 @@ The file (`library.toml` in the data folder) is plain TOML a person can read and
     tags = ["moe", "to-read"]              # every tag in use, in the order first created
     read = ["2606.19036", "title:..."]     # papers that are read and nothing else
 
+    [citekeys]                             # every citation key an export made, pinned
+    "2606.18663" = "zhao2026regmix"
+
     [papers."2606.18663"]                  # starred, tagged or noted papers
     starred = true
     read = true
@@ -21,7 +24,9 @@ The file (`library.toml` in the data folder) is plain TOML a person can read and
     categories = ["cs.CL"]
 
 Keys are `Paper.key`: the arXiv id, or `title:` + the normalised title for papers without one.
-Every field of a paper table is optional. A file that cannot be parsed is moved aside to
+Every field of a paper table is optional. A citation key (citekey.py) is made the first time a
+paper is exported and kept here for good: every later export, from the command line or the
+reader, uses it, whatever else is exported with it; a person may edit one (an ASCII word). A file that cannot be parsed is moved aside to
 `library.toml.corrupt-YYYYmmdd-HHMMSS` and never overwritten; a file from a newer version
 of the app is opened read-only; an entry with wrong types is skipped (and a copy of the file
 is kept next to it before anything is saved over it).
@@ -41,6 +46,10 @@ whole library is written: the common case costs one read and a hash. Otherwise a
   same field changed in both is last-save-wins.
 * The tag order is the disk's, then tags new in this session. Snapshots: this session's
   fields over the disk's.
+* Citation keys: the disk's, plus this session's for papers the disk has none for. Keys are
+  made under the lock, after the merge (`citekeys()`), so two instances never give one key to
+  two papers; only a key made while the file could not be saved may meet the disk's key for
+  another paper, and then it is made again.
 * An unreadable file found at save time is moved aside as at load (and this whole library is
   written); a newer format makes the library read-only and the save is refused; a missing file
   gets this whole library.
@@ -68,7 +77,7 @@ from types import MappingProxyType
 
 import tomli_w
 
-from . import paths
+from . import citekey, paths
 from .files import atomic_write, read_regular, remove_stale_temps
 from .model import Mark, Paper, abs_url, make_paper
 from .text import clean, short_repr
@@ -147,6 +156,7 @@ class Library:
         self._base: dict[str, Mark] = {}  # key -> its mark before this session first changed it
         self._refreshed: set[str] = set()  # keys whose snapshot took new fields this session
         self._synced: bytes | None = None  # hash of the file as last loaded or saved; None: no file
+        self._citekeys: dict[str, str] = {}  # paper key -> its pinned citation key
         self.save_notice: str | None = None
         """One line for the user about what the last save() found (a file moved aside...), else None."""
 
@@ -201,6 +211,29 @@ class Library:
                 paper = self.paper(key) or _bare_paper(key)
             out.append((paper, self.mark(key)))
         return out
+
+    def citekey(self, key: str) -> str | None:
+        """The pinned citation key of a paper (by Paper.key), or None before its first export."""
+        return self._citekeys.get(key)
+
+    def citekeys(self, papers: Iterable[Paper]) -> list[str]:
+        """The citation key of each paper, making (and saving) one for each paper that has none:
+        the new keys are made under the lock after merging the file, so they are unique among
+        every instance's. When they cannot be saved they are still made (in memory, saved with
+        the next save) and `save_notice` says why."""
+        papers = list(papers)
+        missing = [paper for paper in papers if paper.key not in self._citekeys]
+        if missing and self.path is not None and not self.read_only:
+            try:
+                self.save(pin=missing)
+            except LibraryError as error:
+                citekey.assign(missing, self._citekeys)  # a lock that timed out made none yet
+                self.changed = True
+                self.save_notice = f"citation keys made but not saved yet: {error}"
+        elif missing:
+            citekey.assign(missing, self._citekeys)
+            self.changed = True
+        return [self._citekeys[paper.key] for paper in papers]
 
     # -- changing marks (each is O(1): nothing big is rebuilt) --------------------------
 
@@ -424,6 +457,15 @@ class Library:
                     problems.append(f"read: expected a paper key, got {short_repr(key)}")
         else:
             problems.append("read: expected a list of paper keys")
+        keys = document.get("citekeys", {})
+        if not isinstance(keys, dict):
+            problems.append("citekeys: expected a table")
+            keys = {}
+        for key, value in keys.items():
+            if key and isinstance(value, str) and citekey.VALID.fullmatch(value):
+                self._citekeys[key] = value
+            else:
+                problems.append(f"citekeys.{_quote_key(key)}: expected a citation key (letters, digits, _.+-), got {_short(value)}")
         papers = document.get("papers", {})
         if not isinstance(papers, dict):
             problems.append("papers: expected a table")
@@ -474,18 +516,21 @@ class Library:
                     entry["url"] = abs_url(value)
             papers[key] = entry
         chunks = [_HEADER, tomli_w.dumps(document), _dump_read(read)]
+        if self._citekeys:
+            chunks += ["\n", tomli_w.dumps({"citekeys": self._citekeys})]
         if papers:
             chunks += ["\n", tomli_w.dumps({"papers": papers}, multiline_strings=True)]
         return "".join(chunks)
 
-    def save(self, path: Path | None = None) -> set[str]:
+    def save(self, path: Path | None = None, *, pin: Iterable[Paper] = ()) -> set[str]:
         """Write the library atomically to `path` (default: where it was loaded from), merging
         with what another instance saved there since (see the module docstring); returns the keys
         whose marks that merge changed in this library (empty when nobody else wrote). Sets
         `save_notice` when the file on disk had to be moved aside or copied. LibraryError when
         the library is read-only, the disk's file is from a newer version, the lock stays taken
         for LOCK_TIMEOUT seconds, or writing fails. Call it from the thread that changes marks:
-        the merge replaces this library's state."""
+        the merge replaces this library's state. `pin`: papers to make citation keys for, after
+        the merge and before the write (see citekeys())."""
         target = Path(path) if path is not None else self.path
         if target is None:
             raise LibraryError("the library has no file to save to")
@@ -498,6 +543,7 @@ class Library:
             with _locked(target, timeout=LOCK_TIMEOUT):
                 remove_stale_temps(target)  # from writers killed mid-save: none is writing now
                 changed = self._merge_from_disk(target) if own else set()
+                citekey.assign(pin, self._citekeys)
                 # "replace": a lone surrogate that got past every cleaner must not cost the save
                 data = self.dumps().encode("utf-8", "replace")
                 atomic_write(target, data)
@@ -585,6 +631,17 @@ class Library:
                 counts[folded] = counts.get(folded, 0) + 1
         moved = {key for key, mark in marks.items() if before.get(key, NO_MARK) != mark}
         moved.update(key for key in before if key not in marks)
+        keys = disk._citekeys
+        taken = set(keys.values())
+        for key, value in self._citekeys.items():
+            if key in keys:
+                continue
+            stem, n = value, 0
+            while value in taken:  # made while unsaved, and given to another paper meanwhile
+                value, n = stem + citekey.suffix(n), n + 1
+            keys[key] = value
+            taken.add(value)
+        self._citekeys = keys
         self._marks, self._snapshots, self._tag_names, self._tag_counts = marks, snapshots, names, counts
         self._base = bases
         return moved
