@@ -233,9 +233,44 @@ async def test_e_exports_starred_papers_as_bibtex_markdown_and_csv(tmp_path, mon
         raw = (tmp_path / "digest-export.csv").read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that keeps Chinese readable in Excel
         rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
-        assert [row["id"] for row in rows] == [first, second]
+        assert [row["id"] for row in rows] == [f"arXiv:{first}", f"arXiv:{second}"]  # text to a spreadsheet
         assert rows[0]["tags"] == "moe" and rows[0]["note"] == "ch 3"
         assert rows[0]["title_zh"].startswith("Tern-VL技术报告")
+
+
+async def test_the_dialog_offers_every_format_and_its_keys_are_the_command_lines(tmp_path, monkeypatch, capsysbinary):
+    import bibtexparser
+
+    from digest_tui.cli import main
+    from digest_tui.core import export
+
+    monkeypatch.chdir(tmp_path)
+    app = demo_app()
+    async with started(app) as pilot:
+        first, second = await given_two_marked_papers(pilot)
+        await press(pilot, "e")
+        dialog = app.screen
+        for name in export.NAMES:  # Select refuses a value that is not one of its options
+            dialog.query_one("#format", Select).value = name
+        dialog.query_one("#format", Select).value = "csl"
+        await press(pilot)
+        assert dialog.query_one("#path", Input).value == str(tmp_path / "digest-export.csl.json")
+        dialog.query_one("#format", Select).value = "obsidian"
+        await press(pilot)
+        assert dialog.query_one("#path", Input).value == str(tmp_path / "digest-export")
+        await press(pilot, "ctrl+s")
+        assert sorted(p.stem for p in (tmp_path / "digest-export").glob("*.md")) == sorted(
+            app.library.citekey(key) for key in (first, second)
+        )
+        await press(pilot, "e")
+        app.screen.query_one("#format", Select).value = "bib"
+        await press(pilot, "ctrl+s")
+        reader_keys = {e.fields_dict["eprint"].value: e.key for e in bibtexparser.parse_string(
+            (tmp_path / "digest-export.bib").read_text("utf-8")).entries}  # fmt: skip
+    assert main(["export", "--starred", "-f", "bib", "--demo"]) == 0
+    cli_keys = {e.fields_dict["eprint"].value: e.key for e in bibtexparser.parse_string(
+        capsysbinary.readouterr().out.decode("utf-8")).entries}  # fmt: skip
+    assert reader_keys == cli_keys and set(reader_keys) == {first, second}
 
 
 async def test_export_a_tag_or_the_papers_shown_now(tmp_path):

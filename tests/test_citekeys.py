@@ -6,8 +6,9 @@ import tomllib
 
 import pytest
 
-from digest_tui.core import citekey
+from digest_tui.core import citekey, export
 from digest_tui.core.library import Library
+from digest_tui.core.model import Mark
 from digest_tui.core.model import make_paper
 
 
@@ -113,6 +114,14 @@ def test_a_bad_key_in_the_file_is_skipped_with_a_notice(tmp_path):
     assert "citekeys" in library.notice and "my key" in library.notice
     assert library.citekey("2606.10001") == "mine2026"  # a key a person wrote is used as is
     assert library.citekeys(PAPERS[:2]) == ["zhao2026regmix", "mine2026"]
+
+
+def test_export_citekeys_uses_the_library(tmp_path):
+    library = Library.load(tmp_path / "library.toml")
+    records = [(paper, Mark()) for paper in PAPERS[:2]]
+    assert export.citekeys(records, library) == ["zhao2026regmix", "zhao2026regmixa"]
+    assert export.citekeys(records[1:], library) == ["zhao2026regmixa"]
+    assert export.citekeys(records[1:]) == ["zhao2026regmix"]  # without a library: this export alone
 
 
 @pytest.mark.parametrize("value", ["zhao2026regmix", "Smith_2020a", "x1.2-b+c"])

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import tomllib
+from pathlib import Path
 
 import pytest
 import tomli_w
@@ -14,27 +15,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from bib_support import unescape_bib
 from digest_tui.core import export
 from digest_tui.core.export import (
-    CSV_COLUMNS,
     FORMATS,
-    SUFFIXES,
+    NAMES,
     ExportError,
     ReadingListError,
-    bibtex_keys,
+    citekeys,
     load_reading_list,
     parse_reading_list,
     reading_list_toml,
+    readinglist,
     render,
-    to_bibtex,
-    to_csv,
-    to_json,
-    to_markdown,
-    write_export,
+    write,
 )
-from digest_tui.core.model import Mark
-from digest_tui.core.model import make_paper
+from digest_tui.core.export.csv import COLUMNS as CSV_COLUMNS
+from digest_tui.core.model import Mark, make_paper
 
 HOSTILE = "Fast {and} }loose{ 100% & $x_1$ #1 ~tilde^ back\\slash"
 REGMIX = make_paper(
@@ -99,7 +95,7 @@ def test_reading_list_reads_back_with_tomllib():
 
 def test_reading_list_round_trips_through_load(tmp_path):
     path = tmp_path / "moe.toml"
-    write_export(path, RECORDS, "toml", name="MoE week", query="tag:moe", created=CREATED)
+    write(RECORDS, "toml", path, name="MoE week", query="tag:moe", created=CREATED)
     loaded = load_reading_list(path)
     assert (loaded.name, loaded.created, loaded.query) == ("MoE week", CREATED, "tag:moe")
     assert len(loaded.records) == len(RECORDS)
@@ -133,7 +129,7 @@ def test_a_hand_made_list_may_give_only_links():
 
 
 def test_markdown_query_with_backticks_stays_one_code_span():
-    tokens = markdown_tokens(to_markdown([], query="title:`x` OR ``y"))
+    tokens = markdown_tokens(render([], "md", query="title:`x` OR ``y"))
     spans = [c.content for t in tokens if t.type == "inline" for c in t.children if c.type == "code_inline"]
     assert spans == ["title:`x` OR ``y"]
 
@@ -181,14 +177,14 @@ def test_reading_list_validation_messages(text, message):
 
 
 def test_too_many_papers(monkeypatch):
-    monkeypatch.setattr(export, "MAX_PAPERS", 2)
+    monkeypatch.setattr(readinglist, "MAX_PAPERS", 2)
     text = "".join(f'[[papers]]\nid = "2606.0000{n}"\n' for n in range(3))
     with pytest.raises(ReadingListError, match="papers: 3 papers, more than the 2 a reading list may hold"):
         parse_reading_list(text)
 
 
 def test_the_real_limit_is_a_hundred_thousand():
-    assert export.MAX_PAPERS == 100_000
+    assert readinglist.MAX_PAPERS == 100_000
 
 
 def test_files_that_cannot_be_read(tmp_path):
@@ -270,131 +266,6 @@ def test_any_toml_document_is_a_reading_list_or_a_reading_list_error(document):
         assert str(error) and "\n" not in str(error)
 
 
-# -- BibTeX ---------------------------------------------------------------------------------
-
-
-def parse_bib(text: str) -> list[tuple[str, str, dict[str, str]]]:
-    """A tiny BibTeX reader that counts braces the way BibTeX does (escaped or not)."""
-    entries, i = [], 0
-    while (at := text.find("@", i)) >= 0:
-        brace = text.index("{", at)
-        kind = text[at + 1 : brace]
-        comma = text.index(",", brace)
-        key = text[brace + 1 : comma]
-        fields, i = {}, comma + 1
-        while True:
-            while text[i] in " \n,":
-                i += 1
-            if text[i] == "}":
-                i += 1
-                break
-            equals = text.index("=", i)
-            name = text[i:equals].strip()
-            i = equals + 1
-            while text[i] == " ":
-                i += 1
-            if text[i] == "{":
-                depth, start = 0, i
-                while True:
-                    if text[i] == "{":
-                        depth += 1
-                    elif text[i] == "}":
-                        depth -= 1
-                        if depth == 0:
-                            break
-                    i += 1
-                fields[name] = text[start + 1 : i]
-                i += 1
-            else:
-                start = i
-                while text[i] not in ",}":
-                    i += 1
-                fields[name] = text[start:i].strip()
-        entries.append((kind, key, fields))
-    return entries
-
-
-def test_bibtex_entries_have_the_arxiv_fields():
-    entries = parse_bib(to_bibtex(RECORDS))
-    assert [kind for kind, _, _ in entries] == ["misc"] * 4
-    kind, key, fields = entries[0]
-    assert key == "zhao2026regmix"
-    assert fields["title"] == REGMIX.title_en
-    assert fields["author"] == "Kaiyan Zhao and Zhongtao Miao and Akiko Aizawa and Yoshimasa Tsuruoka"
-    assert (fields["year"], fields["month"]) == ("2026", "jun")
-    assert fields["eprint"] == "2606.18663"
-    assert fields["archivePrefix"] == "arXiv"
-    assert fields["primaryClass"] == "cs.CL"
-    assert fields["url"] == "https://arxiv.org/abs/2606.18663"
-    assert unescape_bib(fields["note"]) == REGMIX.comments
-    assert unescape_bib(fields["keywords"]) == "moe, to-read"
-
-
-def test_bibtex_braces_balance_and_hostile_titles_survive():
-    text = to_bibtex(RECORDS)
-    depth = 0
-    for char in text:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        assert depth >= 0
-    assert depth == 0
-    entries = parse_bib(text)
-    assert len(entries) == len(RECORDS)
-    _, key, fields = entries[1]
-    assert key == "muller2026fast"
-    assert unescape_bib(fields["title"]) == HOSTILE
-    for special in "%&#_$":
-        assert f"\\{special}" in fields["title"]
-    # one author whose name holds "and" stays one author; UTF-8 stays as it is
-    assert fields["author"] == "José Müller and Łukasz Nowak and {Barnes and Noble Research}"
-    assert unescape_bib(fields["keywords"]) == "x_y"
-
-
-def test_bibtex_without_an_id_has_no_eprint():
-    entries = dict((key, fields) for _, key, fields in parse_bib(to_bibtex(RECORDS)))
-    fields = entries["lopez2025hugging"]
-    assert "eprint" not in fields and "archivePrefix" not in fields and "url" not in fields
-    assert fields["title"] == "A Hugging Face Only Paper, With Commas"
-    assert (fields["year"], fields["month"]) == ("2025", "dec")
-    assert "anon" in entries  # no Latin letters in the author, no year, no Latin title word
-    assert entries["anon"]["title"] == "只有中文标题"
-
-
-def test_bibtex_keys_are_unique_and_do_not_depend_on_order():
-    papers = [
-        make_paper(id="2606.00003", title_en="Scaling Laws", authors=("Wei Li",), date="2026-06-01"),
-        make_paper(id="2606.00001", title_en="Scaling Agents", authors=("Wei Li",), date="2026-06-02"),
-        make_paper(id="2606.00002", title_en="The Scaling of Everything", authors=("Li, Wei",), date="2026-06-03"),
-        make_paper(id="2606.00009", title_en="Scaling Laws", authors=("Wei Li",), date="2026-06-01"),
-        make_paper(id="2606.00004", title_en="Scalinga", authors=("Wei Li",), date="2026-06-01"),
-    ]
-    keys = bibtex_keys(papers)
-    assert len(set(keys)) == len(keys)
-    assert dict(zip((p.id for p in papers), keys)) == {
-        "2606.00001": "li2026scalingb",
-        "2606.00002": "li2026scalingc",
-        "2606.00003": "li2026scalingd",
-        "2606.00004": "li2026scalinga",
-        "2606.00009": "li2026scalinge",
-    }
-    backwards = bibtex_keys(papers[::-1])
-    assert dict(zip((p.id for p in papers[::-1]), backwards)) == dict(zip((p.id for p in papers), keys))
-
-
-def test_bibtex_key_parts():
-    def key(**values):
-        return bibtex_keys([make_paper(**values)])[0]
-
-    assert key(id="2606.1", title_en="On the Müller Effect", authors=("Zoë Ørsted-Straße Jr.",)) == "orstedstrasse2026muller"
-    assert key(id="hep-th/9901001", title_en="A Theory", authors=("E. Witten",)) == "witten1999theory"
-    assert key(title_en="Untitled") == "anonuntitled"
-
-
-def test_bibtex_marks_incomplete_author_lists():
-    paper = make_paper(title_en="Big Team", authors=("A One", "B Two"), author_count=40)
-    [(_, _, fields)] = parse_bib(to_bibtex([(paper, Mark())]))
-    assert fields["author"] == "A One and B Two and others"
-
-
 # -- Markdown ---------------------------------------------------------------------------------
 
 
@@ -415,21 +286,33 @@ def plain(inline) -> str:
 
 
 def test_markdown_has_both_languages_and_every_part():
-    text = to_markdown(RECORDS, title="MoE week", query="tag:moe")
+    text = render(RECORDS, "md", name="MoE week", query="tag:moe")
     assert text.startswith("# MoE week\n")
     assert "4 papers · query: `tag:moe`" in text
     assert "## 1. RegMix-D: Dynamic Data Mixing via Proxy Training Trajectories" in text
     assert "RegMix-D: 通过代理训练轨迹实现动态数据混合" in text
     assert "Kaiyan Zhao, Zhongtao Miao, Akiko Aizawa, Yoshimasa Tsuruoka" in text
     assert "[arXiv:2606.18663](<https://arxiv.org/abs/2606.18663>)" in text
-    assert "★ starred" in text and "\\#moe" in text
+    assert "- ★ starred #moe #to-read\n" in text  # real tags, not `\#moe`
+    assert "cite as `zhao2026regmix`" in text
     assert "> Data mixture selection is critical for LLM pretraining." in text
     assert "> 数据混合选择对于大型语言模型预训练至关重要。" in text
     assert "## 4. 只有中文标题" in text
 
 
+def test_markdown_tags_are_tags_and_abstract_paragraphs_stay_paragraphs():
+    paper = make_paper(id="2606.00001", title_en="T", abstract_en="First part, with ^caret^ and @k.\n\nSecond part ~sub~.")
+    text = render([(paper, Mark(tags=("moe", "x_y")))], "md")
+    tokens = markdown_tokens(text)
+    quoted = [plain(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "paragraph_open" and t.level == 1]  # in a quote
+    assert "First part, with ^caret^ and @k." in quoted and "Second part ~sub~." in quoted
+    assert "#moe #x\\_y" in text
+    # pandoc's extensions are escaped too: no superscript, subscript or citation
+    assert "\\^caret\\^" in text and "\\@k" in text and "\\~sub\\~" in text
+
+
 def test_markdown_structure_survives_hostile_text():
-    tokens = markdown_tokens(to_markdown(RECORDS, title="Mine"))
+    tokens = markdown_tokens(render(RECORDS, "md", name="Mine"))
     types = [token.type for token in tokens]
     headings = [tokens[i + 1] for i, t in enumerate(types) if t == "heading_open"]
     assert [plain(h) for h in headings] == [
@@ -440,7 +323,9 @@ def test_markdown_structure_survives_hostile_text():
         "4. 只有中文标题",
     ]
     inline_types = {child.type for token in tokens if token.type == "inline" for child in token.children}
-    assert not inline_types & {"html_inline", "code_inline", "em_open", "s_open", "image"}
+    assert not inline_types & {"html_inline", "em_open", "s_open", "image"}
+    codes = [c.content for t in tokens if t.type == "inline" for c in t.children if c.type == "code_inline"]
+    assert codes == ["zhao2026regmix", "muller2026fast", "lopez2025hugging", "zhaozhiyou"]  # the citation keys only
     assert "html_block" not in types and "table_open" not in types
     links = [c for t in tokens if t.type == "inline" for c in t.children if c.type == "link_open"]
     assert [link.attrs["href"] for link in links] == ["https://arxiv.org/abs/2606.18663", "https://arxiv.org/abs/2606.00002"]
@@ -452,11 +337,12 @@ def test_markdown_structure_survives_hostile_text():
 
 @pytest.mark.parametrize(
     "title",
-    ["1. Not a list", "- not a bullet", "+ plus", "> not a quote", "## not a heading", "=====", "|a|b|", "<div>x</div>"],
-)
+    ["1. Not a list", "- not a bullet", "+ plus", "> not a quote", "## not a heading", "=====", "|a|b|", "<div>x</div>",
+     ": not a definition", "% not a title block"],
+)  # fmt: skip
 def test_markdown_line_starts_stay_text(title):
     paper = make_paper(title_en="Plain", title_zh=title)
-    tokens = markdown_tokens(to_markdown([(paper, Mark())]))
+    tokens = markdown_tokens(render([(paper, Mark())], "md"))
     types = [t.type for t in tokens]
     assert types.count("heading_open") == 2
     assert not {"ordered_list_open", "html_block", "table_open"} & set(types)
@@ -466,17 +352,24 @@ def test_markdown_line_starts_stay_text(title):
 # -- CSV and JSON ------------------------------------------------------------------------------
 
 
+def csv_rows(text: str) -> list[list[str]]:
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline="")))
+
+
 def test_csv_reads_back_field_for_field():
-    rows = list(csv.reader(io.StringIO(to_csv(RECORDS), newline="")))
+    rows = csv_rows(render(RECORDS, "csv"))
     assert rows[0] == list(CSV_COLUMNS)
     assert len(rows) == 1 + len(RECORDS)
     regmix = dict(zip(CSV_COLUMNS, rows[1]))
     assert regmix == {
-        "id": "2606.18663",
+        "id": "arXiv:2606.18663",
+        "citekey": "zhao2026regmix",
         "url": "https://arxiv.org/abs/2606.18663",
         "title_en": REGMIX.title_en,
         "title_zh": REGMIX.title_zh,
         "authors": "Kaiyan Zhao; Zhongtao Miao; Akiko Aizawa; Yoshimasa Tsuruoka",
+        "institutions": "",
         "date": "2026-06-18",
         "categories": "cs.CL cs.AI",
         "score": "90",
@@ -485,61 +378,95 @@ def test_csv_reads_back_field_for_field():
         "read": "true",
         "tags": "moe to-read",
         "note": 'Read §3 "carefully",\nthen the appendix.',
+        "abstract_en": REGMIX.abstract_en,
+        "abstract_zh": REGMIX.abstract_zh,
     }
     hostile = dict(zip(CSV_COLUMNS, rows[2]))
     assert hostile["title_en"] == HOSTILE
     assert hostile["title_zh"] == '快速, "松散"\n第二行'
     assert hostile["upvotes"] == "7" and hostile["starred"] == "false"
-    assert dict(zip(CSV_COLUMNS, rows[3]))["title_en"] == "A Hugging Face Only Paper, With Commas"
+    no_id = dict(zip(CSV_COLUMNS, rows[3]))
+    assert no_id["title_en"] == "A Hugging Face Only Paper, With Commas" and no_id["id"] == ""
 
 
-def test_csv_file_starts_with_a_bom_for_spreadsheets(tmp_path):
+def test_csv_file_and_stdout_are_the_same_bytes_with_a_bom(tmp_path):
     path = tmp_path / "out.csv"
-    write_export(path, RECORDS, "csv")
+    write(RECORDS, "csv", path)
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
+    assert data == render(RECORDS, "csv").encode("utf-8")
     with open(path, encoding="utf-8-sig", newline="") as handle:
         assert next(csv.reader(handle)) == list(CSV_COLUMNS)
 
 
 def test_json_is_an_array_of_objects():
-    items = json.loads(to_json(RECORDS))
+    items = json.loads(render(RECORDS, "json"))
     assert isinstance(items, list) and len(items) == len(RECORDS)
     first = items[0]
     assert first["id"] == "2606.18663" and first["authors"] == list(REGMIX.authors)
+    assert first["citekey"] == "zhao2026regmix" and first["key"] == "2606.18663"
     assert first["tags"] == ["moe", "to-read"] and first["starred"] is True
     assert first["abstract_zh"] == REGMIX.abstract_zh
     assert items[2]["id"] is None and items[2]["upvotes"] == 12
     assert items[1]["title_en"] == HOSTILE
 
 
-# -- dispatch --------------------------------------------------------------------------------
+# -- the registry and writing ----------------------------------------------------------------
 
 
-def test_render_dispatches_on_every_format(tmp_path):
-    assert FORMATS == ("toml", "bib", "md", "csv", "json")
-    assert SUFFIXES == {"toml": ".toml", "bib": ".bib", "md": ".md", "csv": ".csv", "json": ".json"}
-    assert export.suffix("bib") == ".bib"
-    assert render(RECORDS, "bib") == to_bibtex(RECORDS)
-    assert render(RECORDS, "csv") == to_csv(RECORDS)
-    assert render(RECORDS, "json") == to_json(RECORDS)
-    assert render(RECORDS, "md", name="Week", query="x") == to_markdown(RECORDS, title="Week", query="x")
+def test_the_registry_names_every_format_once_with_its_suffixes():
+    assert NAMES == ("bib", "ris", "csl", "obsidian", "md", "csv", "json", "toml")
+    assert {f.name: f.suffixes for f in FORMATS} == {
+        "bib": (".bib",), "ris": (".ris",), "csl": (".csl.json",), "obsidian": (), "md": (".md", ".markdown"),
+        "csv": (".csv",), "json": (".json",), "toml": (".toml",),
+    }  # fmt: skip
+    assert [f.name for f in FORMATS if f.folder] == ["obsidian"]
+    assert export.by_suffix("refs.csl.json").name == "csl"
+    assert export.by_suffix("refs.JSON").name == "json"
+    assert export.by_suffix("x.ris").name == "ris" and export.by_suffix("notes.markdown").name == "md"
+    assert export.by_suffix("x.pdf") is None and export.by_suffix(".bib") is None and export.by_suffix("vault") is None
+    assert export.file_name("digest-export", "csl") == "digest-export.csl.json"
+    assert str(export.with_format(Path("/t/a.csl.json"), "bib")) == "/t/a.bib"
+    assert str(export.with_format(Path("/t/a.bib"), "obsidian")) == "/t/a"
+    assert str(export.with_format(Path("/t/vault"), "md")) == "/t/vault.md"
+
+
+def test_write_makes_every_file_format(tmp_path):
+    for form in FORMATS:
+        if not form.folder:
+            write(RECORDS, form.name, tmp_path / export.file_name("out", form.name), name="Week")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"out{f.suffixes[0]}" for f in FORMATS if f.suffixes)
     listed = tomllib.loads(render(RECORDS, "toml", name="Week", query="x"))
     assert listed["list"]["name"] == "Week" and listed["list"]["created"].tzinfo is not None
-    for fmt in FORMATS:
-        write_export(tmp_path / f"out{SUFFIXES[fmt]}", RECORDS, fmt, name="Week")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"out{s}" for s in SUFFIXES.values())
 
 
 def test_unknown_format_is_an_export_error():
-    with pytest.raises(ExportError, match="unknown export format 'pdf'"):
+    with pytest.raises(ExportError, match="unknown export format 'pdf' \\(known: bib, ris, csl, obsidian"):
         render(RECORDS, "pdf")
-    with pytest.raises(ExportError):
-        export.suffix("pdf")
+    with pytest.raises(ExportError, match="writes a folder of notes"):
+        render(RECORDS, "obsidian")
 
 
-def test_write_export_failure_is_an_export_error(tmp_path):
+def test_a_missing_folder_is_an_export_error_unless_asked_to_make_it(tmp_path):
+    with pytest.raises(ExportError, match="does not exist"):
+        write(RECORDS, "bib", tmp_path / "missing" / "out.bib")
+    with pytest.raises(ExportError, match="does not exist"):
+        write(RECORDS, "obsidian", tmp_path / "missing" / "vault")
+    assert not (tmp_path / "missing").exists()
+    write(RECORDS, "bib", tmp_path / "made" / "out.bib", make_folder=True)
+    assert (tmp_path / "made" / "out.bib").is_file()
+    with pytest.raises(ExportError, match="is a folder"):
+        write(RECORDS, "bib", tmp_path / "made")
+
+
+def test_write_failure_is_an_export_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
+    with pytest.raises(ExportError, match="not a folder"):
+        write(RECORDS, "bib", blocker / "out.bib")
     with pytest.raises(ExportError, match="cannot write"):
-        write_export(blocker / "out.bib", RECORDS, "bib")
+        write(RECORDS, "bib", blocker / "out.bib", make_folder=True)
+
+
+def test_keys_without_a_library_are_made_for_one_export():
+    assert citekeys(RECORDS) == ["zhao2026regmix", "muller2026fast", "lopez2025hugging", "zhaozhiyou"]

@@ -163,7 +163,7 @@ def test_hostile_reading_lists_get_a_clear_message(text, message):
 
 
 def test_a_huge_number_of_papers_is_refused(monkeypatch):
-    monkeypatch.setattr(export, "MAX_PAPERS", 3)
+    monkeypatch.setattr(export.readinglist, "MAX_PAPERS", 3)
     text = "".join(f"[[papers]]\nid = '2606.0000{n}'\n" for n in range(4))
     with pytest.raises(ReadingListError, match="papers: 4 papers, more than the 3"):
         parse_reading_list(text)
@@ -190,7 +190,7 @@ def test_a_fifo_in_place_of_a_reading_list_or_the_library_does_not_hang(tmp_path
     assert library.read_only and "not a regular file" in library.notice
     big = tmp_path / "big.toml"
     with open(big, "wb") as handle:
-        handle.truncate(export.MAX_FILE_BYTES + 1)
+        handle.truncate(export.readinglist.MAX_FILE_BYTES + 1)
     with pytest.raises(ReadingListError, match="big.toml is larger than 256 MB"):
         export.load_reading_list(big)
 

@@ -28,17 +28,9 @@ DUMP_KEYS = (
 
 def paper_json(paper: Paper) -> dict:
     """One paper as `dump` prints it: exactly DUMP_KEYS, null or [] where unknown."""
-    record = {}
-    for key in DUMP_KEYS:
-        value = getattr(paper, key)
-        if key == "sources":
-            value = [{"file": path_text(s.file), "format": s.format} for s in value]
-        elif key == "ai_sections":
-            value = dict(value)
-        elif isinstance(value, tuple):
-            value = list(value)
-        record[key] = value
-    return record
+    from .core.export.common import paper_values  # the reader starts without the exporters
+
+    return paper_values(paper, DUMP_KEYS)
 
 
 def warn(message: str) -> None:
@@ -151,63 +143,72 @@ def export_main(argv: Sequence[str]) -> int:
     from .core import export
     from .core.library import Library
     from .core.paths import library_file
+
     parser = argparse.ArgumentParser(
         prog=f"{PROG} export",
         description="Export papers from your library (stars, tags, notes) without opening the reader.",
-        epilog="With PATHs (or --demo) the papers' full records come from those digests; without them, "
-        "from the snapshots the library keeps of starred, tagged and noted papers.",
+        epilog="The papers' full records (abstracts, comments) come from the PATHs given, else from the "
+        "`folders` in config.toml, as the reader reads them; papers found in neither come from the "
+        "snapshots the library keeps of starred, tagged and noted papers. Citation keys are made once "
+        "per paper and kept in library.toml. Formats: "
+        + "; ".join(f"{f.name} ({', '.join(f.suffixes) or 'a folder'})" for f in export.FORMATS) + ".",
     )
     scope = parser.add_mutually_exclusive_group(required=True)
     scope.add_argument("--starred", action="store_true", help="the starred papers")
     scope.add_argument("--tag", metavar="T", help="the papers tagged T")
     scope.add_argument("--query", "-q", metavar="Q", help="the papers matching a filter query")
-    parser.add_argument("--format", "-f", choices=export.FORMATS, help="output format (default: from -o's suffix, else bib)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of standard output")
+    parser.add_argument("--format", "-f", choices=export.NAMES, help="output format (default: from -o's suffix)")
+    parser.add_argument("-o", "--output", metavar="FILE", default="-",
+                        help="write to FILE (atomically), or the notes to a FOLDER for obsidian; - (the default) is standard output")
     parser.add_argument("--name", help="the list name written into toml and md exports")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="digest files or folders to take full records from")
     parser.add_argument("--demo", action="store_true", help="include the built-in demo digests")
     args = parser.parse_args(_attach_query(argv))
-    fmt = args.format
+    to_stdout = args.output == "-"
+    fmt = args.format or (None if to_stdout else getattr(export.by_suffix(args.output), "name", None))
     if fmt is None:
-        by_suffix = {suffix: name for name, suffix in export.SUFFIXES.items()}
-        fmt = by_suffix.get(Path(args.output).suffix.lower(), "bib") if args.output else "bib"
+        where = "standard output" if to_stdout else f"{args.output!r}"
+        parser.error(f"say which format to write to {where} with --format (known: {', '.join(export.NAMES)})")
+    if to_stdout and export.get(fmt).folder:
+        parser.error(f"the {fmt} export writes a folder of notes: give it with -o FOLDER")
     query = _query_argument(args.query)
     if query is False:
         return 2
     library = Library.load(library_file())
     if library.notice:
         warn(library.notice)
-    store = Store()
-    paths = _paths(args)
-    if paths:
-        store, report = load(paths, cache=default_cache())
-        report_problems(report)
+    store = _export_store(args)
     live = {paper.key: paper for paper in store.papers}
     if query is not None:
         keys = [store.papers[row].key for row in store.select(query, library.mark)]
         known = set(keys)
         kept = [key for key in library.kept_keys() if key not in known]
         keys += [key for key in kept if query.match(make_doc(library.paper(key)), library.mark(key))]
-        what = f"papers matching {args.query!r}"
-    elif args.tag:
-        keys, what = library.keys_with_tag(args.tag), f"papers tagged {args.tag!r}"
+        what = export.scope_label("view", view=args.query)
     else:
-        keys, what = library.starred_keys(), "starred papers"
+        chosen = "tag" if args.tag else "starred"
+        keys, what = export.scope_keys(library, chosen, args.tag), export.scope_label(chosen, args.tag)
     records = library.records(keys, live=live)
     if not records:
         warn(f"nothing to export: no {what} (library: {library.path})")
         return 1
-    name = args.name or (Path(args.output).stem if args.output else what)
-    details = {"name": name, "query": args.query or (f"tag:{args.tag}" if args.tag else "is:starred")}
-    if args.output:
-        try:
-            export.write_export(args.output, records, fmt, **details)
-        except export.ExportError as error:
-            warn(str(error))
-            return 1
-        warn(f"exported {len(records)} {what} to {args.output} ({fmt})")
-    else:
-        sys.stdout.write(export.render(records, fmt, **details))
+    name = args.name or (what if to_stdout else Path(args.output).stem)
+    list_query = args.query or export.scope_query("tag" if args.tag else "starred", args.tag)
+    citekeys = export.citekeys(records, library)
+    if library.save_notice:
+        warn(library.save_notice)
+    try:
+        if to_stdout:
+            data = export.render(records, fmt, keys=citekeys, name=name, query=list_query).encode("utf-8")
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)  # bytes: the same as the file would hold, BOM and line ends
+            sys.stdout.buffer.flush()
+        else:
+            done = export.write(records, fmt, args.output, keys=citekeys, name=name, query=list_query)
+            warn(f"exported {done}")
+    except export.ExportError as error:
+        warn(str(error))
+        return 1
     return 0
 
 
@@ -311,6 +312,22 @@ def _iso_day(text: str):
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _export_store(args: argparse.Namespace) -> Store:
+    """The papers `export` takes full records from: the PATHs, else config.toml's folders, else none."""
+    paths = _paths(args)
+    if not paths:
+        from .core.config import load_config
+        from .core.paths import config_file
+
+        config, _problems = load_config(config_file())  # the reader shows these; here they change nothing
+        paths = [str(folder) for folder in config.folder_paths() if folder.exists()]
+        if not paths:
+            return Store()
+    store, report = load(paths, cache=default_cache())
+    report_problems(report)
+    return store
 
 
 def tui_main(argv: Sequence[str]) -> int:

@@ -465,7 +465,7 @@ class Library:
             if key and isinstance(value, str) and citekey.VALID.fullmatch(value):
                 self._citekeys[key] = value
             else:
-                problems.append(f"citekeys.{_quote_key(key)}: expected a citation key (letters, digits, _.+-), got {_short(value)}")
+                problems.append(f"citekeys.{_quote_key(key)}: expected a citation key (letters, digits, _.+-), got {short_repr(value)}")
         papers = document.get("papers", {})
         if not isinstance(papers, dict):
             problems.append("papers: expected a table")

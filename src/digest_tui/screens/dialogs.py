@@ -225,7 +225,7 @@ class ExportDialog(Dialog):
                          disabled=not tags)
             if not self.reading_list:
                 fmt = request.fmt if request is not None else "bib"
-                yield Select([(f, f) for f in export.FORMATS], value=fmt, allow_blank=False, id="format")
+                yield Select([(f.label, f.name) for f in export.FORMATS], value=fmt, allow_blank=False, id="format")
             else:
                 yield CleanInput(request.name if request is not None else self.default_name(), placeholder="list name",
                             id="name")
@@ -244,14 +244,13 @@ class ExportDialog(Dialog):
     def default_path(self, fmt: str = "bib") -> str:
         if self.reading_list:
             return str(lists_dir() / f"{datetime.now():%Y-%m-%d}-reading-list.toml")
-        return str(Path.cwd() / f"digest-export{export.SUFFIXES[fmt]}")
+        return str(Path.cwd() / export.file_name("digest-export", fmt))
 
     @on(Select.Changed, "#format")
     def format_changed(self, event: Select.Changed) -> None:
         path = self.query_one("#path", Input)
         current = Path(path.value)
-        if current.suffix in export.SUFFIXES.values():
-            path.value = str(current.with_suffix(export.SUFFIXES[str(event.value)]))
+        path.value = str(export.with_format(current, str(event.value)))
 
     @on(Button.Pressed, "#cancel")
     def cancelled(self) -> None:

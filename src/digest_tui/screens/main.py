@@ -660,7 +660,7 @@ class MainScreen(Screen):
         store, library = self.store, self.library
         if scope == "view":
             return [(store.paper(row), library.mark(store.papers[row].key)) for row in self.paper_list.rows]
-        keys = library.starred_keys() if scope == "starred" else library.keys_with_tag(tag or "")
+        keys = export.scope_keys(library, scope, tag)
         live = {}
         for key in keys:
             row = store.row(key)
@@ -693,20 +693,19 @@ class MainScreen(Screen):
 
     def write_export(self, request: ExportRequest) -> str:
         """Write what the export dialog asked for; "" when it is saved, else what went wrong."""
-        from ..core.export import ExportError
-
         records = self.records_for(request.scope, request.tag)
-        query = {"view": self.query_text, "tag": f"tag:{request.tag}"}.get(request.scope, "is:starred")
+        query = export.scope_query(request.scope, request.tag, self.query_text)
         path = request.path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            export.write_export(path, records, request.fmt, name=request.name or path.stem, query=query)
-        except OSError as problem:
-            return f"{clean(str(path))}: {clean(problem.strerror or str(problem))}"
-        except ExportError as problem:
+            keys = export.citekeys(records, self.library)  # pinned in library.toml, as the command line's are
+            done = export.write(records, request.fmt, path, keys=keys, make_folder=True,
+                                name=request.name or path.stem, query=query)
+        except export.ExportError as problem:
             return clean(str(problem))
+        if self.library.save_notice:
+            self.notify(self.library.save_notice, title="Library", severity="warning", timeout=10, markup=False)
         what = "reading list" if request.fmt == "toml" else request.fmt
-        self.notify(f"Saved {len(records)} papers ({what}) to {clean(str(path))}", timeout=6, markup=False)
+        self.notify(f"Saved {clean(done)} ({what})", timeout=6, markup=False)
         return ""
 
     def load_reading_list(self, path: str) -> bool:
@@ -773,7 +772,7 @@ class MainScreen(Screen):
         yield Command("Save reading list…", "Save starred papers, a tag or this view as TOML", self.action_save_list,
                       "list.save")
         yield Command("Load reading list…", "Restore a saved reading list and show it", self.action_load_list)
-        yield Command("Export…", "Export to BibTeX, Markdown, CSV, JSON or TOML", self.action_export, "library.export")
+        yield Command("Export…", "Export to BibTeX, RIS, CSL-JSON, an Obsidian vault, Markdown, CSV, JSON or TOML", self.action_export, "library.export")
         yield Command("Load problems", "Files that could not be read, and why", self.action_show_problems)
         yield Command("Overview: papers per day, categories, topics…", "Counts as bars; enter on one filters",
                       self.action_overview, "view.overview")

@@ -1,0 +1,178 @@
+"""Exports: one module per output format, and the registry the command line and the reader both read.
+
+Every format module has `render(records, keys, details) -> str` (the Obsidian vault writes a
+folder instead: obsidian.write). `records` are (Paper, Mark) pairs, e.g. from Library.records();
+`keys` their citation keys, pinned in the library (citekeys()); `details` the list's name, query
+and time. write() is the one way an export reaches a file or a folder, from the command line
+and from the reader's export dialog alike.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import citekey
+from ..files import atomic_write
+from . import bib, csl, csv, json, markdown, obsidian, readinglist, ris
+from .common import Details, ExportError, Record, now, safe_records
+from .readinglist import ReadingList, ReadingListError, load_reading_list, parse_reading_list, reading_list_toml
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One output format: its name (`--format`), the file suffixes that select it (the first is
+    the one given to new files), what the export dialog calls it, and how it is made."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    label: str
+    render: Callable[[list[Record], list[str], Details], str] | None
+    folder: bool = False
+    """Writes a folder of files (render is None)."""
+
+
+FORMATS = (
+    Format("bib", (".bib",), "BibTeX (LaTeX, Zotero, JabRef)", bib.render),
+    Format("ris", (".ris",), "RIS (Zotero, EndNote, Mendeley)", ris.render),
+    Format("csl", (".csl.json",), "CSL-JSON (Zotero preprints, pandoc, Quarto)", csl.render),
+    Format("obsidian", (), "Obsidian vault (a folder of notes)", None, folder=True),
+    Format("md", (".md", ".markdown"), "Markdown", markdown.render),
+    Format("csv", (".csv",), "CSV (spreadsheets, pandas)", csv.render),
+    Format("json", (".json",), "JSON (every field)", json.render),
+    Format("toml", (".toml",), "Reading list (TOML, loads back)", readinglist.render),
+)
+NAMES = tuple(f.name for f in FORMATS)
+_BY_NAME = {f.name: f for f in FORMATS}
+
+
+def get(name: str) -> Format:
+    """The format called `name`; ExportError naming the known ones otherwise."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ExportError(f"unknown export format {name!r} (known: {', '.join(NAMES)})") from None
+
+
+def by_suffix(path: str | os.PathLike[str]) -> Format | None:
+    """The format a file name asks for (`x.csl.json` is CSL-JSON, `x.json` JSON), or None."""
+    name = Path(path).name.lower()
+    matches = [(len(s), f) for f in FORMATS for s in f.suffixes if name.endswith(s) and len(name) > len(s)]
+    return max(matches, key=lambda match: match[0])[1] if matches else None
+
+
+def file_name(stem: str, fmt: str) -> str:
+    """`stem` with the format's suffix (a folder format: `stem` itself)."""
+    suffixes = get(fmt).suffixes
+    return stem + (suffixes[0] if suffixes else "")
+
+
+def with_format(path: Path, fmt: str) -> Path:
+    """`path` with its format suffix (if any) replaced by `fmt`'s: `x.bib` -> `x.csl.json`, `x.md` -> `x` (a folder)."""
+    name, old = path.name, by_suffix(path)
+    if old is not None:
+        name = name[: len(name) - max(len(s) for s in old.suffixes if name.lower().endswith(s))]
+    return path.with_name(file_name(name, fmt))
+
+
+def citekeys(records: Iterable[Record], library=None) -> list[str]:
+    """The records' citation keys: pinned in (and saved to) `library`, the way every export
+    gets them; without a library, keys made for this export alone."""
+    papers = [paper for paper, _ in records]
+    if library is not None:
+        return library.citekeys(papers)
+    return citekey.assign(papers, {})
+
+
+def render(
+    records: list[Record], fmt: str, *, keys: list[str] | None = None, name: str = "", query: str = "", created=None
+) -> str:
+    """The records as text in `fmt` (not a folder format)."""
+    form = get(fmt)
+    if form.render is None:
+        raise ExportError(f"the {fmt} export writes a folder of notes: give a folder to write to (-o FOLDER)")
+    if keys is None:
+        keys = citekeys(records)
+    return form.render(records, keys, Details(name, query, created))
+
+
+def write(
+    records: list[Record],
+    fmt: str,
+    target: str | os.PathLike[str],
+    *,
+    keys: list[str] | None = None,
+    make_folder: bool = False,
+    name: str = "",
+    query: str = "",
+    created=None,
+) -> str:
+    """Write the export to the file (or, for a folder format, the folder) `target`, atomically
+    per file; returns what was done, as one line. A missing folder is an ExportError unless
+    `make_folder` (the dialog's lists folder); so is every OSError, with the path in it."""
+    form = get(fmt)
+    target = Path(target)
+    if keys is None:
+        keys = citekeys(records)
+    details = Details(name, query, created)
+    count = f"{len(records)} paper" + ("" if len(records) == 1 else "s")
+    if form.folder:
+        _need_folder(target.parent, make_folder)
+        try:
+            target.mkdir(parents=make_folder, exist_ok=True)
+        except OSError as error:
+            raise ExportError(f"cannot make the folder {target}: {error.strerror or error}") from None
+        new, updated = obsidian.write(target, records, keys, details)
+        return f"{count} to {target}/ ({new} new notes, {updated} updated, {len(records) - new - updated} unchanged)"
+    _need_folder(target.parent, make_folder)
+    if target.is_dir():
+        raise ExportError(f"{target} is a folder; the {fmt} export is one file")
+    data = render(records, fmt, keys=keys, **details_dict(details)).encode("utf-8")
+    try:
+        atomic_write(target, data)
+    except OSError as error:
+        raise ExportError(f"cannot write {target}: {error.strerror or error}") from None
+    return f"{count} to {target} ({fmt})"
+
+
+def details_dict(details: Details) -> dict:
+    return {"name": details.name, "query": details.query, "created": details.created}
+
+
+def _need_folder(folder: Path, make: bool) -> None:
+    if not make and not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise ExportError(f"{folder} {what}")
+
+
+# -- what to export: the starred papers, a tag's, or those shown now ----------------------------
+
+SCOPES = {"starred": "Starred papers", "tag": "Papers with a tag", "view": "The papers shown now"}
+
+
+def scope_keys(library, scope: str, tag: str | None = None) -> list[str]:
+    """The library's keys for `starred` or `tag` (the `view` is the caller's: the rows shown)."""
+    return library.starred_keys() if scope == "starred" else library.keys_with_tag(tag or "")
+
+
+def scope_query(scope: str, tag: str | None = None, view: str = "") -> str:
+    """The filter query that chooses the same papers, as written into reading lists and Markdown."""
+    return {"starred": "is:starred", "tag": f"tag:{tag}"}.get(scope, view)
+
+
+def scope_label(scope: str, tag: str | None = None, view: str = "") -> str:
+    """`starred papers`, `papers tagged 'moe'`, `papers matching 'x'`: for messages."""
+    if scope == "starred":
+        return "starred papers"
+    if scope == "tag":
+        return f"papers tagged {tag!r}"
+    return f"papers matching {view!r}" if view else "papers shown"
+
+
+__all__ = [
+    "FORMATS", "NAMES", "SCOPES", "Details", "ExportError", "Format", "ReadingList", "ReadingListError", "Record",
+    "by_suffix", "citekeys", "file_name", "get", "with_format", "load_reading_list", "now", "parse_reading_list",
+    "reading_list_toml", "render", "safe_records", "scope_keys", "scope_label", "scope_query", "write",
+]  # fmt: skip

@@ -1,0 +1,97 @@
+"""BibTeX (`.bib`): `@misc` entries that BibTeX, biblatex/biber, Zotero and JabRef all read as an arXiv preprint.
+
+One entry per paper, keyed by its pinned citation key (citekey.py, library.py):
+
+    @misc{zhao2026regmix,
+      title = {{RegMix}-{D}: Dynamic {Data} {Mixing} via {Proxy} {Training} {Trajectories}},
+      author = {Kaiyan Zhao and Zhongtao Miao},
+      year = {2026},
+      month = jun,
+      eprint = {2606.18663},
+      eprinttype = {arxiv},          Zotero reads the arXiv id only with this one
+      archiveprefix = {arXiv},       BibTeX styles (plainnat) read these two
+      primaryclass = {cs.CL},
+      url = {https://arxiv.org/abs/2606.18663},
+      doi = {10.48550/arXiv.2606.18663},   the journal's DOI when the listing gave one
+      journal = {...},               the journal reference, where given
+      abstract = {...},
+      note = {...},                  arXiv's comments
+      annote = {...},                your note
+      keywords = {moe, to-read},     your tags
+      usera = {RegMix-D: 通过代理训练轨迹实现动态数据混合},
+    }
+
+`@misc` rather than `@online`: both are read the same by Zotero (neither becomes a Preprint
+there; CSL-JSON does), but `@misc` is also a type every BibTeX style knows. The Chinese title
+goes in biblatex's `usera`, a field its data model has and no standard style prints (it is
+arXivDaily's translation, not the paper's title, so `titleaddon` would wrongly print it in a
+bibliography). biber warns that `archiveprefix` is not in its data model and that `journal`
+(`journaltitle`) does not belong to `@misc`: both are there for BibTeX and Zotero users.
+Text is TeX where the digest had TeX and escaped elsewhere (tex.py); your note and tags are
+always plain text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Paper
+from .common import Details, Record, arxiv_id, authors_known, doi, paragraphs, published, safe_records, tidy
+from .tex import escape, tex
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_AND_WORD = re.compile(r"\band\b", re.I)
+_LINE_AT = re.compile(r"(\n\s*)@")
+
+
+def render(records: list[Record], keys: list[str], details: Details) -> str:
+    """Every record as one `@misc` entry."""
+    return "\n".join(entry(paper, mark, key) for key, (paper, mark) in zip(keys, safe_records(records)))
+
+
+def fields(paper: Paper, mark) -> list[tuple[str, str]]:
+    """The (name, value) pairs of one entry, values as written (braced, or a bare month macro)."""
+    out: list[tuple[str, str]] = []
+
+    def add(name: str, value: str | None) -> None:
+        if value:
+            # an `@` starting a line would start a new entry for bibtexparser: braced, it prints the same
+            out.append((name, "{" + _LINE_AT.sub(r"\1{@}", value) + "}"))
+
+    add("title", tex(tidy(paper.title_en or paper.title_zh or paper.id or paper.key), title=True))
+    names = [_author(a) for a in paper.authors if a.strip()]
+    if names and not authors_known(paper):
+        names.append("others")
+    add("author", " and ".join(names))
+    year, month = published(paper)
+    add("year", year)
+    if month:
+        out.append(("month", MONTHS[month - 1]))
+    found = arxiv_id(paper)
+    if found:
+        add("eprint", found)
+        add("eprinttype", "arxiv")
+        add("archiveprefix", "arXiv")
+        if paper.categories:
+            add("primaryclass", escape(paper.categories[0]))
+        add("url", escape(paper.url or ""))
+    add("doi", escape(doi(paper) or ""))
+    add("journal", tex(tidy(paper.journal_ref)))
+    add("abstract", "\n\n".join(tex(part) for part in paragraphs(paper.abstract_en)))
+    add("note", tex(tidy(paper.comments)))
+    add("annote", "\n".join(escape(line) for line in mark.note.split("\n")))
+    add("keywords", escape(", ".join(mark.tags)))
+    if paper.title_en and paper.title_zh:
+        add("usera", tex(tidy(paper.title_zh)))
+    return out
+
+
+def entry(paper: Paper, mark, key: str) -> str:
+    body = "".join(f"  {name} = {value},\n" for name, value in fields(paper, mark))
+    return f"@misc{{{key},\n{body}}}\n"
+
+
+def _author(name: str) -> str:
+    name = tex(tidy(name))
+    # "and" inside one name would split it in two; braces make it one unit
+    return "{" + name + "}" if _AND_WORD.search(name) else name

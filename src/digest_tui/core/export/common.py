@@ -1,0 +1,174 @@
+"""What every export format shares: records, the one clean-up of untrusted text, dates and identifiers.
+
+Every export is made of untrusted text (titles, authors and abstracts from digests, and notes
+and tags that may come from someone else's reading list), so every writer first passes every
+string through `text.clean` (safe_records): control characters become visible symbols (an ESC
+in a title would otherwise drive the terminal of whoever `cat`s the file), bidi and zero-width
+characters are dropped and lone surrogates become U+FFFD; line breaks are kept (each format
+quotes them). Then each format quotes for itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..citekey import id_year_month
+from ..model import ARXIV_ID, Mark, Paper
+from ..text import clean, path_text
+
+Record = tuple[Paper, Mark]
+
+
+class ExportError(ValueError):
+    """An export or reading list that cannot be made or read; the message is one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    """What describes an export as a whole: a reading list's name, the query that chose the
+    papers, when it was made. The formats that have no place for them ignore them."""
+
+    name: str = ""
+    query: str = ""
+    created: dt.datetime | None = None
+
+
+def now() -> dt.datetime:
+    """The local time now, to the second, with its UTC offset."""
+    return dt.datetime.now().astimezone().replace(microsecond=0)
+
+
+def tidy(text: str | None) -> str:
+    """One line, single spaces."""
+    return " ".join(text.split()) if text else ""
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """The paragraphs of a long text (split at blank lines), each made one line."""
+    if not text:
+        return []
+    return [line for line in (tidy(part) for part in re.split(r"\n\s*\n", text)) if line]
+
+
+def safe_paper(paper: Paper) -> Paper:
+    """The paper with every string field through text.clean, line breaks kept (the writers
+    that need one line make it)."""
+    changes = {}
+    for name, value in zip(paper._fields, paper):
+        if isinstance(value, str):
+            cleaned = clean(value, newlines=True)
+        elif isinstance(value, tuple) and value and isinstance(value[0], str):
+            cleaned = tuple(clean(item, newlines=True) for item in value)
+        elif name == "ai_sections" and value:  # (name, text) pairs
+            cleaned = tuple((clean(label), clean(part, newlines=True)) for label, part in value)
+        else:
+            continue
+        if cleaned != value:
+            changes[name] = cleaned
+    return paper._replace(**changes) if changes else paper
+
+
+def safe_records(records: Iterable[Record]) -> list[Record]:
+    """Records ready for any writer: papers through safe_paper, tags and notes cleaned too."""
+    out = []
+    for paper, mark in records:
+        tags = tuple(clean(tag, newlines=True) for tag in mark.tags)
+        note = clean(mark.note, newlines=True)
+        if tags != mark.tags or note != mark.note:
+            mark = Mark(mark.starred, mark.read, tags, note)
+        out.append((safe_paper(paper), mark))
+    return out
+
+
+def arxiv_id(paper: Paper) -> str | None:
+    """The paper's arXiv id when it is a real one (not a hand-made key)."""
+    return paper.id if paper.id and ARXIV_ID.fullmatch(paper.id) else None
+
+
+def doi(paper: Paper) -> str | None:
+    """The published version's DOI when a listing gave one, else the DOI arXiv registers for
+    every paper (`10.48550/arXiv.<id>`), else None."""
+    if paper.doi:
+        return tidy(paper.doi)
+    found = arxiv_id(paper)
+    return f"10.48550/arXiv.{found}" if found else None
+
+
+_JOURNAL_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+
+
+def published(paper: Paper) -> tuple[str | None, int | None]:
+    """(year, month) the paper came out: the year a journal reference names, else the month its
+    arXiv id was given out, else the listing date's (a Hugging Face paper without an id)."""
+    from_id = id_year_month(arxiv_id(paper))
+    if paper.journal_ref:
+        years = _JOURNAL_YEAR.findall(paper.journal_ref)
+        if years and (from_id is None or years[-1] != from_id[0]):
+            return years[-1], None
+    if from_id:
+        return from_id
+    if paper.date and re.match(r"\d{4}-(0[1-9]|1[0-2])", paper.date):
+        return paper.date[:4], int(paper.date[5:7])
+    if paper.date and re.match(r"\d{4}", paper.date):
+        return paper.date[:4], None
+    return None, None
+
+
+_ORGANISATION = re.compile(
+    r"\b(?:and|team|lab|labs|laboratory|research|group|university|institute|inc|ltd|corporation|consortium|"
+    r"collaboration|foundation|center|centre|project|community)\b",
+    re.I,
+)
+
+
+_PARTICLES = frozenset(["van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "dos", "das", "le", "la", "ter", "ten", "zu"])
+
+
+def split_name(author: str) -> tuple[str, str] | None:
+    """(family, given) of a person's name as written (`Kaiyan Zhao`, `Zhao, Kaiyan`); None for a
+    one-word name, a name in Chinese and an organisation (`Barnes and Noble Research`, `Qwen Team`),
+    which are kept whole."""
+    author = tidy(author)
+    if "," in author:
+        family, given = (part.strip() for part in author.split(",", 1))
+        return (family, given) if family and given else None
+    if " " not in author or _ORGANISATION.search(author):
+        return None
+    words = author.split(" ")
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in _PARTICLES:  # `van der Maaten`: as BibTeX reads a name
+        start -= 1
+    return " ".join(words[start:]), " ".join(words[:start])
+
+
+def authors_known(paper: Paper) -> bool:
+    """Whether the author list is complete (a Hugging Face card may give only the first few)."""
+    return not (paper.author_count and paper.author_count > len(paper.authors))
+
+
+def record_values(paper: Paper, mark: Mark, citekey: str | None = None) -> dict:
+    """The one mapping of a paper and its mark to plain values (lists for tuples, None where
+    unknown), in a fixed order: JSON, CSV, reading lists and notes pick their fields from it."""
+    values = paper_values(paper)
+    values.update(citekey=citekey, starred=mark.starred, read=mark.read, tags=list(mark.tags), note=mark.note)
+    return values
+
+
+def paper_values(paper: Paper, names: Iterable[str] | None = None) -> dict:
+    """A paper's fields as plain values: tuples become lists, sources become {file, format}
+    tables (a file name that is not UTF-8 written with `\\xNN`), AI sections a {name: text} table, and `url` is included; `names` picks fields
+    (default: all, key first)."""
+    out = {}
+    for name in names if names is not None else ("key", "id", "url", *Paper._fields[2:]):
+        value = getattr(paper, name)
+        if name == "sources":
+            value = [{"file": path_text(source.file), "format": source.format} for source in value]
+        elif name == "ai_sections":  # (name, text) pairs
+            value = dict(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[name] = value
+    return out

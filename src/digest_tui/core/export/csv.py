@@ -1,0 +1,50 @@
+"""CSV (`.csv`): one row per paper for spreadsheets (Excel, LibreOffice, Numbers) and pandas.
+
+The file starts with a UTF-8 byte order mark (Excel shows Chinese as mojibake without it),
+on standard output as in a file. The `id` is written `arXiv:2606.18650`, arXiv's own way of
+citing one: a bare `2606.18650` is a number to every spreadsheet and to pandas, which then
+drops the final zero (a different, valid-looking paper). Lists are joined with `; ` (authors,
+institutions) or spaces (categories, tags). A text cell starting with `=`, `+`, `-` or `@`
+gets a leading `'`, so a spreadsheet shows it rather than running it as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from .common import Details, Record, arxiv_id, record_values, safe_records
+
+COLUMNS = (
+    "id", "citekey", "url", "title_en", "title_zh", "authors", "institutions", "date", "categories",
+    "score", "upvotes", "starred", "read", "tags", "note", "abstract_en", "abstract_zh",
+)  # fmt: skip
+BOM = "\ufeff"
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def render(records: list[Record], keys: list[str], details: Details) -> str:
+    """A BOM, a header row (COLUMNS) and a row per paper."""
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    for key, (paper, mark) in zip(keys, safe_records(records)):
+        values = record_values(paper, mark, key)
+        found = arxiv_id(paper)
+        values["id"] = f"arXiv:{found}" if found else ""
+        for name in ("authors", "institutions"):
+            values[name] = "; ".join(values[name])
+        for name in ("categories", "tags"):
+            values[name] = " ".join(values[name])
+        for name in ("starred", "read"):
+            values[name] = "true" if values[name] else "false"
+        writer.writerow(["" if values[name] is None else _cell(values[name]) for name in COLUMNS])
+    return out.getvalue()
+
+
+def _cell(value) -> object:
+    """A text cell a spreadsheet shows as text: `=HYPERLINK(...)` would otherwise be a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

@@ -1,0 +1,73 @@
+"""RIS (`.ris`): tagged records for Zotero, EndNote, Mendeley and most library catalogues.
+
+    TY  - UNPB                  an unpublished work: RIS has no preprint type
+    ID  - zhao2026regmix        the pinned citation key
+    TI  - RegMix-D: ...
+    TT  - RegMix-D: 通过...      the Chinese title (RIS's translated title)
+    AU  - Zhao, Kaiyan          one line per author, family name first
+    PY  - 2026                  DA  - 2026/06// (the month from the arXiv id)
+    DB  - arXiv                 the repository
+    AN  - arXiv:2606.18663      the arXiv id (accession number)
+    UR  - https://arxiv.org/abs/2606.18663
+    DO  - 10.48550/arXiv.2606.18663
+    JO  - ...                   the journal reference, where given
+    AB  - ...                   the abstract, on one line
+    KW  - moe                   one line per tag
+    N1  - ...                   arXiv's comments, then your note, one N1 each
+    ER  -
+
+Zotero's RIS import has no Preprint type: a UNPB record becomes a Manuscript with the arXiv id
+in "Loc. in Archive"; the CSL-JSON export is the one that lands as a Preprint. Every value is
+one line (RIS has no continuation lines), so line breaks become spaces, except in notes, where
+Zotero reads `<br/>`-free text and keeps paragraph breaks only as spaces too.
+"""
+
+from __future__ import annotations
+
+from .common import Details, Record, arxiv_id, authors_known, doi, published, safe_records, split_name, tidy
+
+
+def render(records: list[Record], keys: list[str], details: Details) -> str:
+    lines: list[str] = []
+    for key, (paper, mark) in zip(keys, safe_records(records)):
+
+        def add(tag: str, value: str | None) -> None:
+            value = tidy(value)
+            if value:
+                lines.append(f"{tag}  - {value}")
+
+        lines.append("TY  - UNPB")
+        add("ID", key)
+        add("TI", paper.title_en or paper.title_zh or paper.id or paper.key)
+        if paper.title_en:
+            add("TT", paper.title_zh)
+        for author in paper.authors:
+            add("AU", family_first(author))
+        if not authors_known(paper):
+            add("AU", "et al.")
+        year, month = published(paper)
+        add("PY", year)
+        if year and month:
+            add("DA", f"{year}/{month:02d}//")
+        found = arxiv_id(paper)
+        if found:
+            add("DB", "arXiv")
+            add("AN", f"arXiv:{found}")
+            add("UR", paper.url)
+        add("DO", doi(paper))
+        add("JO", paper.journal_ref)
+        add("AB", paper.abstract_en or paper.abstract_zh)
+        for tag in mark.tags:
+            add("KW", tag)
+        if paper.comments:
+            add("N1", f"Comments: {paper.comments}")
+        add("N1", mark.note)
+        lines.append("ER  - ")
+        lines.append("")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def family_first(name: str) -> str:
+    """`Kaiyan Zhao` -> `Zhao, Kaiyan`; a one-word name, a Chinese one or an organisation stays whole."""
+    parts = split_name(name)
+    return f"{parts[0]}, {parts[1]}" if parts else tidy(name)
