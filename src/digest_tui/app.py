@@ -13,7 +13,7 @@ from textual.timer import Timer
 
 from .core import config as settings
 from .core import paths
-from .core.library import Library, LibraryError
+from .core.library import Library, LibraryError, rescue_paths
 from .core.loading.session import LoadSession, default_cache
 from .core.model import Mark
 
@@ -33,10 +33,11 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
     from .screens.help import HelpScreen
     from .screens.main import MainScreen
     from .screens.overview import BarChart, OverviewScreen
+    from .screens.unsaved import UnsavedDialog
     from .widgets.paper_list import PaperList
 
     groups = (("Papers and view", (MainScreen,)), ("List", (PaperList,)), ("Overview ({view.overview})", (OverviewScreen, BarChart)),
-              ("Dialogs", (Dialog, NoteDialog, ExportDialog)), ("App", (DigestApp, HelpScreen)))
+              ("Dialogs", (Dialog, NoteDialog, ExportDialog, UnsavedDialog)), ("App", (DigestApp, HelpScreen)))
     return [(heading, [binding for owner in owners for binding in owner.BINDINGS
                        if isinstance(binding, Binding) and binding.id]) for heading, owners in groups]
 
@@ -103,6 +104,12 @@ class DigestApp(App):
         self._hold_timer: Timer | None = None
         self.user_keymap: dict[str, str] = {}
         """The keymap from config.toml that is in force (binding id -> keys)."""
+        self._save_error: str | None = None  # why the last save failed (None: it did not)
+        self._rescue: list[Path] = []  # where the library can be written when it cannot be saved in place
+        self.exit_notices: list[str] = []
+        """Lines for the command line to print once the reader has closed (a library not saved)."""
+        self.lost_changes = False
+        """The reader closed with library changes it could not save (the command line exits 1)."""
         if theme is not None:
             if theme in self.available_themes:
                 self.theme = theme
@@ -199,14 +206,18 @@ class DigestApp(App):
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self.save_library)
 
-    def save_library(self) -> bool:
-        """Save (merging what another instance saved meanwhile) and show what the merge changed."""
+    def save_library(self, report: bool = True) -> bool:
+        """Save (merging what another instance saved meanwhile) and show what the merge changed;
+        a failure is notified unless not `report` (the caller says it another way)."""
         self._save_timer = None
         try:
             changed = self.library.save()
         except (LibraryError, OSError) as error:
-            self.notify(f"Library not saved: {error}", severity="error", timeout=10, markup=False)
+            self._save_error = str(error)
+            if report:
+                self.notify(f"Library not saved: {error}", severity="error", timeout=10, markup=False)
             return False
+        self._save_error = None
         if self.library.save_notice:
             self.notify(self.library.save_notice, title="Library", severity="warning", timeout=15, markup=False)
         if changed:
@@ -218,10 +229,52 @@ class DigestApp(App):
         return True
 
     async def action_quit(self) -> None:
+        self.quit_saving()
+
+    def quit_saving(self) -> None:
+        """Quit once the library is saved; when it cannot be, ask what to do (UnsavedDialog)
+        rather than lose this session's changes without a word."""
         if self._save_timer is not None:
             self._save_timer.stop()
-            self.save_library()
+            self._save_timer = None
+        if self.library.changed and not self.save_library(report=False):
+            self._ask_unsaved()
+            return
         self.exit()
+
+    def _ask_unsaved(self) -> None:
+        from .screens.unsaved import UnsavedDialog
+
+        if isinstance(self.screen, UnsavedDialog):
+            return
+        path = self.library.path or paths.library_file()
+        error = self._save_error or f"cannot save {path}"
+        self._rescue = rescue_paths(path, len(self.library.dumps().encode("utf-8", "replace")))
+        dialog = UnsavedDialog(path, error, self._rescue[0] if self._rescue else None)
+        self.clear_notifications()  # the failure toasts would cover the question about it
+        self.push_screen(dialog, self._unsaved_choice)
+
+    def _unsaved_choice(self, choice: str | None) -> None:
+        if choice == "retry":
+            self.quit_saving()
+        elif choice == "elsewhere":
+            path = self.library.path or paths.library_file()
+            for rescue in self._rescue:
+                try:
+                    self.library.write_copy(rescue)
+                except LibraryError as error:
+                    self._save_error = f"{self._save_error}; {error}" if self._save_error else str(error)
+                    continue
+                self.exit_notices.append(
+                    f"your library could not be saved in {path} ({self._save_error}); this session's library was "
+                    f"written to {rescue} instead: move it to {path} to keep your changes")
+                self.exit()
+                return
+            self._rescue = []
+            self._ask_unsaved()
+        elif choice == "quit":
+            self.exit_notices.append(f"library not saved, this session's changes are lost: {self._save_error}")
+            self.exit(return_code=1)
 
     def on_unmount(self) -> None:
         if self._theme_timer is not None:
@@ -229,7 +282,11 @@ class DigestApp(App):
             self.remember_theme(settled=True)
         if self._save_timer is not None:
             self._save_timer.stop()
-            self.save_library()
+            self._save_timer = None
+        if self.library.changed and not self.exit_notices and not self.save_library(report=False):
+            # closed without q (a signal, a test): nothing left to ask with, so say it afterwards
+            self.exit_notices.append(f"library not saved, this session's changes are lost: {self._save_error}")
+            self.lost_changes = True
 
     # -- help and the palette ------------------------------------------------------------------
 

@@ -340,7 +340,9 @@ def tui_main(argv: Sequence[str]) -> int:
              f"not one; without a terminal use '{PROG} dump' or '{PROG} export' (see --help)")
         return 2
     app.run()
-    return 0
+    for notice in app.exit_notices:
+        warn(notice)
+    return app.return_code or (1 if app.lost_changes else 0)
 
 
 def reader_app(argv: Sequence[str]):

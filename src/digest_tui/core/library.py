@@ -560,6 +560,15 @@ class Library:
             self.changed = False
         return changed
 
+    def write_copy(self, path: Path) -> None:
+        """Write this whole library to another file (atomically, no lock, no merge: a rescue copy
+        when its own file cannot be written); it stays unsaved where it belongs. LibraryError if
+        that fails too."""
+        try:
+            atomic_write(path, self.dumps().encode("utf-8", "replace"))
+        except OSError as error:
+            raise LibraryError(clean(f"cannot write {path}: {error.strerror or error}")) from None
+
     def _merge_from_disk(self, target: Path) -> set[str]:
         """Bring another instance's saves into this library before it is written (the lock is held)."""
         try:
@@ -787,3 +796,32 @@ def _free_name(path: Path, label: str) -> Path:
         candidate = path.with_name(f"{path.name}.{label}-{stamp}-{number}")
         number += 1
     return candidate
+
+
+def rescue_paths(library_path: Path, size: int = 0) -> list[Path]:
+    """Where a library that cannot be saved in place can be written instead, best first: a new
+    file in the home folder, the current folder or the temp folder, each writable with `size`
+    bytes to spare, those on another file system than the library's first (a full disk or a
+    read-only data folder is most often the whole file system)."""
+    import shutil
+    import tempfile
+
+    name = f"{library_path.stem}-unsaved-{dt.datetime.now():%Y%m%d-%H%M%S}{library_path.suffix}"
+    try:
+        device = os.stat(library_path.parent).st_dev
+    except OSError:
+        device = None
+    found: list[tuple[bool, Path]] = []
+    for folder in (Path.home(), Path.cwd(), Path(tempfile.gettempdir())):
+        try:
+            folder = folder.resolve()
+            info = os.stat(folder)
+            if folder == library_path.parent.resolve() or not os.access(folder, os.W_OK):
+                continue
+            if shutil.disk_usage(folder).free < size + 64 * 1024:
+                continue
+        except OSError:
+            continue
+        if all(folder != other.parent for _same, other in found):
+            found.append((info.st_dev == device, folder / name))
+    return [path for _same, path in sorted(found, key=lambda item: item[0])]
