@@ -33,11 +33,10 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
     from .screens.help import HelpScreen
     from .screens.main import MainScreen
     from .screens.overview import BarChart, OverviewScreen
-    from .screens.unsaved import UnsavedDialog
     from .widgets.paper_list import PaperList
 
     groups = (("Papers and view", (MainScreen,)), ("List", (PaperList,)), ("Overview ({view.overview})", (OverviewScreen, BarChart)),
-              ("Dialogs", (Dialog, NoteDialog, ExportDialog, UnsavedDialog)), ("App", (DigestApp, HelpScreen)))
+              ("Dialogs", (Dialog, NoteDialog, ExportDialog)), ("App", (DigestApp, HelpScreen)))
     return [(heading, [binding for owner in owners for binding in owner.BINDINGS
                        if isinstance(binding, Binding) and binding.id]) for heading, owners in groups]
 

@@ -17,7 +17,8 @@ from .dialogs import Dialog
 class UnsavedDialog(Dialog):
     """Your library could not be saved: retry (r), write it somewhere else (w, the place is named),
     quit anyway (q: the changes are lost and the exit status is 1), or go back (esc). Dismisses
-    with "retry", "elsewhere", "quit" or None."""
+    with "retry", "elsewhere", "quit" or None. Its keys are not in the help screen or the keymap:
+    it says them itself, and is shown only while the reader is closing."""
 
     BINDINGS = [
         Binding("r", "choose('retry')", "Retry", id="unsaved.retry"),
