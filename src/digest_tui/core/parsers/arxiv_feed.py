@@ -77,12 +77,13 @@ def _day(value: str) -> str | None:
 
 
 def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
-    if _DECLARATION.search(text):
+    root = _ROOT.match(text, _PROLOG.match(text).end())
+    # a DTD can only come before the root element; after it, expat stops at it as an error
+    if _DECLARATION.search(text, 0, root.start() if root else len(text)):
         raise DigestError("an XML feed with a DTD or entity declarations (a feed has none; not read, for safety)")
     parser = ET.XMLPullParser(events=("end",))
     entries: list[ET.Element] = []
     channel: dict[str, str] = {}
-    root = _ROOT.match(text, _PROLOG.match(text).end())
     cut = None
     try:
         parser.feed(text)

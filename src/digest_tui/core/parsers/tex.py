@@ -16,10 +16,7 @@ import functools
 import re
 import unicodedata
 
-_MATH = re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$|(?<!\\)\$(?:\\.|[^$\\])+\$|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
-"""Inline and display maths: kept exactly as written."""
-
-_ARGUMENT = r"(?:\s*\{\s*(?:\\[ij]|[A-Za-z])?\s*\}|\s*\\[ij](?![A-Za-z])|(?<=[`'^\"~=.])[A-Za-z]|\s+[A-Za-z](?![A-Za-z]))"
+_ARGUMENT = r"(?:\s{0,4}\{\s{0,4}(?:\\[ij]|[A-Za-z])?\s{0,4}\}|\s{0,4}\\[ij](?![A-Za-z])|(?<=[`'^\"~=.])[A-Za-z]|\s{1,4}[A-Za-z](?![A-Za-z]))"
 _ACCENT = rf"\\(?:[`'^\"~=.]|[uvHckrdbt](?=[\s{{]))(?:{_ARGUMENT})"
 """`\\'e`, `\\"{u}`, `\\'{\\i}`, `\\v{C}`, `\\c c`: an accent and the one letter it goes on."""
 _LETTER = r"\\(?:ss|aa|AA|ae|AE|oe|OE|[lLoOij])(?![A-Za-z])(?:\{\}|[ \t]*)"
@@ -29,9 +26,13 @@ _GREEK = (
     r"|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])"
 )
 """Greek letters typed outside the maths (`{\\gamma}-divergence`): shown as the letter."""
-_STYLE = r"\\(?:textbf|textit|emph|texttt|textsf|textrm|textsc|textsl|textup|textmd|textnormal|underline|mbox|url)\s*\{((?:[^{}]|\{[^{}]*\})*)\}"
-"""Text styles: shown as their content (pylatexenc drops `\\texttt{...}` whole)."""
-_TOKEN = re.compile(rf"\{{\s*((?:{_ACCENT}|{_LETTER}|{_GREEK})+)\s*\}}|({_ACCENT}|{_LETTER}|{_GREEK})|{_STYLE}|\\([&%$#_{{}} ])")
+_STYLE = (
+    r"\\(?:textbf|textit|emph|texttt|textsf|textrm|textsc|textsl|textup|textmd|textnormal|underline|mbox|url)"
+    r"\s{0,4}\{((?:[^{}]|\{[^{}]{0,200}\}){0,500})\}"
+)
+"""Text styles: shown as their content (pylatexenc drops `\\texttt{...}` whole). Bounded, as
+every repeat here is: a style never closed must cost a short look, not the rest of the text."""
+_TOKEN = re.compile(rf"\{{\s{{0,4}}((?:{_ACCENT}|{_LETTER}|{_GREEK}){{1,16}})\s{{0,4}}\}}|({_ACCENT}|{_LETTER}|{_GREEK})|{_STYLE}|\\([&%$#_{{}} ])")
 
 
 def to_unicode(text: str) -> str:
@@ -39,15 +40,11 @@ def to_unicode(text: str) -> str:
     `~` and macros it does not know are left exactly as written."""
     if "\\" not in text:
         return text  # nearly every field: nothing to do
-    if "\\(" in text or "\\[" in text:
-        spans = [match.span() for match in _MATH.finditer(text)]
-    elif "$" in text:
-        spans = _dollar_spans(text)
-    else:
+    if "$" not in text and "\\(" not in text and "\\[" not in text:
         return _convert(text)
     parts: list[str] = []
     at = 0
-    for start, end in spans:
+    for start, end in _math_spans(text):
         parts.append(_convert(text[at:start]))
         parts.append(text[start:end])
         at = end
@@ -55,24 +52,40 @@ def to_unicode(text: str) -> str:
     return "".join(parts)
 
 
-def _dollar_spans(text: str) -> list[tuple[int, int]]:
-    """Where `$...$` and `$$...$$` maths are (an escaped `\\$` opens or closes nothing), found with
-    str.find: the regular expression tries every position of a long abstract."""
-    spans = []
-    at = text.find("$")
-    while at != -1:
-        if at and text[at - 1] == "\\":
-            at = text.find("$", at + 1)
+_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
+
+
+def _math_spans(text: str) -> list[tuple[int, int]]:
+    """Where the maths are (`$...$`, `$$...$$`, `\\(...\\)`, `\\[...\\]`; an escaped `\\$` opens
+    or closes nothing), found with str.find in one pass: each kind's next opener is remembered
+    until passed, and a kind with no opener, or no closer, after some point is not looked for again."""
+    spans: list[tuple[int, int]] = []
+    upcoming = {pair: text.find(pair[0]) for pair in _DELIMITERS}  # each kind's next opener at or after `at`
+    at = 0
+    while True:
+        for pair, position in list(upcoming.items()):
+            if position != -1 and position < at:
+                upcoming[pair] = position = text.find(pair[0], at)
+            if position == -1:
+                del upcoming[pair]
+        if not upcoming:
+            return spans
+        (opener, closer), start = min(upcoming.items(), key=lambda item: (item[1], -len(item[0][0])))
+        if opener[0] == "$" and start and text[start - 1] == "\\":  # `\\$`: an escaped dollar
+            at = start + 1
             continue
-        mark = "$$" if text.startswith("$$", at) else "$"
-        end = text.find(mark, at + len(mark))
-        while end != -1 and text[end - 1] == "\\":
-            end = text.find(mark, end + 1)
-        if end == -1 or (mark == "$" and end == at + 1):
-            break  # unclosed (or empty): the rest is text
-        spans.append((at, end + len(mark)))
-        at = text.find("$", end + len(mark))
-    return spans
+        end = text.find(closer, start + len(opener))
+        while end != -1 and closer[0] == "$" and text[end - 1] == "\\":
+            end = text.find(closer, end + 1)
+        if end == -1:  # nothing closes it, nor any later opener of its kind: the rest of this kind is text
+            del upcoming[(opener, closer)]
+            at = start if opener == "$$" else start + len(opener)  # an unclosed `$$` may still open a `$...$`
+            continue
+        if end == start + len(opener):  # `$$` taken for an empty `$...$`: not maths
+            at = end + len(closer)
+            continue
+        spans.append((start, end + len(closer)))
+        at = end + len(closer)
 
 
 def _convert(text: str) -> str:
