@@ -287,6 +287,40 @@ class DigestApp(App):
             self.exit_notices.append(f"library not saved, this session's changes are lost: {self._save_error}")
             self.lost_changes = True
 
+    # -- links: honest about what happened ------------------------------------------------------
+
+    def open_link(self, url: str) -> None:
+        """Open `url` in a browser, in a thread (some browsers hold the caller until they are up),
+        then say whether one started; when none did, show the link to select by hand."""
+        self.run_worker(lambda: self._open_link(url), thread=True, group="links")
+
+    def _open_link(self, url: str) -> None:
+        from .desktop import open_in_browser
+
+        if open_in_browser(url):
+            self.call_from_thread(self.notify, f"Opened in the browser: {url}", timeout=4, markup=False)
+        else:
+            self.call_from_thread(
+                self.notify, f"No browser could be started. The link, to select by hand:\n{url}",
+                title="Not opened", severity="warning", timeout=20, markup=False)
+
+    def copy_link(self, url: str) -> None:
+        """Put `url` on the clipboard: through the terminal (OSC 52, which no terminal confirms) and,
+        where there is one, a system clipboard tool (which does); then say which of the two it was."""
+        self.copy_to_clipboard(url)
+        self.run_worker(lambda: self._copy_link(url), thread=True, group="links")
+
+    def _copy_link(self, url: str) -> None:
+        from .desktop import copy_to_system_clipboard
+
+        tool = copy_to_system_clipboard(url)
+        if tool is not None:
+            self.call_from_thread(self.notify, f"Copied (with {tool}): {url}", timeout=4, markup=False)
+        else:
+            self.call_from_thread(
+                self.notify, f"Sent to the terminal's clipboard (OSC 52: not every terminal takes it, none "
+                f"says so). The link, to select by hand:\n{url}", timeout=12, markup=False)
+
     # -- help and the palette ------------------------------------------------------------------
 
     def bound_keys(self, binding_id: str) -> str:

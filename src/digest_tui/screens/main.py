@@ -444,8 +444,7 @@ class MainScreen(Screen):
         if url is None:
             self.notify(f"This paper has no arXiv id, so no {what} to open.", severity="warning", timeout=4)
             return
-        self.app.open_url(url)
-        self.notify(f"Opening {url}", timeout=3, markup=False)
+        self.app.open_link(url)
 
     def action_open_page(self) -> None:
         if found := self._with_paper():
@@ -461,8 +460,7 @@ class MainScreen(Screen):
             if url is None:
                 self.notify("This paper has no arXiv id, so no link to copy.", severity="warning", timeout=4)
                 return
-            self.app.copy_to_clipboard(url)
-            self.notify(f"Copied {url}", timeout=3, markup=False)
+            self.app.copy_link(url)
 
     def action_toggle_all_authors(self) -> None:
         self.all_authors = not self.all_authors
