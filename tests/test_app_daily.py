@@ -76,6 +76,44 @@ async def test_the_filter_stays_while_stepping_days_and_esc_keeps_the_day():
         assert len(shown_keys(app)) == DEMO_PAPERS and cl_papers < DEMO_PAPERS
 
 
+async def test_with_a_filter_the_brackets_skip_days_without_a_matching_paper():
+    app = demo_app()
+    async with started(app) as pilot:
+        notes = record_notifications(app)
+        await press(pilot, "slash")
+        await type_text(pilot, "upvotes>=1")  # HF papers: on 06-18, 06-17, 06-16 and 06-12, none on 06-15
+        await press(pilot, "enter")
+        screen = main_screen(app)
+        await press(pilot, "left_square_bracket")
+        seen = [screen.day]
+        for _ in range(3):
+            await press(pilot, "left_square_bracket")
+            seen.append(screen.day)
+            assert screen.paper_list.rows, f"stepped onto {screen.day}, a day with no matching paper"
+        assert seen == ["2026-06-18", "2026-06-17", "2026-06-16", "2026-06-12"]
+        assert not status_text(app).startswith("0 of")
+        await press(pilot, "left_square_bracket")
+        assert screen.day == "2026-06-12"
+        assert notes[-1] == "No earlier day than 2026-06-12 with papers matching the filter (a shows all days)."
+        await press(pilot, "right_square_bracket")
+        assert screen.day == "2026-06-16"  # not 06-15
+        await press(pilot, "escape")  # no filter: every day counts again
+        await press(pilot, "left_square_bracket")
+        assert screen.day == "2026-06-15"
+
+
+async def test_with_a_filter_matching_nothing_the_brackets_say_so():
+    app = demo_app()
+    async with started(app) as pilot:
+        notes = record_notifications(app)
+        await press(pilot, "slash")
+        await type_text(pilot, "nosuchwordanywhere")
+        await press(pilot, "enter")
+        await press(pilot, "right_square_bracket")
+        assert main_screen(app).day is None
+        assert notes[-1] == "No day with papers matching the filter."
+
+
 async def test_a_start_from_the_config_folders_lands_on_the_newest_day_with_unread_papers():
     store, _ = load([demo_dir()])
     app = demo_app(start_on_unread_day=True)

@@ -40,12 +40,14 @@ LOAD_REFRESH_SECONDS = 1.0
 class RowsSelected(Message):
     """The filtering worker's answer for one filter generation."""
 
-    def __init__(self, generation: int, rows: list[int], view: tuple, seconds: float = 0.0) -> None:
+    def __init__(self, generation: int, rows: list[int], view: tuple, seconds: float = 0.0,
+                 days: list[str] | None = None) -> None:
         super().__init__()
         self.generation = generation
         self.rows = rows
         self.seconds = seconds  # how long the selection took
         self.view = view  # (query, sort, only, day) it was computed for
+        self.days = days  # with a filter or list: the days that have a paper matching it, on any day
 
 
 class MainScreen(Screen):
@@ -148,6 +150,9 @@ class MainScreen(Screen):
         self.set_reactive(MainScreen.sort, sort)
         self.filter_query: Query | None = None
         self.only_keys: frozenset[str] | None = None
+        self.matching_days: list[str] | None = None
+        """With a filter or reading list: the listing dates that have a paper matching it (the
+        days [ and ] step through), from the last selection."""
         self.all_authors = False
         self._selecting = False
         self._reselect = False
@@ -278,13 +283,16 @@ class MainScreen(Screen):
         started = monotonic()
         store = self.store
         rows = store.select(query, self.library.mark, sort)
-        if only is not None or day is not None:
+        days = None
+        if only is not None or day is not None or query is not None:
             papers = store.papers
             if only is not None:
                 rows = [row for row in rows if papers[row].key in only]
+            if query is not None or only is not None:  # where [ and ] may step: days with a match
+                days = facets.days(papers[row] for row in rows)
             if day is not None:
                 rows = [row for row in rows if papers[row].date == day]
-        self.post_message(RowsSelected(generation, rows, (query, sort, only, day), monotonic() - started))
+        self.post_message(RowsSelected(generation, rows, (query, sort, only, day), monotonic() - started, days))
 
     def on_rows_selected(self, message: RowsSelected) -> None:
         self._selecting = False
@@ -308,6 +316,7 @@ class MainScreen(Screen):
         if message.generation == self.generation:
             self._hold_line = False  # the answer it was asked for (an older one keeps the line too)
         papers.show_rows(message.rows, keep_key=keep, hold_line=hold)
+        self.matching_days = message.days
         if not self._painted.is_set():  # (no rows either when the first file could not be read)
             self.call_after_refresh(self._painted.set)
         if not message.rows:
@@ -543,10 +552,13 @@ class MainScreen(Screen):
             self.refilter(keep_current=True)
 
     def action_step_day(self, step: int) -> None:
-        """The previous (-1) or next (+1) listing date; from all days, the day of the selected paper."""
-        days = facets.days(self.store.papers)
+        """The previous (-1) or next (+1) listing date; from all days, the day of the selected paper.
+        With a filter (or a reading list) shown, only days that have a paper matching it count."""
+        filtered = self.matching_days is not None and (self.filter_query is not None or self.only_keys is not None)
+        days = self.matching_days if filtered else facets.days(self.store.papers)
+        where = "with papers matching the filter" if filtered else "in the loaded digests"
         if not days:
-            self.notify("No loaded paper has a listing date.", timeout=3)
+            self.notify(f"No day {where}." if filtered else "No loaded paper has a listing date.", timeout=3)
             return
         if self.day is None:
             found = self.current_paper()
@@ -555,7 +567,7 @@ class MainScreen(Screen):
             day = facets.step_day(days, self.day, step)
             if day is None:
                 edge = "earlier" if step < 0 else "later"
-                self.notify(f"No {edge} day than {self.day} in the loaded digests (a shows all days).", timeout=3)
+                self.notify(f"No {edge} day than {self.day} {where} (a shows all days).", timeout=3)
                 return
         self.set_day(day)
 
