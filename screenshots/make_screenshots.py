@@ -97,7 +97,7 @@ async def chinese(app, pilot) -> None:
 
 async def both_languages(app, pilot) -> None:
     await press(pilot, "j")
-    app.screen_stack[0].action_show_both_languages()
+    app.screen_stack[0].action_toggle_side_by_side()
 
 
 async def tags(app, pilot) -> None:
@@ -116,7 +116,7 @@ async def highlighted(app, pilot) -> None:
     await press(pilot, "slash")
     await pilot.press(*"agent OR 智能体")
     await press(pilot, "enter")
-    app.screen_stack[0].action_show_both_languages()
+    app.screen_stack[0].action_toggle_side_by_side()
 
 
 async def overview(app, pilot) -> None:

@@ -58,7 +58,7 @@ async def test_a_broken_config_is_reported_by_key_and_line_and_the_rest_applies(
     app = reader_app([])
     async with started(app) as pilot:
         shown = notifications(app)
-        assert f"{path}: line 2: language: expected en or zh or both (got 'fr'); using the default" in shown
+        assert f"{path}: line 2: language: expected en or zh (got 'fr'); using the default" in shown
         assert any(note.startswith(f"{path}: line 5: theme: no theme named 'no-such-theme'") for note in shown)
         assert f"{path}: line 9: keymap.paper.starr: no binding with this id (the help screen, ?, lists them); ignored" \
             in shown

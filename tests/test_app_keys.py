@@ -502,7 +502,7 @@ async def test_command_palette_lists_our_commands_and_runs_them():
         await wait_for_command(pilot, "Side by side: both languages")
         await press(pilot, "enter")
         await press(pilot)
-        assert main_screen(app).language == "both"
+        assert main_screen(app).side_by_side and main_screen(app).language == "en"
         assert "EN+中文" in status_text(app)
         detail = detail_text(app)
         assert "Abstract (English)" in detail and "摘要 (中文)" in detail

@@ -86,7 +86,7 @@ def test_main_screen_chinese(app, snap_compare):
 
 def test_main_screen_both_languages(app, snap_compare):
     def both(pilot: Pilot) -> None:
-        main_screen(pilot.app).action_show_both_languages()
+        main_screen(pilot.app).action_toggle_side_by_side()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=scenario("j", both))
 
@@ -103,7 +103,7 @@ def test_filter_words_highlighted(app, snap_compare):
     """The query's words marked in the list's titles and in the detail pane, English and Chinese side by side."""
 
     def both(pilot: Pilot) -> None:
-        main_screen(pilot.app).action_show_both_languages()
+        main_screen(pilot.app).action_toggle_side_by_side()
 
     assert snap_compare(app, terminal_size=SIZE,
                         run_before=scenario("slash", "text:agent OR 智能体", "enter", both))

@@ -26,7 +26,8 @@ def test_every_key_is_read(tmp_path):
     assert problems == []
     assert config.folders == ["~/digests", "/data/papers"]
     assert config.folder_paths()[0].is_absolute()
-    assert (config.language, config.sort, config.theme, config.mark_read_after) == ("both", "score", "nord", 0.0)
+    assert (config.language, config.sort, config.theme, config.mark_read_after) == ("en", "score", "nord", 0.0)
+    assert config.side_by_side  # "both": side by side, as older versions wrote it
     assert list(config.searches.items()) == [("new MoE", "moe is:unread"), ("mine", "tag:mine")]
     assert config.keymap == {"paper.star": "f"}
 
@@ -42,7 +43,7 @@ def test_bad_values_name_the_key_and_line_and_the_rest_still_apply(tmp_path):
     assert config.language == "en" and config.sort == "score" and config.mark_read_after == 2.0
     assert config.searches == {"good": "cat:cs.CL"}
     assert f"{path}: line 5: colour: unknown setting" in problems[0]
-    assert f"{path}: line 2: language: expected en or zh or both (got 'fr'); using the default" in problems
+    assert f"{path}: line 2: language: expected en or zh (got 'fr'); using the default" in problems
     assert f"{path}: line 4: mark_read_after: expected a number of seconds from 0 to 3600 (got 'soon'); using the default" in problems
     assert f"{path}: line 8: searches.empty: expected a non-empty string (got ''); using the default" in problems
 
@@ -107,3 +108,30 @@ def test_bad_fetch_values_are_named_and_defaulted(tmp_path):
         f"{path}: line 4: fetch.hf_url: expected an http:// or https:// URL (got 'ftp://x'); using the default",
         "$DIGEST_TUI_ARXIV_URL: expected an http:// or https:// URL (got 'rss.arxiv.org'); ignored",
     ]
+
+
+def test_the_settings_the_reader_remembers_are_read_and_checked(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('language = "zh"\nside_by_side = true\nsort = "upvotes"\npane_split = 45\n', encoding="utf-8")
+    config, problems = load_config(path)
+    assert problems == []
+    assert (config.language, config.side_by_side, config.sort, config.pane_split) == ("zh", True, "upvotes", 45)
+    path.write_text('side_by_side = "yes"\npane_split = 95\n', encoding="utf-8")
+    config, problems = load_config(path)
+    assert (config.side_by_side, config.pane_split) == (False, 60)
+    assert problems == [
+        f"{path}: line 1: side_by_side: expected true or false (got 'yes'); using the default",
+        f"{path}: line 2: pane_split: expected a whole percentage from 25 to 75 (got 95); using the default",
+    ]
+
+
+def test_set_value_writes_booleans_and_numbers_as_toml(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('# mine\nlanguage = "both"\n\n[searches]\nx = "y"\n', encoding="utf-8")
+    set_value(path, "side_by_side", True)
+    set_value(path, "pane_split", 40)
+    set_value(path, "language", "zh")
+    text = path.read_text(encoding="utf-8")
+    assert text == '# mine\nlanguage = "zh"\nside_by_side = true\npane_split = 40\n\n[searches]\nx = "y"\n'
+    config, problems = load_config(path)
+    assert problems == [] and (config.language, config.side_by_side, config.pane_split) == ("zh", True, 40)

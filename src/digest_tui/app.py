@@ -64,8 +64,10 @@ class DigestApp(App):
         reading_list: str | None = None,
         library_path: Path | None = None,
         language: str = "en",
+        side_by_side: bool = False,
         mark_read_after: float = 2.0,
         sort: str = "date",
+        pane_split: int = 60,
         theme: str | None = None,
         keymap: Mapping[str, str] | None = None,
         searches: Mapping[str, str] | None = None,
@@ -89,8 +91,12 @@ class DigestApp(App):
         self.store = self.session.store
         self.library = Library.load(library_path or paths.library_file())
         self.language = language
+        """`en` or `zh`: the titles shown, and the abstract (the first one when side by side)."""
+        self.side_by_side = side_by_side
         self.mark_read_after = mark_read_after
         self.sort = sort
+        self.pane_split = pane_split
+        """The list's share of the width, in percent, when both panes show."""
         self.searches: dict[str, str] = dict(searches or {})
         self.watch_folders = [str(folder) for folder in watch]
         self.watch_options = dict(watch_options or {})
@@ -109,6 +115,7 @@ class DigestApp(App):
         """Lines for the command line to print once the reader has closed (a library not saved)."""
         self.lost_changes = False
         """The reader closed with library changes it could not save (the command line exits 1)."""
+        self._remember_failed = False
         if theme is not None:
             if theme in self.available_themes:
                 self.theme = theme
@@ -138,7 +145,8 @@ class DigestApp(App):
 
         return MainScreen(
             self.session, self.library, save_library=self.library_changed, searches=self.searches,
-            save_search=self.save_search, language=self.language, sort=self.sort,
+            save_search=self.save_search, language=self.language, side_by_side=self.side_by_side, sort=self.sort,
+            remember=self.remember,
             mark_read_after=self.mark_read_after, reading_list=self.reading_list, start_on_unread_day=self.start_on_unread_day,
             watch_folders=self.watch_folders, watch_options=self.watch_options)
 
@@ -174,6 +182,19 @@ class DigestApp(App):
                         markup=False)
             return
         self._remembered_theme = self.theme
+
+    def remember(self, key: str, value: str | bool | int) -> None:
+        """Write one setting the user changed in the reader (language, side_by_side, sort,
+        pane_split) into config.toml, so the next start has it; a failure is said, once a session."""
+        if self.config_path is None:
+            return
+        try:
+            settings.set_value(self.config_path, key, value)
+        except (OSError, ValueError) as error:
+            if not self._remember_failed:
+                self._remember_failed = True
+                self.notify(f"Settings not remembered: {self.config_path}: {error}", severity="warning", timeout=8,
+                            markup=False)
 
     def save_search(self, name: str, query: str) -> bool:
         """Keep a named search (in the palette, and on F1–F9 in order) and write it into config.toml."""

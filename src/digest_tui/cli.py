@@ -384,7 +384,8 @@ def reader_app(argv: Sequence[str]):
     from .app import DigestApp
 
     return DigestApp(
-        paths, reading_list=args.list, language=config.language, sort=config.sort, theme=config.theme,
+        paths, reading_list=args.list, language=config.language, side_by_side=config.side_by_side, sort=config.sort,
+        pane_split=config.pane_split, theme=config.theme,
         mark_read_after=config.mark_read_after, keymap=config.keymap, searches=config.searches, watch=watch,
         start_on_unread_day=from_config, config_path=config_path, config_problems=problems, session=session,
     )

@@ -1,8 +1,10 @@
 """The user's settings: `config.toml` in the config dir, every key optional with a documented default.
 
     folders = ["~/digests"]        # opened when digest-tui is started without paths, and watched
-    language = "en"                # en, zh or both (side by side)
-    sort = "date"                  # date, score, upvotes or title
+    language = "en"                # en or zh: titles and the abstract (l switches; remembered)
+    side_by_side = false           # both abstracts side by side (L switches; remembered)
+    sort = "date"                  # date, score, upvotes or title (S cycles; remembered)
+    pane_split = 60                # the list's share of the width, in percent, when both panes show
     theme = "textual-dark"         # any Textual theme; changing it in the app is remembered here
     mark_read_after = 2            # seconds a paper is on screen before it counts as read; 0 = never
 
@@ -22,8 +24,10 @@ The two URLs can also be given as DIGEST_TUI_ARXIV_URL and DIGEST_TUI_HF_URL (th
 
 A bad value is reported with its key and line, and its default is used; the other keys still
 apply. A file that is not valid TOML is reported with its line, and every default is used.
-The app writes only two things back: the theme, and searches saved with ctrl+s in the filter;
-it edits just those lines, so comments and layout stay as the user wrote them.
+The app writes back only what the user changes in it: the theme, the language, side by side, the
+sort, the pane split (`<` and `>`) and searches saved with ctrl+s in the filter; it edits just those
+lines, so comments and layout stay as the user wrote them. (`language = "both"`, as older versions
+wrote it, still reads as side by side.)
 """
 
 from __future__ import annotations
@@ -39,7 +43,10 @@ from .files import atomic_write, read_regular
 from .model import LANGUAGES, SORTS
 from .text import clean, one_line, short_repr
 
-_KNOWN = ("folders", "language", "sort", "theme", "mark_read_after", "searches", "keymap", "fetch")
+PANE_SPLITS = (25, 75)
+"""The least and most of the width, in percent, the list may take when both panes show."""
+_KNOWN = ("folders", "language", "side_by_side", "sort", "pane_split", "theme", "mark_read_after", "searches", "keymap",
+          "fetch")
 _CATEGORY = re.compile(r"[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?", re.ASCII)  # cs.CL, hep-th, astro-ph.CO
 URL_ENV = {"arxiv_url": "DIGEST_TUI_ARXIV_URL", "hf_url": "DIGEST_TUI_HF_URL"}
 
@@ -60,7 +67,9 @@ class Config:
 
     folders: list[str] = field(default_factory=list)
     language: str = "en"
+    side_by_side: bool = False
     sort: str = "date"
+    pane_split: int = 60
     theme: str = "textual-dark"
     mark_read_after: float = 2.0
     searches: dict[str, str] = field(default_factory=dict)
@@ -202,8 +211,20 @@ def _load_file(path: Path) -> tuple[Config, list[str]]:
     language = document.get("language", config.language)
     if isinstance(language, str) and language in LANGUAGES:
         config.language = language
+    elif language == "both":  # what side by side was before it had its own key
+        config.side_by_side = True
     else:
         bad("language", " or ".join(LANGUAGES), value=language)
+    side_by_side = document.get("side_by_side", config.side_by_side)
+    if isinstance(side_by_side, bool):
+        config.side_by_side = side_by_side
+    else:
+        bad("side_by_side", "true or false", value=side_by_side)
+    split = document.get("pane_split", config.pane_split)
+    if isinstance(split, int) and not isinstance(split, bool) and PANE_SPLITS[0] <= split <= PANE_SPLITS[1]:
+        config.pane_split = split
+    else:
+        bad("pane_split", f"a whole percentage from {PANE_SPLITS[0]} to {PANE_SPLITS[1]}", value=split)
     sort = document.get("sort", config.sort)
     if sort in SORTS:
         config.sort = sort
@@ -263,9 +284,18 @@ def _toml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
 
 
-def set_value(path: Path, key: str, value: str, table: str | None = None) -> None:
-    """Write `key = "value"` into the file (inside `[table]`), changing only that line or adding
-    one; the result is checked to parse before it replaces the file. Raises OSError or ValueError."""
+def _toml_value(value: str | bool | int) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return _toml_string(value)
+
+
+def set_value(path: Path, key: str, value: str | bool | int, table: str | None = None) -> None:
+    """Write `key = value` (a TOML string, boolean or integer) into the file (inside `[table]`),
+    changing only that line or adding one; the result is checked to parse before it replaces the
+    file. Raises OSError or ValueError."""
     try:
         text = read_regular(path, limit=MAX_CONFIG_BYTES).decode("utf-8-sig")
     except FileNotFoundError:
@@ -274,13 +304,15 @@ def set_value(path: Path, key: str, value: str, table: str | None = None) -> Non
         raise ValueError(f"not UTF-8 text (byte {error.start})") from None
     _parse(text)  # never edit a file we cannot read back: that would hide its mistake
     key_text = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
-    entry = f"{key_text} = {_toml_string(value)}"
+    entry = f"{key_text} = {_toml_value(value)}"
     lines = text.splitlines()
     line = _first_line(lines, re.compile(rf"^\s*{_key_pattern(key)}\s*="), table)  # `key = ...` in [table] only
     if line is not None:
         lines[line - 1] = entry
     elif table is None:
         first_table = next((i for i, row in enumerate(lines) if re.match(r"^\s*\[", row)), len(lines))
+        while first_table > 0 and not lines[first_table - 1].strip():
+            first_table -= 1  # with the other top-level keys, not after the blank line before a table
         lines.insert(first_table, entry)
     else:
         header = next((i for i, row in enumerate(lines) if re.match(rf"^\s*\[\s*{re.escape(table)}\s*\]", row)), None)

@@ -79,8 +79,9 @@ def abs_url(arxiv_id: str) -> str:
 
 SORTS = ("date", "score", "upvotes", "title")
 """Orders the list can take; `date` is the default: newest listing first, then score, then title."""
-LANGUAGES = {"en": "EN", "zh": "中文", "both": "EN+中文"}
-"""The languages papers are shown in (`language` in config.toml, the l key), each with its short label."""
+LANGUAGES = {"en": "EN", "zh": "中文"}
+"""The languages papers are shown in (`language` in config.toml, the l key), each with its short label;
+side by side (`side_by_side`, the L key) shows the other one's abstract too."""
 
 ANNOUNCE_TYPES = ("new", "cross-list", "replacement")
 """The kinds of announcement in an arXiv listing (e-mail or feed), in the order a day lists them."""

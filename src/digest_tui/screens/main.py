@@ -66,6 +66,7 @@ class MainScreen(Screen):
         Binding("enter", "focus_detail", "Details", id="paper.details", show=False),
         *(replace(binding, priority=True) for binding in (
             Binding("l", "toggle_language", "中/EN", id="view.language"),
+            Binding("L", "toggle_side_by_side", "Side by side", id="view.both", show=False),
             Binding("s", "star", "Star", id="paper.star"),
             Binding("t", "tags", "Tags", id="paper.tags"),
             Binding("r", "toggle_read", "Read", id="paper.read"),
@@ -102,6 +103,8 @@ class MainScreen(Screen):
 
     sort: reactive[str] = reactive("date", init=False)
     language: reactive[str] = reactive("en", init=False)
+    side_by_side: reactive[bool] = reactive(False, init=False)
+    """Both abstracts side by side, the language's first."""
     day: reactive[str | None] = reactive(None, init=False)
     """The listing date shown ([ and ] step, a shows all days), or None for every day."""
     query_text: reactive[str] = reactive("", init=False)
@@ -124,7 +127,9 @@ class MainScreen(Screen):
         searches: dict[str, str],
         save_search: Callable[[str, str], object],
         language: str = "en",
+        side_by_side: bool = False,
         sort: str = "date",
+        remember: Callable[[str, str | bool | int], None] = lambda key, value: None,
         mark_read_after: float = 2.0,
         reading_list: str | None = None,
         start_on_unread_day: bool = False,
@@ -133,7 +138,9 @@ class MainScreen(Screen):
     ) -> None:
         """`session`: the load of the digests (its store holds the papers); `library`: the user's
         marks, and `save_library()` schedules a save of it; `searches` (name -> query) are the saved
-        searches, `save_search(name, query)` keeps one; the rest are the reader's settings."""
+        searches, `save_search(name, query)` keeps one; `remember(key, value)` keeps a setting the
+        user changed here (language, side_by_side, sort) for the next start; the rest are the
+        reader's settings."""
         super().__init__()
         self.session = session
         self.store = session.store
@@ -146,7 +153,9 @@ class MainScreen(Screen):
         self.start_on_unread_day = start_on_unread_day
         self.watch_folders = list(watch_folders)
         self.watch_options = dict(watch_options or {})
+        self.remember = remember
         self.set_reactive(MainScreen.language, language)
+        self.set_reactive(MainScreen.side_by_side, side_by_side)
         self.set_reactive(MainScreen.sort, sort)
         self.filter_query: Query | None = None
         self.only_keys: frozenset[str] | None = None
@@ -176,7 +185,7 @@ class MainScreen(Screen):
         yield StatusLine(id="status").data_bind(
             MainScreen.shown, MainScreen.total, MainScreen.reading_files, MainScreen.files_read,
             MainScreen.files_total, MainScreen.day, MainScreen.query_text, MainScreen.sort, MainScreen.language,
-            MainScreen.filter_error, list_name=MainScreen.only_label)
+            MainScreen.side_by_side, MainScreen.filter_error, list_name=MainScreen.only_label)
         yield Footer()
         if not self.reading_list:  # the load starts now, not once the widgets are mounted: ~0.1 s sooner
             self.load_digests()
@@ -336,7 +345,7 @@ class MainScreen(Screen):
     def show_paper(self, row: int | None) -> None:
         paper = None if row is None else self.store.paper(row)
         mark = self.library.mark(paper.key) if paper else Mark()
-        self.detail.show(paper, mark, self.language, self.all_authors, self.paper_list.words)
+        self.detail.show(paper, mark, self.language, self.all_authors, self.paper_list.words, self.side_by_side)
 
     @on(PaperList.Highlighted)
     def paper_highlighted(self, message: PaperList.Highlighted) -> None:
@@ -480,15 +489,21 @@ class MainScreen(Screen):
     def watch_language(self, language: str) -> None:
         self.paper_list.set_language(language)
         self.show_paper(self.paper_list.current_row)
+        self.remember("language", language)
 
-    def watch_sort(self) -> None:
+    def watch_side_by_side(self, side_by_side: bool) -> None:
+        self.show_paper(self.paper_list.current_row)
+        self.remember("side_by_side", side_by_side)
+
+    def watch_sort(self, sort: str) -> None:
         self.refilter()
+        self.remember("sort", sort)
 
     def action_toggle_language(self) -> None:
         self.language = "en" if self.language == "zh" else "zh"
 
-    def action_show_both_languages(self) -> None:
-        self.language = "en" if self.language == "both" else "both"
+    def action_toggle_side_by_side(self) -> None:
+        self.side_by_side = not self.side_by_side
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
@@ -773,7 +788,7 @@ class MainScreen(Screen):
         yield Command("Toggle language 中/EN", "Chinese or English titles and abstract", self.action_toggle_language,
                       "view.language")
         yield Command("Side by side: both languages", "Show the English and Chinese abstracts together",
-                      self.action_show_both_languages)
+                      self.action_toggle_side_by_side, "view.both")
         yield Command("Show all authors", "Expand or shorten the author list", self.action_toggle_all_authors,
                       "detail.authors")
         yield Command("Open arXiv page", "Open the paper's page in the browser", self.action_open_page, "paper.open")

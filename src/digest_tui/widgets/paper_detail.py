@@ -151,9 +151,10 @@ class PaperDetail(VerticalScroll, can_focus=True):
         yield Static(id="detail-footer")
 
     def show(self, paper: Paper | None, mark: Mark, language: str, all_authors: bool = False,
-             words: tuple[str, ...] = ()) -> None:
-        """Show this paper; `language` is `en`, `zh` or `both` (side by side); `words` (the
-        filter's, casefolded) are marked wherever they occur."""
+             words: tuple[str, ...] = (), side_by_side: bool = False) -> None:
+        """Show this paper; `language` (`en` or `zh`) first, and `side_by_side` the other
+        language's abstract beside it; `words` (the filter's, casefolded) are marked wherever
+        they occur."""
         header = self.query_one("#detail-header", Static)
         first = self.query_one("#abstract-first", Static)
         second = self.query_one("#abstract-second", Static)
@@ -169,9 +170,10 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self.paper = paper
         match = self.get_component_rich_style("paper-detail--match")
         header.update(Wrapped(header_text(paper, mark, language, all_authors, words, match)))
-        if language == "both":
-            first.update(Wrapped(abstract_text(paper, "en", words, match)))
-            second.update(Wrapped(abstract_text(paper, "zh", words, match)))
+        if side_by_side:
+            other = "en" if language == "zh" else "zh"
+            first.update(Wrapped(abstract_text(paper, language, words, match)))
+            second.update(Wrapped(abstract_text(paper, other, words, match)))
             second.set_class(False, "-hidden")
         else:
             first.update(Wrapped(abstract_text(paper, language, words, match)))

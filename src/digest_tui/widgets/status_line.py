@@ -31,6 +31,7 @@ class StatusLine(Widget):
     query_text: reactive[str] = reactive("")
     sort: reactive[str] = reactive("date")
     language: reactive[str] = reactive("en")
+    side_by_side: reactive[bool] = reactive(False)
     filter_error: reactive[str | None] = reactive(None)
     """Why the filter being typed is not valid (the old one stays)."""
 
@@ -47,7 +48,10 @@ class StatusLine(Widget):
             text.append(f" · list: {clean(self.list_name)}")
         if self.query_text:
             text.append(f" · filter: {clean(self.query_text)}")
-        text.append(f" · sort: {self.sort} · {LANGUAGES.get(self.language, self.language)}")
+        language = LANGUAGES.get(self.language, self.language)
+        if self.side_by_side:
+            language += "+" + LANGUAGES["zh" if self.language == "en" else "en"]
+        text.append(f" · sort: {self.sort} · {language}")
         if self.filter_error:
             text.append(f" · bad filter: {clean(self.filter_error)} (old filter kept)", Style(color="red", bold=True))
         return text
