@@ -51,7 +51,7 @@ def test_the_reader_starts_with_such_a_config_and_says_why(tmp_path, monkeypatch
         ('searches.a = 1\n', "line 1: searches.a: expected a non-empty string (got 1)"),
         ('theme = "nord"\n[searches.a]\nb = 1\n', "line 2: searches.a: expected a non-empty string (got {'b': 1})"),
         ('language = [' + ", ".join(['"xx"'] * 100) + ']\n',
-         "line 1: language: expected en or zh or both (got ['xx', 'xx', 'xx', 'xx', 'xx', 'xx', 'xx', 'xx', 'xx', 'xx'…)"),
+         "line 1: language: expected en or zh (got ['xx', 'xx', 'xx', 'xx', 'xx', 'xx', 'xx', 'xx', 'xx', 'xx'…)"),
         ('"\\u001b]2;pwned\\u0007" = 1\n', "␛]2;pwned␇: unknown setting"),
     ],
 )
