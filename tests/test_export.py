@@ -470,3 +470,28 @@ def test_write_failure_is_an_export_error(tmp_path):
 
 def test_keys_without_a_library_are_made_for_one_export():
     assert citekeys(RECORDS) == ["zhao2026regmix", "muller2026fast", "lopez2025hugging", "zhaozhiyou"]
+
+
+# -- TeX in BibTeX values ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, title, plain",
+    [
+        ("L$^3$: Large Lookup Layers for LLMs", "L{$^3$}: {Large} {Lookup} {Layers} for {LLM}s", "L$^3$: Large Lookup Layers for LLMs"),
+        (r"\textsc{Lethe}: Principled", r"\textsc{Lethe}: {Principled}", r"\textsc{Lethe}: Principled"),
+        ("with $\\sim$2$\\times$ fewer", "with {$\\sim$}2{$\\times$} fewer", "with $\\sim$2$\\times$ fewer"),
+        ("costs $5-$10 and 100% of R&D #1", "costs \\$5-\\$10 and 100\\% of {R}\\&{D} \\#1", "costs \\$5-\\$10 and 100\\% of R\\&D \\#1"),
+        ("TerraDiT-$Ω$: Unified", "{TerraDiT}-{$\\ensuremath{\\Omega}$}: {Unified}", "TerraDiT-$\\ensuremath{\\Omega}$: Unified"),
+        ("$50%$ of {BERT} and \\slash x_y", "{$50\\%$} of {BERT} and \\textbackslash{}slash x\\_y",
+         "$50\\%$ of {BERT} and \\textbackslash{}slash x\\_y"),
+        ("[Re] Revisiting", "[{Re}] {Revisiting}", "[Re] Revisiting"),
+        ("Unbalanced }{ braces {", "Unbalanced \\textbraceright{}\\textbraceleft{} braces \\textbraceleft{}",
+         "Unbalanced \\textbraceright{}\\textbraceleft{} braces \\textbraceleft{}"),
+    ],
+)  # fmt: skip
+def test_tex_is_kept_where_the_digest_had_tex_and_escaped_elsewhere(text, title, plain):
+    from digest_tui.core.export.tex import tex
+
+    assert tex(text, title=True) == title
+    assert tex(text) == plain

@@ -3,7 +3,7 @@
 arXiv's own formats carry real TeX (`L$^3$`, `\\textsc{Lethe}`, `G\\"uneysu`), and so do the
 digests that copy them, next to characters authors typed plainly (`50%`, `R&D`, `#1`). So a
 value is read piece by piece: inline maths (pandoc's rule: `$` with no space inside either
-end, the closing one not before a digit), the text commands and accents LaTeX users put in
+end, and not a price like `$5-$10`), the text commands and accents LaTeX users put in
 titles, already-escaped specials and balanced brace groups are written as they are; every other
 character special to BibTeX or LaTeX is escaped. Braces end up balanced whatever the input
 (BibTeX counts every brace, escaped or not, to find where a value ends).
@@ -42,7 +42,7 @@ _SYMBOLS = re.compile(
 _ACCENT = re.compile(r"\\[\"'`^~=.](?:\{[A-Za-z]?\}|[A-Za-z])|\\[uvHckrdbt](?:\{[A-Za-z]\}| [A-Za-z])")
 _ESCAPED = re.compile(r"\\[%&#_$\{\} ]")
 _COMMAND = re.compile(r"\\([A-Za-z]+)\{")
-_MATH = re.compile(r"\$(?=[^\s$])((?:[^$\\]|\\.)*?)(?<=[^\s\\])\$(?!\d)|\\\((.+?)\\\)", re.S)
+_MATH = re.compile(r"\$(?=[^\s$])((?:[^$\\]|\\.)*?)(?<=[^\s\\])\$|\\\((.+?)\\\)", re.S)
 _MATH_UNSAFE = re.compile(r"(?<!\\)[%&#]")  # a comment or an alignment tab, even in maths
 _WORD = re.compile(r"[^\W_]+", re.U)
 
@@ -74,8 +74,10 @@ def _convert(text: str, out: list[str], state: dict, protect: bool) -> None:
         piece = None
         if char == "$" or text.startswith("\\(", i):
             match = _MATH.match(text, i)
-            if match and _balanced(match[0]):
+            if match and _balanced(match[0]) and not _currency(match, text):
                 math = _MATH_UNSAFE.sub(lambda m: "\\" + m[0], match[0])
+                if not math.isascii():
+                    math = _math_letters(math)
                 piece, end = ("{" + math + "}" if protect else math), match.end()
         elif char == "\\":
             match = _ESCAPED.match(text, i) or _ACCENT.match(text, i) or _SYMBOLS.match(text, i)
@@ -128,6 +130,24 @@ def _protect(word: str, first: bool) -> str:
     if caps:
         return "{" + caps[1] + "}s"
     return "{" + word + "}"
+
+
+def _currency(match: re.Match, text: str) -> bool:
+    """`$5-$10`: a price, not maths (pandoc's rule, kept only where the "maths" starts with a digit,
+    since arXiv's TeX has `$\\sim$2` often and prices rarely)."""
+    return match[0][1:2].isdigit() and text[match.end() : match.end() + 1].isdigit()
+
+
+def _math_letters(math: str) -> str:
+    """Maths with Unicode symbols (`$Ω$`, which a parser made of `$\\Omega$`) written as TeX again:
+    pdfLaTeX knows no `Ω` in maths. What pylatexenc has no command for stays as it is."""
+    import logging
+
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    logging.getLogger("pylatexenc.latexencode").setLevel(logging.ERROR)  # "no known representation"
+    encoder = UnicodeToLatexEncoder(non_ascii_only=True, unknown_char_policy="keep")
+    return encoder.unicode_to_latex(math)
 
 
 def _closing(text: str, start: int) -> int:
