@@ -9,7 +9,9 @@ import json
 import pytest
 
 from digest_tui.cli import main as cli_main
+from digest_tui.core.library import Mark
 from digest_tui.core.loading.session import load
+from digest_tui.widgets.paper_detail import header_text
 
 ID = "2607.03003"
 TLDR = "本文把语音分词器的词表压缩一半，识别错误率不变。"
@@ -96,3 +98,11 @@ def test_dump_shows_the_merged_record(three, capsys):
     assert (record["summary_zh"], record["announce_type"], record["score"], record["doi"]) == (
         TLDR, "cross-list", 87, "10.1000/speech.2026.7",
     )  # fmt: skip
+
+
+def test_detail_pane_shows_the_kind_the_summary_and_the_doi(three):
+    store, _ = load([three])
+    text = header_text(store.papers[0], Mark(), "zh", False).plain
+    assert "relevance 87%" in text and "cross-list" in text
+    assert "AI总结: " + TLDR in text
+    assert "DOI: 10.1000/speech.2026.7" in text

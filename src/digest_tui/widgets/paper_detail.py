@@ -106,6 +106,7 @@ def header_text(paper: Paper, mark: Mark, language: str, all_authors: bool, word
     _line(text, "Keywords", ", ".join(paper.keywords) if paper.keywords else None, words=words, mark=match)
     _line(text, "Comments", paper.comments)
     _line(text, "Journal ref", paper.journal_ref)
+    _line(text, "DOI", paper.doi)
     if paper.github_repo:
         stars = f" (★ {paper.github_stars})" if paper.github_stars is not None else ""
         _line(text, "Code", paper.github_repo + stars)
