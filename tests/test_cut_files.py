@@ -51,8 +51,8 @@ def test_the_warning_names_the_paper_the_cut_went_through(tmp_path):
     path.write_bytes(data[:-6])  # inside the last 册
     result = parse_file(str(path))
     assert len(result.papers) == 2
-    assert result.warnings[-1].startswith("the file ends inside a character (cut off?)")
-    assert "'Second Paper Title Here'" in result.warnings[-1]
+    assert result.warnings[0].startswith("the file ends inside a character (cut off?)")
+    assert "'Second Paper Title Here'" in result.warnings[0]
 
 
 def test_gb18030_and_utf16_cuts_too():
@@ -66,3 +66,14 @@ def test_bytes_that_start_no_character_are_not_a_cut():
     with pytest.raises(DigestError, match="not valid UTF-8 or GB18030"):
         decode(b"plain text then \xff\xff")
     assert decode_cut(b"whole text\n") == ("whole text\n", False)
+
+
+def test_the_cut_warning_comes_first_and_the_cap_holds():
+    from digest_tui.core.parsers import MAX_WARNINGS, first_warning
+
+    few = first_warning("cut", ["a", "b"])
+    assert few == ["cut", "a", "b"]
+    full = [f"w{i}" for i in range(MAX_WARNINGS)]  # exactly the cap: nothing was hidden yet
+    assert first_warning("cut", full) == ["cut", *full[:8], "2 more problems like these not shown"]
+    capped = [f"w{i}" for i in range(9)] + ["3 more problems like these not shown"]
+    assert first_warning("cut", capped) == ["cut", *capped[:8], "4 more problems like these not shown"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import os
+import re
 import stat
 import warnings as _warnings  # `warnings` is what every parser calls its list of lines
 from types import ModuleType
@@ -201,8 +202,22 @@ def parse_file(path: str) -> ParseResult:
             return ParseResult([], mailbox.NAME, [])
     result = parse_text(text, path, dt.date.fromtimestamp(info.st_mtime))
     if cut:
-        result.warnings.append(cut_warning(result))
+        result.warnings = first_warning(cut_warning(result), result.warnings)
     return result
+
+
+_MORE = re.compile(r"^([\d,]+) more problems like these not shown$")
+
+
+def first_warning(warning: str, warnings: list[str]) -> list[str]:
+    """`warning` before the others, still at most MAX_WARNINGS lines: the last line counts what is not shown."""
+    lines = [warning, *warnings]
+    if len(lines) <= MAX_WARNINGS:
+        return lines
+    summary = _MORE.match(lines[-1])
+    body = lines[:-1] if summary else lines
+    hidden = len(body) - (MAX_WARNINGS - 1) + (int(summary.group(1).replace(",", "")) if summary else 0)
+    return body[: MAX_WARNINGS - 1] + [f"{hidden:,} more problems like these not shown"]
 
 
 def in_maildir(path: str) -> bool:
