@@ -12,7 +12,8 @@ from .text import clean_abstract, clean_line, is_chinese
 NAME = "hf-newsletter-zh"
 
 _ENTRY = re.compile(r"^#{2,4}\s*(\d{1,4})\s*[.、．]\s*(.*?)\s*$")
-_FIELD = re.compile(r"^\*\*\s*(原文标题|英文标题|摘要|论文链接|链接)\s*[：:]\s*\*\*\s*(.*)$|^\*\*\s*(原文标题|英文标题|摘要|论文链接|链接)\s*\*\*\s*[：:]\s*(.*)$")
+# the colon inside the bold (`**原文标题：**`, as the newsletter writes it) or after it (`**摘要**：`)
+_FIELD = re.compile(r"^\*\*\s*(原文标题|英文标题|摘要|论文链接|链接)\s*(?:[：:]\s*\*\*|\*\*\s*[：:])\s*(.*)$")
 _ARXIV = re.compile(rf"arxiv\.org/(?:abs|pdf)/({ARXIV_ID.pattern})(?:v\d+)?", re.ASCII)
 _HF = re.compile(rf"huggingface\.co/papers/({ARXIV_ID.pattern})(?:v\d+)?", re.ASCII)
 _DAY = re.compile(r"(?<!\d)(\d{4})-(\d\d)-(\d\d)(?!\d)")
@@ -76,9 +77,8 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
             continue
         field = _FIELD.match(line)
         if field:
-            name = _FIELDS[field.group(1) or field.group(3)]
-            current = entry.setdefault(name, [])
-            value = (field.group(2) if field.group(1) else field.group(4)) or ""
+            name, value = field.groups()
+            current = entry.setdefault(_FIELDS[name], [])
             if value.strip():
                 current.append(value.strip())
             continue
