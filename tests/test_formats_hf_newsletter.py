@@ -23,7 +23,7 @@ def test_real_newsletter(newsletter):
     assert [p.id for p in newsletter.papers] == ["2501.12909", "2501.12948", "2501.13074", "2501.12599", "2501.12570"]
     assert {p.date for p in newsletter.papers} == {"2025-01-23"}
     assert all(p.title_zh and p.title_en and p.abstract_zh and p.abstract_en is None for p in newsletter.papers)
-    assert all(p.authors == () and p.upvotes is None for p in newsletter.papers)  # the newsletter names neither
+    assert all(p.authors == () and p.upvotes is None and p.categories == () for p in newsletter.papers)  # none given
     film, deepseek, experts, kimi, pruner = newsletter.papers
     assert film.title_zh == "FilmAgent：虚拟3D空间中端到端电影自动化的多智能体框架"
     # arXiv's hard line break in the original title ("...Automation in\n  Virtual 3D Spaces")
