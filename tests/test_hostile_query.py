@@ -15,7 +15,7 @@ from digest_tui.core.index import make_doc
 from digest_tui.core.library import NO_MARK, Mark
 from digest_tui.core.loading.session import load
 from digest_tui.core.paths import demo_dir
-from digest_tui.core.query import MAX_TERMS, QueryError, _trie_pattern, parse_query
+from digest_tui.core.query import MAX_TERMS, QueryError, trie_pattern, parse_query
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_merged_or_groups_answer_like_separate_tests(demo_store, terms, grouped,
     [["abc", "abd", "ab"], ["ab", "abc"], ["a.b", "a+b", "(x)"], ["x" * 300, "y"], ["预训练", "预测", "模型"]],
 )
 def test_the_trie_pattern_finds_exactly_the_values(values):
-    pattern = re.compile(_trie_pattern(values))
+    pattern = re.compile(trie_pattern(values))
     for value in values:
         assert pattern.search(f"..{value}..")
     assert not pattern.search("".join(sorted(set("".join(values)))[:1]) + "\n")  # one letter alone
@@ -116,3 +116,20 @@ def _paper():
     from digest_tui.core.model import make_paper
 
     return make_paper(id="2606.1", title_en="w")
+
+
+def test_many_filter_words_are_marked_as_one_pattern(monkeypatch):
+    """The reader marks the filter's words in every line it draws: 10,000 of them are one pattern,
+    marking what one pattern per word marks (the characters covered)."""
+    from digest_tui.widgets import highlight
+
+    words = tuple([f"zzq{i}x" for i in range(10_000)] + ["mixture", "data mixing", "moe", "预训练"])
+    texts = ["Data-mixing with a Mixture of MoE experts", "数据混合与预训练 zzq42x", "nothing here", "MOE moe Moe"]
+
+    def covered(spans):
+        return sorted({i for start, end in spans for i in range(start, end)})
+
+    fast = [covered(highlight.match_spans(text, words)) for text in texts]
+    monkeypatch.setattr(highlight, "MANY_WORDS", 10**9)
+    slow = [covered(highlight.match_spans(text, words)) for text in texts]
+    assert fast == slow and fast[0] and fast[1] and not fast[2]

@@ -266,7 +266,7 @@ class _Parser:
             return parts
         kept = [part for part in parts if part.merge not in groups or len(part.value) > MAX_MERGED_LENGTH]
         for group, values in groups.items():
-            pattern = self.value(re.compile(_trie_pattern(values), re.S))
+            pattern = self.value(re.compile(trie_pattern(values), re.S))
             if group == "id":
                 kept.append(Compiled(f"{pattern}.match({self.column('id')})", _COST_SHORT))
                 continue
@@ -405,7 +405,7 @@ def _combine(parts: list[Compiled], joiner: str) -> Compiled:
     return Compiled(f"({joiner.join(part.expression for part in unique)})", sum(part.cost for part in unique))
 
 
-def _trie_pattern(values: list[str]) -> str:
+def trie_pattern(values: list[str]) -> str:
     """A regular expression that finds any of the values, as a trie (`ab(?:c|d)` for abc, abd):
     Python's `re` tries the alternatives of a plain `abc|abd|...` one by one at every position.
     A value that another starts with stands for both (finding "ab" is enough when "abc" is there)."""

@@ -9,6 +9,8 @@ from functools import lru_cache
 from rich.style import Style
 from rich.text import Text
 
+from ..core.query import trie_pattern
+
 
 @lru_cache(maxsize=64)
 def _pattern(word: str, ignore_case: bool) -> re.Pattern[str] | None:
@@ -29,6 +31,9 @@ def match_spans(plain: str, words: Sequence[str]) -> list[tuple[int, int]]:
     folded = plain.lower() if plain.isascii() else plain.casefold()
     exact = len(folded) == len(plain)
     haystack = folded if exact else plain
+    if len(words) > MANY_WORDS:
+        pattern = _many(tuple(words), not exact)
+        return [match.span() for match in pattern.finditer(haystack) if match.end() > match.start()]
     spans = []
     for word in words:
         pattern = _pattern(word, not exact)
@@ -36,6 +41,21 @@ def match_spans(plain: str, words: Sequence[str]) -> list[tuple[int, int]]:
             continue
         spans.extend(match.span() for match in pattern.finditer(haystack) if match.end() > match.start())
     return spans
+
+
+MANY_WORDS = 16
+"""From this many words on, they are searched as one pattern: a query of 10,000 OR-ed words would
+otherwise compile and run 10,000 patterns (past the cache of 64) on every line drawn."""
+
+
+@lru_cache(maxsize=4)
+def _many(words: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]:
+    """One pattern for many words: single words as a trie (as the query runs them), phrases as
+    _pattern() makes them. Where words overlap, the first match from the left is marked."""
+    single = sorted({word for word in words if word and len(word.split()) == 1 and word == word.strip()})
+    phrases = [p.pattern for p in (_pattern(word, ignore_case) for word in words if word not in single) if p]
+    parts = ([trie_pattern(single)] if single else []) + phrases
+    return re.compile("|".join(parts) or "(?!)", re.IGNORECASE if ignore_case else 0)
 
 
 def mark_words(text: Text, words: Sequence[str], style: Style | str, start: int = 0, end: int | None = None) -> Text:
