@@ -115,6 +115,8 @@ def test_bibtexparser_reads_every_field():
     assert journal["doi"] == "10.1109/ACCESS.2026.1234567"
     assert journal["year"] == "2026" and "month" not in journal  # the journal's year; its month is unknown
     assert "primaryclass" not in journal and "usera" not in journal
+    counted = make_paper(title_en="Counted Authors", author_count=8, date="2025-11-05")
+    assert bibtexparser_entries(export.render([(counted, Mark())], "bib"))["counted2025authors"]["author"] == "others"
     hf = entries["lopez2025scaling"]
     assert hf["author"] == "Ana Lopez and others"
     assert (hf["year"], hf["month"]) == ("2025", "nov")

@@ -217,9 +217,8 @@ class ExportDialog(Dialog):
         with Vertical(id="box"):
             yield Label("Save a reading list" if self.reading_list else "Export papers", classes="heading")
             with RadioSet(id="scope"):
-                yield RadioButton("Starred papers", value=scope == "starred", id="scope-starred")
-                yield RadioButton("Papers with a tag", value=scope == "tag", id="scope-tag", disabled=not tags)
-                yield RadioButton("The papers shown now", value=scope == "view", id="scope-view")
+                for name, label in export.SCOPES.items():  # starred, tag, view
+                    yield RadioButton(label, value=scope == name, id=f"scope-{name}", disabled=name == "tag" and not tags)
             tag = request.tag if request is not None and request.tag in tags else Select.NULL
             yield Select([(Text(clean(t)), t) for t in tags], prompt="tag", value=tag, id="tag",  # Text: never markup
                          disabled=not tags)

@@ -60,7 +60,7 @@ def fields(paper: Paper, mark) -> list[tuple[str, str]]:
 
     add("title", tex(tidy(paper.title_en or paper.title_zh or paper.id or paper.key), title=True))
     names = [_author(a) for a in paper.authors if a.strip()]
-    if names and not authors_known(paper):
+    if not authors_known(paper):  # a listing gave the first few, or only how many ("• 8 authors")
         names.append("others")
     add("author", " and ".join(names))
     year, month = published(paper)
