@@ -242,6 +242,15 @@ def _marks(chunk: str, at: int) -> tuple[int, int]:
     """Where the `\\\\` line that opens the abstract starts, and where the closing
     `\\\\ ( https://arxiv.org/abs/ID , 12kb)` line starts (the last one: an abstract's line may
     start with a TeX `\\\\`); len(chunk) for a mark that is not there."""
+    closer = chunk.rfind("\n\\\\ (", at)
+    opener = chunk.find("\n\\\\\n", at, closer) if closer != -1 else -1
+    if opener != -1:  # the usual entry, found with two searches
+        return opener, closer
+    return _marks_line_by_line(chunk, at)
+
+
+def _marks_line_by_line(chunk: str, at: int) -> tuple[int, int]:
+    """_marks() for the rest: no abstract (a replacement), a cut entry, spaces after a `\\\\`."""
     opener = closer = len(chunk)
     mark = chunk.find("\n\\\\", at)
     while mark != -1:
