@@ -145,6 +145,28 @@ def test_empty_feed_is_read_with_a_note(fixtures):
     assert result.warnings == ["an arXiv feed of 2026-07-11 with no announcements (arXiv announces none on weekends and holidays)"]
 
 
+API_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+    '  <title type="html">ArXiv Query: search_query=&amp;id_list=2607.99999</title>\n'
+    "  <id>http://arxiv.org/api/x</id>\n  <updated>2026-07-10T00:00:00-04:00</updated>\n"
+)
+
+
+def test_api_error_and_empty_answers():
+    error = API_HEAD + (
+        '  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">1</opensearch:totalResults>\n'
+        "  <entry>\n    <id>http://arxiv.org/api/errors#incorrect_id_format_for_2607.999</id>\n    <title>Error</title>\n"
+        "    <summary>incorrect id format for 2607.999</summary>\n  </entry>\n</feed>\n"
+    )
+    with pytest.raises(DigestError, match="^an arXiv API answer that is an error: incorrect id format for 2607.999$"):
+        parse_text(error, "error.xml", DAY)
+    empty = API_HEAD + (
+        '  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:totalResults>\n</feed>\n'
+    )
+    result = parse_text(empty, "empty.xml", DAY)
+    assert result.papers == [] and result.warnings == ["an arXiv API answer with no entries (the query matched nothing)"]
+
+
 def test_cut_feed_keeps_the_whole_entries(fixtures):
     text = (fixtures / "fmt-arxiv-rss2.xml").read_text(encoding="utf-8")
     cut = text[: text.index("A Survey of Dialect")]

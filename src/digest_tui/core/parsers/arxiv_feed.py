@@ -95,7 +95,7 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
             name = _local(element.tag)
             if name in ("item", "entry"):
                 entries.append(element)
-            elif name in ("pubDate", "date", "updated", "lastBuildDate") and name not in channel:
+            elif name in ("pubDate", "date", "updated", "lastBuildDate", "totalResults") and name not in channel:
                 channel[name] = "".join(element.itertext())
     except ET.ParseError as error:
         cut = str(error)
@@ -107,6 +107,9 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
     papers: dict[str, Paper] = {}
     warnings: list[str] = []
     for element in entries:
+        fields = _children(element)
+        if "api/errors" in _text(fields.get("id")):  # the export API says what was wrong with the query
+            raise DigestError(f"an arXiv API answer that is an error: {clean_line(_text(fields.get('summary'))) or 'no reason given'}")
         values = _entry(element, feed_day, root is not None and root.group(1) == "feed")
         if values is None:
             warnings.append(f"an entry with no arXiv id or title ({clean_line(_text(_children(element).get('title')))!s:.60}); skipped")
@@ -117,6 +120,8 @@ def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[s
     if cut is not None:
         warnings.append(f"the feed is cut off after {len(entries)} entries ({cut})")
     if not papers and not warnings:
+        if "totalResults" in channel:
+            raise NoPapers("an arXiv API answer with no entries (the query matched nothing)")
         day = f" of {feed_day}" if feed_day else ""
         raise NoPapers(f"an arXiv feed{day} with no announcements (arXiv announces none on weekends and holidays)")
     return list(papers.values()), warnings
