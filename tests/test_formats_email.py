@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest_tui.core.model import Source
 from digest_tui.core.parsers import DigestError, arxiv_email, parse_file, parse_text
+from digest_tui.core.parsers.text import clean_abstract
 
 DAY = dt.date(2026, 7, 20)
 
@@ -278,3 +281,10 @@ def test_doi_and_journal_ref_lines():
     )
     paper = arxiv_email.parse(_listing("Wed  8 Jul 26 18:00:00 GMT  to  Thu  9 Jul 26 18:00:00 GMT", entry), "m", DAY)[0][0]
     assert paper.journal_ref == "Proc. of Things 2026, pp. 1-9" and paper.doi == "10.1000/abc.1"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "é", " ", "\n", "\t", "\\", "$"]), max_size=40))
+def test_abstract_lines_join_as_clean_abstract_does(text):
+    """The e-mail's quick join of an abstract's lines gives what clean_abstract gives, paragraphs and all."""
+    assert arxiv_email._joined(text) == clean_abstract(text)

@@ -274,9 +274,10 @@ def _joined(abstract: str) -> str | None:
     through clean_abstract. Other Unicode spaces are kept as they are (clean_abstract would make
     them plain spaces): the price of not splitting every abstract into words."""
     abstract = abstract.strip()
-    if "\n " in abstract or "\n\n" in abstract or "\t" in abstract or "  " in abstract or " \n" in abstract:
+    joined = abstract.replace("\n", " ")
+    if "  " in joined or "\t" in joined:  # an indented line, a blank line, a run of spaces (or a tab)
         return clean_abstract(abstract)
-    return abstract.replace("\n", " ") or None
+    return joined or None
 
 
 def _entry(chunk: str, listing_date: str | None, sources: tuple[Source, ...]) -> tuple[Paper | None, str | None]:
