@@ -352,3 +352,61 @@ def test_csv_reader_and_csv_writer_agree_on_real_papers(real_records):
     text = export.render(real_records, "csv")
     rows = list(csv.reader(io.StringIO(text[1:], newline="")))
     assert len(rows) == 1 + len(real_records)
+
+
+# -- pandoc, when it is installed -----------------------------------------------------------------
+
+
+def pandoc_kinds(text: str, reader: str) -> dict[str, int]:
+    """How many of each element pandoc's reader makes of `text` (its JSON AST, walked)."""
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        pytest.skip("pandoc is not installed (apt-get install pandoc): the pandoc checks need it")
+    done = subprocess.run([pandoc, "-f", reader, "-t", "json"], input=text, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    kinds: dict[str, int] = {}
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if "t" in node:
+                kinds[node["t"]] = kinds.get(node["t"], 0) + 1
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(done.stdout)["blocks"])
+    return kinds
+
+
+def test_pandoc_reads_the_markdown_as_text_with_tags_not_maths_or_citations():
+    hostile = make_paper(id="2606.00009", title_en="x^2^ and H~2~O cite @k or [@k] $x$ <b>b</b> *e*",
+                         abstract_en="First ^paragraph^.\n\n: not a definition\n\nThird @paper.")  # fmt: skip
+    records = [*RECORDS, (hostile, Mark(tags=("moe",)))]
+    kinds = pandoc_kinds(export.render(records, "md", name="List"), "markdown")
+    assert kinds["Header"] == 1 + len(records)
+    assert kinds["Link"] == sum(1 for paper in PAPERS if paper.id) + 1
+    assert not {"Math", "Superscript", "Subscript", "Cite", "RawInline", "RawBlock", "Emph", "DefinitionList"} & set(kinds)
+
+
+def test_pandoc_citeproc_reads_the_csl_json_and_the_bib():
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        pytest.skip("pandoc is not installed (apt-get install pandoc): the pandoc checks need it")
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        printed = {}
+        for fmt in ("csl", "bib"):
+            path = Path(folder) / export.file_name("refs", fmt)
+            export.write(RECORDS, fmt, path)
+            done = subprocess.run([pandoc, "--citeproc", "--bibliography", str(path), "-t", "plain"],
+                                  input="---\nnocite: '@*'\n---\n", capture_output=True, text=True, timeout=120)  # fmt: skip
+            assert done.returncode == 0 and not done.stderr, done.stderr
+            printed[fmt] = [" ".join(entry.split()) for entry in done.stdout.split("\n\n") if entry.strip()]
+    for fmt, entries in printed.items():
+        assert len(entries) == len(RECORDS), (fmt, entries)
+        lookup = next(entry for entry in entries if "Lookup" in entry)
+        assert "Tseng, Albert" in lookup and "2026" in lookup and "LLMs" in lookup, (fmt, lookup)
+    assert any("LRW-Persian" in entry and "Persian Language" in entry for entry in printed["bib"])
