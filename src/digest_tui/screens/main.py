@@ -26,7 +26,7 @@ from ..core.library import Library
 from ..core.loading.session import Applied, Changes, LoadSession
 from ..core.model import SORTS, Mark, Paper, Problem
 from ..core.query import Query, QueryError, parse_query
-from ..core.text import clean
+from ..core.text import clean, one_line
 from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, message_for
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
@@ -548,7 +548,7 @@ class MainScreen(Screen):
         try:
             query = parse_query(text) if text.strip() else None
         except QueryError as error:
-            self.notify(f"Bad filter {text!r}: {error}", severity="error", timeout=6, markup=False)
+            self.notify(f"Bad filter '{one_line(text, 200)}': {error}", severity="error", timeout=6, markup=False)
             return False
         self.filter_bar.show_text(text)
         self.filter_error = None
