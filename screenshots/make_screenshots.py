@@ -3,7 +3,8 @@
     python screenshots/make_screenshots.py [OUT_DIR]
 
 Writes main-en.svg, main-zh.svg, both-languages.svg, tags.svg, filter.svg, highlight.svg, overview.svg
-and help.svg (into this folder unless OUT_DIR is given). The app runs with a temporary data/config/cache home, so your own
+and help.svg at 160×48, and narrow-80x24.svg, zoom-80x24.svg and export-80x24.svg at 80×24 (into this
+folder unless OUT_DIR is given). The app runs with a temporary data/config/cache home, so your own
 library is never read or written, and loads the demo as the relative path `demo` (from inside the
 package) so no machine's absolute paths end up in the pictures.
 """
@@ -64,13 +65,14 @@ def tag_some_papers(app) -> None:
         screen.paper_changed(row)
 
 
-async def shoot(name: str, out: Path, steps: Callable[[object, object], Awaitable[None]] | None = None) -> Path:
-    """Run the reader on the demo, do `steps(app, pilot)`, and save the screen as OUT/NAME."""
+async def shoot(name: str, out: Path, steps: Callable[[object, object], Awaitable[None]] | None = None,
+                size: tuple[int, int] = SIZE) -> Path:
+    """Run the reader on the demo in a terminal of `size`, do `steps(app, pilot)`, and save the screen as OUT/NAME."""
     from digest_tui.app import DigestApp
 
     app = DigestApp(["demo"], mark_read_after=0)
     app.theme = "textual-dark"  # the same pictures whatever TEXTUAL_THEME says
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         if len(app.store) == 0:
             raise SystemExit("make_screenshots: no demo papers were loaded")
@@ -127,6 +129,16 @@ async def help_screen(app, pilot) -> None:
     await press(pilot, "question_mark")
 
 
+async def zoomed(app, pilot) -> None:
+    """The detail pane alone (z), in Chinese: the lines broken by the rules for Chinese and English."""
+    await press(pilot, "j", "l", "z")
+
+
+async def export_dialog(app, pilot) -> None:
+    await press(pilot, "e")
+    app.screen.query_one("#path").value = "starred.bib"  # not this machine's folder
+
+
 SHOTS = {
     "main-en.svg": None,
     "main-zh.svg": chinese,
@@ -137,10 +149,18 @@ SHOTS = {
     "overview.svg": overview,
     "help.svg": help_screen,
 }
+SMALL_SHOTS = {
+    "narrow-80x24.svg": None,
+    "zoom-80x24.svg": zoomed,
+    "export-80x24.svg": export_dialog,
+}
+"""At 80×24: one pane at a time, the zoom, a dialog that fits."""
+SMALL = (80, 24)
 
 
 async def make_all(out: Path) -> list[Path]:
-    return [await shoot(name, out, steps) for name, steps in SHOTS.items()]
+    return [await shoot(name, out, steps) for name, steps in SHOTS.items()] + [
+        await shoot(name, out, steps, SMALL) for name, steps in SMALL_SHOTS.items()]
 
 
 def main(argv: list[str]) -> int:

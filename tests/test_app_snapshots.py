@@ -114,6 +114,34 @@ def test_overview_screen_at_80_columns(app, snap_compare):
     assert snap_compare(app, terminal_size=(80, 30), run_before=scenario("g", "tab", "down"))
 
 
+def test_main_screen_at_80_by_24(app, snap_compare):
+    """One pane at a time below 120 columns: the list alone, with the titles' width; the footer keeps ? and q."""
+    assert snap_compare(app, terminal_size=(80, 24), run_before=scenario(tag_some_papers))
+
+
+def test_detail_zoomed_at_80_by_24(app, snap_compare):
+    """z: the paper alone on the screen, Chinese text broken by the rules."""
+    assert snap_compare(app, terminal_size=(80, 24), run_before=scenario("j", "l", "z"))
+
+
+def test_export_dialog_at_80_by_24(app, snap_compare):
+    """The export dialog fits, its buttons in sight."""
+
+    def short_path(pilot: Pilot) -> None:
+        pilot.app.screen.query_one("#path", Input).value = "starred.bib"  # not this machine's folder
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=scenario("e", short_path))
+
+
+def test_main_screen_at_120_by_40(app, snap_compare):
+    """From 120 columns the two panes, the list at its remembered 60%."""
+    assert snap_compare(app, terminal_size=(120, 40), run_before=scenario(tag_some_papers))
+
+
+def test_main_screen_at_220_by_60(app, snap_compare):
+    assert snap_compare(app, terminal_size=(220, 60), run_before=scenario(tag_some_papers, "l"))
+
+
 def test_help_screen(app, snap_compare):
     assert snap_compare(app, terminal_size=SIZE, run_before=scenario("question_mark"))
 
@@ -128,6 +156,7 @@ async def test_the_screenshot_script_makes_an_svg_of_the_demo(tmp_path, monkeypa
     spec.loader.exec_module(module)
     assert set(module.SHOTS) == {"main-en.svg", "main-zh.svg", "both-languages.svg", "tags.svg", "filter.svg",
                                  "highlight.svg", "overview.svg", "help.svg"}
+    assert set(module.SMALL_SHOTS) == {"narrow-80x24.svg", "zoom-80x24.svg", "export-80x24.svg"}
     monkeypatch.chdir(PACKAGE)
     path = await module.shoot("main-en.svg", tmp_path, module.filtered)
     svg = path.read_text(encoding="utf-8")

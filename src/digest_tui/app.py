@@ -146,7 +146,7 @@ class DigestApp(App):
         return MainScreen(
             self.session, self.library, save_library=self.library_changed, searches=self.searches,
             save_search=self.save_search, language=self.language, side_by_side=self.side_by_side, sort=self.sort,
-            remember=self.remember,
+            pane_split=self.pane_split, remember=self.remember,
             mark_read_after=self.mark_read_after, reading_list=self.reading_list, start_on_unread_day=self.start_on_unread_day,
             watch_folders=self.watch_folders, watch_options=self.watch_options)
 

@@ -27,6 +27,10 @@ def _title(paper: Paper) -> Text:
     return Text(clean(paper.title), no_wrap=True, overflow="ellipsis")
 
 
+SHORT_SCREEN = 32
+"""Terminals shorter than this get compact dialogs (no padding, a thin border)."""
+
+
 class Dialog(ModalScreen):
     """A centred box that esc closes. A dialog with a TYPING field takes the keys typed while it
     opens: the app holds them from the moment it is pushed, and they go to that field once it has
@@ -38,15 +42,24 @@ class Dialog(ModalScreen):
 
     DEFAULT_CSS = """
     Dialog { align: center middle; }
-    Dialog > #box { width: 80; max-width: 95%; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 1 2; }
+    Dialog > #box { width: 80; max-width: 100%; height: auto; max-height: 100%; border: thick $primary; background: $surface; padding: 1 2; }
+    Dialog #body { height: auto; max-height: 1fr; }
+    Dialog.-short > #box { padding: 0 1; border: round $primary; }
+    Dialog.-short .heading { margin-bottom: 0; }
+    Dialog.-short .buttons { margin-top: 0; }
     Dialog .heading { text-style: bold; margin-bottom: 1; }
     Dialog .hint { color: $text-muted; margin-top: 1; }
-    Dialog .buttons { height: auto; margin-top: 1; align-horizontal: right; }
+    Dialog .buttons { height: auto; margin-top: 1; align-horizontal: right; dock: bottom; }
     Dialog .buttons Button { margin-left: 2; }
     Dialog .error { color: $error; }
     """
 
+    def on_resize(self) -> None:
+        # a terminal of 24 lines or so: no blank lines around the box's content, so the buttons fit
+        self.set_class(self.size.height < SHORT_SCREEN, "-short")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < SHORT_SCREEN, "-short")
         if self.TYPING is not None:
             self.set_focus(self.query_one(self.TYPING))  # now, not deferred: the held keys follow
         release = getattr(self.app, "release_keys", None)
@@ -216,20 +229,23 @@ class ExportDialog(Dialog):
         scope = request.scope if request is not None else "starred"
         with Vertical(id="box"):
             yield Label("Save a reading list" if self.reading_list else "Export papers", classes="heading")
-            with RadioSet(id="scope"):
-                for name, label in export.SCOPES.items():  # starred, tag, view
-                    yield RadioButton(label, value=scope == name, id=f"scope-{name}", disabled=name == "tag" and not tags)
-            tag = request.tag if request is not None and request.tag in tags else Select.NULL
-            yield Select([(Text(clean(t)), t) for t in tags], prompt="tag", value=tag, id="tag",  # Text: never markup
-                         disabled=not tags)
-            if not self.reading_list:
-                fmt = request.fmt if request is not None else "bib"
-                yield Select([(f.label, f.name) for f in export.FORMATS], value=fmt, allow_blank=False, id="format")
-            else:
-                yield CleanInput(request.name if request is not None else self.default_name(), placeholder="list name",
-                            id="name")
-            yield CleanInput(str(request.path) if request is not None else self.default_path(), placeholder="file", id="path")
-            yield Static(Text(self.error), id="error", classes="error")
+            with VerticalScroll(id="body"):
+                with RadioSet(id="scope"):
+                    for name, label in export.SCOPES.items():  # starred, tag, view
+                        yield RadioButton(label, value=scope == name, id=f"scope-{name}",
+                                          disabled=name == "tag" and not tags)
+                tag = request.tag if request is not None and request.tag in tags else Select.NULL
+                yield Select([(Text(clean(t)), t) for t in tags], prompt="tag", value=tag, id="tag",  # Text: never markup
+                             disabled=not tags)
+                if not self.reading_list:
+                    fmt = request.fmt if request is not None else "bib"
+                    yield Select([(f.label, f.name) for f in export.FORMATS], value=fmt, allow_blank=False, id="format")
+                else:
+                    yield CleanInput(request.name if request is not None else self.default_name(),
+                                     placeholder="list name", id="name")
+                yield CleanInput(str(request.path) if request is not None else self.default_path(), placeholder="file",
+                                 id="path")
+                yield Static(Text(self.error), id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Save", variant="primary", id="save")

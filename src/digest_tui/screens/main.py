@@ -17,11 +17,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.events import Resize
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from ..commands import Command, ReaderCommands
 from ..core import export, facets
+from ..core.config import PANE_SPLITS
 from ..core.library import Library
 from ..core.loading.session import Applied, Changes, LoadSession
 from ..core.model import SORTS, Mark, Paper, Problem
@@ -31,10 +33,15 @@ from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, 
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
+from ..widgets.reader_footer import ReaderFooter
 from ..widgets.status_line import StatusLine
 from .dialogs import ExportDialog, ExportRequest, NameDialog, NoteDialog, PathDialog, ProblemsDialog, TagDialog
 
 LOAD_REFRESH_SECONDS = 1.0
+WIDE_COLUMNS = 120
+"""From this width the list and the detail pane show side by side; below it, one at a time."""
+SPLIT_STEP = 5
+"""Percent of the width one < or > moves the split by."""
 
 
 class RowsSelected(Message):
@@ -63,7 +70,7 @@ class MainScreen(Screen):
     # (letters in the filter bar) never reach these bindings; enter stays a normal binding so that
     # it submits the filter bar.
     BINDINGS = [
-        Binding("enter", "focus_detail", "Details", id="paper.details", show=False),
+        Binding("enter,tab", "focus_detail", "Details", id="paper.details", show=False),
         *(replace(binding, priority=True) for binding in (
             Binding("l", "toggle_language", "中/EN", id="view.language"),
             Binding("L", "toggle_side_by_side", "Side by side", id="view.both", show=False),
@@ -85,6 +92,9 @@ class MainScreen(Screen):
             Binding("right_square_bracket", "next_day", "Next day", id="view.day_next", key_display="]", show=False),
             Binding("a", "all_days", "All days", id="view.all_days", show=False),
             Binding("g", "overview", "Overview", id="view.overview"),
+            Binding("z", "zoom", "Zoom", id="view.zoom", show=False),
+            Binding("greater_than_sign", "wider", "List wider", id="view.wider", key_display=">", show=False),
+            Binding("less_than_sign", "narrower", "List narrower", id="view.narrower", key_display="<", show=False),
             Binding("ctrl+s", "save_search", "Save search", id="view.save_search", show=False),
             *(Binding(f"f{n}", f"saved_search({n})", f"Saved search {n}", id=f"search.{n}", show=False)
               for n in range(1, 10)),
@@ -97,9 +107,22 @@ class MainScreen(Screen):
 
     DEFAULT_CSS = """
     MainScreen #panes { height: 1fr; }
-    MainScreen PaperList { width: 3fr; border-right: vkey $foreground 20%; }
-    MainScreen PaperDetail { width: 2fr; }
+    MainScreen PaperList { width: 60%; border-right: vkey $foreground 20%; }
+    MainScreen PaperDetail { width: 1fr; }
+    MainScreen.-narrow PaperList { width: 1fr; border-right: none; }
+    MainScreen.-narrow PaperDetail { display: none; }
+    MainScreen.-narrow.-reading PaperList, MainScreen.-zoomed PaperList { display: none; }
+    MainScreen.-narrow.-reading PaperDetail, MainScreen.-zoomed PaperDetail { display: block; width: 1fr; }
     """
+
+    narrow: reactive[bool] = reactive(False, init=False)
+    """Below WIDE_COLUMNS: one pane at a time, the list or (reading) the detail, each full width."""
+    reading: reactive[bool] = reactive(False, init=False)
+    """In the narrow layout: the detail pane is the one shown."""
+    zoomed: reactive[bool] = reactive(False, init=False)
+    """The detail pane has the whole screen (z), at any width."""
+    pane_split: reactive[int] = reactive(60, init=False)
+    """The list's share of the width, in percent, when both panes show (< and > move it)."""
 
     sort: reactive[str] = reactive("date", init=False)
     language: reactive[str] = reactive("en", init=False)
@@ -129,6 +152,7 @@ class MainScreen(Screen):
         language: str = "en",
         side_by_side: bool = False,
         sort: str = "date",
+        pane_split: int = 60,
         remember: Callable[[str, str | bool | int], None] = lambda key, value: None,
         mark_read_after: float = 2.0,
         reading_list: str | None = None,
@@ -157,6 +181,7 @@ class MainScreen(Screen):
         self.set_reactive(MainScreen.language, language)
         self.set_reactive(MainScreen.side_by_side, side_by_side)
         self.set_reactive(MainScreen.sort, sort)
+        self.set_reactive(MainScreen.pane_split, pane_split)
         self.filter_query: Query | None = None
         self.only_keys: frozenset[str] | None = None
         self.matching_days: list[str] | None = None
@@ -186,7 +211,7 @@ class MainScreen(Screen):
             MainScreen.shown, MainScreen.total, MainScreen.reading_files, MainScreen.files_read,
             MainScreen.files_total, MainScreen.day, MainScreen.query_text, MainScreen.sort, MainScreen.language,
             MainScreen.side_by_side, MainScreen.filter_error, list_name=MainScreen.only_label)
-        yield Footer()
+        yield ReaderFooter()
         if not self.reading_list:  # the load starts now, not once the widgets are mounted: ~0.1 s sooner
             self.load_digests()
 
@@ -203,6 +228,7 @@ class MainScreen(Screen):
         return self.query_one(FilterBar)
 
     def on_mount(self) -> None:
+        self._size_panes()
         self.paper_list.set_language(self.language)
         self.paper_list.empty_text = "Loading digests…"
         self.paper_list.focus()
@@ -368,7 +394,7 @@ class MainScreen(Screen):
 
     @on(PaperList.Chosen)
     def paper_chosen(self) -> None:
-        self.detail.focus()
+        self.show_detail()
 
     def paper_changed(self, row: int) -> None:
         """The user's marks on one paper changed: redraw its line and details, and save."""
@@ -395,11 +421,78 @@ class MainScreen(Screen):
 
     # -- actions on the selected paper ---------------------------------------------------------
 
+    # -- layouts: two panes from WIDE_COLUMNS, one at a time below; zoom at any width -----------
+
+    def on_resize(self, event: Resize) -> None:
+        self.narrow = event.size.width < WIDE_COLUMNS
+
+    def watch_narrow(self, narrow: bool) -> None:
+        self.set_class(narrow, "-narrow")
+        self._size_panes()
+        if narrow and self.focused is self.detail:
+            self.reading = True  # the pane being read stays on screen
+        elif not narrow:
+            self.reading = False
+
+    def watch_reading(self, reading: bool) -> None:
+        self.set_class(reading, "-reading")
+
+    def watch_zoomed(self, zoomed: bool) -> None:
+        self.set_class(zoomed, "-zoomed")
+
+    def watch_pane_split(self, split: int) -> None:
+        self._size_panes()
+        self.remember("pane_split", split)
+
+    def _size_panes(self) -> None:
+        # an inline style, so set here for both layouts: it would win over the narrow layout's CSS
+        self.paper_list.styles.width = "1fr" if self.narrow else f"{self.pane_split}%"
+
+    def show_detail(self) -> None:
+        """The detail pane to read: focused, and in the narrow layout the pane on screen."""
+        if self.narrow:
+            self.reading = True
+        self.detail.focus()
+
+    def show_list(self) -> None:
+        """Back to the list: out of the zoom and, in the narrow layout, the list on screen."""
+        self.zoomed = False
+        self.reading = False
+        self.paper_list.focus()
+
     def action_focus_detail(self) -> None:
-        if self.focused is self.detail:
-            self.paper_list.focus()
+        if self.focused is self.detail or self.zoomed:
+            self.show_list()
         else:
+            self.show_detail()
+
+    def action_zoom(self) -> None:
+        """The detail pane alone on the whole screen, for reading; again: back as it was."""
+        if self.zoomed:
+            self.show_list()
+        else:
+            self.zoomed = True
             self.detail.focus()
+
+    def action_wider(self) -> None:
+        self.move_split(1)
+
+    def action_narrower(self) -> None:
+        self.move_split(-1)
+
+    def move_split(self, step: int) -> None:
+        """Move the split between the panes by SPLIT_STEP percent (remembered in config.toml)."""
+        if self.narrow or self.zoomed:
+            self.notify(f"The split is for two panes: they show side by side from {WIDE_COLUMNS} columns "
+                        "(z leaves the zoom).", timeout=4)
+            return
+        low, high = PANE_SPLITS
+        split = max(low, min(high, self.pane_split + step * SPLIT_STEP))
+        if split == self.pane_split:
+            self.notify(f"The list already has {'the most' if step > 0 else 'the least'} of the width ({split}%).",
+                        timeout=3)
+            return
+        self.pane_split = split
 
     def action_star(self) -> None:
         if found := self._with_paper():
@@ -534,6 +627,9 @@ class MainScreen(Screen):
         return True
 
     def action_clear_filter(self) -> None:
+        if (self.zoomed or self.reading) and self.focused is not self.filter_bar:
+            self.show_list()  # esc leaves the reading view first; the next esc clears the filter
+            return
         self.filter_bar.close()
         self.filter_error = None
         self.paper_list.focus()
@@ -791,6 +887,11 @@ class MainScreen(Screen):
                       self.action_toggle_side_by_side, "view.both")
         yield Command("Show all authors", "Expand or shorten the author list", self.action_toggle_all_authors,
                       "detail.authors")
+        yield Command("Zoom the detail pane", "The paper alone on the whole screen, and back", self.action_zoom,
+                      "view.zoom")
+        yield Command("List wider", "Move the split between the panes to the right", self.action_wider, "view.wider")
+        yield Command("List narrower", "Move the split between the panes to the left", self.action_narrower,
+                      "view.narrower")
         yield Command("Open arXiv page", "Open the paper's page in the browser", self.action_open_page, "paper.open")
         yield Command("Open PDF", "Open the paper's PDF in the browser", self.action_open_pdf, "paper.pdf")
         yield Command("Copy link", "Copy the arXiv link", self.action_copy_link, "paper.copy")
