@@ -37,7 +37,7 @@ async def test_brackets_step_through_the_days_and_a_shows_them_all():
         await press(pilot, "left_square_bracket")  # from all days: the selected paper's day
         assert main_screen(app).day == "2026-06-18"
         assert shown_dates(app) == {"2026-06-18"} and len(shown_keys(app)) == 13
-        assert status_text(app) == f"13 of {DEMO_PAPERS} papers · day: 2026-06-18 · sort: date · EN"
+        assert status_text(app) == f"13 of {DEMO_PAPERS} papers · day: 2026-06-18 · 13 unread today · sort: date · EN"
         for day in ("2026-06-17", "2026-06-16", "2026-06-15", "2026-06-12"):
             await press(pilot, "left_square_bracket")
             assert shown_dates(app) == {day}, day
@@ -68,7 +68,9 @@ async def test_the_filter_stays_while_stepping_days_and_esc_keeps_the_day():
         papers = app.store.papers
         rows = screen.paper_list.rows
         assert rows and all(papers[row].date == "2026-06-17" and "cs.CL" in papers[row].categories for row in rows)
-        assert status_text(app) == f"{len(rows)} of {DEMO_PAPERS} papers · day: 2026-06-17 · filter: cat:cs.CL · sort: date · EN"
+        # the unread count is the day's, whatever the filter shows of it
+        assert status_text(app) == (f"{len(rows)} of {DEMO_PAPERS} papers · day: 2026-06-17 · {DAYS['2026-06-17']} unread today"
+                                    " · filter: cat:cs.CL · sort: date · EN")
         await press(pilot, "escape")  # clears the filter; the day stays until a
         assert screen.query_text == "" and screen.day == "2026-06-17"
         assert len(shown_keys(app)) == DAYS["2026-06-17"]
@@ -124,6 +126,19 @@ async def test_a_start_from_the_config_folders_lands_on_the_newest_day_with_unre
         assert main_screen(app).day == "2026-06-17"
         assert shown_dates(app) == {"2026-06-17"}
         assert "day: 2026-06-17" in status_text(app)
+
+
+async def test_the_unread_count_of_the_day_follows_the_read_marks():
+    app = demo_app()
+    async with started(app) as pilot:
+        await press(pilot, "left_square_bracket")
+        assert "· 13 unread today ·" in status_text(app)
+        await press(pilot, "r")  # the selected paper is read now
+        assert "· 12 unread today ·" in status_text(app)
+        await press(pilot, "r")
+        assert "· 13 unread today ·" in status_text(app)
+        await press(pilot, "a")
+        assert "unread today" not in status_text(app)
 
 
 async def test_paths_given_explicitly_show_every_day():

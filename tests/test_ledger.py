@@ -40,6 +40,7 @@ def test_a_feed_day_against_the_demo_digest_and_the_library(fixtures, tmp_path):
     ]
     assert ledger.days() == ["2026-06-18"]
     assert ledger.replaced == {"2605.01234": "2026-06-18"}
+    assert ledger.replacements == {"2605.01234": "2026-06-18", "2604.05555": "2026-06-18"}
     assert ledger.done_days() == set()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -13,9 +13,11 @@ from textual.timer import Timer
 
 from .core import config as settings
 from .core import paths
+from .core.config import FetchSettings
 from .core.library import Library, LibraryError, rescue_paths
 from .core.loading.session import LoadSession, default_cache
 from .core.model import Mark
+from .messages import DigestsFetched, SourceFetched
 
 SAVE_DELAY = 0.5
 """Seconds of quiet before library changes are written (every change is saved, a burst once)."""
@@ -55,6 +57,7 @@ class DigestApp(App):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False),
+        Binding("F", "fetch", "Fetch today's digests", id="app.fetch", show=False),
     ]
 
     def __init__(
@@ -77,13 +80,18 @@ class DigestApp(App):
         config_problems: Iterable[str] = (),
         watch_options: Mapping[str, object] | None = None,
         session: LoadSession | None = None,
+        fetch: FetchSettings | None = None,
+        fetch_folder: Path | None = None,
+        fetch_state: Path | None = None,
     ) -> None:
         """`watch`: folders to watch for digest files added, changed or removed; `start_on_unread_day`:
         show the newest day with unread papers once loaded; `config_path`: where a theme change and
         saved searches are written (None: nowhere); `config_problems`: lines to show at start;
         `watch_options`: keyword arguments for the FolderWatcher (tests shorten its debounce or poll);
         `session`: the load of `paths_to_load` (the command line makes it and starts its listing
-        before Textual is imported); its store is the app's."""
+        before Textual is imported); its store is the app's. `fetch`: what "Fetch today's digests"
+        downloads, into `fetch_folder` (None: fetching says where to set one), keeping its
+        validators and request times in `fetch_state` (None: the cache dir's)."""
         super().__init__()
         self.paths_to_load = [str(p) for p in paths_to_load]
         self.reading_list = reading_list
@@ -103,6 +111,9 @@ class DigestApp(App):
         self.start_on_unread_day = start_on_unread_day
         self.config_path = config_path
         self.config_problems = list(config_problems)
+        self.fetch_settings = fetch or FetchSettings()
+        self.fetch_folder = fetch_folder
+        self.fetch_state = fetch_state
         self._save_timer = None
         self._theme_timer = None
         self._held: list[events.Event] | None = None  # keys kept while a dialog opens (hold_keys)
@@ -148,7 +159,7 @@ class DigestApp(App):
             save_search=self.save_search, language=self.language, side_by_side=self.side_by_side, sort=self.sort,
             pane_split=self.pane_split, remember=self.remember,
             mark_read_after=self.mark_read_after, reading_list=self.reading_list, start_on_unread_day=self.start_on_unread_day,
-            watch_folders=self.watch_folders, watch_options=self.watch_options)
+            watch_folders=self.watch_folders, watch_options=self.watch_options, subscribed=self.fetch_settings.arxiv)
 
     def on_mount(self) -> None:
         if self.library.notice:
@@ -362,6 +373,58 @@ class DigestApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", f"Keys and the filter language ({self.bound_keys('app.help')})", self.action_help)
+        yield SystemCommand("Fetch today's digests", f"arXiv feed and Hugging Face daily papers into your digest folder "
+                            f"({self.bound_keys('app.fetch')})", self.action_fetch)
+
+    # -- fetching today's digests --------------------------------------------------------------
+
+    def action_fetch(self) -> None:
+        from .core import fetch
+
+        if self.fetch_folder is None:
+            where = self.config_path or "config.toml"
+            self.notify(f"Nowhere to fetch to: set `folders` in {where} (the first one gets the files).",
+                        title="Fetch", severity="warning", timeout=8, markup=False)
+            return
+        plan = fetch.targets(self.fetch_settings, fetch.dt.date.today())
+        if not plan:
+            self.notify("Nothing to fetch: set arXiv categories or hf = true in [fetch] of config.toml.",
+                        title="Fetch", severity="warning", timeout=8, markup=False)
+            return
+        if any(worker.group == "fetch" and worker.is_running for worker in self.workers):
+            self.notify("Already fetching.", title="Fetch", timeout=3)
+            return
+        names = ", ".join(f"arXiv {'+'.join(self.fetch_settings.arxiv)}" if t.source == "arxiv" else "Hugging Face"
+                          for t in plan)
+        self.notify(f"Fetching {names} into {self.fetch_folder}…", title="Fetch", timeout=4, markup=False)
+        self.fetch_digests(len(plan))
+
+    @work(thread=True, exclusive=True, group="fetch")
+    def fetch_digests(self, sources: int) -> None:
+        """Iterate core.fetch.fetch() and post what became of each source."""
+        from .core import fetch
+
+        state = self.fetch_state or paths.cache_dir() / fetch.STATE_FILE
+        answered = 0
+        try:
+            for outcome in fetch.fetch(self.fetch_settings, self.fetch_folder, state_path=state):
+                answered += outcome.ok
+                self.post_message(SourceFetched(outcome))
+        except Exception as error:  # a bug here costs the fetch a line, not the reader its window
+            self.post_message(SourceFetched(fetch.Outcome("fetch", "", False, f"stopped: {type(error).__name__}: {error}")))
+        self.post_message(DigestsFetched(answered, sources))
+
+    def on_source_fetched(self, message: SourceFetched) -> None:
+        outcome = message.outcome
+        self.notify(outcome.line(), title="Fetch", severity="information" if outcome.ok else "error",
+                    timeout=6 if outcome.ok else 12, markup=False)
+
+    def on_digests_fetched(self, message: DigestsFetched) -> None:
+        folder = Path(self.fetch_folder).resolve() if self.fetch_folder else None
+        watched = [Path(f).resolve() for f in self.watch_folders]
+        if message.answered and folder is not None and not any(folder == w or w in folder.parents for w in watched):
+            self.notify(f"{folder} is not a folder this window watches: open it (digest-tui {folder}) to read "
+                        "what was fetched.", title="Fetch", severity="warning", timeout=12, markup=False)
 
     # -- keys typed while a dialog opens -------------------------------------------------------
 

@@ -388,6 +388,7 @@ def reader_app(argv: Sequence[str]):
         pane_split=config.pane_split, theme=config.theme,
         mark_read_after=config.mark_read_after, keymap=config.keymap, searches=config.searches, watch=watch,
         start_on_unread_day=from_config, config_path=config_path, config_problems=problems, session=session,
+        fetch=config.fetch, fetch_folder=next(iter(config.folder_paths()), None),
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from .core.fetch import Outcome
 from .core.loading.session import Changes, FilesFound, FilesRead, LoadDone, LoadEvent
 from .core.model import Problem
 
@@ -38,6 +39,28 @@ class FolderChanged(Message):
     """A watched folder gained, changed or lost files, read by the watcher's thread (not yet in the store)."""
 
     changes: Changes
+
+
+@dataclass
+class SourceFetched(Message):
+    """One source of "Fetch today's digests" is done: written, unchanged, empty, or why not."""
+
+    outcome: Outcome
+
+
+@dataclass
+class DigestsFetched(Message):
+    """Every source has been tried; `answered` of `sources` answered."""
+
+    answered: int
+    sources: int
+
+
+@dataclass
+class LedgerCounted(Message):
+    """The ledger of the loaded digests is counted: the papers arXiv announced as replacements (key -> day)."""
+
+    replacements: dict[str, str]
 
 
 def message_for(event: LoadEvent) -> DigestsFound | DigestsRead | DigestsLoaded:

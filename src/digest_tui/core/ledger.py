@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .fetch import ARXIV_FORMATS
 
@@ -48,11 +48,12 @@ class Row:
 
 @dataclass
 class Ledger:
-    """Rows by day (newest first), each day's total row first; `replaced`: starred papers arXiv
-    announced again as a replacement, with the day of that listing."""
+    """Rows by day (newest first), each day's total row first; `replacements`: every paper arXiv
+    announced as a replacement, with the newest such listing day; `replaced`: those the user starred."""
 
     rows: list[Row]
     replaced: dict[str, str]
+    replacements: dict[str, str] = field(default_factory=dict)
 
     def days(self) -> list[str]:
         return list(dict.fromkeys(row.day for row in self.rows))
@@ -118,7 +119,7 @@ def make_ledger(
                 continue
             seen.setdefault((paper.date, paper.key), (category_of(paper, subscribed), paper.announce_type))
     rows: dict[tuple[str, str], Row] = {}
-    replaced: dict[str, str] = {}
+    replacements: dict[str, str] = {}
     elsewhere: dict[str, bool] = {}
     for (day, key), (category, kind) in seen.items():
         if key not in elsewhere:
@@ -133,10 +134,11 @@ def make_ledger(
             setattr(row_of, _FIELD[kind], getattr(row_of, _FIELD[kind]) + 1)
             row_of.in_digests += elsewhere[key]
             row_of.read += mark.read
-        if kind == "replacement" and mark.starred and day > replaced.get(key, ""):
-            replaced[key] = day
+        if kind == "replacement" and day > replacements.get(key, ""):
+            replacements[key] = day
+    replaced = {key: day for key, day in replacements.items() if mark_of(key).starred}
     ordered = sorted(rows.values(), key=lambda r: (_descending(r.day), r.category != ALL, -r.announced, r.category))
-    return Ledger(ordered, replaced)
+    return Ledger(ordered, replaced, replacements)
 
 
 def _descending(day: str) -> tuple[int, ...]:

@@ -29,7 +29,7 @@ from ..core.loading.session import Applied, Changes, LoadSession
 from ..core.model import SORTS, Mark, Paper, Problem
 from ..core.query import Query, QueryError, parse_query
 from ..core.text import clean, one_line
-from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, message_for
+from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, LedgerCounted, message_for
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
@@ -140,6 +140,8 @@ class MainScreen(Screen):
     reading_files: reactive[bool] = reactive(True, init=False)
     files_read: reactive[int] = reactive(0, init=False)
     files_total: reactive[int] = reactive(0, init=False)
+    unread: reactive[int | None] = reactive(None, init=False)
+    """Unread papers of the day shown (None when every day is shown)."""
 
     def __init__(
         self,
@@ -159,6 +161,7 @@ class MainScreen(Screen):
         start_on_unread_day: bool = False,
         watch_folders: Iterable[str] = (),
         watch_options: dict | None = None,
+        subscribed: Iterable[str] = (),
     ) -> None:
         """`session`: the load of the digests (its store holds the papers); `library`: the user's
         marks, and `save_library()` schedules a save of it; `searches` (name -> query) are the saved
@@ -178,6 +181,11 @@ class MainScreen(Screen):
         self.watch_folders = list(watch_folders)
         self.watch_options = dict(watch_options or {})
         self.remember = remember
+        self.subscribed = tuple(subscribed)
+        """The arXiv categories fetched ([fetch] arxiv): the ledger counts a paper in the first of them it has."""
+        self.replacements: dict[str, str] = {}
+        """Papers arXiv announced as replacements (key -> newest such day), from the ledger."""
+        self._day_keys: tuple[int, str, list[str]] | None = None  # (store version, day, its papers' keys)
         self.set_reactive(MainScreen.language, language)
         self.set_reactive(MainScreen.side_by_side, side_by_side)
         self.set_reactive(MainScreen.sort, sort)
@@ -210,7 +218,7 @@ class MainScreen(Screen):
         yield StatusLine(id="status").data_bind(
             MainScreen.shown, MainScreen.total, MainScreen.reading_files, MainScreen.files_read,
             MainScreen.files_total, MainScreen.day, MainScreen.query_text, MainScreen.sort, MainScreen.language,
-            MainScreen.side_by_side, MainScreen.filter_error, list_name=MainScreen.only_label)
+            MainScreen.side_by_side, MainScreen.filter_error, MainScreen.unread, list_name=MainScreen.only_label)
         yield ReaderFooter()
         if not self.reading_list:  # the load starts now, not once the widgets are mounted: ~0.1 s sooner
             self.load_digests()
@@ -275,6 +283,7 @@ class MainScreen(Screen):
             self.day = facets.newest_unread_day(store.papers, lambda key: self.library.mark(key).read)
         self.start_watching()
         self.refilter(keep_current=self.paper_list.cursor != 0)
+        self.count_ledger()
 
     @work(thread=True, exclusive=True, group="docs")
     def complete_papers(self) -> None:
@@ -357,6 +366,7 @@ class MainScreen(Screen):
         if not message.rows:
             self.show_paper(None)
         self.shown, self.total = len(message.rows), len(self.store)
+        self.count_unread()
         if self._complete_when_shown and not self.reading_files:
             self._complete_when_shown = False
             # after the whole list is up: its work would slow that last selection and paint down
@@ -371,7 +381,9 @@ class MainScreen(Screen):
     def show_paper(self, row: int | None) -> None:
         paper = None if row is None else self.store.paper(row)
         mark = self.library.mark(paper.key) if paper else Mark()
-        self.detail.show(paper, mark, self.language, self.all_authors, self.paper_list.words, self.side_by_side)
+        replaced = self.replacements.get(paper.key) if paper is not None and mark.starred else None
+        self.detail.show(paper, mark, self.language, self.all_authors, self.paper_list.words, self.side_by_side,
+                         replaced=replaced)
 
     @on(PaperList.Highlighted)
     def paper_highlighted(self, message: PaperList.Highlighted) -> None:
@@ -401,7 +413,39 @@ class MainScreen(Screen):
         self.paper_list.refresh_row(row)
         if self.paper_list.current_row == row:
             self.show_paper(row)
+        self.count_unread()
         self.save_library()
+
+    # -- the morning ledger --------------------------------------------------------------------
+
+    def count_unread(self) -> None:
+        """`unread` for the day shown: its papers (all of them, whatever the filter) not yet read."""
+        day = self.day
+        if day is None:
+            self.unread = None
+            return
+        store = self.store
+        if self._day_keys is None or self._day_keys[:2] != (store.version, day):
+            self._day_keys = (store.version, day, [paper.key for paper in store.papers if paper.date == day])
+        mark = self.library.mark
+        self.unread = sum(1 for key in self._day_keys[2] if not mark(key).read)
+
+    @work(thread=True, exclusive=True, group="ledger")
+    def count_ledger(self) -> None:
+        """The ledger of what is loaded (it reads the arXiv listings' own announcements), for the
+        replacement flags of starred papers."""
+        from ..core.ledger import ledger_of
+
+        ledger = ledger_of(self.store, self.library.mark, self.subscribed, self.session.cache)
+        self.post_message(LedgerCounted(ledger.replacements))
+
+    def on_ledger_counted(self, message: LedgerCounted) -> None:
+        self.replacements = message.replacements
+        self.paper_list.replacements = message.replacements
+        self.paper_list.refresh()
+        found = self.current_paper()
+        if found is not None:
+            self.show_paper(found[0])
 
     def marks_changed(self, keys: set[str]) -> None:
         """Another instance changed these papers' marks (seen at our save): redraw them, save nothing."""
@@ -696,7 +740,10 @@ class MainScreen(Screen):
     def action_overview(self) -> None:
         from .overview import OverviewScreen
 
-        self.app.push_screen(OverviewScreen(self.store, self.library), self.overview_chosen)
+        found = self.current_paper()
+        day = self.day or (found[1].date if found is not None else None)
+        self.app.push_screen(OverviewScreen(self.store, self.library, day=day, subscribed=self.subscribed,
+                                            cache=self.session.cache), self.overview_chosen)
 
     def overview_chosen(self, choice: tuple[str, str] | None) -> None:
         """A bar chosen in the overview: ("day", date) shows that day, ("query", q) that filter,
@@ -766,6 +813,7 @@ class MainScreen(Screen):
         applied = self.session.apply(message.changes)
         self.problems.extend(applied.problems)
         self.refilter(keep_current=True, hold_line=True)
+        self.count_ledger()
         self.notify(live_summary(message.changes, applied), title="Digest folder changed",
                     severity="warning" if applied.unreadable else "information", timeout=6, markup=False)
 

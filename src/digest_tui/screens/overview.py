@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -19,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Label, Sparkline, Static
 
 from ..core import facets
+from ..core.ledger import ALL, Ledger, ledger_of
 from ..core.library import Library
 from ..core.store import Store
 from ..core.text import clean
@@ -26,6 +28,8 @@ from ..widgets.paper_list import _fit
 
 RECENT_DAYS = 14
 """Days drawn as bars (the newest ones); the sparkline covers the whole range."""
+LEDGER_CATEGORIES = 8
+"""Category rows of the day's ledger shown under its total (the biggest first)."""
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 FACET_TITLES = {
     "categories": "Categories",
@@ -155,9 +159,10 @@ class _Body(VerticalScroll, can_focus=False):
 
 
 class FacetsCounted(Message):
-    def __init__(self, counts: facets.Facets) -> None:
+    def __init__(self, counts: facets.Facets, ledger: Ledger) -> None:
         super().__init__()
         self.counts = counts
+        self.ledger = ledger
 
 
 class OverviewScreen(Screen):
@@ -180,20 +185,31 @@ class OverviewScreen(Screen):
     OverviewScreen #charts.-narrow > .column.-first { margin-right: 0; }
     OverviewScreen .chart { height: auto; margin-top: 1; }
     OverviewScreen .chart-title { text-style: bold underline; height: 1; }
+    OverviewScreen #ledger { height: auto; margin-bottom: 1; }
+    OverviewScreen .-hidden { display: none; }
     """
 
     WIDE = 120
     """Terminals at least this wide get two columns of charts."""
 
-    def __init__(self, store: Store, library: Library) -> None:
+    def __init__(self, store: Store, library: Library, day: str | None = None, subscribed: tuple[str, ...] = (),
+                 cache=None) -> None:
+        """`day`: the listing day whose ledger is shown (None: the newest one counted); `subscribed`:
+        the arXiv categories fetched (the ledger's rows); `cache`: the parse cache the listings are read through."""
         super().__init__()
         self.store = store
         self.library = library
+        self.day = day
+        self.subscribed = subscribed
+        self.cache = cache
 
     def compose(self) -> ComposeResult:
         yield Static("Overview", id="overview-title")
         yield Static(Text("Counting…"), id="overview-note")
         with _Body(id="overview-body"):
+            # shown once counted, when an arXiv listing is loaded (without one there is nothing to count against)
+            yield Label("Ledger", classes="chart-title -hidden", id="ledger-title")
+            yield Static(id="ledger", classes="-hidden")
             yield Label("Papers per day", classes="chart-title")
             yield Sparkline([], id="per-day")
             yield Static(id="range")
@@ -205,7 +221,7 @@ class OverviewScreen(Screen):
     def on_mount(self) -> None:
         self._layout(self.app.size.width)
         library = self.library
-        self.count_papers(self.store, lambda key: library.mark(key).tags)
+        self.count_papers(self.store, lambda key: library.mark(key).tags, library.mark)
 
     def on_resize(self, event: Resize) -> None:
         self._layout(event.size.width)
@@ -214,10 +230,11 @@ class OverviewScreen(Screen):
         self.query_one("#charts").set_class(width < self.WIDE, "-narrow")
 
     @work(thread=True, exclusive=True, group="overview")
-    def count_papers(self, store, tags_of) -> None:
+    def count_papers(self, store, tags_of, mark_of) -> None:
         while store.fill_texts(files=64):  # institutions are among the texts a warm start reads last
             pass
-        self.post_message(FacetsCounted(facets.count(store.papers[:], tags_of)))
+        ledger = ledger_of(store, mark_of, self.subscribed, self.cache)
+        self.post_message(FacetsCounted(facets.count(store.papers[:], tags_of), ledger))
 
     def on_facets_counted(self, message: FacetsCounted) -> None:
         counts = message.counts
@@ -228,6 +245,7 @@ class OverviewScreen(Screen):
         self.query_one("#overview-title", Static).update(title)
         self.query_one("#overview-note", Static).update(Text(
             "Counted over all loaded papers, whatever the list's filter or day.", no_wrap=True, overflow="ellipsis"))
+        self.show_ledger(message.ledger)
         self.query_one("#per-day", Sparkline).data = calendar_counts(per_day) or [0]
         span = Text(no_wrap=True, overflow="ellipsis")
         if per_day:
@@ -241,7 +259,9 @@ class OverviewScreen(Screen):
         columns = list(self.query(".column").results(Vertical))
         recent = list(reversed(per_day[-RECENT_DAYS:]))
         days_title = "Days" if len(per_day) <= RECENT_DAYS else f"The last {RECENT_DAYS} days with papers"
-        sections = [(days_title, BarChart([(day, n, day) for day, n in recent], "No dated papers.", id="chart-days"))]
+        done = message.ledger.done_days()  # every paper arXiv announced that day is read
+        sections = [(days_title, BarChart([(f"{day} ✓ done" if day in done else day, n, day) for day, n in recent],
+                                          "No dated papers.", id="chart-days"))]
         for name in facets.FACETS:
             bars = []
             for value, n in counts.top[name]:
@@ -256,6 +276,39 @@ class OverviewScreen(Screen):
         first = next((chart for _, chart in sections if chart.can_focus), None)
         if first is not None:
             first.focus()
+
+    def show_ledger(self, ledger: Ledger) -> None:
+        """The ledger of the selected day (else the newest day it counts): announced, in digests, read, left."""
+        days = ledger.days()
+        day = self.day if self.day in days else (days[0] if days and self.day is None else None)
+        title = self.query_one("#ledger-title", Label)
+        for widget in (title, self.query_one("#ledger", Static)):
+            widget.set_class(not days, "-hidden")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if day is None:
+            title.update(f"Ledger of {self.day}" if self.day else "Ledger")
+            where = f" for {self.day}" if self.day else ""
+            text.append(f"No arXiv feed or listing e-mail loaded{where}: nothing to count against "
+                        "(F fetches today's feed).", Style(italic=True, dim=True))
+        else:
+            rows = ledger.day(day)
+            total = rows[0]
+            state = "done: every announced paper is read" if total.done else f"{total.left} left"
+            title.update(f"Ledger of {day} · {state}")
+            text.append(f"{'category':<12}{'new':>6}{'cross':>7}{'repl':>6}{'announced':>11}{'in digests':>12}"
+                        f"{'read':>6}{'left':>6}", Style(bold=True))
+            hidden = max(len(rows) - 1 - LEDGER_CATEGORIES, 0)
+            for row in rows[: len(rows) - hidden]:
+                name = "all" if row.category == ALL else clean(row.category)
+                text.append(f"\n{name:<12}{row.new:>6}{row.cross:>7}{row.replacement:>6}{row.announced:>11}"
+                            f"{row.in_digests:>12}{row.read:>6}{row.left:>6}", Style(bold=row.category == ALL))
+            if hidden:
+                text.append(f"\n… {hidden} more categories (digest-tui ledger --date {day} lists them all)",
+                            Style(italic=True, dim=True))
+            replaced = [key for key, on in ledger.replaced.items() if on == day]
+            if replaced:
+                text.append(f"\n↻ starred, and replaced that day: {clean(', '.join(replaced))}", Style(color="yellow"))
+        self.query_one("#ledger", Static).update(text)
 
     def on_bar_chart_chosen(self, message: BarChart.Chosen) -> None:
         kind = "day" if message.chart.id == "chart-days" else "query"

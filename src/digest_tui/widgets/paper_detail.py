@@ -55,9 +55,10 @@ def abstract_text(paper: Paper, language: str, words: tuple[str, ...] = (), mark
 
 
 def header_text(paper: Paper, mark: Mark, language: str, all_authors: bool, words: tuple[str, ...] = (),
-                match: Style = MATCH_STYLE) -> Text:
+                match: Style = MATCH_STYLE, replaced: str | None = None) -> Text:
     """Titles, people, places and the paper's facts, above the abstract; the filter's `words` are
-    marked in the titles, authors, institutions, topic and summaries."""
+    marked in the titles, authors, institutions, topic and summaries. `replaced`: the day arXiv
+    announced this starred paper again as a replacement."""
     text = Text()
     titles = [paper.title_zh, paper.title_en] if language == "zh" else [paper.title_en, paper.title_zh]
     titles = [t for t in titles if t]
@@ -94,6 +95,9 @@ def header_text(paper: Paper, mark: Mark, language: str, all_authors: bool, word
         text.append(clean(" · ".join(facts)) + "\n", Style(dim=True))
     state = ["★ starred" if mark.starred else "not starred", "read" if mark.read else "unread"]
     text.append(" · ".join(state) + "\n", Style(dim=True))
+    if replaced:
+        text.append(f"↻ replaced on {replaced}: arXiv announced a new version of this starred paper "
+                    "(a revision, a DOI or a journal ref)\n", Style(bold=True, color="yellow"))
     _line(text, "Tags", ", ".join(mark.tags) if mark.tags else None)
     _line(text, "Note", mark.note)
     if paper.topic:
@@ -152,10 +156,10 @@ class PaperDetail(VerticalScroll, can_focus=True):
         yield Static(id="detail-footer")
 
     def show(self, paper: Paper | None, mark: Mark, language: str, all_authors: bool = False,
-             words: tuple[str, ...] = (), side_by_side: bool = False) -> None:
+             words: tuple[str, ...] = (), side_by_side: bool = False, replaced: str | None = None) -> None:
         """Show this paper; `language` (`en` or `zh`) first, and `side_by_side` the other
         language's abstract beside it; `words` (the filter's, casefolded) are marked wherever
-        they occur."""
+        they occur; `replaced`: the day arXiv announced this starred paper again as a replacement."""
         header = self.query_one("#detail-header", Static)
         first = self.query_one("#abstract-first", Static)
         second = self.query_one("#abstract-second", Static)
@@ -170,7 +174,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
             self.scroll_home(animate=False)
         self.paper = paper
         match = self.get_component_rich_style("paper-detail--match")
-        header.update(Wrapped(header_text(paper, mark, language, all_authors, words, match)))
+        header.update(Wrapped(header_text(paper, mark, language, all_authors, words, match, replaced)))
         if side_by_side:
             other = "en" if language == "zh" else "zh"
             first.update(Wrapped(abstract_text(paper, language, words, match)))

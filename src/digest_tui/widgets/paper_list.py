@@ -94,6 +94,8 @@ class PaperList(ScrollView, can_focus=True):
         self.empty_text = "No papers."
         self.words: tuple[str, ...] = ()
         """The current filter's words, marked in the titles."""
+        self.replacements: dict[str, str] = {}
+        """Papers arXiv announced again as replacements: a starred one gets ↻ before its title."""
         self._holding = False
 
     # -- what is shown -------------------------------------------------------------------------
@@ -245,6 +247,8 @@ class PaperList(ScrollView, can_focus=True):
         for tag in mark.tags:
             chips.append(" ")
             chips.append(f" {clean(tag)} ", self.get_component_rich_style("paper-list--tag"))
+        if mark.starred and paper.key in self.replacements:  # arXiv announced a new version of it
+            text.append("↻ ", self.get_component_rich_style("paper-list--star"))
         room = width - text.cell_len
         chips_width = min(chips.cell_len, max(room // CHIPS_MAX_SHARE, 0))
         title = _fit(clean(row_title(paper, self.language)), max(room - chips_width, 0))

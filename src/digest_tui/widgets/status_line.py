@@ -34,6 +34,8 @@ class StatusLine(Widget):
     side_by_side: reactive[bool] = reactive(False)
     filter_error: reactive[str | None] = reactive(None)
     """Why the filter being typed is not valid (the old one stays)."""
+    unread: reactive[int | None] = reactive(None)
+    """Unread papers of the day shown (None: every day is shown)."""
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -44,6 +46,8 @@ class StatusLine(Widget):
             text.append(f" · loading… {self.files_read} of {self.files_total} files", Style(italic=True))
         if self.day is not None:
             text.append(f" · day: {self.day}", Style(bold=True))
+            if self.unread is not None:
+                text.append(f" · {self.unread} unread today")
         if self.list_name:
             text.append(f" · list: {clean(self.list_name)}")
         if self.query_text:
