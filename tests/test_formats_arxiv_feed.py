@@ -225,6 +225,18 @@ def test_broken_xml_and_other_feeds():
     assert detect('\ufeff<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="x"><channel rdf:about="http://arxiv.org/">').NAME == "arxiv-feed"
 
 
+def test_the_kind_from_the_description_when_the_element_was_dropped():
+    """A feed re-serialised by a tool that kept only plain RSS elements: the kind is in the description."""
+    text = (
+        "<rss version='2.0'><channel><title>cs.CL updates on arXiv.org</title>"
+        "<item><title>Revised</title><link>https://arxiv.org/abs/2607.00004</link>"
+        "<description>arXiv:2607.00004v3 Announce Type: replace-cross \nAbstract: Better now.</description>"
+        "<pubDate>Mon, 13 Jul 2026 00:00:00 -0400</pubDate></item></channel></rss>"
+    )
+    (paper,) = parse_text(text, "plain.xml", DAY).papers
+    assert (paper.announce_type, paper.abstract_en, paper.date) == ("replacement", "Better now.", "2026-07-13")
+
+
 def test_items_without_an_id_are_skipped_with_a_warning():
     text = (
         "<rss><channel><title>cs.CL updates on arXiv.org</title>"
