@@ -288,3 +288,30 @@ def test_doi_and_journal_ref_lines():
 def test_abstract_lines_join_as_clean_abstract_does(text):
     """The e-mail's quick join of an abstract's lines gives what clean_abstract gives, paragraphs and all."""
     assert arxiv_email._joined(text) == clean_abstract(text)
+
+
+def test_listings_before_2007_start_entries_with_paper():
+    """Old listings name an entry `Paper: ID` (`Paper (*cross-listing*): ID`); `figures added` and
+    `part added` mark replacements as `replaced with revised version` does (arXiv's own listing code)."""
+    dashes = "-" * 78
+    text = (
+        f" received from  Wed 30 Dec 98 21:00:00 GMT  to  Thu 31 Dec 98 21:00:00 GMT\n{dashes}\n"
+        "\\\\\nPaper: hep-th/9901001\nFrom: A. Person <a@example.org>\nDate: Thu, 31 Dec 1998 10:00:00 GMT   (10kb)\n\n"
+        "Title: Strings on Lattices\nAuthors: A. Person\nComments: 10 pages\n\\\\\n  Lattices, stringed.\n"
+        f"\\\\ ( http://arXiv.org/abs/hep-th/9901001 ,  10kb)\n{dashes}\n"
+        "\\\\\nPaper (*cross-listing*): cs/9901002\nFrom: B. Person <b@example.org>\nDate: Thu, 31 Dec 1998 11:00:00 GMT   (8kb)\n\n"
+        "Title: Parsing Strings\nAuthors: B. Person\n\\\\\n  Strings, parsed.\n"
+        f"\\\\ ( http://arXiv.org/abs/cs/9901002 ,  8kb)\n{dashes}\n"
+        "\\\\\nPaper: hep-th/9812001\nFrom: C. Person <c@example.org>\nfigures added Thu, 31 Dec 1998 12:00:00 GMT   (20kb)\n\n"
+        "Title: Old Strings\nAuthors: C. Person\n"
+        f"\\\\ ( http://arXiv.org/abs/hep-th/9812001 ,  20kb)\n{dashes}\n"
+    )
+    assert arxiv_email.sniff(text)
+    papers, warnings = arxiv_email.parse(text, "1999-01-01.txt", DAY)
+    assert warnings == []
+    assert [(p.id, p.announce_type, p.date) for p in papers] == [
+        ("hep-th/9901001", "new", "1999-01-01"),
+        ("cs/9901002", "cross-list", "1999-01-01"),
+        ("hep-th/9812001", "replacement", "1999-01-01"),
+    ]
+    assert papers[0].abstract_en == "Lattices, stringed." and papers[0].comments == "10 pages"

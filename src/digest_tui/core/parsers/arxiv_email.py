@@ -24,8 +24,9 @@ NAME = "arxiv-email"
 
 _ID = rf"(?:{ARXIV_ID.pattern})"
 _ID_AFTER = re.compile(_ID, re.ASCII)  # ASCII digits only, here and below: an id is ASCII
-_FIRST_ENTRY = re.compile(rf"^((?:>[ \t]?)*)arXiv:{_ID}", re.M | re.ASCII)
-_START = re.compile(rf"^arXiv:({_ID})(?:v\d+)?([^\n]*)$", re.M | re.ASCII)
+_FIRST_ENTRY = re.compile(rf"^((?:>[ \t]?)*)(?:arXiv:|Paper(?: \(\*cross-listing\*\))?: ?){_ID}", re.M | re.ASCII)
+_START = re.compile(rf"^(?:arXiv:|Paper((?: \(\*cross-listing\*\))?): ?)({_ID})(?:v\d+)?([^\n]*)$", re.M | re.ASCII)
+"""An entry's first line: `arXiv:ID`, or in listings before 2007 `Paper: ID` (`Paper (*cross-listing*): ID`)."""
 _SEPARATOR = re.compile(r"(?:-{20,}|(?:%+-+)+%*)[ \t]*")  # 78 dashes between entries, `%%--%%--` between sections
 _FIELD = re.compile(
     r"\n(Date|Title|Authors|Author|Categories|Comments|Journal-ref|Report-no|MSC-class|ACM-class|DOI|License|Proxy|From):"
@@ -33,7 +34,8 @@ _FIELD = re.compile(
 )
 """A field and its continuation lines (indented): the fields of an entry's head, in one pass (a
 line break starts the pattern, rather than `^` and re.M, so the search skips from line to line)."""
-_REPLACED = re.compile(r"^replaced with revised version ([^\n]*)", re.M)
+_REPLACED = re.compile(r"^(?:replaced with revised version|(?:figures|part) added)\b[ \t]*([^\n]*)", re.M | re.I)
+"""How a listing says an entry is a replacement (arXiv's own listing code knows these three)."""
 _MAIL_HEADER = re.compile(r"^(?:From |[A-Za-z][\w-]*:[ \t])")
 # the start of the window is bounded (it is a date): an unbounded `.+?` rescans the rest of the line
 # from every "received from", which a hostile file can repeat thousands of times on one line
@@ -58,7 +60,8 @@ def _starts_a_line(head: str, token: str, then: re.Pattern | None = None) -> boo
 
 
 def sniff(head: str) -> bool:
-    return _starts_a_line(head, "arXiv:", _ID_AFTER) and _starts_a_line(head, "Title: ") and _starts_a_line(head, "Authors")
+    entry = _starts_a_line(head, "arXiv:", _ID_AFTER) or _starts_a_line(head, "Paper: ", _ID_AFTER)
+    return entry and _starts_a_line(head, "Title: ") and _starts_a_line(head, "Authors")
 
 
 def _day(match: re.Match | None) -> str | None:
@@ -66,7 +69,10 @@ def _day(match: re.Match | None) -> str | None:
         return None
     day, month, year = match.groups()
     try:
-        return dt.date(int(year) + (2000 if len(year) == 2 else 0), _MONTHS[month.lower()], int(day)).isoformat()
+        number = int(year)
+        if len(year) == 2:  # `Thu 31 Dec 98`: arXiv began in 1991, so 91-99 are the 1900s
+            number += 1900 if number >= 91 else 2000
+        return dt.date(number, _MONTHS[month.lower()], int(day)).isoformat()
     except (KeyError, ValueError):
         return None
 
@@ -284,7 +290,7 @@ def _entry(chunk: str, listing_date: str | None, sources: tuple[Source, ...]) ->
     """One entry's paper, from its `arXiv:` line to the separator after it, and a warning if it
     looks cut. Built here rather than by make_paper(): this is the loop of a 100 MB file."""
     start = _START.match(chunk)
-    arxiv_id, rest = start.group(1, 2)
+    paper_cross, arxiv_id, rest = start.group(1, 2, 3)
     opener, closer = _marks(chunk, start.end())
     head = chunk[start.end() : min(opener, closer)]
     fields = dict(_FIELD.findall(head))
@@ -294,12 +300,12 @@ def _entry(chunk: str, listing_date: str | None, sources: tuple[Source, ...]) ->
         return None, f"entry arXiv:{arxiv_id} has no title; skipped"
     if "\\" in title:
         title = to_unicode(title)
-    replaced = _REPLACED.search(head) if "replaced with" in head else None
+    replaced = _REPLACED.search(head) if "replaced with" in head or " added" in head else None
     if replaced:
         kind = "replacement"
         date = listing_date or _day(_DAY.search(replaced.group(1)))
     else:
-        kind = "cross-list" if "cross-list" in rest else "new"
+        kind = "cross-list" if paper_cross or "cross-list" in rest else "new"
         date = listing_date or _day(_DAY.search(fields.get("Date") or ""))
     authors = fields.get("Authors") or fields.get("Author")
     count = None
