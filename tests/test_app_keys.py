@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from app_support import (
@@ -75,7 +76,8 @@ async def test_the_paper_under_the_cursor_stays_put_while_files_are_still_loadin
             if screen.paper_list.rows:
                 break
             await pilot.pause(0.02)
-        assert screen.reading_files and "· loading… 1 of 6 files ·" in status_text(app)
+        # the first file's papers are up (on a busy machine a second file may be in by the time they show)
+        assert screen.reading_files and re.search(r"· loading… [1-5] of 6 files ·", status_text(app))
         await pilot.press("j", "j")
         chosen = current_paper(app)
         assert screen.reading_files, "the load should still be running (make the files slower?)"

@@ -246,3 +246,35 @@ async def test_the_command_line_and_the_reader_see_the_same_papers_and_problems_
         assert [str(problem) for problem in screen.problems] == dumped_problems
         keys = shown_keys(app)
         assert [app.store.papers[app.store.row(key)].id for key in keys] == dumped_ids
+
+
+SPY = """
+import sys
+from digest_tui.core.loading import session
+
+started = []
+real = session.LoadSession.find_in_background
+
+
+def spy(self):
+    started.append("textual" in sys.modules)
+    return real(self)
+
+
+session.LoadSession.find_in_background = spy
+from digest_tui.cli import reader_app
+
+app = reader_app(sys.argv[1:])
+print(started, app.store is app.session.store, app.session.paths == app.paths_to_load)
+"""
+
+
+@pytest.mark.parametrize(("args", "expected"), [(["--demo"], "[False] True True"), (["--demo", "--list", "x.toml"], "[] True True")])
+def test_the_command_line_starts_listing_before_textual_is_imported(args, expected):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", SPY, *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    # with a reading list its papers go in first, so there is no listing (and snapshot) to start early
+    assert done.stdout.strip() == expected
