@@ -331,23 +331,29 @@ def _export_store(args: argparse.Namespace) -> Store:
 
 
 def tui_main(argv: Sequence[str]) -> int:
-    app = reader_app(argv)  # --help and --version answer (and a usage error stops) before the terminal check
-    missing = [name for name, stream in (("input", sys.stdin), ("output", sys.stdout))
-               if stream is None or not stream.isatty()]
-    if missing:
-        # without one, Textual's driver waits on a stream that never answers, at full CPU
-        warn(f"the reader needs a terminal, and standard {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
-             f"not one; without a terminal use '{PROG} dump' or '{PROG} export' (see --help)")
-        return 2
+    app = reader_app(argv, needs_terminal=True)
     app.run()
     for notice in app.exit_notices:
         warn(notice)
     return app.return_code or (1 if app.lost_changes else 0)
 
 
-def reader_app(argv: Sequence[str]):
+def _check_terminal() -> None:
+    """Exit 2, saying why, when standard input or output is not a terminal: without one, Textual's
+    driver waits on a stream that never answers, at full CPU."""
+    missing = [name for name, stream in (("input", sys.stdin), ("output", sys.stdout))
+               if stream is None or not stream.isatty()]
+    if missing:
+        warn(f"the reader needs a terminal, and standard {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+             f"not one; without a terminal use '{PROG} dump' or '{PROG} export' (see --help)")
+        raise SystemExit(2)
+
+
+def reader_app(argv: Sequence[str], *, needs_terminal: bool = False):
     """The reader as the command line and config.toml set it up (not yet running); exits with a
-    usage message when there is nothing to open."""
+    usage message when there is nothing to open, and (`needs_terminal`) when there is no terminal
+    to run in: checked once the arguments are read (--help and --version answer anywhere), before
+    anything is loaded, fetched or imported."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A terminal reader for daily research-paper digests.",
@@ -361,6 +367,8 @@ def reader_app(argv: Sequence[str]):
                         help="first download today's digests ([fetch] in config.toml) into the first of `folders`")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     args = parser.parse_args(argv)
+    if needs_terminal:
+        _check_terminal()
     from .core.config import load_config
     from .core.paths import config_file
 

@@ -526,9 +526,12 @@ class MainScreen(Screen):
 
     def move_split(self, step: int) -> None:
         """Move the split between the panes by SPLIT_STEP percent (remembered in config.toml)."""
-        if self.narrow or self.zoomed:
+        if self.zoomed:
+            self.notify("The split is for two panes: z leaves the zoom first.", timeout=4)
+            return
+        if self.narrow:
             self.notify(f"The split is for two panes: they show side by side from {WIDE_COLUMNS} columns "
-                        "(z leaves the zoom).", timeout=4)
+                        f"(this terminal has {self.size.width}).", timeout=4)
             return
         low, high = PANE_SPLITS
         split = max(low, min(high, self.pane_split + step * SPLIT_STEP))
