@@ -132,3 +132,19 @@ def test_valid_keys(value):
 @pytest.mark.parametrize("value", ["", "a b", "a,b", "a{b}", "a/b", "-a", "a:b", "赵"])
 def test_invalid_keys(value):
     assert not citekey.VALID.fullmatch(value)
+
+
+def test_the_citekeys_table_reads_back_the_same_through_the_fast_path_and_tomllib(tmp_path):
+    path = tmp_path / "library.toml"
+    library = Library.load(path)
+    odd = [make_paper(title_en="Ünïcode “quoted” title"), make_paper(id="2606.20000", title_en="Plain")]
+    library.citekeys(PAPERS + odd)
+    text = path.read_text("utf-8")
+    assert tomllib.loads(text)["citekeys"] == {p.key: library.citekey(p.key) for p in PAPERS + odd}
+    assert Library.load(path).citekeys(PAPERS + odd) == library.citekeys(PAPERS + odd)
+    # what a person wrote by hand (a comment, another quoting, a key quoted with an escape) goes through tomllib
+    path.write_text('version = 1\n[citekeys]\n"2606.10000" = "a2026x" # mine\n\'2606.10001\' = "b2026y"\n'
+                    '"2606.1\\u0030002" = "c2026z"\n', encoding="utf-8")  # fmt: skip
+    again = Library.load(path)
+    assert [again.citekey(f"2606.1000{n}") for n in range(3)] == ["a2026x", "b2026y", "c2026z"]
+    assert again.notice is None

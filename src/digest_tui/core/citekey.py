@@ -150,14 +150,17 @@ def assign(papers: Iterable[Paper], keys: dict[str, str]) -> list[str]:
     """Give each paper that `keys` (paper key -> citation key) lacks a new key, and add it there;
     a base already taken gets the first free suffix. Returns the papers' keys, in order."""
     taken = set(keys.values())
+    tried: dict[str, int] = {}  # stem -> suffixes known taken: a thousand "li2026scaling"s stay linear
     out = []
     for paper in papers:
         key = keys.get(paper.key)
         if key is None:
             stem = base(paper)
-            key, n = stem, 0
-            while key in taken:
-                key, n = stem + suffix(n), n + 1
+            key, n = stem, tried.get(stem, 0)
+            if n or key in taken:
+                while (key := stem + suffix(n)) in taken:
+                    n += 1
+                tried[stem] = n + 1
             keys[paper.key] = key
             taken.add(key)
         out.append(key)

@@ -376,9 +376,12 @@ class Library:
         path = self.path
         try:
             text, read = _split_read(data.decode("utf-8-sig"))  # a BOM: some editors write one
+            text, keys = _split_citekeys(text)
             document = tomllib.loads(text)
             if read is not None and document.get("read") == []:
                 document["read"] = read
+            if keys:
+                document["citekeys"] = keys | document["citekeys"]  # the header stays: the table is there
         except UnicodeDecodeError:
             return "not UTF-8 text"
         except tomllib.TOMLDecodeError as error:
@@ -517,7 +520,7 @@ class Library:
             papers[key] = entry
         chunks = [_HEADER, tomli_w.dumps(document), _dump_read(read)]
         if self._citekeys:
-            chunks += ["\n", tomli_w.dumps({"citekeys": self._citekeys})]
+            chunks += ["\n", _dump_citekeys(self._citekeys)]
         if papers:
             chunks += ["\n", tomli_w.dumps({"papers": papers}, multiline_strings=True)]
         return "".join(chunks)
@@ -719,6 +722,35 @@ def _split_read(text: str) -> tuple[str, list[str] | None]:
     body = match.group(1)
     keys = body[5:-3].split('",\n    "') if body else []
     return text[: match.start()] + "read = []\n" + text[match.end() :], keys
+
+
+# Citation keys can be as many as the read marks (every paper of a big export): the same treatment.
+_CITEKEYS = re.compile(r'^\[citekeys\]\n((?:"[^"\\\x00-\x1f\x7f]*" = "[A-Za-z0-9][A-Za-z0-9_.+-]*"\n)*)', re.M)
+
+
+def _dump_citekeys(keys: dict[str, str]) -> str:
+    quote, valid = _PLAIN_KEY.fullmatch, citekey.VALID.fullmatch
+    lines = [f'"{key}" = "{value}"\n' if quote(key) and valid(value) else tomli_w.dumps({key: value})
+             for key, value in keys.items()]  # fmt: skip
+    return "[citekeys]\n" + "".join(lines)
+
+
+def _split_citekeys(text: str) -> tuple[str, dict[str, str]]:
+    """`text` with the lines of a [citekeys] table in _dump_citekeys's plain shape taken out (the
+    header stays, with any other lines), and those keys; nothing taken where tomllib must decide."""
+    match = _CITEKEYS.search(text)
+    if match is None or not match.group(1):
+        return text, {}
+    before = text[: match.start()]
+    if '"""' in before or "'''" in before:
+        return text, {}  # perhaps inside a multi-line string
+    keys = {}
+    for line in match.group(1)[:-1].split("\n"):
+        key, value = line[1:-1].split('" = "')
+        keys.setdefault(key, value)
+    if len(keys) != match.group(1).count("\n"):
+        return text, {}  # a key written twice: tomllib says so
+    return text[: match.start()] + "[citekeys]\n" + text[match.end() :], keys
 
 
 def _digest(data: bytes) -> bytes:
