@@ -415,3 +415,14 @@ def test_the_reader_with_fetch_downloads_before_it_opens(server, hf_body, tmp_pa
     assert capsys.readouterr().out == f"hf {today}: 30 papers → hf-daily-{today}.json\n"
     assert (tmp_path / "inbox" / f"hf-daily-{today}.json").read_bytes() == hf_body
     assert app.paths_to_load == [str(tmp_path / "inbox")]  # and the reader opens the folder it wrote into
+
+
+def test_a_name_that_does_not_resolve_is_said_at_once_as_offline(clock, tmp_path, monkeypatch):
+    def no_dns(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)  # what an offline machine answers; no lookup is made
+    [outcome] = run(FetchSettings(arxiv=["cs.CL"], hf=False), tmp_path, clock)
+    assert outcome.line() == "fetch arxiv: cannot connect to rss.arxiv.org (offline?)"
+    assert clock.slept == []  # no retries: being offline does not pass in 14 s
+    assert list(tmp_path.iterdir()) == []

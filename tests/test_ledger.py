@@ -108,3 +108,14 @@ def test_a_listing_file_gone_since_the_load_is_skipped(fixtures, tmp_path):
     store = loaded(copy)
     Path(copy).unlink()
     assert ledger_of(store, Library(tmp_path / "l.toml").mark).rows == []
+
+
+def test_cli_ledger_lists_the_starred_papers_arxiv_replaced(fixtures, capsys):
+    from digest_tui.core.paths import library_file
+
+    library = Library(library_file())
+    library.set_starred(make_paper(id="2605.01234", title_en="Token Budgets for Long-Context Retrieval"), True)
+    library.save()
+    assert cli.main(["ledger", str(fixtures / FEED)]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith("starred, replaced on 2026-06-18: 2605.01234 Token Budgets for Long-Context Retrieval\n")
