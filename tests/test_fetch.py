@@ -91,6 +91,15 @@ def test_validators_are_not_sent_when_the_file_they_stand_for_is_gone(server, cl
     assert not any(name == "If-None-Match" for name, _ in server.requests[1].headers)
 
 
+def test_validators_are_not_sent_for_a_fetch_into_another_folder(server, clock, hf_body, tmp_path):
+    server.serve("/api/daily_papers?date=2026-06-12", Answer(200, hf_body, {"ETag": '"v1"'}))
+    state = tmp_path / "fetch.json"
+    run(hf_only(server), tmp_path / "a", clock, state)
+    [outcome] = run(hf_only(server), tmp_path / "b", FakeClock(clock.time + 60), state)
+    assert outcome.ok and (tmp_path / "b" / "hf-daily-2026-06-12.json").read_bytes() == hf_body
+    assert not any(name == "If-None-Match" for name, _ in server.requests[1].headers)
+
+
 def test_two_requests_to_one_host_are_three_seconds_apart_over_one_connection(server, clock, hf_body, tmp_path):
     for day in ("2026-06-11", "2026-06-12"):
         server.serve(f"/api/daily_papers?date={day}", Answer(200, hf_body))

@@ -429,10 +429,14 @@ class State:
         except OSError:
             pass  # losing the validators costs the next fetch a full download, not a result
 
-    def conditional(self, url: str) -> tuple[dict[str, str], dict | None]:
-        """The If-None-Match / If-Modified-Since headers for `url`, when the file they stand for is still there."""
+    def conditional(self, url: str, folder: Path) -> tuple[dict[str, str], dict | None]:
+        """The If-None-Match / If-Modified-Since headers for `url`, when the file they stand for is
+        still there, in `folder` (a fetch into another folder must download the listing again)."""
         known = self.validators.get(url)
-        if not known or not isinstance(known.get("file"), str) or not Path(known["file"]).is_file():
+        if not known or not isinstance(known.get("file"), str):
+            return {}, None
+        file = Path(known["file"])
+        if not file.is_file() or file.parent.resolve() != Path(folder).resolve():
             return {}, None
         headers = {}
         if isinstance(known.get("etag"), str):
@@ -474,7 +478,7 @@ def fetch(
 def _fetch_one(target: Target, folder: Path, day: dt.date, client: Client, state: State, exact_day: bool) -> Outcome:
     host = _host(target.url)
     requested = day.isoformat()
-    conditional, known = state.conditional(target.url)
+    conditional, known = state.conditional(target.url, folder)
     try:
         response = client.get(target.url, {"Accept": target.accept, **conditional})
         if response.status == 304 and known is not None:
