@@ -159,3 +159,19 @@ async def test_a_starred_paper_replaced_on_arxiv_is_flagged_in_the_list_and_the_
         await press(pilot, "s")  # starred now: flagged
         assert "↻ replaced on 2026-06-18" in detail_text(app)  # no new count needed: the ledger kept every replacement
         assert len([line for line in screen_text(app).splitlines() if "↻" in line]) == 3  # two rows and the detail
+
+
+def test_overview_with_the_ledger_snapshot(fixtures, tmp_path, monkeypatch, snap_compare):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    app = DigestApp([str(demo_dir() / "arxivdaily-2026-06-18.txt"), str(fixtures / FEED)], mark_read_after=0,
+                    library_path=tmp_path / "library.toml", fetch=FetchSettings(arxiv=["cs.CL", "cs.LG"]))
+    app.theme = "textual-dark"
+    for key in ("2606.18912", "2606.18061", "2606.18604"):
+        app.library.set_read(make_paper(id=key), True)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await press(pilot, "left_square_bracket", "g")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(100, 34), run_before=run_before)
