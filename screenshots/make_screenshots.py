@@ -62,7 +62,7 @@ def tag_some_papers(app) -> None:
             app.library.add_tag(paper, tag)
         if star:
             app.library.set_starred(paper, True)
-        screen.paper_changed(row)
+        screen.panes.paper_changed(row)
 
 
 async def shoot(name: str, out: Path, steps: Callable[[object, object], Awaitable[None]] | None = None,

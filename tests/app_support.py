@@ -100,7 +100,7 @@ def detail_text(app: DigestApp) -> str:
 
 def current_paper(app: DigestApp) -> Paper | None:
     """The paper under the list's cursor."""
-    found = main_screen(app).current_paper()
+    found = main_screen(app).panes.current_paper()
     return None if found is None else found[1]
 
 

@@ -190,9 +190,19 @@ async def test_the_help_screen_shows_the_keymap_and_the_new_keys():
         await press(pilot, "question_mark")
         from app_support import screen_text
 
-        box = [line[line.index("█") + 1:line.rindex("█")] for line in screen_text(app).splitlines() if "█" in line]
-        rows = [" ".join(line.split()) for line in box]
+        from textual.containers import VerticalScroll
+
+        def box_rows() -> list[str]:
+            box = [line[line.index("█") + 1:line.rindex("█")] for line in screen_text(app).splitlines() if "█" in line]
+            return [" ".join(line.split()) for line in box]
+
+        rows = box_rows()
         assert rows[1] == "digest-tui — keys · esc closes (q, ? too)"  # how to close it comes first
+        help_body = app.screen.query_one(VerticalScroll)
+        while help_body.scroll_y < help_body.max_scroll_y:  # the rest of the table, a page at a time
+            help_body.scroll_page_down(animate=False)
+            await press(pilot)
+            rows += box_rows()
         for row in ("f Star paper.star", "^o Overview view.overview", "[ Previous day view.day_previous",
                     "] Next day view.day_next", "a All days view.all_days", "^s Save search view.save_search",
                     "f1–f9 Saved search 1–9 search.1 … search.9", "Overview (^o)"):

@@ -146,7 +146,7 @@ async def test_a_starred_paper_replaced_on_arxiv_is_flagged_in_the_list_and_the_
     async with started(app) as pilot:
         await settle(pilot)
         screen = main_screen(app)
-        assert screen.replacements == {"2605.01234": "2026-06-18", "2604.05555": "2026-06-18"}
+        assert screen.panes.replacements == {"2605.01234": "2026-06-18", "2604.05555": "2026-06-18"}
         rows = screen_text(app).splitlines()
         flagged = [line for line in rows if "↻" in line]
         assert len(flagged) == 1 and "Token Budgets for Long-Context Retrieval" in flagged[0]
@@ -154,7 +154,7 @@ async def test_a_starred_paper_replaced_on_arxiv_is_flagged_in_the_list_and_the_
         await press(pilot, *["down"] * keys.index("2605.01234"))
         assert "↻ replaced on 2026-06-18: arXiv announced a new version of this starred paper" in detail_text(app)
         await press(pilot, "home", *["down"] * keys.index("2604.05555"))  # replaced too, but not starred: no flag
-        assert main_screen(app).current_paper()[1].key == "2604.05555"
+        assert main_screen(app).panes.current_paper()[1].key == "2604.05555"
         assert "↻" not in detail_text(app)
         await press(pilot, "s")  # starred now: flagged
         assert "↻ replaced on 2026-06-18" in detail_text(app)  # no new count needed: the ledger kept every replacement

@@ -30,7 +30,6 @@ from textual.widgets import Input, TextArea
 
 from digest_tui.screens.dialogs import NoteDialog, TagDialog
 from digest_tui.screens.help import HelpScreen
-from digest_tui.screens.main import MainScreen
 from digest_tui.widgets.paper_detail import PaperDetail
 
 TERN = "2606.18745"  # first in date order: 95%, 41 authors, EN and ZH
@@ -523,10 +522,11 @@ async def test_every_key_of_the_main_screen_is_also_a_palette_command():
         titles = [command.title for command in screen.palette_commands()]
         assert "Star / unstar paper" in titles and "Load reading list…" in titles
         assert "Help" in [command.title for command in app.get_system_commands(screen)]
-        for binding in MainScreen.BINDINGS:
-            if binding.action in ("focus_detail",) or binding.action.startswith(("toggle_tag_number", "saved_search")):
-                continue  # enter moves focus; tag keys and saved searches get commands once they exist
-            assert getattr(screen, f"action_{binding.action}") in callbacks, binding.action
+        for owner in (screen, screen.panes):
+            for binding in owner.BINDINGS:
+                if binding.action in ("focus_detail",) or binding.action.startswith(("toggle_tag_number", "saved_search")):
+                    continue  # enter moves focus; tag keys and saved searches get commands once they exist
+                assert getattr(owner, f"action_{binding.action}") in callbacks, binding.action
 
 
 async def test_a_click_selects_a_paper_and_a_double_click_opens_its_details():

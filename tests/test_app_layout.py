@@ -30,7 +30,7 @@ async def test_below_120_columns_one_pane_at_a_time_enter_and_tab_switch():
     async with started(app, SMALL) as pilot:
         screen = main_screen(app)
         papers, detail = screen.paper_list, screen.detail
-        assert screen.narrow
+        assert screen.panes.narrow
         assert papers.display and papers.outer_size.width == 80  # the list alone, full width
         assert not detail.display
         await press(pilot, "enter")
@@ -51,7 +51,7 @@ async def test_from_120_columns_both_panes_show_and_enter_moves_the_focus():
     app = demo_app()
     async with started(app, (120, 40)) as pilot:
         screen = main_screen(app)
-        assert not screen.narrow and screen.paper_list.display and screen.detail.display
+        assert not screen.panes.narrow and screen.paper_list.display and screen.detail.display
         assert screen.paper_list.outer_size.width == 72  # the remembered split's 60%
         await press(pilot, "enter")
         assert app.focused is screen.detail and screen.paper_list.display
@@ -66,7 +66,7 @@ async def test_resizing_across_120_columns_keeps_the_pane_being_read():
         await press(pilot, "enter")
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
-        assert screen.narrow and screen.detail.display and not screen.paper_list.display
+        assert screen.panes.narrow and screen.detail.display and not screen.paper_list.display
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         assert screen.paper_list.display and screen.detail.display
@@ -78,12 +78,12 @@ async def test_z_gives_the_detail_the_whole_screen_at_any_width():
         async with started(app, size) as pilot:
             screen = main_screen(app)
             await press(pilot, "z")
-            assert screen.zoomed and not screen.paper_list.display
+            assert screen.panes.zoomed and not screen.paper_list.display
             assert screen.detail.outer_size.width == size[0] and app.focused is screen.detail
             await press(pilot, "z")
-            assert not screen.zoomed and screen.paper_list.display and app.focused is screen.paper_list
+            assert not screen.panes.zoomed and screen.paper_list.display and app.focused is screen.paper_list
             await press(pilot, "z", "escape")
-            assert not screen.zoomed and screen.paper_list.display
+            assert not screen.panes.zoomed and screen.paper_list.display
             await press(pilot, "escape")  # the next esc is the filter's again: nothing to clear, nothing moves
             assert screen.paper_list.display
 
@@ -98,10 +98,10 @@ async def test_the_split_moves_with_keys_and_is_remembered(private_home):
         notes = record_notifications(app)
         assert screen.paper_list.outer_size.width == 120
         await press(pilot, "greater_than_sign")
-        assert screen.pane_split == 65 and screen.paper_list.outer_size.width == 130
+        assert screen.panes.pane_split == 65 and screen.paper_list.outer_size.width == 130
         for _ in range(12):
             await press(pilot, "less_than_sign")
-        assert screen.pane_split == 25 and screen.paper_list.outer_size.width == 50
+        assert screen.panes.pane_split == 25 and screen.paper_list.outer_size.width == 50
         assert notes[-1] == "The list already has the least of the width (25%)."
         await press(pilot, "greater_than_sign")
     assert tomllib.loads(path.read_text(encoding="utf-8"))["pane_split"] == 30
@@ -112,7 +112,7 @@ async def test_the_split_moves_with_keys_and_is_remembered(private_home):
         await pilot.pause()
         notes = record_notifications(again)
         await press(pilot, "greater_than_sign")
-        assert main_screen(again).pane_split == 30
+        assert main_screen(again).panes.pane_split == 30
         assert notes[-1].startswith("The split is for two panes: they show side by side from 120 columns")
 
 

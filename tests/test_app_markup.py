@@ -14,6 +14,7 @@ from app_support import (
     write_digest,
 )
 from textual.command import CommandPalette
+from textual.widgets import Static
 
 from digest_tui.app import DigestApp
 from digest_tui.screens.dialogs import ExportDialog, NoteDialog, TagDialog
@@ -122,6 +123,8 @@ async def test_a_file_name_that_looks_like_markup_is_reported_as_written(tmp_pat
         assert status_text(app) == "1 paper · sort: date · EN"
         main_screen(app).action_show_problems()  # the palette's "Load problems"
         await settle(pilot)
-        assert "1 load problems" in screen_text(app) and "[bold]oops[@click=app.quit]q.txt" in screen_text(app)
+        assert "1 load problems" in screen_text(app)  # the toast waits: the dialog is not covered
+        listed = "".join(str(widget.render()) for widget in app.screen.query(Static))
+        assert "[bold]oops[@click=app.quit]q.txt" in listed  # as written (the long path wraps on screen)
         await pilot.press("escape")
         assert app.is_running

@@ -60,7 +60,7 @@ async def given_two_marked_papers(pilot) -> tuple[str, str]:
     app.library.set_note(first, "ch 3")
     app.library.set_starred(second, True)
     for row in rows:
-        screen.paper_changed(row)
+        screen.panes.paper_changed(row)
     await press(pilot)
     return first.key, second.key
 

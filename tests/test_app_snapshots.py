@@ -73,7 +73,7 @@ def tag_some_papers(pilot: Pilot) -> None:
             app.library.add_tag(store.papers[row], tag)
         if star:
             app.library.set_starred(store.papers[row], True)
-        screen.paper_changed(row)
+        screen.panes.paper_changed(row)
 
 
 def test_main_screen_english(app, snap_compare):

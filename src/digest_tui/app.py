@@ -36,8 +36,9 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
     from .screens.main import MainScreen
     from .screens.overview import BarChart, OverviewScreen
     from .widgets.paper_list import PaperList
+    from .widgets.paper_panes import PaperPanes
 
-    groups = (("Papers and view", (MainScreen,)), ("List", (PaperList,)), ("Overview ({view.overview})", (OverviewScreen, BarChart)),
+    groups = (("Papers", (PaperPanes,)), ("View and dialogs", (MainScreen,)), ("List", (PaperList,)), ("Overview ({view.overview})", (OverviewScreen, BarChart)),
               ("Dialogs", (Dialog, NoteDialog, ExportDialog)), ("App", (DigestApp, HelpScreen)))
     return [(heading, [binding for owner in owners for binding in owner.BINDINGS
                        if isinstance(binding, Binding) and binding.id]) for heading, owners in groups]
@@ -256,7 +257,7 @@ class DigestApp(App):
 
             for screen in self.screen_stack:
                 if isinstance(screen, MainScreen):
-                    screen.marks_changed(changed)
+                    screen.panes.marks_changed(changed)
         return True
 
     async def action_quit(self) -> None:
@@ -427,6 +428,13 @@ class DigestApp(App):
                         "what was fetched.", title="Fetch", severity="warning", timeout=12, markup=False)
 
     # -- keys typed while a dialog opens -------------------------------------------------------
+
+    def push_screen(self, screen, callback=None, wait_for_dismiss: bool = False):
+        """Push a screen; one with a TYPING field (a dialog that takes text) gets the keys typed
+        while it opens (hold_keys)."""
+        if getattr(screen, "TYPING", None):
+            self.hold_keys()
+        return super().push_screen(screen, callback, wait_for_dismiss)
 
     def hold_keys(self) -> None:
         """Keep the keys (and pastes) that arrive from now on, until release_keys(): a dialog is

@@ -12,36 +12,30 @@ from time import monotonic
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.events import Resize
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from ..commands import Command, ReaderCommands
-from ..core import export, facets
-from ..core.config import PANE_SPLITS
+from ..core import facets
 from ..core.library import Library
 from ..core.loading.session import Applied, Changes, LoadSession
-from ..core.model import SORTS, Mark, Paper, Problem
+from ..core.model import SORTS, Problem
 from ..core.query import Query, QueryError, parse_query
 from ..core.text import clean, one_line
 from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, LedgerCounted, message_for
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
+from ..widgets.paper_panes import PaperPanes
 from ..widgets.reader_footer import ReaderFooter
 from ..widgets.status_line import StatusLine
-from .dialogs import ExportDialog, ExportRequest, NameDialog, NoteDialog, PathDialog, ProblemsDialog, TagDialog
+from .dialogs import NameDialog, NoteDialog, PathDialog, ProblemsDialog, TagDialog
+from .reading_lists import ReadingLists
 
 LOAD_REFRESH_SECONDS = 1.0
-WIDE_COLUMNS = 120
-"""From this width the list and the detail pane show side by side; below it, one at a time."""
-SPLIT_STEP = 5
-"""Percent of the width one < or > moves the split by."""
 
 
 class RowsSelected(Message):
@@ -57,6 +51,40 @@ class RowsSelected(Message):
         self.days = days  # with a filter or list: the days that have a paper matching it, on any day
 
 
+PALETTE = (
+    # title, help, who acts ("screen" or "panes"), action, the binding id whose keys are shown
+    ("Star / unstar paper", "Toggle the star on the selected paper", "panes", "star", "paper.star"),
+    ("Tags…", "Add or remove tags on the selected paper", "screen", "tags", "paper.tags"),
+    ("Mark read / unread", "Toggle the read mark", "panes", "toggle_read", "paper.read"),
+    ("Note…", "Write a note on the selected paper", "screen", "note", "paper.note"),
+    ("Filter…", "Filter the list with a query", "screen", "filter", "view.filter"),
+    ("Clear filter", "Show every paper again", "screen", "clear_filter", "view.clear"),
+    ("Cycle sort", f"Sort by {', '.join(SORTS)}", "screen", "cycle_sort", "view.sort"),
+    ("Toggle language 中/EN", "Chinese or English titles and abstract", "screen", "toggle_language", "view.language"),
+    ("Side by side: both languages", "Show the English and Chinese abstracts together", "screen",
+     "toggle_side_by_side", "view.both"),
+    ("Show all authors", "Expand or shorten the author list", "panes", "toggle_all_authors", "detail.authors"),
+    ("Zoom the detail pane", "The paper alone on the whole screen, and back", "panes", "zoom", "view.zoom"),
+    ("List wider", "Move the split between the panes to the right", "panes", "wider", "view.wider"),
+    ("List narrower", "Move the split between the panes to the left", "panes", "narrower", "view.narrower"),
+    ("Open arXiv page", "Open the paper's page in the browser", "panes", "open_page", "paper.open"),
+    ("Open PDF", "Open the paper's PDF in the browser", "panes", "open_pdf", "paper.pdf"),
+    ("Copy link", "Copy the arXiv link", "panes", "copy_link", "paper.copy"),
+    ("Save reading list…", "Save starred papers, a tag or this view as TOML", "screen", "save_list", "list.save"),
+    ("Load reading list…", "Restore a saved reading list and show it", "screen", "load_list", None),
+    ("Export…", "Export to BibTeX, RIS, CSL-JSON, an Obsidian vault, Markdown, CSV, JSON or TOML", "screen",
+     "export", "library.export"),
+    ("Load problems", "Files that could not be read, and why", "screen", "show_problems", None),
+    ("Overview: papers per day, categories, topics…", "Counts as bars; enter on one filters", "screen", "overview",
+     "view.overview"),
+    ("Previous day", "The list shows the previous listing date", "screen", "previous_day", "view.day_previous"),
+    ("Next day", "The list shows the next listing date", "screen", "next_day", "view.day_next"),
+    ("All days", "Show every listing date again", "screen", "all_days", "view.all_days"),
+    ("Save this search…", "Save the filter under a name in config.toml", "screen", "save_search", "view.save_search"),
+)
+"""The command palette's fixed entries; saved searches, sorts and tags are added as they are."""
+
+
 class MainScreen(Screen):
     """Coordinates the list, the detail pane, the filter bar and the status line; owns the keys that
     act on a paper. The view (sort, language, day, filter, list, counts) is reactive state that the
@@ -67,62 +95,31 @@ class MainScreen(Screen):
     # the keys typed behind it (a paste, a macro, fast typing over SSH) are already on their way to
     # the list. So `/` and the letters after it would reach the list's bindings, and `s` typed just
     # before `e` would star after the export dialog had counted the stars. Keys an input takes
-    # (letters in the filter bar) never reach these bindings; enter stays a normal binding so that
-    # it submits the filter bar.
+    # (letters in the filter bar) never reach these bindings. The keys that act on the paper under
+    # the cursor, and the panes' layout keys, are PaperPanes'; the ones that open a dialog are here.
     BINDINGS = [
-        Binding("enter,tab", "focus_detail", "Details", id="paper.details", show=False),
         *(replace(binding, priority=True) for binding in (
             Binding("l", "toggle_language", "中/EN", id="view.language"),
             Binding("L", "toggle_side_by_side", "Side by side", id="view.both", show=False),
-            Binding("s", "star", "Star", id="paper.star"),
             Binding("t", "tags", "Tags", id="paper.tags"),
-            Binding("r", "toggle_read", "Read", id="paper.read"),
             Binding("n", "note", "Note", id="paper.note"),
             Binding("slash", "filter", "Filter", id="view.filter", key_display="/"),
             Binding("escape", "clear_filter", "Clear filter", id="view.clear", show=False),
             Binding("S", "cycle_sort", "Sort", id="view.sort"),
-            Binding("o", "open_page", "Open", id="paper.open"),
-            Binding("p", "open_pdf", "PDF", id="paper.pdf", show=False),
-            Binding("y", "copy_link", "Copy link", id="paper.copy", show=False),
             Binding("w", "save_list", "Save list", id="list.save"),
             Binding("e", "export", "Export", id="library.export"),
-            Binding("A", "toggle_all_authors", "All authors", id="detail.authors", show=False),
             Binding("left_square_bracket", "previous_day", "Previous day", id="view.day_previous", key_display="[",
                     show=False),
             Binding("right_square_bracket", "next_day", "Next day", id="view.day_next", key_display="]", show=False),
             Binding("a", "all_days", "All days", id="view.all_days", show=False),
             Binding("g", "overview", "Overview", id="view.overview"),
-            Binding("z", "zoom", "Zoom", id="view.zoom", show=False),
-            Binding("greater_than_sign", "wider", "List wider", id="view.wider", key_display=">", show=False),
-            Binding("less_than_sign", "narrower", "List narrower", id="view.narrower", key_display="<", show=False),
             Binding("ctrl+s", "save_search", "Save search", id="view.save_search", show=False),
             *(Binding(f"f{n}", f"saved_search({n})", f"Saved search {n}", id=f"search.{n}", show=False)
-              for n in range(1, 10)),
-            *(Binding(str(n), f"toggle_tag_number({n})", f"Toggle tag {n}", id=f"paper.tag{n}", show=False)
               for n in range(1, 10)),
         )),
     ]
 
     COMMANDS = {ReaderCommands}
-
-    DEFAULT_CSS = """
-    MainScreen #panes { height: 1fr; }
-    MainScreen PaperList { width: 60%; border-right: vkey $foreground 20%; }
-    MainScreen PaperDetail { width: 1fr; }
-    MainScreen.-narrow PaperList { width: 1fr; border-right: none; }
-    MainScreen.-narrow PaperDetail { display: none; }
-    MainScreen.-narrow.-reading PaperList, MainScreen.-zoomed PaperList { display: none; }
-    MainScreen.-narrow.-reading PaperDetail, MainScreen.-zoomed PaperDetail { display: block; width: 1fr; }
-    """
-
-    narrow: reactive[bool] = reactive(False, init=False)
-    """Below WIDE_COLUMNS: one pane at a time, the list or (reading) the detail, each full width."""
-    reading: reactive[bool] = reactive(False, init=False)
-    """In the narrow layout: the detail pane is the one shown."""
-    zoomed: reactive[bool] = reactive(False, init=False)
-    """The detail pane has the whole screen (z), at any width."""
-    pane_split: reactive[int] = reactive(60, init=False)
-    """The list's share of the width, in percent, when both panes show (< and > move it)."""
 
     sort: reactive[str] = reactive("date", init=False)
     language: reactive[str] = reactive("en", init=False)
@@ -183,19 +180,16 @@ class MainScreen(Screen):
         self.remember = remember
         self.subscribed = tuple(subscribed)
         """The arXiv categories fetched ([fetch] arxiv): the ledger counts a paper in the first of them it has."""
-        self.replacements: dict[str, str] = {}
-        """Papers arXiv announced as replacements (key -> newest such day), from the ledger."""
         self._day_keys: tuple[int, str, list[str]] | None = None  # (store version, day, its papers' keys)
         self.set_reactive(MainScreen.language, language)
         self.set_reactive(MainScreen.side_by_side, side_by_side)
         self.set_reactive(MainScreen.sort, sort)
-        self.set_reactive(MainScreen.pane_split, pane_split)
+        self.pane_split = pane_split
         self.filter_query: Query | None = None
         self.only_keys: frozenset[str] | None = None
         self.matching_days: list[str] | None = None
         """With a filter or reading list: the listing dates that have a paper matching it (the
         days [ and ] step through), from the last selection."""
-        self.all_authors = False
         self._selecting = False
         self._reselect = False
         self._refresh_after = 0.0  # while loading, the list is re-sorted no sooner than this
@@ -204,16 +198,15 @@ class MainScreen(Screen):
         self.problems: list[Problem] = []
         self.generation = 0
         """How many times the rows to show were asked for (a filter, a sort, a load's batch…)."""
-        self._read_timer: Timer | None = None
         self._hold_line = False
         self.watcher = None
 
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="panes"):
-            yield PaperList(self.store, self.library.mark, id="papers")
-            yield PaperDetail(id="detail")
+        yield PaperPanes(self.store, self.library, save_library=self.marks_edited, mark_read_after=self.mark_read_after,
+                         pane_split=self.pane_split, remember=self.remember,
+                         id="panes").data_bind(MainScreen.language, MainScreen.side_by_side)
         yield FilterBar(id="filter")
         yield StatusLine(id="status").data_bind(
             MainScreen.shown, MainScreen.total, MainScreen.reading_files, MainScreen.files_read,
@@ -222,6 +215,10 @@ class MainScreen(Screen):
         yield ReaderFooter()
         if not self.reading_list:  # the load starts now, not once the widgets are mounted: ~0.1 s sooner
             self.load_digests()
+
+    @property
+    def panes(self) -> PaperPanes:
+        return self.query_one(PaperPanes)
 
     @property
     def paper_list(self) -> PaperList:
@@ -236,11 +233,12 @@ class MainScreen(Screen):
         return self.query_one(FilterBar)
 
     def on_mount(self) -> None:
-        self._size_panes()
+        self.lists = ReadingLists(self.app, self.store, self.library, save_library=self.save_library,
+                                  shown=lambda: (self.paper_list.rows, self.query_text))
         self.paper_list.set_language(self.language)
         self.paper_list.empty_text = "Loading digests…"
         self.paper_list.focus()
-        self.show_paper(None)
+        self.panes.show_paper(None)
         if self.reading_list:  # its papers go in first, then the digests' merge into them
             self.load_reading_list(self.reading_list)
             self.load_digests()
@@ -364,7 +362,7 @@ class MainScreen(Screen):
         if not self._painted.is_set():  # (no rows either when the first file could not be read)
             self.call_after_refresh(self._painted.set)
         if not message.rows:
-            self.show_paper(None)
+            self.panes.show_paper(None)
         self.shown, self.total = len(message.rows), len(self.store)
         self.count_unread()
         if self._complete_when_shown and not self.reading_files:
@@ -372,47 +370,20 @@ class MainScreen(Screen):
             # after the whole list is up: its work would slow that last selection and paint down
             self.call_after_refresh(self.complete_papers)
 
-    # -- the selected paper --------------------------------------------------------------------
+    # -- the papers (the panes act on the one under the cursor; dialogs open here) ---------------
 
-    def current_paper(self) -> tuple[int, Paper] | None:
-        row = self.paper_list.current_row
-        return None if row is None else (row, self.store.paper(row))
+    def action_tags(self) -> None:
+        if found := self.panes.with_paper():
+            paper = found[1]
 
-    def show_paper(self, row: int | None) -> None:
-        paper = None if row is None else self.store.paper(row)
-        mark = self.library.mark(paper.key) if paper else Mark()
-        replaced = self.replacements.get(paper.key) if paper is not None and mark.starred else None
-        self.detail.show(paper, mark, self.language, self.all_authors, self.paper_list.words, self.side_by_side,
-                         replaced=replaced)
+            def toggle(tag: str) -> tuple[tuple[str, ...], list[str]]:
+                self.panes.toggle_tag(found, tag)
+                return self.library.mark(paper.key).tags, self.library.tags()
 
-    @on(PaperList.Highlighted)
-    def paper_highlighted(self, message: PaperList.Highlighted) -> None:
-        self.all_authors = False
-        self.show_paper(message.row)
-        if self._read_timer is not None:
-            self._read_timer.stop()
-            self._read_timer = None
-        delay = self.mark_read_after
-        if message.row is not None and delay > 0:
-            self._read_timer = self.set_timer(delay, lambda row=message.row: self.mark_read_after_viewing(row))
+            self.app.push_screen(TagDialog(paper, self.library.mark(paper.key).tags, self.library.tags(), toggle))
 
-    def mark_read_after_viewing(self, row: int) -> None:
-        if self.paper_list.current_row != row:
-            return
-        paper = self.store.papers[row]
-        if not self.library.mark(paper.key).read:
-            self.library.set_read(paper, True)
-            self.paper_changed(row)
-
-    @on(PaperList.Chosen)
-    def paper_chosen(self) -> None:
-        self.show_detail()
-
-    def paper_changed(self, row: int) -> None:
-        """The user's marks on one paper changed: redraw its line and details, and save."""
-        self.paper_list.refresh_row(row)
-        if self.paper_list.current_row == row:
-            self.show_paper(row)
+    def marks_edited(self) -> None:
+        """The user changed marks here (the panes, a dialog): count the day's unread papers, and save."""
         self.count_unread()
         self.save_library()
 
@@ -440,199 +411,25 @@ class MainScreen(Screen):
         self.post_message(LedgerCounted(ledger.replacements))
 
     def on_ledger_counted(self, message: LedgerCounted) -> None:
-        self.replacements = message.replacements
-        self.paper_list.replacements = message.replacements
-        self.paper_list.refresh()
-        found = self.current_paper()
-        if found is not None:
-            self.show_paper(found[0])
-
-    def marks_changed(self, keys: set[str]) -> None:
-        """Another instance changed these papers' marks (seen at our save): redraw them, save nothing."""
-        current = self.paper_list.current_row
-        for key in keys:
-            row = self.store.row(key)
-            if row is not None:
-                self.paper_list.refresh_row(row)
-                if row == current:
-                    self.show_paper(row)
-
-    def _with_paper(self) -> tuple[int, Paper] | None:
-        found = self.current_paper()
-        if found is None:
-            self.notify("No paper selected.", severity="warning", timeout=3)
-        return found
-
-    # -- actions on the selected paper ---------------------------------------------------------
-
-    # -- layouts: two panes from WIDE_COLUMNS, one at a time below; zoom at any width -----------
-
-    def on_resize(self, event: Resize) -> None:
-        self.narrow = event.size.width < WIDE_COLUMNS
-
-    def watch_narrow(self, narrow: bool) -> None:
-        self.set_class(narrow, "-narrow")
-        self._size_panes()
-        if narrow and self.focused is self.detail:
-            self.reading = True  # the pane being read stays on screen
-        elif not narrow:
-            self.reading = False
-
-    def watch_reading(self, reading: bool) -> None:
-        self.set_class(reading, "-reading")
-
-    def watch_zoomed(self, zoomed: bool) -> None:
-        self.set_class(zoomed, "-zoomed")
-
-    def watch_pane_split(self, split: int) -> None:
-        self._size_panes()
-        self.remember("pane_split", split)
-
-    def _size_panes(self) -> None:
-        # an inline style, so set here for both layouts: it would win over the narrow layout's CSS
-        self.paper_list.styles.width = "1fr" if self.narrow else f"{self.pane_split}%"
-
-    def show_detail(self) -> None:
-        """The detail pane to read: focused, and in the narrow layout the pane on screen."""
-        if self.narrow:
-            self.reading = True
-        self.detail.focus()
-
-    def show_list(self) -> None:
-        """Back to the list: out of the zoom and, in the narrow layout, the list on screen."""
-        self.zoomed = False
-        self.reading = False
-        self.paper_list.focus()
-
-    def action_focus_detail(self) -> None:
-        if self.focused is self.detail or self.zoomed:
-            self.show_list()
-        else:
-            self.show_detail()
-
-    def action_zoom(self) -> None:
-        """The detail pane alone on the whole screen, for reading; again: back as it was."""
-        if self.zoomed:
-            self.show_list()
-        else:
-            self.zoomed = True
-            self.detail.focus()
-
-    def action_wider(self) -> None:
-        self.move_split(1)
-
-    def action_narrower(self) -> None:
-        self.move_split(-1)
-
-    def move_split(self, step: int) -> None:
-        """Move the split between the panes by SPLIT_STEP percent (remembered in config.toml)."""
-        if self.zoomed:
-            self.notify("The split is for two panes: z leaves the zoom first.", timeout=4)
-            return
-        if self.narrow:
-            self.notify(f"The split is for two panes: they show side by side from {WIDE_COLUMNS} columns "
-                        f"(this terminal has {self.size.width}).", timeout=4)
-            return
-        low, high = PANE_SPLITS
-        split = max(low, min(high, self.pane_split + step * SPLIT_STEP))
-        if split == self.pane_split:
-            self.notify(f"The list already has {'the most' if step > 0 else 'the least'} of the width ({split}%).",
-                        timeout=3)
-            return
-        self.pane_split = split
-
-    def action_star(self) -> None:
-        if found := self._with_paper():
-            row, paper = found
-            self.library.toggle_starred(paper)
-            self.paper_changed(row)
-
-    def action_toggle_read(self) -> None:
-        if found := self._with_paper():
-            row, paper = found
-            if self._read_timer is not None:
-                self._read_timer.stop()  # the user decides; don't re-mark it read a moment later
-            self.library.toggle_read(paper)
-            self.paper_changed(row)
-
-    def action_toggle_tag_number(self, number: int) -> None:
-        tags = self.library.tags()
-        if number > len(tags):
-            self.notify(f"No tag {number} yet: press t to tag papers; the first nine tags get keys 1–9.", timeout=4)
-            return
-        if found := self._with_paper():
-            self.toggle_tag(found, tags[number - 1])
-
-    def toggle_tag(self, found: tuple[int, Paper], tag: str) -> bool:
-        row, paper = found
-        present = self.library.toggle_tag(paper, tag)
-        self.paper_changed(row)
-        self.notify(f"{'Tagged' if present else 'Untagged'} {clean(tag)!r}", timeout=2, markup=False)
-        return present
-
-    def action_tags(self) -> None:
-        if found := self._with_paper():
-            paper = found[1]
-
-            def toggle(tag: str) -> tuple[tuple[str, ...], list[str]]:
-                self.toggle_tag(found, tag)
-                return self.library.mark(paper.key).tags, self.library.tags()
-
-            self.open_dialog(TagDialog(paper, self.library.mark(paper.key).tags, self.library.tags(), toggle))
+        self.panes.show_replacements(message.replacements)
 
     def action_note(self) -> None:
-        if found := self._with_paper():
+        if found := self.panes.with_paper():
             row, paper = found
 
             def save(text: str | None) -> None:
                 if text is not None:
                     self.library.set_note(paper, text)
-                    self.paper_changed(row)
+                    self.panes.paper_changed(row)
 
-            self.open_dialog(NoteDialog(paper, self.library.mark(paper.key).note), save)
-
-    def open_dialog(self, dialog: Screen, done: Callable | None = None) -> None:
-        """Push a dialog; the keys typed while it opens wait for its field (see DigestApp.hold_keys)."""
-        hold = getattr(self.app, "hold_keys", None)
-        if hold is not None and getattr(dialog, "TYPING", None):
-            hold()
-        self.app.push_screen(dialog, done)
-
-    def _open(self, url: str | None, what: str) -> None:
-        if url is None:
-            self.notify(f"This paper has no arXiv id, so no {what} to open.", severity="warning", timeout=4)
-            return
-        self.app.open_link(url)
-
-    def action_open_page(self) -> None:
-        if found := self._with_paper():
-            self._open(found[1].url, "page")
-
-    def action_open_pdf(self) -> None:
-        if found := self._with_paper():
-            self._open(found[1].pdf_url, "PDF")
-
-    def action_copy_link(self) -> None:
-        if found := self._with_paper():
-            url = found[1].url
-            if url is None:
-                self.notify("This paper has no arXiv id, so no link to copy.", severity="warning", timeout=4)
-                return
-            self.app.copy_link(url)
-
-    def action_toggle_all_authors(self) -> None:
-        self.all_authors = not self.all_authors
-        self.show_paper(self.paper_list.current_row)
+            self.app.push_screen(NoteDialog(paper, self.library.mark(paper.key).note), save)
 
     # -- view: language, sort, filter ----------------------------------------------------------
 
     def watch_language(self, language: str) -> None:
-        self.paper_list.set_language(language)
-        self.show_paper(self.paper_list.current_row)
         self.remember("language", language)
 
     def watch_side_by_side(self, side_by_side: bool) -> None:
-        self.show_paper(self.paper_list.current_row)
         self.remember("side_by_side", side_by_side)
 
     def watch_sort(self, sort: str) -> None:
@@ -674,8 +471,8 @@ class MainScreen(Screen):
         return True
 
     def action_clear_filter(self) -> None:
-        if (self.zoomed or self.reading) and self.focused is not self.filter_bar:
-            self.show_list()  # esc leaves the reading view first; the next esc clears the filter
+        if (self.panes.zoomed or self.panes.reading) and self.focused is not self.filter_bar:
+            self.panes.show_list()  # esc leaves the reading view first; the next esc clears the filter
             return
         self.filter_bar.close()
         self.filter_error = None
@@ -719,7 +516,7 @@ class MainScreen(Screen):
             self.notify(f"No day {where}." if filtered else "No loaded paper has a listing date.", timeout=3)
             return
         if self.day is None:
-            found = self.current_paper()
+            found = self.panes.current_paper()
             day = found[1].date if found is not None and found[1].date else days[-1]
         else:
             day = facets.step_day(days, self.day, step)
@@ -743,7 +540,7 @@ class MainScreen(Screen):
     def action_overview(self) -> None:
         from .overview import OverviewScreen
 
-        found = self.current_paper()
+        found = self.panes.current_paper()
         day = self.day or (found[1].date if found is not None else None)
         self.app.push_screen(OverviewScreen(self.store, self.library, day=day, subscribed=self.subscribed,
                                             cache=self.session.cache), self.overview_chosen)
@@ -793,7 +590,7 @@ class MainScreen(Screen):
             if name:
                 self.save_search(name, text)
 
-        self.open_dialog(NameDialog("Save this search", f"Filter: {text}", known, placeholder="name"), save)
+        self.app.push_screen(NameDialog("Save this search", f"Filter: {text}", known, placeholder="name"), save)
 
     # -- live folders --------------------------------------------------------------------------
 
@@ -827,81 +624,19 @@ class MainScreen(Screen):
 
     # -- reading lists and exports -------------------------------------------------------------
 
-    def records_for(self, scope: str, tag: str | None = None) -> list[tuple[Paper, Mark]]:
-        """(paper, mark) pairs for `starred`, `tag` or `view` (the papers shown now)."""
-        store, library = self.store, self.library
-        if scope == "view":
-            return [(store.paper(row), library.mark(store.papers[row].key)) for row in self.paper_list.rows]
-        keys = export.scope_keys(library, scope, tag)
-        live = {}
-        for key in keys:
-            row = store.row(key)
-            if row is not None:
-                live[key] = store.paper(row)
-        return library.records(keys, live=live)
-
     def action_save_list(self) -> None:
-        self.open_export(reading_list=True)
+        self.lists.open_export(reading_list=True)
 
     def action_export(self) -> None:
-        self.open_export(reading_list=False)
-
-    def open_export(self, *, reading_list: bool, request: ExportRequest | None = None, error: str = "") -> None:
-        """The export (or save-list) dialog; what it returns is written here, and a failure opens
-        it again as it was, saying why."""
-        counts = {"starred": len(self.library.starred_keys()), "view": len(self.paper_list.rows)}
-        tags = self.library.tag_counts()
-        counts.update((f"tag:{tag}", count) for tag, count in tags.items())
-
-        def chosen(request: ExportRequest | None) -> None:
-            if request is None:
-                return
-            problem = self.write_export(request)
-            if problem:
-                self.open_export(reading_list=reading_list, request=request, error=problem)
-
-        self.open_dialog(ExportDialog(reading_list=reading_list, tags=list(tags), counts=counts, request=request,
-                                      error=error), chosen)
-
-    def write_export(self, request: ExportRequest) -> str:
-        """Write what the export dialog asked for; "" when it is saved, else what went wrong."""
-        records = self.records_for(request.scope, request.tag)
-        query = export.scope_query(request.scope, request.tag, self.query_text)
-        path = request.path
-        try:
-            keys = export.citekeys(records, self.library)  # pinned in library.toml, as the command line's are
-            done = export.write(records, request.fmt, path, keys=keys, make_folder=True,
-                                name=request.name or path.stem, query=query)
-        except export.ExportError as problem:
-            return clean(str(problem))
-        if self.library.save_notice:
-            self.notify(self.library.save_notice, title="Library", severity="warning", timeout=10, markup=False)
-        what = "reading list" if request.fmt == "toml" else request.fmt
-        self.notify(f"Saved {clean(done)} ({what})", timeout=6, markup=False)
-        return ""
+        self.lists.open_export(reading_list=False)
 
     def load_reading_list(self, path: str) -> bool:
-        """Restore a reading list's stars, tags and notes into the library and show its papers."""
-        from ..core.export import ReadingListError, load_reading_list
-
-        try:
-            reading_list = load_reading_list(path)
-        except (ReadingListError, OSError) as error:
-            self.notify(f"{clean(str(path))}: {clean(str(error))}", title="Reading list not loaded", severity="error",
-                        markup=False)
+        """Show a reading list's papers (its stars, tags and notes go into the library)."""
+        loaded = self.lists.load(path)
+        if loaded is None:
             return False
-        store, keys = self.store, []
-        for paper, mark in reading_list.records:
-            store.add([paper])
-            row = store.row(paper.key)
-            stored = store.papers[row] if row is not None else paper
-            keys.append(stored.key)
-            self.library.absorb(stored, mark)
-        self.save_library()
-        self.only_keys = frozenset(keys)
-        self.only_label = reading_list.name or str(path)
+        self.only_keys, self.only_label = loaded
         self.refilter(keep_current=False)
-        self.notify(f"{len(keys)} papers from {clean(self.only_label)!r}; esc shows all papers.", timeout=5, markup=False)
         return True
 
     def action_load_list(self) -> None:
@@ -911,7 +646,7 @@ class MainScreen(Screen):
             if path:
                 self.load_reading_list(path)
 
-        self.open_dialog(PathDialog("Load a reading list", str(lists_dir()) + "/"), chosen)
+        self.app.push_screen(PathDialog("Load a reading list", str(lists_dir()) + "/"), chosen)
 
     def action_show_problems(self) -> None:
         if not self.problems:
@@ -922,49 +657,18 @@ class MainScreen(Screen):
     # -- the command palette -------------------------------------------------------------------
 
     def palette_commands(self) -> Iterable[Command]:
-        """Every action of this screen, for the command palette (ReaderCommands shows the keys)."""
-        yield Command("Star / unstar paper", "Toggle the star on the selected paper", self.action_star, "paper.star")
-        yield Command("Tags…", "Add or remove tags on the selected paper", self.action_tags, "paper.tags")
-        yield Command("Mark read / unread", "Toggle the read mark", self.action_toggle_read, "paper.read")
-        yield Command("Note…", "Write a note on the selected paper", self.action_note, "paper.note")
-        yield Command("Filter…", "Filter the list with a query", self.action_filter, "view.filter")
-        yield Command("Clear filter", "Show every paper again", self.action_clear_filter, "view.clear")
-        yield Command("Cycle sort", f"Sort by {', '.join(SORTS)}", self.action_cycle_sort, "view.sort")
+        """Every action of this screen and its panes, for the command palette (ReaderCommands shows the keys)."""
+        owners = {"screen": self, "panes": self.panes}
+        for title, help, owner, action, binding in PALETTE:
+            yield Command(title, help, getattr(owners[owner], f"action_{action}"), binding)
         for sort in SORTS:
             yield Command(f"Sort by {sort}", f"Order the list by {sort}", lambda s=sort: setattr(self, "sort", s))
-        yield Command("Toggle language 中/EN", "Chinese or English titles and abstract", self.action_toggle_language,
-                      "view.language")
-        yield Command("Side by side: both languages", "Show the English and Chinese abstracts together",
-                      self.action_toggle_side_by_side, "view.both")
-        yield Command("Show all authors", "Expand or shorten the author list", self.action_toggle_all_authors,
-                      "detail.authors")
-        yield Command("Zoom the detail pane", "The paper alone on the whole screen, and back", self.action_zoom,
-                      "view.zoom")
-        yield Command("List wider", "Move the split between the panes to the right", self.action_wider, "view.wider")
-        yield Command("List narrower", "Move the split between the panes to the left", self.action_narrower,
-                      "view.narrower")
-        yield Command("Open arXiv page", "Open the paper's page in the browser", self.action_open_page, "paper.open")
-        yield Command("Open PDF", "Open the paper's PDF in the browser", self.action_open_pdf, "paper.pdf")
-        yield Command("Copy link", "Copy the arXiv link", self.action_copy_link, "paper.copy")
-        yield Command("Save reading list…", "Save starred papers, a tag or this view as TOML", self.action_save_list,
-                      "list.save")
-        yield Command("Load reading list…", "Restore a saved reading list and show it", self.action_load_list)
-        yield Command("Export…", "Export to BibTeX, RIS, CSL-JSON, an Obsidian vault, Markdown, CSV, JSON or TOML", self.action_export, "library.export")
-        yield Command("Load problems", "Files that could not be read, and why", self.action_show_problems)
-        yield Command("Overview: papers per day, categories, topics…", "Counts as bars; enter on one filters",
-                      self.action_overview, "view.overview")
-        yield Command("Previous day", "The list shows the previous listing date", self.action_previous_day,
-                      "view.day_previous")
-        yield Command("Next day", "The list shows the next listing date", self.action_next_day, "view.day_next")
-        yield Command("All days", "Show every listing date again", self.action_all_days, "view.all_days")
-        yield Command("Save this search…", "Save the filter under a name in config.toml", self.action_save_search,
-                      "view.save_search")
         for number, (name, query) in enumerate(self.searches.items(), start=1):
             yield Command(f"Search: {name}", query, lambda n=name, q=query: self.run_search(n, q),
                           f"search.{number}" if number <= 9 else None)
         for number, tag in enumerate(self.library.tags()[:9], start=1):
             yield Command(f"Toggle tag {tag!r}", "Tag or untag the selected paper",
-                          lambda n=number: self.action_toggle_tag_number(n), f"paper.tag{number}")
+                          lambda n=number: self.panes.action_toggle_tag_number(n), f"paper.tag{number}")
 
 
 def live_summary(changes: Changes, applied: Applied) -> str:

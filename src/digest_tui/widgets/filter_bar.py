@@ -18,7 +18,7 @@ class FilterBar(CleanInput):
     """Hidden until opened (or holding a filter); posts Typed once typing pauses, and Input.Submitted on enter."""
 
     DEFAULT_CSS = """
-    FilterBar { border: none; height: 1; padding: 0 1; }
+    FilterBar, FilterBar:focus { border: none; height: 1; padding: 0 1; }
     """
 
     class Typed(Message):

@@ -1,0 +1,95 @@
+"""Reading lists and exports from the reader: the export dialog's answer written through the core, a saved list loaded back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import App
+
+from ..core import export
+from ..core.library import Library
+from ..core.model import Mark, Paper
+from ..core.store import Store
+from ..core.text import clean
+from .dialogs import ExportDialog, ExportRequest
+
+
+class ReadingLists:
+    """Saves (w), exports (e) and loads reading lists for the main screen. `shown()` gives the
+    store rows shown now and the filter they answer, for the "papers shown now" choice."""
+
+    def __init__(self, app: App, store: Store, library: Library, *, save_library: Callable[[], None],
+                 shown: Callable[[], tuple[list[int], str]]) -> None:
+        self.app = app
+        self.store = store
+        self.library = library
+        self.save_library = save_library
+        self.shown = shown
+
+    def records_for(self, scope: str, tag: str | None = None) -> list[tuple[Paper, Mark]]:
+        """(paper, mark) pairs for `starred`, `tag` or `view` (the papers shown now)."""
+        store, library = self.store, self.library
+        if scope == "view":
+            return [(store.paper(row), library.mark(store.papers[row].key)) for row in self.shown()[0]]
+        keys = export.scope_keys(library, scope, tag)
+        live = {}
+        for key in keys:
+            row = store.row(key)
+            if row is not None:
+                live[key] = store.paper(row)
+        return library.records(keys, live=live)
+
+    def open_export(self, *, reading_list: bool, request: ExportRequest | None = None, error: str = "") -> None:
+        """The export (or save-list) dialog; what it returns is written here, and a failure opens
+        it again as it was, saying why."""
+        counts = {"starred": len(self.library.starred_keys()), "view": len(self.shown()[0])}
+        tags = self.library.tag_counts()
+        counts.update((f"tag:{tag}", count) for tag, count in tags.items())
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is None:
+                return
+            problem = self.write(request)
+            if problem:
+                self.open_export(reading_list=reading_list, request=request, error=problem)
+
+        self.app.push_screen(ExportDialog(reading_list=reading_list, tags=list(tags), counts=counts, request=request,
+                                          error=error), chosen)
+
+    def write(self, request: ExportRequest) -> str:
+        """Write what the export dialog asked for; "" when it is saved, else what went wrong."""
+        records = self.records_for(request.scope, request.tag)
+        query = export.scope_query(request.scope, request.tag, self.shown()[1])
+        path = request.path
+        try:
+            keys = export.citekeys(records, self.library)  # pinned in library.toml, as the command line's are
+            done = export.write(records, request.fmt, path, keys=keys, make_folder=True,
+                                name=request.name or path.stem, query=query)
+        except export.ExportError as problem:
+            return clean(str(problem))
+        if self.library.save_notice:
+            self.app.notify(self.library.save_notice, title="Library", severity="warning", timeout=10, markup=False)
+        what = "reading list" if request.fmt == "toml" else request.fmt
+        self.app.notify(f"Saved {clean(done)} ({what})", timeout=6, markup=False)
+        return ""
+
+    def load(self, path: str) -> tuple[frozenset[str], str] | None:
+        """Restore a reading list's papers (into the store) and their stars, tags and notes (into
+        the library); its keys and name, or None when it could not be read (the user is told)."""
+        try:
+            reading_list = export.load_reading_list(path)
+        except (export.ReadingListError, OSError) as error:
+            self.app.notify(f"{clean(str(path))}: {clean(str(error))}", title="Reading list not loaded",
+                            severity="error", markup=False)
+            return None
+        store, keys = self.store, []
+        for paper, mark in reading_list.records:
+            store.add([paper])
+            row = store.row(paper.key)
+            stored = store.papers[row] if row is not None else paper
+            keys.append(stored.key)
+            self.library.absorb(stored, mark)
+        self.save_library()
+        name = reading_list.name or str(path)
+        self.app.notify(f"{len(keys)} papers from {clean(name)!r}; esc shows all papers.", timeout=5, markup=False)
+        return frozenset(keys), name
