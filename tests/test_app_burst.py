@@ -110,3 +110,14 @@ async def test_load_reading_list_keeps_the_folder_and_adds_what_is_typed():
         await burst(pilot, "mine.toml")
         assert isinstance(app.screen, PathDialog)
         assert app.screen.query_one("#path", Input).value == f"{lists_dir()}/mine.toml"
+
+
+async def test_ctrl_p_and_a_command_in_one_burst_search_the_palette():
+    from textual.command import CommandInput, CommandPalette
+
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "ctrl+p", "Export")  # s, e, r, ... must not reach the list
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(CommandInput).value == "Export"
+        assert not app.library.starred_keys()

@@ -507,9 +507,9 @@ async def test_command_palette_lists_our_commands_and_runs_them():
         assert "EN+中文" in status_text(app)
         detail = detail_text(app)
         assert "Abstract (English)" in detail and "摘要 (中文)" in detail
-        # without typing, the palette lists commands by name, ours among them
+        # without typing, the palette lists commands by name, ours among them, each with its key
         await press(pilot, "ctrl+p")
-        await wait_for_text(pilot, "Load reading list…")
+        await wait_for_text(pilot, "Show every listing date again (a)")  # All days: the first of ours by name
         await press(pilot, "escape")
         assert app.screen is main_screen(app)
 

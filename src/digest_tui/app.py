@@ -57,7 +57,8 @@ class DigestApp(App):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
-        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False),
+        # priority: the palette opens as the key arrives, and what is typed behind it is held for its field
+        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False, priority=True),
         Binding("F", "fetch", "Fetch today's digests", id="app.fetch", show=False),
     ]
 
@@ -119,6 +120,7 @@ class DigestApp(App):
         self._theme_timer = None
         self._held: list[events.Event] | None = None  # keys kept while a dialog opens (hold_keys)
         self._hold_timer: Timer | None = None
+        self._hold_poll: Timer | None = None
         self.user_keymap: dict[str, str] = {}
         """The keymap from config.toml that is in force (binding id -> keys)."""
         self._save_error: str | None = None  # why the last save failed (None: it did not)
@@ -432,7 +434,9 @@ class DigestApp(App):
     def push_screen(self, screen, callback=None, wait_for_dismiss: bool = False):
         """Push a screen; one with a TYPING field (a dialog that takes text) gets the keys typed
         while it opens (hold_keys)."""
-        if getattr(screen, "TYPING", None):
+        from textual.command import CommandPalette
+
+        if getattr(screen, "TYPING", None) or isinstance(screen, CommandPalette):
             self.hold_keys()
         return super().push_screen(screen, callback, wait_for_dismiss)
 
@@ -443,18 +447,31 @@ class DigestApp(App):
         if self._held is None:
             self._held = []
             self._hold_timer = self.set_timer(HOLD_SECONDS, self.release_keys)
+            self._hold_poll = self.set_interval(0.01, self._release_when_typing)
+
+    def _release_when_typing(self) -> None:
+        """Release the held keys once a text field of the top screen has the focus (the palette's
+        input; a dialog releases them itself, once its TYPING field has it)."""
+        from textual.widgets import Input, TextArea
+
+        focused = self.focused
+        if isinstance(focused, (Input, TextArea)) and focused.is_mounted and focused.screen is self.screen:
+            self.release_keys()
 
     def release_keys(self) -> None:
         """Deliver the kept keys, in order, to what has the focus now (the dialog's field)."""
-        if self._held is not None:
+        if self._held is not None and self._hold_poll is not None:
+            self._hold_poll.stop()  # once: the delivery is on its way
+            self._hold_poll = None
             # in the app's queue: keys that came before this call are kept too, and go first
             self.call_later(self._deliver_held_keys)
 
     async def _deliver_held_keys(self) -> None:
         held, self._held = self._held or [], None
-        if self._hold_timer is not None:
-            self._hold_timer.stop()
-            self._hold_timer = None
+        for timer in (self._hold_timer, self._hold_poll):
+            if timer is not None:
+                timer.stop()
+        self._hold_timer = self._hold_poll = None
         for event in held:
             await super().on_event(event)
 
