@@ -184,3 +184,18 @@ async def test_the_detail_pane_breaks_chinese_lines_by_the_rules_at_80_columns()
             await press(pilot, "pagedown")
             if detail.scroll_y >= detail.max_scroll_y:
                 break
+
+
+async def test_on_a_short_terminal_the_export_dialog_scrolls_its_message_into_sight():
+    app = demo_app()
+    async with started(app, (80, 16)) as pilot:
+        await press(pilot, "e")
+        dialog = app.screen
+        body, error = dialog.query_one("#body"), dialog.query_one("#error")
+        body.scroll_home(animate=False)  # as after looking at the choices at the top
+        await pilot.pause()
+        assert not body.region.contains_region(error.region)  # the message line is out of sight
+        await press(pilot, "ctrl+s")  # nothing is starred in the demo
+        await pilot.pause()
+        assert "Nothing to save" in str(error.render())
+        assert body.region.contains_region(error.region) and error.region.height >= 1

@@ -267,6 +267,17 @@ class ExportDialog(Dialog):
         current = Path(path.value)
         path.value = str(export.with_format(current, str(event.value)))
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.error:
+            self.call_after_refresh(self.query_one("#error").scroll_visible, animate=False)
+
+    def refuse(self, message: str) -> None:
+        """Say why nothing is saved, scrolled into sight (the fields scroll on a short terminal)."""
+        error = self.query_one("#error", Static)
+        error.update(Text(message))
+        self.call_after_refresh(error.scroll_visible, animate=False)
+
     @on(Button.Pressed, "#cancel")
     def cancelled(self) -> None:
         self.dismiss(None)
@@ -278,16 +289,15 @@ class ExportDialog(Dialog):
         pressed = scope_set.pressed_button
         scope = (pressed.id or "scope-starred").removeprefix("scope-") if pressed else "starred"
         tag = self.query_one("#tag", Select).value if scope == "tag" else None
-        error = self.query_one("#error", Static)
         if scope == "tag" and not isinstance(tag, str):
-            error.update("Choose a tag.")
+            self.refuse("Choose a tag.")
             return
         if not self.counts.get(f"tag:{tag}" if scope == "tag" else scope, 0):
-            error.update("Nothing to save: no papers in that choice.")
+            self.refuse("Nothing to save: no papers in that choice.")
             return
         path = Path(self.query_one("#path", Input).value.strip()).expanduser()
         if not path.name:
-            error.update("Give a file name.")
+            self.refuse("Give a file name.")
             return
         name = self.query_one("#name", Input).value.strip() if self.reading_list else ""
         self.dismiss(ExportRequest(scope, tag if isinstance(tag, str) else None, self._format(), path, name))
