@@ -194,3 +194,19 @@ async def test_quit_on_a_real_full_or_read_only_file_system(small_tmpfs, tmp_pat
     (written_to,) = app._rescue
     assert Library.load(written_to).mark(key).starred
     assert app.return_code == 0 and reason in app.exit_notices[0]
+
+
+async def test_a_theme_that_cannot_be_remembered_at_close_is_said_after(tmp_path, monkeypatch):
+    """The theme is written into config.toml as the reader closes; a failure then is a line on stderr."""
+    from digest_tui.core import config as settings
+
+    def refuse(path, key, value, table=None):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(settings, "set_value", refuse)
+    app = demo_app(library_path=tmp_path / "library.toml", config_path=tmp_path / "config.toml")
+    async with started(app) as pilot:
+        app.theme = "nord" if app.theme != "nord" else "dracula"
+        await pilot.pause()
+    assert app.exit_notices == [f"Theme not remembered: {tmp_path / 'config.toml'}: [Errno 30] Read-only file system"]
+    assert not app.return_code and not app.lost_changes  # the command line exits 0: the library is saved

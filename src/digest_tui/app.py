@@ -129,6 +129,7 @@ class DigestApp(App):
         """Lines for the command line to print once the reader has closed (a library not saved)."""
         self.lost_changes = False
         """The reader closed with library changes it could not save (the command line exits 1)."""
+        self._answered = False  # the user chose what becomes of an unsaved library (UnsavedDialog)
         self._remember_failed = False
         if theme is not None:
             if theme in self.available_themes:
@@ -192,8 +193,11 @@ class DigestApp(App):
         try:
             settings.set_value(self.config_path, "theme", self.theme)
         except (OSError, ValueError) as error:
-            self.notify(f"Theme not remembered: {self.config_path}: {error}", severity="warning", timeout=8,
-                        markup=False)
+            message = f"Theme not remembered: {self.config_path}: {error}"
+            if settled:  # the reader is closing: a toast would not be seen
+                self.exit_notices.append(message)
+            else:
+                self.notify(message, severity="warning", timeout=8, markup=False)
             return
         self._remembered_theme = self.theme
 
@@ -302,12 +306,14 @@ class DigestApp(App):
                 self.exit_notices.append(
                     f"your library could not be saved in {path} ({self._save_error}); this session's library was "
                     f"written to {rescue} instead: move it to {path} to keep your changes")
+                self._answered = True
                 self.exit()
                 return
             self._rescue = []
             self._ask_unsaved()
         elif choice == "quit":
             self.exit_notices.append(f"library not saved, this session's changes are lost: {self._save_error}")
+            self._answered = True
             self.exit(return_code=1)
 
     def on_unmount(self) -> None:
@@ -317,7 +323,7 @@ class DigestApp(App):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        if self.library.changed and not self.exit_notices and not self.save_library(report=False):
+        if self.library.changed and not self._answered and not self.save_library(report=False):
             # closed without q (a signal, a test): nothing left to ask with, so say it afterwards
             self.exit_notices.append(f"library not saved, this session's changes are lost: {self._save_error}")
             self.lost_changes = True
