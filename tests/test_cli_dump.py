@@ -154,3 +154,22 @@ def test_the_reader_with_a_terminal_for_output_only_still_says_so():
         os.close(leader)
     assert done.returncode == 2
     assert "standard input is not one" in done.stderr
+
+
+def test_dump_escapes_what_a_terminal_acts_on(tmp_path, capsys):
+    """C1 controls (CSI), bidi overrides, zero-width and line-separator characters reach the JSON
+    as \\uXXXX escapes: the same data, but nothing a terminal showing the output acts on."""
+    page = tmp_path / "day.txt"
+    title = "Evil \x9b31m \u202eRLO\u202c zero\u200bwidth \ufeffbom \u2028line \u2066isolate\u2069 Title"
+    page.write_text(
+        f"2606.00001 2026-06-18 cs.CL\n\n{title}\n\nAnn Author\n\n详情\nAI中文摘要\n\n中文。\n\n英文摘要\n\nPlain.\n",
+        encoding="utf-8",
+    )
+    assert main(["dump", str(page)]) == 0
+    out = capsys.readouterr().out
+    for raw in ("\x9b", "\u202e", "\u202c", "\u200b", "\ufeff", "\u2028", "\u2066", "\u2069"):
+        assert raw not in out
+    assert "\\u009b31m \\u202eRLO\\u202c zero\\u200bwidth \\ufeffbom \\u2028line \\u2066isolate\\u2069" in out
+    [paper] = json.loads(out)
+    assert paper["title_en"] == title
+    assert paper["abstract_en"] == "Plain."
