@@ -50,3 +50,27 @@ def test_a_paper_with_an_id_links_its_arxiv_page():
     assert abs_url("2606.18663") == "https://arxiv.org/abs/2606.18663"
     assert make_paper(id="2606.18663", title_en="T").url == abs_url("2606.18663")
     assert make_paper(title_en="No id").url is None
+
+
+def _clean_line_by_line(text: str, newlines: bool) -> str:
+    """clean() without its quick check: every line through the table and the two patterns."""
+    from digest_tui.core.text import _clean_line
+
+    if newlines:
+        return "\n".join(_clean_line(line) for line in text.split("\n"))
+    return _clean_line(text)
+
+
+def test_clean_quick_check_skips_only_text_it_would_not_change():
+    """clean() returns a text untouched when one search finds nothing it changes; for every
+    character (each BMP one, the astral invisible ranges and their neighbours) between others,
+    with and without newlines, that equals translating it."""
+    from digest_tui.core.text import clean
+
+    astral = [*range(0xE0000, 0xE0081), *range(0x1BC9F, 0x1BCA5), *range(0x1D172, 0x1D17C), 0x1F600]
+    for code in [*range(0x10000), *astral]:
+        text = f"a{chr(code)}\nb 中\u3000c"
+        for newlines in (False, True):
+            assert clean(text, newlines=newlines) == _clean_line_by_line(text, newlines), (hex(code), newlines)
+    assert clean("Title\x1b[31m\u202e", newlines=True) == "Title␛[31m"
+    assert clean("中文\u3000摘要\n第二段", newlines=True) == "中文\u3000摘要\n第二段"
