@@ -54,6 +54,20 @@ def test_a_clash_gets_a_suffix_when_the_key_is_made():
     assert [citekey.suffix(n) for n in (0, 25, 26, 27)] == ["a", "z", "aa", "ab"]
 
 
+def test_each_clash_gets_the_first_free_suffix_among_keys_taken_before():
+    """Keys pinned earlier (in library.toml) leave holes: a new paper takes the first free
+    suffix, also after many clashes of one base (a large export made in one go)."""
+    papers = [make_paper(id=f"2606.{n:05d}", title_en="Scaling Laws", authors=("Wei Li",)) for n in range(1, 800)]
+    keys = {"x1": "li2026scalingb", "x2": "li2026scalingd", "x3": "li2026scalingaa"}
+    made = citekey.assign(papers, keys)
+    expected = ["li2026scaling", "li2026scalinga", "li2026scalingc"]
+    expected += [f"li2026scaling{citekey.suffix(n)}" for n in range(4, 900) if n != 26][: len(papers) - 3]
+    assert made == expected
+    assert len(set(made) | {"li2026scalingb", "li2026scalingd", "li2026scalingaa"}) == len(papers) + 3
+    more = make_paper(id="2606.99999", title_en="Scaling Laws", authors=("Wei Li",))
+    assert citekey.assign([more], keys) == [f"li2026scaling{citekey.suffix(801)}"]
+
+
 PAPERS = [make_paper(id=f"2606.1000{n}", title_en=title, authors=("Kaiyan Zhao",))
           for n, title in enumerate(["RegMix", "RegMix", "RegMix", "Other Things", "More Things"])]  # fmt: skip
 
