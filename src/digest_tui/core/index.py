@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 import re
+import sys
 import unicodedata
 from collections.abc import Callable
 
@@ -72,17 +73,27 @@ def _institutions(paper: Paper) -> str:
     return _fold_all(*paper.institutions, paper.organization)
 
 
+def _same_or(text: str, folded: str) -> str:
+    """`folded`, or `text` itself when they are equal: the column shares the paper's string."""
+    return text if folded == text else folded
+
+
+def _categories(paper: Paper) -> str:
+    # a few hundred category lists cover most papers: one string for each
+    return sys.intern("".join("\n" + category.casefold() for category in paper.categories))
+
+
 COLUMNS: dict[str, Callable[[Paper], object]] = {
     "key": operator.attrgetter("key"),
-    "id": lambda paper: (paper.id or "").casefold(),
+    "id": lambda paper: _same_or(paper.id, paper.id.casefold()) if paper.id else "",
     "titles": lambda paper: _fold_all(paper.title_en, paper.title_zh),
     "authors": lambda paper: _fold_all(*paper.authors),
     "abstract_en": lambda paper: fold(paper.abstract_en),
     "abstract_zh": lambda paper: fold(paper.abstract_zh),
     "inst": _institutions,  # institutions_raw (else institutions) and organization
-    "topic": lambda paper: fold(paper.topic),
+    "topic": lambda paper: sys.intern(fold(paper.topic)),  # a few dozen topics: one string each
     # "\ncs.cl\ncs.ai": `"\n" + value in cat_text` is a prefix test on every category
-    "cat_text": lambda paper: "".join("\n" + category.casefold() for category in paper.categories),
+    "cat_text": _categories,
     "score": operator.attrgetter("score"),
     "upvotes": operator.attrgetter("upvotes"),
     "date": operator.attrgetter("date"),

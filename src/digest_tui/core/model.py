@@ -210,6 +210,10 @@ def make_paper(**values) -> Paper:
             values[name] = sys.intern(values[name])
     if values.get("categories"):
         values["categories"] = tuple(map(sys.intern, values["categories"]))
+    if values.get("institutions"):  # a lab's papers name it again and again
+        values["institutions"] = institutions = tuple(map(sys.intern, values["institutions"]))
+        if len(institutions) == 1 and values.get("institutions_raw") == institutions[0]:
+            values["institutions_raw"] = institutions[0]  # the line is the one institution: kept once
     return Paper(key=key, **values)
 
 
