@@ -55,11 +55,17 @@ def timed_load(arch: str, cache_dir: str | None):
     return session.store, report, time.perf_counter() - t0
 
 
+def rss_now_mb() -> float:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+
+
 def cmd_load(arch: str, cache_dir: str) -> dict:
     t0 = time.perf_counter()
     import digest_tui.core.loading.session  # noqa: F401 — import cost kept out of the load time
 
     import_s = time.perf_counter() - t0
+    rss_before = rss_now_mb()
     store, report, seconds = timed_load(arch, cache_dir)
     files, size = archive_files(arch)
     return {
@@ -73,6 +79,7 @@ def cmd_load(arch: str, cache_dir: str) -> dict:
         "problems": len(report.problems),
         "first_problems": [str(p) for p in report.problems[:3]],
         "peak_rss_mb": peak_rss_mb(),
+        "rss_before_mb": rss_before,
     }
 
 
