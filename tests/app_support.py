@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from rich.console import Console
 from textual import events
-from textual.keys import _character_to_key
+from textual.keys import KEY_NAME_REPLACEMENTS
 from textual.pilot import Pilot
 from textual.widgets import Static
 from textual.worker import WorkerCancelled, WorkerState
@@ -136,9 +137,21 @@ async def type_text(pilot: Pilot, text: str) -> None:
     Only for keys that stay in one widget: they all go where the focus was when they were sent."""
     app = pilot.app
     for char in text:
-        key = char if char.isalnum() else _character_to_key(char)
+        key = key_name(char)
         app.post_message(events.Key(key, char))
     await pilot.pause()
+
+
+def key_name(char: str) -> str:
+    """The key a terminal reports for one typed character: itself for letters and digits, else its
+    Unicode name as Textual spells keys ("/" is "slash", " " is "space", "$" is "dollar_sign")."""
+    if char.isalnum():
+        return char
+    try:
+        name = unicodedata.name(char).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        name = {"\t": "tab"}.get(char, char)
+    return KEY_NAME_REPLACEMENTS.get(name, name)
 
 
 def key_events(*keys: str) -> list[events.Key]:
@@ -151,7 +164,7 @@ def key_events(*keys: str) -> list[events.Key]:
                                         "backspace": "\x7f"}.get(key)))
             continue
         for char in key:
-            out.append(events.Key(char if char.isalnum() else _character_to_key(char), char))
+            out.append(events.Key(key_name(char), char))
     return out
 
 

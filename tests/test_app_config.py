@@ -27,11 +27,6 @@ from digest_tui.core.paths import demo_dir
 from digest_tui.screens.dialogs import NameDialog
 
 
-def notifications(app) -> list[str]:
-    """Every notification raised so far, including those shown at start."""
-    return [str(note.message) for note in app._notifications]
-
-
 def write_config(private_home, text: str):
     path = private_home / "xdg_config_home" / "digest-tui" / "config.toml"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,8 +51,8 @@ async def test_a_broken_config_is_reported_by_key_and_line_and_the_rest_applies(
                                       'mark_read_after = 0\ntheme = "no-such-theme"\n\n'
                                       '[keymap]\n"paper.star" = "f"\n"paper.starr" = "x"\n')
     app = reader_app([])
+    shown = record_notifications(app)  # from the start: config problems are said as the app mounts
     async with started(app) as pilot:
-        shown = notifications(app)
         assert f"{path}: line 2: language: expected en or zh (got 'fr'); using the default" in shown
         assert any(note.startswith(f"{path}: line 5: theme: no theme named 'no-such-theme'") for note in shown)
         assert f"{path}: line 9: keymap.paper.starr: no binding with this id (the help screen, ?, lists them); ignored" \
@@ -72,8 +67,8 @@ async def test_a_broken_config_is_reported_by_key_and_line_and_the_rest_applies(
 async def test_invalid_toml_is_reported_with_its_line_and_the_defaults_are_used(private_home):
     path = write_config(private_home, 'language = "zh"\nfolders = ["a",\nsort = "title"\n')
     app = reader_app(["--demo"])
+    shown = record_notifications(app)
     async with started(app):
-        shown = notifications(app)
         assert any(note.startswith(f"{path}: not valid TOML: ") and "line 3" in note for note in shown)
         assert app.language == "en"
 
@@ -180,8 +175,9 @@ async def test_the_theme_is_not_written_while_the_palette_previews_themes(tmp_pa
 @pytest.mark.parametrize("keymap", [{"nope": "x"}])
 async def test_an_unknown_binding_id_without_a_config_file_is_still_reported(keymap):
     app = demo_app(keymap=keymap)
+    shown = record_notifications(app)
     async with started(app):
-        assert "keymap.nope: no binding with this id (the help screen, ?, lists them); ignored" in notifications(app)
+        assert "keymap.nope: no binding with this id (the help screen, ?, lists them); ignored" in shown
 
 
 async def test_the_help_screen_shows_the_keymap_and_the_new_keys():
