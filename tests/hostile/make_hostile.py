@@ -1,7 +1,7 @@
 """Write the hostile corpus in this folder: `python tests/hostile/make_hostile.py`.
 
 Every file is small and made up (no real papers). What each one must give is in
-tests/test_hostile_files.py; what each one is, is in README.md here. Big files, symlink loops,
+tests/robustness/test_hostile_files.py; what each one is, is in README.md here. Big files, symlink loops,
 sockets, FIFOs and unreadable files are made by the tests themselves in a temporary folder.
 """
 

@@ -1,0 +1,123 @@
+"""Keys that open an input never lose keystrokes: what is typed right behind them, in one burst (a
+paste, a macro, fast typing over SSH), goes to that input and never to the list's bindings."""
+
+from __future__ import annotations
+
+from support.app_support import burst, current_paper, demo_app, main_screen, shown_keys, started, status_text
+from textual import events
+from textual.widgets import Input, TextArea
+
+from digest_tui.core.paths import lists_dir
+from digest_tui.screens.dialogs import ExportDialog, NameDialog, NoteDialog, PathDialog, TagDialog
+
+TERN = "2606.18745"  # first in date order
+
+
+def marks(app) -> list:
+    """Every paper's marks, to see that no list key ran."""
+    return [app.library.mark(paper.key) for paper in app.store.papers]
+
+
+async def test_slash_and_a_word_in_one_burst_filter_by_the_word():
+    app = demo_app()
+    async with started(app) as pilot:
+        before = marks(app)
+        await burst(pilot, "slash", "sparse")  # s stars, p opens a PDF, a all days, r reads, e exports
+        screen = main_screen(app)
+        assert app.screen is screen, "no dialog opened"
+        assert screen.query_one("#filter", Input).value == "sparse"
+        assert screen.query_text == "sparse" and "filter: sparse" in status_text(app)
+        assert marks(app) == before and not app.library.starred_keys()
+
+
+async def test_slash_and_a_word_pressed_without_pauses_filter_by_the_word():
+    app = demo_app()
+    async with started(app) as pilot:
+        await pilot.press(*"/moe")
+        await pilot.pause(0.3)
+        assert main_screen(app).query_one("#filter", Input).value == "moe"
+        assert app.screen is main_screen(app) and not app.library.starred_keys()
+
+
+async def test_slash_and_a_paste_in_one_burst_fill_the_filter():
+    app = demo_app()
+    async with started(app) as pilot:
+        app.post_message(events.Key("slash", "/"))
+        app.post_message(events.Paste("cat:cs.CV"))
+        await burst(pilot)
+        assert main_screen(app).query_one("#filter", Input).value == "cat:cs.CV"
+        assert len(shown_keys(app)) == 6
+
+
+async def test_slash_on_a_filter_adds_to_it():
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "slash", "cat:cs.CV", "enter")
+        assert len(shown_keys(app)) == 6
+        await burst(pilot, "slash", " agent")
+        assert main_screen(app).query_one("#filter", Input).value == "cat:cs.CV agent"
+        assert main_screen(app).query_text == "cat:cs.CV agent"
+
+
+async def test_t_and_a_tag_in_one_burst_tag_the_paper():
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "tgreat", "enter")
+        assert isinstance(app.screen, TagDialog)  # it stays open for more tags
+        assert app.library.mark(TERN).tags == ("great",)
+        await burst(pilot, "escape", "j", "t", "great", "enter", "escape")
+        assert app.screen is main_screen(app)
+        assert app.library.mark(current_paper(app).key).tags == ("great",)
+
+
+async def test_n_and_a_note_in_one_burst_write_the_note():
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "n", "read sec 3", "ctrl+s")
+        assert app.screen is main_screen(app)
+        assert app.library.mark(TERN).note == "read sec 3"
+        await burst(pilot, "n", " twice")
+        assert isinstance(app.screen, NoteDialog)
+        assert app.screen.query_one(TextArea).text == "read sec 3 twice"  # the cursor starts at the end
+
+
+async def test_w_and_e_and_a_file_name_in_one_burst_fill_the_file_field(tmp_path):
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "s", "e", str(tmp_path / "x.bib"))
+        assert isinstance(app.screen, ExportDialog)
+        assert app.screen.query_one("#path", Input).value == str(tmp_path / "x.bib")
+        await burst(pilot, "enter")
+        assert (tmp_path / "x.bib").read_text(encoding="utf-8").count("@misc{") == 1
+        await burst(pilot, "w", str(tmp_path / "list.toml"), "enter")
+        assert app.screen is main_screen(app) and (tmp_path / "list.toml").exists()
+
+
+async def test_ctrl_s_and_a_name_in_one_burst_save_the_search():
+    app = demo_app(searches={})
+    async with started(app) as pilot:
+        await burst(pilot, "slash", "cat:cs.CV", "enter")
+        await burst(pilot, "ctrl+s", "vision")
+        assert isinstance(app.screen, NameDialog)
+        await burst(pilot, "enter")
+        assert app.searches == {"vision": "cat:cs.CV"}
+
+
+async def test_load_reading_list_keeps_the_folder_and_adds_what_is_typed():
+    app = demo_app()
+    async with started(app) as pilot:
+        main_screen(app).action_load_list()
+        await burst(pilot, "mine.toml")
+        assert isinstance(app.screen, PathDialog)
+        assert app.screen.query_one("#path", Input).value == f"{lists_dir()}/mine.toml"
+
+
+async def test_ctrl_p_and_a_command_in_one_burst_search_the_palette():
+    from textual.command import CommandInput, CommandPalette
+
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "ctrl+p", "Export")  # s, e, r, ... must not reach the list
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(CommandInput).value == "Export"
+        assert not app.library.starred_keys()

@@ -1,0 +1,280 @@
+"""The load session: its events in order and in batches, the problems in path order, the finishing
+steps, garbage collection, the live-folder reload, and the command line and the reader seeing the
+same papers and problems in the same order."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from support.app_support import main_screen, shown_keys, started
+
+from digest_tui.app import DigestApp
+from digest_tui.cli import main
+from digest_tui.core.index import COLUMNS, TEXT_COLUMNS
+from digest_tui.core.loading import snapshot
+from digest_tui.core.loading.cache import ParseCache
+from digest_tui.core.loading.loader import find_files
+from digest_tui.core.loading.session import FilesFound, FilesRead, LoadDone, LoadSession
+from digest_tui.core.parsers import parse_file
+from digest_tui.core.paths import demo_dir
+
+HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
+DEMO_FILES = sorted(path.name for path in demo_dir().iterdir())
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """The demo digests with a file that cannot be read between them, one with a warning after
+    them, and a named pipe (not a regular file) in the middle."""
+    folder = tmp_path / "digests"
+    shutil.copytree(demo_dir(), folder)
+    shutil.copy(HOSTILE / "empty.txt", folder / "arxivdaily-2026-06-17b.txt")  # sorts among the demo files
+    shutil.copy(HOSTILE / "labels-missing.txt", folder / "zz-labels-missing.txt")
+    os.mkfifo(folder / "arxivdaily-2026-06-16b.fifo")
+    return folder
+
+
+def expected_problems(folder: Path, missing: Path) -> list[str]:
+    """Path order: the folder's, by name, then the missing path named after it."""
+    return [
+        f"{folder / 'arxivdaily-2026-06-16b.fifo'}: not a regular file; skipped",
+        f"{folder / 'arxivdaily-2026-06-17b.txt'}: empty file",
+        f"{folder / 'zz-labels-missing.txt'}: paper 2606.36002: abstract labels missing or swapped; told the abstracts apart by language",
+        f"{missing}: No such file or directory",
+    ]
+
+
+@pytest.fixture(autouse=True)
+def collection_stays_on():
+    """Every session here ends (finish() or close()): garbage collection must be on again after it."""
+    assert gc.isenabled()
+    yield
+    on = gc.isenabled()
+    gc.enable()
+    assert on, "a load session left garbage collection paused"
+
+
+def events_of(session: LoadSession, **options) -> list:
+    """A load's events; then the session is closed without its finishing steps."""
+    events = list(session.load(**options))
+    session.close()
+    return events
+
+
+def problems_in(events: list) -> list[str]:
+    return [str(problem) for event in events if not isinstance(event, FilesFound) for problem in event.problems]
+
+
+def test_the_events_come_in_order_and_each_file_once_when_every_batch_is_one_file(folder, tmp_path):
+    missing = tmp_path / "missing.txt"
+    session = LoadSession([folder, missing])
+    events = events_of(session, batch_seconds=0)
+    files = len(DEMO_FILES) + 2  # the empty file and the one with a warning; not the pipe
+    assert events[0] == FilesFound(files)
+    assert isinstance(events[-1], LoadDone) and events[-1].files == files
+    assert [type(event) for event in events[1:-1]] == [FilesRead] * files
+    assert [event.files for event in events[1:-1]] == list(range(1, files + 1))
+    assert problems_in(events) == expected_problems(folder, missing)
+    # each problem is in the batch of the file it belongs to; the pipe's (after the .md file and
+    # arxivdaily-2026-06-16.txt) comes with the file after it, the missing path's at the end
+    by_count = {event.files: [str(p) for p in event.problems] for event in events[1:-1]}
+    assert by_count[1] == by_count[2] == [] and by_count[3] == [expected_problems(folder, missing)[0]]
+    assert [str(problem) for problem in events[-1].problems] == [f"{missing}: No such file or directory"]
+    assert [str(problem) for problem in session.report.problems] == expected_problems(folder, missing)
+    assert session.report.files == len(DEMO_FILES) + 1  # the empty file gave nothing
+    readable = [*(demo_dir() / name for name in DEMO_FILES), HOSTILE / "labels-missing.txt"]
+    assert session.report.papers == sum(len(parse_file(path).papers) for path in readable)
+
+
+def test_a_long_batch_gives_the_first_file_at_once_and_the_rest_at_the_end(folder, tmp_path):
+    missing = tmp_path / "missing.txt"
+    events = events_of(LoadSession([folder, missing]), batch_seconds=3600)
+    assert [type(event) for event in events] == [FilesFound, FilesRead, LoadDone]
+    assert events[1].files == 1  # the first papers go out at once, to be on screen early
+    assert problems_in(events) == expected_problems(folder, missing)
+
+
+def test_a_load_leaves_the_store_sorted_and_every_paper_in(folder):
+    session = LoadSession([folder])
+    for _ in session.load(sort="title"):
+        pass
+    session.close()
+    order = session.store.ordered("title")
+    assert len(order) == len(session.store) > 30
+    titles = [session.store.papers[row].title_en or "" for row in order]
+    assert titles[:3] != sorted(titles, reverse=True)[:3]  # not the reverse order by accident
+    plain = LoadSession([folder])
+    plain.run(sort=None)
+    assert plain.store.ordered("title") == order  # the same order, made on demand
+
+
+def test_the_finishing_steps_index_write_the_snapshot_then_fill_the_texts(folder, tmp_path):
+    cache = ParseCache(tmp_path / "cache")
+    cold = LoadSession([folder], cache=cache)
+    cold.run()  # fills the parse cache and writes a snapshot
+    snapshot_file = snapshot.snapshot_path(cache, [str(folder)])
+    os.remove(snapshot_file)
+    warm = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in warm.load():
+        pass
+    assert warm.store.texts_pending  # from the parse cache: the long texts wait
+    steps = list(warm.finish())
+    plain = [name for name in COLUMNS if name not in TEXT_COLUMNS]
+    assert steps[: len(plain)] == plain
+    assert steps[len(plain)] == "snapshot" and os.path.exists(snapshot_file)
+    texts = steps[len(plain) + 1 : -len(TEXT_COLUMNS)]
+    assert texts and set(texts) == {"texts"}
+    assert steps[-len(TEXT_COLUMNS) :] == sorted(TEXT_COLUMNS)
+    assert not warm.store.texts_pending
+    assert warm.store.papers == cold.store.papers
+
+    again = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in again.load():
+        pass
+    assert "snapshot" not in list(again.finish(index=False))  # all from the snapshot: nothing new to keep
+    assert again.store.papers == cold.store.papers
+
+
+def test_a_load_from_a_snapshot_reports_what_a_load_file_by_file_reports(folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(snapshot, "CHUNK_ROWS", 4)  # many chunks, so the load reports between them
+    missing = tmp_path / "missing.txt"
+    cache = ParseCache(tmp_path / "cache")
+    by_file = LoadSession([folder, missing], cache=cache)
+    by_file.run()
+    assert snapshot.read_snapshot(cache, [str(folder), str(missing)], find_files([folder])[0]) is not None
+    seen: list = []
+    session = LoadSession([folder, missing], cache=ParseCache(tmp_path / "cache"))
+    for event in session.load(batch_seconds=0, pause=lambda: seen.append("pause")):
+        seen.append(event)
+    assert seen[0] == FilesFound(len(DEMO_FILES) + 2)
+    assert isinstance(seen[1], FilesRead) and seen[2] == "pause"  # after the first chunk only
+    assert seen.count("pause") == 1
+    assert problems_in([item for item in seen if item != "pause"]) == expected_problems(folder, missing)
+    assert session.report.problems == by_file.report.problems
+    assert (session.report.files, session.report.papers) == (by_file.report.files, by_file.report.papers)
+    for _ in session.finish():
+        pass
+    assert session.store.papers == by_file.store.papers
+
+
+def test_collection_is_paused_from_the_load_to_the_end_of_the_finishing_steps(folder):
+    assert gc.isenabled()
+    session = LoadSession([folder])
+    events = session.load()
+    next(events)
+    assert not gc.isenabled()
+    for _ in events:
+        pass
+    assert not gc.isenabled()  # the finishing steps make millions of strings too
+    for _ in session.finish(index=False):
+        pass
+    assert gc.isenabled()
+
+
+def test_a_load_stopped_half_way_turns_collection_back_on(folder):
+    session = LoadSession([folder])
+    events = session.load(batch_seconds=0)
+    next(events), next(events)
+    assert not gc.isenabled()
+    events.close()
+    assert gc.isenabled()
+
+
+def test_a_folder_change_is_read_then_applied(folder, tmp_path):
+    session = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    session.run()
+    before = len(session.store)
+    new_file = folder / "zz-new.txt"
+    shutil.copy(HOSTILE / "duplicate-ids.txt", new_file)
+    (folder / "arxivdaily-2026-06-17b.txt").unlink()  # the empty file goes: it had no papers
+    changes = session.read_changes({str(new_file), str(folder / "arxivdaily-2026-06-17b.txt")})
+    assert changes is not None
+    assert changes.added == [str(new_file)] and changes.removed == []  # the empty file never landed
+    assert len(session.store) == before  # nothing in the store yet
+    applied = session.apply(changes)
+    assert applied.new == len(session.store) - before > 0 and applied.gone == 0
+    assert [str(problem) for problem in applied.problems] == [
+        f"{new_file}: paper 2606.38001 is listed again with another title; merged, the first title kept"
+    ]
+    assert applied.unreadable == []
+    assert session.read_changes({str(tmp_path / "elsewhere.txt")}) is None
+
+
+def test_a_changed_file_shared_with_another_keeps_the_papers_the_other_lists(tmp_path):
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    for name in ("merge-a.txt", "merge-b.txt"):
+        shutil.copy(fixtures / name, folder / name)
+    session = LoadSession([folder])
+    session.run()
+    assert len(session.store) == 3  # the fixtures' README: one paper on both sites
+    (folder / "merge-a.txt").write_text("", encoding="utf-8")
+    applied = session.apply(session.read_changes({str(folder / "merge-a.txt")}))
+    assert [str(problem) for problem in applied.unreadable] == [f"{folder / 'merge-a.txt'}: empty file"]
+    assert applied.gone - applied.new == 1 and len(session.store) == 2
+    assert session.store.row("2606.20102") is None  # merge-a's only
+    only_b = LoadSession([folder / "merge-b.txt"])
+    only_b.run()
+    live = sorted(session.store.paper(row).title_en for row in session.store.ordered())
+    assert live == sorted(only_b.store.paper(row).title_en for row in only_b.store.ordered())  # what merge-b says
+
+
+def run_dump(paths: list[Path], capsys) -> tuple[list[str], list[str]]:
+    """The keys `dump` prints (date order) and its problem lines."""
+    main(["dump", *map(str, paths)])
+    out = capsys.readouterr()
+    keys = []
+    for paper in json.loads(out.out):
+        keys.append(paper["id"] if paper["id"] else None)
+    problems = [line.removeprefix("digest-tui: ") for line in out.err.splitlines()]
+    return keys, problems
+
+
+async def test_the_command_line_and_the_reader_see_the_same_papers_and_problems_in_the_same_order(folder, tmp_path, capsys):
+    missing = tmp_path / "missing.txt"
+    dumped_ids, dumped_problems = run_dump([folder, missing], capsys)
+    assert dumped_problems == expected_problems(folder, missing)
+    app = DigestApp([str(folder), str(missing)], mark_read_after=0)
+    async with started(app):
+        screen = main_screen(app)
+        assert [str(problem) for problem in screen.problems] == dumped_problems
+        keys = shown_keys(app)
+        assert [app.store.papers[app.store.row(key)].id for key in keys] == dumped_ids
+
+
+SPY = """
+import sys
+from digest_tui.core.loading import session
+
+started = []
+real = session.LoadSession.find_in_background
+
+
+def spy(self):
+    started.append("textual" in sys.modules)
+    return real(self)
+
+
+session.LoadSession.find_in_background = spy
+from digest_tui.cli import reader_app
+
+app = reader_app(sys.argv[1:])
+print(started, app.store is app.session.store, app.session.paths == app.paths_to_load)
+"""
+
+
+@pytest.mark.parametrize(("args", "expected"), [(["--demo"], "[False] True True"), (["--demo", "--list", "x.toml"], "[] True True")])
+def test_the_command_line_starts_listing_before_textual_is_imported(args, expected):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", SPY, *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    # with a reading list its papers go in first, so there is no listing (and snapshot) to start early
+    assert done.stdout.strip() == expected

@@ -1,0 +1,195 @@
+"""Load snapshots: a load from one gives exactly the store a load file by file gives, and one is
+used only for files that are, in order, unchanged; anything else falls back to file by file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from support.app_support import demo_app, detail_text, press, shown_keys, started, status_text, type_text
+
+from digest_tui.core.loading import snapshot
+from digest_tui.core.loading.cache import ParseCache
+from digest_tui.core.loading.loader import find_files
+from digest_tui.core.loading.session import load
+from digest_tui.core.paths import demo_dir
+from digest_tui.screens.main import MainScreen
+from digest_tui.core.model import SORTS
+
+SHARED_DIGESTS = Path(__file__).resolve().parents[2].parent / "shared" / "digests"
+
+
+def everything(store) -> dict:
+    """All a store holds that a load decides (texts filled in first)."""
+    while store.fill_texts(files=64):
+        pass
+    return {
+        "papers": list(store.papers),
+        "title_keys": list(store._title_keys),
+        "by_key": dict(store._row_of_key),
+        "by_title": dict(store._row_of_title),
+        "landed": dict(store._landed),
+        "orders": {sort: store.ordered(sort) for sort in SORTS},
+    }
+
+
+def used_snapshot(folder: Path, cache: ParseCache) -> bool:
+    return snapshot.read_snapshot(cache, [str(folder)], find_files([str(folder)])[0]) is not None
+
+
+def file_by_file(folder: Path, tmp_path: Path):
+    """The same folder loaded with no snapshot (and a parse cache of its own)."""
+    store, report = load([str(folder)], cache=ParseCache(tmp_path / "plain-cache"))
+    return everything(store), report
+
+
+@pytest.fixture
+def digests(tmp_path) -> Path:
+    """The demo digests (papers on both sites merge), with the real pages when ../shared is there."""
+    folder = tmp_path / "digests"
+    shutil.copytree(demo_dir(), folder)
+    if SHARED_DIGESTS.is_dir():
+        shutil.copytree(SHARED_DIGESTS, folder / "shared")
+    return folder
+
+
+def test_a_load_from_the_snapshot_is_the_load_file_by_file(digests, tmp_path):
+    cache = ParseCache(tmp_path / "cache")
+    assert not used_snapshot(digests, cache)
+    first, first_report = load([str(digests)], cache=cache)
+    assert used_snapshot(digests, cache)
+    again, report = load([str(digests)], cache=ParseCache(tmp_path / "cache"))
+    assert again.texts_pending is False  # load() fills the texts in from the entries
+    expected, expected_report = file_by_file(digests, tmp_path)
+    assert everything(again) == expected == everything(first)
+    assert len(again) >= 33
+    assert (report.files, report.papers, [str(p) for p in report.problems]) == (
+        expected_report.files, expected_report.papers, [str(p) for p in expected_report.problems])
+    merged = [paper for paper in again.papers if len(paper.sources) > 1]
+    assert merged, "the demo has papers on both sites: the snapshot must bring their merge back"
+
+
+def test_a_new_file_after_the_snapshot_files_is_merged_into_them(digests, tmp_path):
+    cache = ParseCache(tmp_path / "cache")
+    load([str(digests)], cache=cache)
+    # a second copy of a page, sorting last: every paper in it merges into rows from the snapshot
+    page = sorted(demo_dir().iterdir())[0]
+    shutil.copy(page, digests / f"zz-{page.name}")
+    assert used_snapshot(digests, cache)
+    store, _ = load([str(digests)], cache=ParseCache(tmp_path / "cache"))
+    assert everything(store) == file_by_file(digests, tmp_path)[0]
+    assert any(str(digests / f"zz-{page.name}") in {s.file for s in paper.sources} for paper in store.papers)
+
+
+@pytest.mark.parametrize("change", ["edited", "removed", "inserted first", "touched"])
+def test_a_snapshot_is_not_used_once_one_of_its_files_changed(digests, tmp_path, change):
+    cache = ParseCache(tmp_path / "cache")
+    load([str(digests)], cache=cache)
+    page = sorted(digests.glob("*.txt"))[0]
+    if change == "edited":
+        page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    elif change == "removed":
+        page.unlink()
+    elif change == "inserted first":
+        shutil.copy(page, digests / "00-first.txt")
+    else:  # same bytes, new modification time
+        stamp = page.stat()
+        os.utime(page, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))
+    assert not used_snapshot(digests, cache)
+    store, _ = load([str(digests)], cache=ParseCache(tmp_path / "cache"))
+    assert everything(store) == file_by_file(digests, tmp_path)[0]
+    assert used_snapshot(digests, cache)  # written again for what is there now
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped", "empty", "garbage"])
+def test_a_damaged_snapshot_is_ignored_and_written_again(digests, tmp_path, damage):
+    cache = ParseCache(tmp_path / "cache")
+    load([str(digests)], cache=cache)
+    [path] = (cache.folder / "loads").iterdir()
+    data = path.read_bytes()
+    path.write_bytes({
+        "truncated": data[: len(data) // 2],
+        "flipped": data[:-100] + bytes([data[-100] ^ 1]) + data[-99:],
+        "empty": b"",
+        "garbage": os.urandom(len(data)),
+    }[damage])
+    assert not used_snapshot(digests, cache)
+    store, _ = load([str(digests)], cache=ParseCache(tmp_path / "cache"))
+    assert everything(store) == file_by_file(digests, tmp_path)[0]
+    assert used_snapshot(digests, cache)
+
+
+def test_texts_a_damaged_entry_cannot_give_come_from_the_digest_file(digests, tmp_path):
+    cache = ParseCache(tmp_path / "cache")
+    load([str(digests)], cache=cache)
+    for entry in cache.folder.glob("??/*"):
+        data = entry.read_bytes()
+        entry.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # the end of the texts part
+    assert used_snapshot(digests, cache)
+    store, _ = load([str(digests)], cache=ParseCache(tmp_path / "cache"))
+    assert everything(store) == file_by_file(digests, tmp_path)[0]
+    assert any(paper.abstract_en for paper in store.papers)
+
+
+def test_only_the_newest_snapshots_are_kept(tmp_path):
+    cache = ParseCache(tmp_path / "cache")
+    for n in range(snapshot.KEEP + 2):
+        folder = tmp_path / f"set{n}"
+        shutil.copytree(demo_dir(), folder)
+        load([str(folder)], cache=cache)
+    assert len(list((cache.folder / "loads").iterdir())) == snapshot.KEEP
+    assert used_snapshot(tmp_path / f"set{snapshot.KEEP + 1}", cache)
+    assert not used_snapshot(tmp_path / "set0", cache)
+
+
+def test_a_half_written_snapshot_is_removed_once_stale(tmp_path):
+    cache = ParseCache(tmp_path / "cache")
+    folder = cache.folder / "loads"
+    folder.mkdir(parents=True)
+    old, fresh = folder / "a.123.tmp", folder / "b.456.tmp"  # writers that quit mid-write
+    for path in (old, fresh):
+        path.write_bytes(b"x" * 100)
+    hours_ago = time.time_ns() - 2 * snapshot.STALE_TEMPORARY_NS
+    os.utime(old, ns=(hours_ago, hours_ago))
+    load([str(demo_dir())], cache=cache)
+    assert not old.exists() and fresh.exists()  # the fresh one may be another instance's, writing now
+    assert used_snapshot(demo_dir(), cache)
+
+
+def test_a_store_that_holds_other_papers_is_not_snapshotted(tmp_path):
+    from digest_tui.core.model import make_paper
+    from digest_tui.core.store import Store
+
+    store = Store()
+    store.add([make_paper(id="2606.00001", title_en="From a reading list")])
+    cache = ParseCache(tmp_path / "cache")
+    load([str(demo_dir())], store=store, cache=cache)
+    assert not used_snapshot(demo_dir(), cache)
+
+
+async def test_the_reader_starts_from_the_snapshot_its_last_load_wrote(monkeypatch):
+    app = demo_app()
+    async with started(app):  # waits for the background work, which writes the snapshot
+        cold_keys, cold_detail = shown_keys(app), detail_text(app)
+    monkeypatch.setattr(MainScreen, "complete_papers", lambda self: None)  # texts stay pending
+    restores = []
+    original = snapshot.restore
+    monkeypatch.setattr("digest_tui.core.loading.session.restore", lambda *args: restores.append(1) or original(*args))
+    app = demo_app()
+    async with started(app) as pilot:
+        assert restores == [1]
+        assert app.store.texts_pending
+        assert shown_keys(app) == cold_keys
+        assert detail_text(app) == cold_detail
+        assert main_status(app).startswith(f"{len(cold_keys)} papers · sort")  # loaded: no "loading…"
+        await press(pilot, "slash")
+        await type_text(pilot, "proprietary")  # a word found only in abstracts
+        await press(pilot, "enter")
+        assert 0 < len(shown_keys(app)) < len(cold_keys)
+
+
+def main_status(app) -> str:
+    return status_text(app)
