@@ -705,7 +705,8 @@ def rows_for(r: dict) -> list[tuple[str, str, str]]:
     rows.append((f"app: '{APP_FILTER}' typed + enter → on screen", "—" if typed is None else f"{_ms(typed)} ms", ""))
     peaks = [cold.get("rss_loaded_mb"), cold.get("rss_filtered_mb"), warm.get("rss_loaded_mb"), warm.get("rss_filtered_mb")]
     peak = max((v for v in peaks if v), default=None)
-    per_paper = peak * 1024 / r["papers"] if peak and r.get("papers") else None
+    # per paper only from 100k on: below, the interpreter and Textual (~50 MB) are most of it
+    per_paper = peak * 1024 / r["papers"] if peak and r.get("papers", 0) >= 100_000 else None
     rows.append((
         "app peak RSS: loaded / after filter (cold run)",
         f"{_mb(cold.get('rss_loaded_mb'))} / {_mb(cold.get('rss_filtered_mb'))}"
