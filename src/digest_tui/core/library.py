@@ -54,6 +54,12 @@ whole library is written: the common case costs one read and a hash. Otherwise a
   written); a newer format makes the library read-only and the save is refused; a missing file
   gets this whole library.
 
+Undo. Changes made inside `with library.step(label):` form one step (a key, a bulk action, a
+triage decision); `undo()` puts back each paper's mark as it was before the newest step, and
+again for the one before, up to UNDO_STEPS back. An undo is itself an ordinary change: saved,
+and merged with another instance's saves, like any other. Changes made outside a step (marks
+absorbed from a reading list) are not steps.
+
 After a save the library holds the merged state, and save() returns the keys whose marks
 changed under it (another instance's work), so a view can redraw them. The file is written
 with atomic_write (temp file, fsync, rename): a writer killed at any moment leaves the old or
@@ -70,8 +76,9 @@ import os
 import re
 import time
 import tomllib
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -90,12 +97,26 @@ SNAPSHOT_FIELDS = ("id", "title_en", "title_zh", "authors", "date", "categories"
 
 _HEADER = "# digest-tui library: stars, tags, notes and read marks (TOML; safe to edit while the app is closed)\n"
 _LIST_FIELDS = frozenset(("authors", "categories"))
+UNDO_STEPS = 1000
+"""How many steps undo() can take back (a session's worth of triage)."""
 LOCK_TIMEOUT = 10.0
 """Seconds save() waits for another instance's save before it gives up (a save takes well under one)."""
 
 
 class LibraryError(Exception):
     """A library operation that cannot be done; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One undoable change: what the user did, and each paper it touched with its mark before."""
+
+    label: str
+    before: tuple[tuple[Paper, Mark], ...]
+
+    @property
+    def keys(self) -> list[str]:
+        return [paper.key for paper, _ in self.before]
 
 
 NO_MARK = Mark()
@@ -159,6 +180,8 @@ class Library:
         self._citekeys: dict[str, str] = {}  # paper key -> its pinned citation key
         self.save_notice: str | None = None
         """One line for the user about what the last save() found (a file moved aside...), else None."""
+        self._steps: deque[Step] = deque(maxlen=UNDO_STEPS)
+        self._recording: dict[str, tuple[Paper, Mark]] | None = None  # inside step(): key -> (paper, mark before)
 
     # -- reading marks ---------------------------------------------------------------
 
@@ -234,6 +257,36 @@ class Library:
             citekey.assign(missing, self._citekeys)
             self.changed = True
         return [self._citekeys[paper.key] for paper in papers]
+
+    # -- steps and undo ----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def step(self, label: str) -> Iterator[None]:
+        """Make the mark changes done inside one step that undo() takes back together. A step
+        inside a step is part of the outer one; a step that changed nothing is not kept."""
+        if self._recording is not None:
+            yield
+            return
+        self._recording = {}
+        try:
+            yield
+        finally:
+            before, self._recording = self._recording, None
+            if before:
+                self._steps.append(Step(label, tuple(before.values())))
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._steps)
+
+    def undo(self) -> Step | None:
+        """Put back the marks the newest step changed; returns that step (None: nothing to undo)."""
+        if not self._steps:
+            return None
+        step = self._steps.pop()
+        for paper, mark in reversed(step.before):
+            self._update(paper, mark)
+        return step
 
     # -- changing marks (each is O(1): nothing big is rebuilt) --------------------------
 
@@ -312,6 +365,8 @@ class Library:
         old = self._marks.get(key, NO_MARK)
         if key not in self._base and mark != old:
             self._base[key] = old
+        if self._recording is not None and mark != old:
+            self._recording.setdefault(key, (paper, old))
         if old.tags != mark.tags:
             self._count_tags(old.tags, -1)
             self._count_tags(mark.tags, +1)
