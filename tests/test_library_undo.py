@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import tomllib
 
-from digest_tui.core.library import UNDO_STEPS, Library, Mark
+from digest_tui.core.library import UNDO_STEPS, Library
+from digest_tui.core.model import Mark
 from digest_tui.core.model import make_paper
 
 A = make_paper(id="2606.18663", title_en="RegMix-D: Dynamic Data Mixing", date="2026-06-18")
@@ -25,7 +26,7 @@ def test_undo_takes_back_one_step_at_a_time(tmp_path):
     assert library.undo().label == "star"
     assert library.mark(A.key) == Mark()
     assert library.kept_keys() == []  # the snapshot went with the star
-    assert library.undo() is None and not library.can_undo
+    assert library.undo() is None and library.undo_depth == 0
 
 
 def test_a_bulk_step_is_undone_whole(tmp_path):
@@ -38,7 +39,7 @@ def test_a_bulk_step_is_undone_whole(tmp_path):
         library.set_read(A, True)
     library.undo()
     assert [library.mark(p.key).read for p in (A, B, C)] == [False, False, True]
-    assert not library.can_undo
+    assert library.undo_depth == 0
 
 
 def test_nested_steps_are_one_and_empty_steps_are_not_kept(tmp_path):
@@ -50,7 +51,7 @@ def test_nested_steps_are_one_and_empty_steps_are_not_kept(tmp_path):
     with library.step("nothing"):
         library.set_starred(A, True)  # already starred: no change
     assert library.undo().label == "keep"
-    assert library.mark(A.key) == Mark() and not library.can_undo
+    assert library.mark(A.key) == Mark() and library.undo_depth == 0
 
 
 def test_undo_reaches_back_at_least_a_hundred_steps(tmp_path):

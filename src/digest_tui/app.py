@@ -442,7 +442,7 @@ class DigestApp(App):
         while it opens (hold_keys)."""
         from textual.command import CommandPalette
 
-        if getattr(screen, "TYPING", None) or isinstance(screen, CommandPalette):
+        if getattr(screen, "TYPING", None) or getattr(screen, "TAKES_KEYS", False) or isinstance(screen, CommandPalette):
             self.hold_keys()
         return super().push_screen(screen, callback, wait_for_dismiss)
 
@@ -478,7 +478,10 @@ class DigestApp(App):
             if timer is not None:
                 timer.stop()
         self._hold_timer = self._hold_poll = None
-        for event in held:
+        for index, event in enumerate(held):
+            if self._held is not None:  # a key just delivered opened another screen: the rest wait for it
+                self._held[:0] = held[index:]
+                return
             await super().on_event(event)
 
     async def on_event(self, event: events.Event) -> None:

@@ -184,7 +184,7 @@ async def test_r_toggles_read_and_the_unread_dot():
         assert list_lines(app)[0][1] == "●"
         await press(pilot, "r")
         assert app.library.mark(TERN).read
-        assert list_lines(app)[0][1] == " "
+        assert list_lines(app)[0][1] == "○"
         assert "not starred · read" in detail_text(app)
         await press(pilot, "r")
         assert not app.library.mark(TERN).read
@@ -205,7 +205,7 @@ async def test_a_paper_viewed_for_mark_read_after_seconds_becomes_read():
                 break
         assert app.library.mark(keys[2]).read
         assert not app.library.mark(keys[1]).read
-        assert list_lines(app)[2][1] == " " and list_lines(app)[1][1] == "●"
+        assert list_lines(app)[2][1] == "○" and list_lines(app)[1][1] == "●"
         await press(pilot, "r")  # the user's word wins: unread, and no timer marks it read again
         await pilot.pause(0.6)
         assert not app.library.mark(keys[2]).read

@@ -84,7 +84,7 @@ async def test_stars_tags_notes_and_read_marks_survive_quit_and_relaunch():
         assert marks.mark(second).starred and marks.mark(third).read
         lines = list_lines(again)
         assert lines[0].startswith("★") and lines[1].startswith("★") and not lines[2].startswith("★")
-        assert lines[2][1] == " "  # read: no unread dot
+        assert lines[2][1] == "○"  # read: a hollow dot
         assert "moe" in lines[0]
         assert "Note: ch 3" in detail_text(again)
         await press(pilot, "1")  # the tag from the last session has key 1

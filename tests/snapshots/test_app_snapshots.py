@@ -146,6 +146,16 @@ def test_help_screen(app, snap_compare):
     assert snap_compare(app, terminal_size=SIZE, run_before=scenario("question_mark"))
 
 
+def test_selection(app, snap_compare):
+    """Three papers selected (space twice, then one more further down): marked in their rows and counted."""
+    assert snap_compare(app, terminal_size=SIZE, run_before=scenario(tag_some_papers, "space", "space", "j", "space"))
+
+
+def test_triage_mode(app, snap_compare):
+    """Triage after one paper kept: the progress line, the next paper at full width."""
+    assert snap_compare(app, terminal_size=SIZE, run_before=scenario("T", "y"))
+
+
 async def test_the_screenshot_script_makes_an_svg_of_the_demo(tmp_path, monkeypatch):
     """screenshots/make_screenshots.py (one of its pictures, to keep it working; the script makes all eight)."""
     import importlib.util

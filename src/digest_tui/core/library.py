@@ -276,8 +276,9 @@ class Library:
                 self._steps.append(Step(label, tuple(before.values())))
 
     @property
-    def can_undo(self) -> bool:
-        return bool(self._steps)
+    def undo_depth(self) -> int:
+        """How many steps undo() can take back now."""
+        return len(self._steps)
 
     def undo(self) -> Step | None:
         """Put back the marks the newest step changed; returns that step (None: nothing to undo)."""

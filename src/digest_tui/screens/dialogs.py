@@ -23,8 +23,9 @@ from ..core.paths import lists_dir
 from ..core.text import clean
 from ..widgets.inputs import CleanInput, CleanTextArea
 
-def _title(paper: Paper) -> Text:
-    return Text(clean(paper.title), no_wrap=True, overflow="ellipsis")
+def _title(paper: Paper | str) -> Text:
+    """A paper's title, or a heading for several papers, on one line."""
+    return Text(clean(paper if isinstance(paper, str) else paper.title), no_wrap=True, overflow="ellipsis")
 
 
 SHORT_SCREEN = 32
@@ -71,14 +72,15 @@ class Dialog(ModalScreen):
 
 
 class TagDialog(Dialog):
-    """Add or remove tags on one paper: type a tag (completion from the tags in use), enter toggles it.
-    The dialog stays open for more: each toggle goes to `toggle(tag)`, which answers with the tags on
-    the paper and the tags in use afterwards; closing dismisses with None."""
+    """Add or remove tags on one paper (or, given a heading instead, on the selected papers): type a
+    tag, or several separated by commas (completion from the tags in use); enter toggles them. The
+    dialog stays open for more: each entry goes to `toggle(tags)`, which answers with the tags on
+    the paper(s) and the tags in use afterwards; closing dismisses with None."""
 
     TYPING = "#tag"
 
-    def __init__(self, paper: Paper, tags: Sequence[str], known: Sequence[str],
-                 toggle: Callable[[str], tuple[Sequence[str], Sequence[str]]]) -> None:
+    def __init__(self, paper: Paper | str, tags: Sequence[str], known: Sequence[str],
+                 toggle: Callable[[list[str]], tuple[Sequence[str], Sequence[str]]]) -> None:
         super().__init__()
         self.paper = paper
         self.tags = list(tags)
@@ -90,7 +92,7 @@ class TagDialog(Dialog):
             yield Label("Tags", classes="heading")
             yield Label(_title(self.paper))
             yield Static(id="current")
-            yield CleanInput(placeholder="tag name; enter adds it, or removes it if present",
+            yield CleanInput(placeholder="tag, or tags separated by commas; enter adds each, or removes it if present",
                              suggester=SuggestFromList(self.known, case_sensitive=False), id="tag")
             yield Static(id="known", classes="hint")
             yield Label("enter on an empty line or esc closes · → accepts the suggestion", classes="hint")
@@ -110,14 +112,38 @@ class TagDialog(Dialog):
 
     @on(Input.Submitted, "#tag")
     def submitted(self, event: Input.Submitted) -> None:
-        tag = event.value.strip()
-        if not tag:
+        entered = [tag.strip() for tag in event.value.split(",") if tag.strip()]
+        if not entered:
             self.dismiss(None)
             return
-        tags, known = self.toggle(tag)
+        tags, known = self.toggle(list(dict.fromkeys(entered)))
         self.tags, self.known = list(tags), list(known)
         event.input.value = ""
         self.refresh_tags()
+
+
+class ConfirmDialog(Dialog):
+    """A yes/no question on one line: y or enter says yes, n or esc no; dismisses with the answer."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="box"):
+            yield Label(Text(self.question), classes="heading")
+            yield Label("y or enter: yes · n or esc: no", classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    def action_dismiss_dialog(self) -> None:
+        self.dismiss(False)
 
 
 class NoteDialog(Dialog):
@@ -226,11 +252,15 @@ class ExportDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         tags, request = self.tags, self.request
-        scope = request.scope if request is not None else "starred"
+        selected = self.counts.get("selected", 0)
+        scope = request.scope if request is not None else "selected" if selected else "starred"
         with Vertical(id="box"):
             yield Label("Save a reading list" if self.reading_list else "Export papers", classes="heading")
             with VerticalScroll(id="body"):
                 with RadioSet(id="scope"):
+                    if selected:
+                        yield RadioButton(f"The selected papers ({selected})", value=scope == "selected",
+                                          id="scope-selected")
                     for name, label in export.SCOPES.items():  # starred, tag, view
                         yield RadioButton(label, value=scope == name, id=f"scope-{name}",
                                           disabled=name == "tag" and not tags)

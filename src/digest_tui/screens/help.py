@@ -32,6 +32,10 @@ FILTER_HELP = (
 )
 """The filter language, a row per topic; {binding.id} stands for the keys bound to that id now."""
 
+ROW_MARKS = ("★ starred · ● unread, ○ read · ✓ selected (the row is tinted) · 95% relevance score (arXivDaily) · "
+             "▲12 upvotes (Hugging Face) · then the listing date, the first category, the title, your tags")
+"""The legend of the paper list's row marks."""
+
 Row = tuple[str, str, str]
 """(keys as shown, what they do, binding id)."""
 
@@ -150,6 +154,8 @@ class HelpScreen(ModalScreen):
                 yield Static(Text("The ids on the right name the keys in config.toml's [keymap] table."),
                              classes="hint")
                 yield Static(keys_table(rows), id="help-keys")
+                yield Label(Text("The list's row marks"), classes="heading")
+                yield Static(Text(ROW_MARKS), id="help-marks")
                 yield Label(Text(f"Filter language ({clean(self.keys_of('view.filter'))})"), classes="heading")
                 yield Static(filter_table(self.fill_keys), id="help-filter")
                 yield Static(Text(f"{self.keys_of('app.palette')} opens the command palette: every action is there."),

@@ -22,7 +22,7 @@ from ..commands import Command, ReaderCommands
 from ..core import facets
 from ..core.library import Library
 from ..core.loading.session import Applied, Changes, LoadSession
-from ..core.model import SORTS, Problem
+from ..core.model import SORTS, Paper, Problem
 from ..core.query import Query, QueryError, parse_query
 from ..core.text import clean, one_line
 from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, LedgerCounted, message_for
@@ -32,8 +32,9 @@ from ..widgets.paper_list import PaperList
 from ..widgets.paper_panes import PaperPanes
 from ..widgets.reader_footer import ReaderFooter
 from ..widgets.status_line import StatusLine
-from .dialogs import NameDialog, NoteDialog, PathDialog, ProblemsDialog, TagDialog
+from .dialogs import ConfirmDialog, NameDialog, NoteDialog, PathDialog, ProblemsDialog, TagDialog
 from .reading_lists import ReadingLists
+from .triage import TriageScreen, triage_order
 
 LOAD_REFRESH_SECONDS = 1.0
 
@@ -52,10 +53,17 @@ class RowsSelected(Message):
 
 
 PALETTE = (
-    # title, help, who acts ("screen" or "panes"), action, the binding id whose keys are shown
+    # title, help, who acts ("screen", "panes" or "list"), action, the binding id whose keys are shown
     ("Star / unstar paper", "Toggle the star on the selected paper", "panes", "star", "paper.star"),
     ("Tags…", "Add or remove tags on the selected paper", "screen", "tags", "paper.tags"),
     ("Mark read / unread", "Toggle the read mark", "panes", "toggle_read", "paper.read"),
+    ("Undo", "Take back the last change of stars, tags, read marks or notes", "panes", "undo", "paper.undo"),
+    ("Triage mode", "One paper at a time over the papers shown, unread first: keep, skip, tag", "screen", "triage",
+     "view.triage"),
+    ("Select all shown", "Select every paper shown; the paper keys then act on the selection", "list",
+     "select_all", "list.select_all"),
+    ("Clear the selection", "Deselect every paper", "list", "clear_selection", None),
+    ("Mark all shown read…", "Mark every paper shown read (asks first)", "screen", "read_all", "list.read_all"),
     ("Note…", "Write a note on the selected paper", "screen", "note", "paper.note"),
     ("Filter…", "Filter the list with a query", "screen", "filter", "view.filter"),
     ("Clear filter", "Show every paper again", "screen", "clear_filter", "view.clear"),
@@ -103,6 +111,8 @@ class MainScreen(Screen):
             Binding("L", "toggle_side_by_side", "Side by side", id="view.both", show=False),
             Binding("t", "tags", "Tags", id="paper.tags"),
             Binding("n", "note", "Note", id="paper.note"),
+            Binding("R", "read_all", "Read all", id="list.read_all", show=False),
+            Binding("T", "triage", "Triage", id="view.triage"),
             Binding("slash", "filter", "Filter", id="view.filter", key_display="/"),
             Binding("escape", "clear_filter", "Clear filter", id="view.clear", show=False),
             Binding("S", "cycle_sort", "Sort", id="view.sort"),
@@ -139,6 +149,8 @@ class MainScreen(Screen):
     files_total: reactive[int] = reactive(0, init=False)
     unread: reactive[int | None] = reactive(None, init=False)
     """Unread papers of the day shown (None when every day is shown)."""
+    selected: reactive[int] = reactive(0, init=False)
+    """How many papers are selected (space, *): the paper keys act on them."""
 
     def __init__(
         self,
@@ -211,7 +223,8 @@ class MainScreen(Screen):
         yield StatusLine(id="status").data_bind(
             MainScreen.shown, MainScreen.total, MainScreen.reading_files, MainScreen.files_read,
             MainScreen.files_total, MainScreen.day, MainScreen.query_text, MainScreen.sort, MainScreen.language,
-            MainScreen.side_by_side, MainScreen.filter_error, MainScreen.unread, list_name=MainScreen.only_label)
+            MainScreen.side_by_side, MainScreen.filter_error, MainScreen.unread, MainScreen.selected,
+            list_name=MainScreen.only_label)
         yield ReaderFooter()
         if not self.reading_list:  # the load starts now, not once the widgets are mounted: ~0.1 s sooner
             self.load_digests()
@@ -234,7 +247,8 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.lists = ReadingLists(self.app, self.store, self.library, save_library=self.save_library,
-                                  shown=lambda: (self.paper_list.rows, self.query_text))
+                                  shown=lambda: (self.paper_list.rows, self.query_text),
+                                  selected=lambda: self.paper_list.selected_rows())
         self.paper_list.set_language(self.language)
         self.paper_list.empty_text = "Loading digests…"
         self.paper_list.focus()
@@ -373,14 +387,70 @@ class MainScreen(Screen):
     # -- the papers (the panes act on the one under the cursor; dialogs open here) ---------------
 
     def action_tags(self) -> None:
-        if found := self.panes.with_paper():
-            paper = found[1]
+        if targets := self.panes.targets():
+            self.ask_tags(targets)
 
-            def toggle(tag: str) -> tuple[tuple[str, ...], list[str]]:
-                self.panes.toggle_tag(found, tag)
-                return self.library.mark(paper.key).tags, self.library.tags()
+    def ask_tags(self, targets: list[tuple[int, Paper]], done: Callable[[bool], None] | None = None) -> None:
+        """The tag dialog for these papers (one, or the selection); `done(changed)` when it closes."""
+        library, changed = self.library, []
 
-            self.app.push_screen(TagDialog(paper, self.library.mark(paper.key).tags, self.library.tags(), toggle))
+        def shown_tags() -> tuple[str, ...]:
+            if len(targets) == 1:
+                return library.mark(targets[0][1].key).tags
+            return tuple(tag for tag in library.tags() if all(library.mark(p.key).has_tag(tag) for _r, p in targets))
+
+        def toggle(tags: list[str]) -> tuple[tuple[str, ...], list[str]]:
+            self.panes.toggle_tags(targets, tags)
+            changed.append(True)
+            return shown_tags(), library.tags()
+
+        label = targets[0][1] if len(targets) == 1 else f"{len(targets)} selected papers"
+        self.app.push_screen(TagDialog(label, shown_tags(), library.tags(), toggle),
+                             (lambda _result: done(bool(changed))) if done is not None else None)
+
+    def on_paper_list_selection_changed(self, message: PaperList.SelectionChanged) -> None:
+        self.selected = message.count
+
+    def action_read_all(self) -> None:
+        """Mark every paper shown read, once the user has said yes."""
+        store, mark = self.store, self.library.mark
+        rows = list(self.paper_list.rows)
+        unread = [row for row in rows if not mark(store.papers[row].key).read]
+        if not unread:
+            self.notify(f"All {len(rows)} papers shown are read already.", timeout=3)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.panes.change(f"read {len(unread)}", lambda paper: self.library.set_read(paper, True),
+                                  [(row, store.paper(row)) for row in unread])
+                self.notify(f"Marked {len(unread)} papers read (u undoes).", timeout=3)
+
+        papers = "paper" if len(unread) == 1 else "papers"
+        self.app.push_screen(ConfirmDialog(f"Mark {len(unread)} unread {papers} of the {len(rows)} shown as read?"),
+                             answered)
+
+    def action_triage(self) -> None:
+        """One paper at a time over the papers shown now, unread first; back on the paper reached."""
+        store, mark = self.store, self.library.mark
+        papers = triage_order([store.paper(row) for row in self.paper_list.rows], lambda key: mark(key).read)
+        if not papers:
+            self.notify("No papers shown to triage.", timeout=3)
+            return
+
+        def tag(paper: Paper, done: Callable[[list[str]], None]) -> None:
+            row = store.row(paper.key)
+            if row is None:
+                done([])
+                return
+            self.ask_tags([(row, paper)], lambda changed: done([paper.key] if changed else []))
+
+        def left(key: str | None) -> None:
+            row = store.row(key) if key is not None else None
+            if row is not None:
+                self.paper_list.move_to_row(row)
+
+        self.app.push_screen(TriageScreen(papers, self.library, self.language, self.panes.keys_changed, tag), left)
 
     def marks_edited(self) -> None:
         """The user changed marks here (the panes, a dialog): count the day's unread papers, and save."""
@@ -419,7 +489,8 @@ class MainScreen(Screen):
 
             def save(text: str | None) -> None:
                 if text is not None:
-                    self.library.set_note(paper, text)
+                    with self.library.step("note"):
+                        self.library.set_note(paper, text)
                     self.panes.paper_changed(row)
 
             self.app.push_screen(NoteDialog(paper, self.library.mark(paper.key).note), save)
@@ -471,8 +542,11 @@ class MainScreen(Screen):
         return True
 
     def action_clear_filter(self) -> None:
+        """esc: out of the reading view first, then the selection goes, then the filter (and a list's view)."""
         if (self.panes.zoomed or self.panes.reading) and self.focused is not self.filter_bar:
             self.panes.show_list()  # esc leaves the reading view first; the next esc clears the filter
+            return
+        if self.focused is not self.filter_bar and self.paper_list.clear_selection():
             return
         self.filter_bar.close()
         self.filter_error = None
@@ -658,7 +732,7 @@ class MainScreen(Screen):
 
     def palette_commands(self) -> Iterable[Command]:
         """Every action of this screen and its panes, for the command palette (ReaderCommands shows the keys)."""
-        owners = {"screen": self, "panes": self.panes}
+        owners = {"screen": self, "panes": self.panes, "list": self.paper_list}
         for title, help, owner, action, binding in PALETTE:
             yield Command(title, help, getattr(owners[owner], f"action_{action}"), binding)
         for sort in SORTS:

@@ -16,21 +16,25 @@ from .dialogs import ExportDialog, ExportRequest
 
 class ReadingLists:
     """Saves (w), exports (e) and loads reading lists for the main screen. `shown()` gives the
-    store rows shown now and the filter they answer, for the "papers shown now" choice."""
+    store rows shown now and the filter they answer, for the "papers shown now" choice;
+    `selected()` the rows of the papers selected, for "the selected papers"."""
 
     def __init__(self, app: App, store: Store, library: Library, *, save_library: Callable[[], None],
-                 shown: Callable[[], tuple[list[int], str]]) -> None:
+                 shown: Callable[[], tuple[list[int], str]],
+                 selected: Callable[[], list[int]] = lambda: []) -> None:
         self.app = app
         self.store = store
         self.library = library
         self.save_library = save_library
         self.shown = shown
+        self.selected = selected
 
     def records_for(self, scope: str, tag: str | None = None) -> list[tuple[Paper, Mark]]:
-        """(paper, mark) pairs for `starred`, `tag` or `view` (the papers shown now)."""
+        """(paper, mark) pairs for `selected`, `starred`, `tag` or `view` (the papers shown now)."""
         store, library = self.store, self.library
-        if scope == "view":
-            return [(store.paper(row), library.mark(store.papers[row].key)) for row in self.shown()[0]]
+        if scope in ("view", "selected"):
+            rows = self.shown()[0] if scope == "view" else self.selected()
+            return [(store.paper(row), library.mark(store.papers[row].key)) for row in rows]
         keys = export.scope_keys(library, scope, tag)
         live = {}
         for key in keys:
@@ -42,7 +46,8 @@ class ReadingLists:
     def open_export(self, *, reading_list: bool, request: ExportRequest | None = None, error: str = "") -> None:
         """The export (or save-list) dialog; what it returns is written here, and a failure opens
         it again as it was, saying why."""
-        counts = {"starred": len(self.library.starred_keys()), "view": len(self.shown()[0])}
+        counts = {"starred": len(self.library.starred_keys()), "view": len(self.shown()[0]),
+                  "selected": len(self.selected())}
         tags = self.library.tag_counts()
         counts.update((f"tag:{tag}", count) for tag, count in tags.items())
 
@@ -59,7 +64,7 @@ class ReadingLists:
     def write(self, request: ExportRequest) -> str:
         """Write what the export dialog asked for; "" when it is saved, else what went wrong."""
         records = self.records_for(request.scope, request.tag)
-        query = export.scope_query(request.scope, request.tag, self.shown()[1])
+        query = export.scope_query(request.scope, request.tag, self.shown()[1] if request.scope == "view" else "")
         path = request.path
         try:
             keys = export.citekeys(records, self.library)  # pinned in library.toml, as the command line's are

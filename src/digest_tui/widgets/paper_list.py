@@ -45,6 +45,8 @@ class PaperList(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", id="list.page_up", show=False, priority=True),
         Binding("home", "first", "First paper", id="list.first", show=False, priority=True),
         Binding("end", "last", "Last paper", id="list.last", show=False, priority=True),
+        Binding("space", "select", "Select", id="list.select", show=False, priority=True),
+        Binding("asterisk", "select_all", "Select all", id="list.select_all", key_display="*", show=False, priority=True),
     ]
 
     COMPONENT_CLASSES = {
@@ -55,6 +57,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--tag",
         "paper-list--empty",
         "paper-list--match",
+        "paper-list--selected",
     }
 
     DEFAULT_CSS = """
@@ -66,17 +69,27 @@ class PaperList(ScrollView, can_focus=True):
     PaperList > .paper-list--meta { color: $text-muted; }
     PaperList > .paper-list--tag { color: $text; background: $primary-muted; }
     PaperList > .paper-list--empty { color: $text-muted; text-style: italic; }
+    PaperList > .paper-list--selected { color: $text; background: $secondary 40%; }
     PaperList > .paper-list--match { color: $text; background: $warning 35%; text-style: bold underline; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class Highlighted(Message):
-        """The cursor moved to another paper (or to none)."""
+        """The cursor moved to another paper (or to none); `moved` when the user moved it (a key, a
+        click), not a new list of papers."""
 
-        def __init__(self, row: int | None) -> None:
+        def __init__(self, row: int | None, moved: bool = False) -> None:
             super().__init__()
             self.row = row
+            self.moved = moved
+
+    class SelectionChanged(Message):
+        """Papers were selected or deselected; `count` are selected now."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
 
     class Chosen(Message):
         """The user pressed enter on a paper."""
@@ -96,7 +109,11 @@ class PaperList(ScrollView, can_focus=True):
         """The current filter's words, marked in the titles."""
         self.replacements: dict[str, str] = {}
         """Papers arXiv announced again as replacements: a starred one gets ↻ before its title."""
+        self.selected: set[str] = set()
+        """Keys of the papers the user selected (space, *): bulk actions act on them. Keys, not
+        rows: a folder reload may renumber the store's rows."""
         self._holding = False
+        self._moving = False  # set while the cursor moves at the user's word
 
     # -- what is shown -------------------------------------------------------------------------
 
@@ -152,6 +169,48 @@ class PaperList(ScrollView, can_focus=True):
             if self.rows[index] == row:
                 self.refresh_line(index)
 
+    # -- the selection ---------------------------------------------------------------------------
+
+    def selected_rows(self) -> list[int]:
+        """The selected papers' store rows, in the order shown; selected papers a filter now hides
+        stay selected and come last."""
+        papers, selected = self.store.papers, self.selected
+        shown = [row for row in self.rows if papers[row].key in selected]
+        hidden = {papers[row].key for row in shown}
+        rest = (self.store.row(key) for key in sorted(selected) if key not in hidden)
+        return shown + [row for row in rest if row is not None]
+
+    def clear_selection(self) -> bool:
+        """Deselect everything; returns whether anything was selected."""
+        if not self.selected:
+            return False
+        self.selected.clear()
+        self.refresh()
+        self.post_message(self.SelectionChanged(0))
+        return True
+
+    def action_clear_selection(self) -> None:
+        self.clear_selection()
+
+    def action_select(self) -> None:
+        row = self.current_row
+        if row is None:
+            return
+        key = self.store.papers[row].key
+        if key in self.selected:
+            self.selected.discard(key)
+        else:
+            self.selected.add(key)
+        self.refresh_line(self.cursor)
+        self.post_message(self.SelectionChanged(len(self.selected)))
+        self._move_to(self.cursor + 1)
+
+    def action_select_all(self) -> None:
+        papers = self.store.papers
+        self.selected.update(papers[row].key for row in self.rows)
+        self.refresh()
+        self.post_message(self.SelectionChanged(len(self.selected)))
+
     def set_language(self, language: str) -> None:
         self.language = language
         self.refresh()
@@ -164,7 +223,7 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh_line(new)
         if not self._holding:
             self._scroll_to_cursor()
-        self.post_message(self.Highlighted(self.current_row))
+        self.post_message(self.Highlighted(self.current_row, self._moving))
 
     def _scroll_to_cursor(self) -> None:
         height = max(self.scrollable_content_region.height, 1)
@@ -174,9 +233,21 @@ class PaperList(ScrollView, can_focus=True):
         elif self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False)
 
+    def move_to_row(self, row: int) -> None:
+        """Put the cursor on this store row, if it is shown."""
+        try:
+            self._move_to(self.rows.index(row))
+        except ValueError:
+            pass
+
     def _move_to(self, index: int) -> None:
+        """Move the cursor because the user asked to."""
         if self.rows:
-            self.cursor = max(0, min(index, len(self.rows) - 1))
+            self._moving = True
+            try:
+                self.cursor = max(0, min(index, len(self.rows) - 1))
+            finally:
+                self._moving = False
 
     def action_cursor_down(self) -> None:
         self._move_to(self.cursor + 1)
@@ -224,6 +295,8 @@ class PaperList(ScrollView, can_focus=True):
         strip = Strip(list(text.render(self.app.console)), text.cell_len).adjust_cell_length(width, base)
         if index == self.cursor:
             strip = strip.apply_style(self.get_component_rich_style("paper-list--cursor"))
+        elif self.selected and self.store.papers[self.rows[index]].key in self.selected:
+            strip = strip.apply_style(self.get_component_rich_style("paper-list--selected"))
         return strip.apply_style(base)
 
     def row_text(self, row: int, width: int) -> Text:
@@ -233,7 +306,11 @@ class PaperList(ScrollView, can_focus=True):
         meta = self.get_component_rich_style("paper-list--meta")
         text = Text(no_wrap=True, end="")
         text.append("★" if mark.starred else " ", self.get_component_rich_style("paper-list--star"))
-        text.append("●" if not mark.read else " ", self.get_component_rich_style("paper-list--unread"))
+        if mark.read:
+            text.append("○", meta)
+        else:
+            text.append("●", self.get_component_rich_style("paper-list--unread"))
+        text.append("✓" if paper.key in self.selected else " ", self.get_component_rich_style("paper-list--selected"))
         if paper.score is not None:
             text.append(f"{paper.score:>3}% ", meta)
         elif paper.upvotes is not None:

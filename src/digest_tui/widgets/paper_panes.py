@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from textual import on
@@ -29,9 +29,11 @@ SPLIT_STEP = 5
 
 class PaperPanes(Horizontal):
     """The list and the selected paper's details: side by side from WIDE_COLUMNS, one at a time
-    below, the detail alone when zoomed. Star, read, tag keys, links and authors act on the paper
-    under the cursor, saved through `save_library()` (the keys that open a dialog, t and n, are the
-    screen's); `language`, `side_by_side` and the list's words are the screen's view, set from above."""
+    below, the detail alone when zoomed. Star, read and tag keys act on the selected papers (space,
+    *), else on the paper under the cursor, each as one undoable step (u undoes), saved through
+    `save_library()`; links and authors act on the paper under the cursor (the keys that open a
+    dialog, t and n, are the screen's); `language`, `side_by_side` and the list's words are the
+    screen's view, set from above."""
 
     # priority bindings, as the screen's: they run in the order the keys come (see MainScreen.BINDINGS)
     BINDINGS = [
@@ -39,6 +41,7 @@ class PaperPanes(Horizontal):
         *(replace(binding, priority=True) for binding in (
             Binding("s", "star", "Star", id="paper.star"),
             Binding("r", "toggle_read", "Read", id="paper.read"),
+            Binding("u,ctrl+z", "undo", "Undo", id="paper.undo", show=False),
             Binding("o", "open_page", "Open", id="paper.open"),
             Binding("p", "open_pdf", "PDF", id="paper.pdf", show=False),
             Binding("y", "copy_link", "Copy link", id="paper.copy", show=False),
@@ -142,7 +145,8 @@ class PaperPanes(Horizontal):
             self._read_timer.stop()
             self._read_timer = None
         delay = self.mark_read_after
-        if message.row is not None and delay > 0:
+        # read by dwelling on a paper the user moved to: not the one a start or a filter put first
+        if message.row is not None and delay > 0 and message.moved:
             self._read_timer = self.set_timer(delay, lambda row=message.row: self.mark_read_after_viewing(row))
 
     def mark_read_after_viewing(self, row: int) -> None:
@@ -159,10 +163,21 @@ class PaperPanes(Horizontal):
 
     def paper_changed(self, row: int) -> None:
         """The user's marks on one paper changed: redraw its line and details, and save."""
-        self.paper_list.refresh_row(row)
-        if self.paper_list.current_row == row:
-            self.show_paper(row)
+        self.papers_changed([row])
+
+    def papers_changed(self, rows: Iterable[int]) -> None:
+        """The user's marks on these papers changed: redraw their lines and the detail, and save."""
+        current = self.paper_list.current_row
+        for row in rows:
+            self.paper_list.refresh_row(row)
+            if row == current:
+                self.show_paper(row)
         self.save_library()
+
+    def keys_changed(self, keys: Iterable[str]) -> None:
+        """As papers_changed, for papers known by key (an undo, a triage decision)."""
+        rows = (self.store.row(key) for key in keys)
+        self.papers_changed(row for row in rows if row is not None)
 
     def marks_changed(self, keys: set[str]) -> None:
         """Another instance changed these papers' marks (seen at our save): redraw them, save nothing."""
@@ -180,6 +195,20 @@ class PaperPanes(Horizontal):
         if found is None:
             self.notify("No paper selected.", severity="warning", timeout=3)
         return found
+
+    def targets(self) -> list[tuple[int, Paper]]:
+        """What a key acts on: the selected papers when there are any, else the one under the cursor."""
+        if self.paper_list.selected:
+            return [(row, self.store.paper(row)) for row in self.paper_list.selected_rows()]
+        found = self.with_paper()
+        return [found] if found is not None else []
+
+    def change(self, label: str, change: Callable[[Paper], object], targets: list[tuple[int, Paper]]) -> None:
+        """Apply `change` to each target as one undoable step, redraw, save."""
+        with self.library.step(label):
+            for _row, paper in targets:
+                change(paper)
+        self.papers_changed(row for row, _paper in targets)
 
     # -- layouts: two panes from WIDE_COLUMNS, one at a time below; zoom at any width -----------
 
@@ -260,33 +289,59 @@ class PaperPanes(Horizontal):
     # -- actions on the selected paper ---------------------------------------------------------
 
     def action_star(self) -> None:
-        if found := self.with_paper():
-            row, paper = found
-            self.library.toggle_starred(paper)
-            self.paper_changed(row)
+        """Star the targets (unstar them when every one is starred)."""
+        targets = self.targets()
+        if not targets:
+            return
+        star = not all(self.library.mark(paper.key).starred for _row, paper in targets)
+        self.change("star" if star else "unstar", lambda paper: self.library.set_starred(paper, star), targets)
+        if len(targets) > 1:
+            self.notify(f"{'Starred' if star else 'Unstarred'} {len(targets)} papers (u undoes).", timeout=3)
 
     def action_toggle_read(self) -> None:
-        if found := self.with_paper():
-            row, paper = found
-            if self._read_timer is not None:
-                self._read_timer.stop()  # the user decides; don't re-mark it read a moment later
-            self.library.toggle_read(paper)
-            self.paper_changed(row)
+        """Mark the targets read (unread when every one is read)."""
+        targets = self.targets()
+        if not targets:
+            return
+        if self._read_timer is not None:
+            self._read_timer.stop()  # the user decides; don't re-mark it read a moment later
+        read = not all(self.library.mark(paper.key).read for _row, paper in targets)
+        self.change("read" if read else "unread", lambda paper: self.library.set_read(paper, read), targets)
+        if len(targets) > 1:
+            self.notify(f"Marked {len(targets)} papers {'read' if read else 'unread'} (u undoes).", timeout=3)
+
+    def action_undo(self) -> None:
+        """Take back the last change of marks (a key, a bulk action, a note, a triage decision)."""
+        step = self.library.undo()
+        if step is None:
+            self.notify("Nothing to undo.", timeout=3)
+            return
+        if self._read_timer is not None:
+            self._read_timer.stop()
+        self.keys_changed(step.keys)
+        papers = "paper" if len(step.keys) == 1 else "papers"
+        self.notify(f"Undid {step.label} ({len(step.keys)} {papers}).", timeout=3, markup=False)
 
     def action_toggle_tag_number(self, number: int) -> None:
         tags = self.library.tags()
         if number > len(tags):
             self.notify(f"No tag {number} yet: press t to tag papers; the first nine tags get keys 1–9.", timeout=4)
             return
-        if found := self.with_paper():
-            self.toggle_tag(found, tags[number - 1])
+        if targets := self.targets():
+            self.toggle_tags(targets, [tags[number - 1]])
 
-    def toggle_tag(self, found: tuple[int, Paper], tag: str) -> bool:
-        row, paper = found
-        present = self.library.toggle_tag(paper, tag)
-        self.paper_changed(row)
-        self.notify(f"{'Tagged' if present else 'Untagged'} {clean(tag)!r}", timeout=2, markup=False)
-        return present
+    def toggle_tags(self, targets: list[tuple[int, Paper]], tags: list[str]) -> None:
+        """Each tag is added to every target, or taken off them all when every one has it: one step."""
+        library, done = self.library, []
+        with library.step("tag"):
+            for tag in tags:
+                add = not all(library.mark(paper.key).has_tag(tag) for _row, paper in targets)
+                for _row, paper in targets:
+                    (library.add_tag if add else library.remove_tag)(paper, tag)
+                done.append(f"{'Tagged' if add else 'Untagged'} {clean(tag)!r}")
+        self.papers_changed(row for row, _paper in targets)
+        where = f" on {len(targets)} papers" if len(targets) > 1 else ""
+        self.notify("; ".join(done) + where, timeout=2, markup=False)
 
     def _open(self, url: str | None, what: str) -> None:
         if url is None:

@@ -32,6 +32,8 @@ class StatusLine(Widget):
     sort: reactive[str] = reactive("date")
     language: reactive[str] = reactive("en")
     side_by_side: reactive[bool] = reactive(False)
+    selected: reactive[int] = reactive(0)
+    """Papers selected (space, *)."""
     filter_error: reactive[str | None] = reactive(None)
     """Why the filter being typed is not valid (the old one stays)."""
     unread: reactive[int | None] = reactive(None)
@@ -42,6 +44,8 @@ class StatusLine(Widget):
         filtered = bool(self.query_text or self.list_name or self.day is not None)
         papers = "paper" if self.total == 1 else "papers"
         text.append(f"{self.shown} of {self.total} {papers}" if filtered else f"{self.total} {papers}", Style(bold=True))
+        if self.selected:
+            text.append(f" · {self.selected} selected", Style(bold=True, reverse=True))
         if self.reading_files:
             text.append(f" · loading… {self.files_read} of {self.files_total} files", Style(italic=True))
         if self.day is not None:

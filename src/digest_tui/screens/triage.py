@@ -1,0 +1,189 @@
+"""Triage mode: one paper at a time, full width, and one key per decision (keep, skip, tag, star, undo)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from ..core.library import Library
+from ..core.model import Paper
+from ..widgets.paper_detail import abstract_text, footer_text, header_text
+from ..widgets.reader_footer import ReaderFooter
+
+
+def triage_order(papers: Sequence[Paper], is_read: Callable[[str], bool]) -> list[Paper]:
+    """The papers to triage: the unread ones first, then the read ones, each in the order shown."""
+    unread = [paper for paper in papers if not is_read(paper.key)]
+    return unread + [paper for paper in papers if is_read(paper.key)]
+
+
+class TriageScreen(Screen[str | None]):
+    """Steps through papers one at a time; each decision is an ordinary, undoable change of marks.
+    Dismissed with the key of the paper reached, so the list can put its cursor there."""
+
+    # priority, as the main screen's: each decision is made as its key arrives, so keys typed in
+    # one burst (`yynt…`) are decided in order and the ones behind `t` reach the tag box
+    BINDINGS = [
+        replace(binding, priority=True) for binding in (
+            Binding("y", "keep", "Keep", id="triage.keep"),
+            Binding("n", "skip", "Skip", id="triage.skip"),
+            Binding("t", "tag", "Tag", id="triage.tag"),
+            Binding("s", "star", "Star", id="triage.star"),
+            Binding("u,ctrl+z", "undo", "Undo", id="triage.undo"),
+            Binding("left", "back", "Back", id="triage.back", key_display="←"),
+            Binding("right", "forward", "Forward", id="triage.forward", key_display="→"),
+            Binding("q,escape", "leave", "List", id="triage.leave"),
+        )
+    ]
+
+    TAKES_KEYS = True
+    """The keys typed behind T wait for this screen (DigestApp.push_screen holds them until on_mount)."""
+
+    DEFAULT_CSS = """
+    TriageScreen #triage-progress { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    TriageScreen #triage-paper { height: 1fr; padding: 1 2; background: $surface; }
+    TriageScreen #triage-paper Static { width: 1fr; height: auto; }
+    TriageScreen #triage-abstract { margin-top: 1; }
+    """
+
+    def __init__(self, papers: Sequence[Paper], library: Library, language: str,
+                 changed: Callable[[list[str]], None], tag: Callable[[Paper, Callable[[list[str]], None]], None]) -> None:
+        """`papers`: in triage order; `changed(keys)`: these papers' marks changed (redraw, save);
+        `tag(paper, done)`: ask for tags for the paper and call `done` with the keys changed."""
+        super().__init__()
+        self.papers = list(papers)
+        self.library = library
+        self.language = "en" if language == "both" else language
+        self.changed = changed
+        self.ask_tags = tag
+        self.index = 0
+        self.kept = 0
+        self.decisions: list[tuple[int, str, bool]] = []
+        """(index, what, whether it changed marks) of each decision made here, newest last."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="triage-progress")
+        with VerticalScroll(id="triage-paper"):
+            yield Static(id="triage-header")
+            yield Static(id="triage-abstract")
+            yield Static(id="triage-footer")
+        yield ReaderFooter()
+
+    def on_mount(self) -> None:
+        self.show()
+        release = getattr(self.app, "release_keys", None)  # the keys typed behind T (see DigestApp.hold_keys)
+        if release is not None:
+            release()
+
+    @property
+    def paper(self) -> Paper | None:
+        return self.papers[self.index] if self.index < len(self.papers) else None
+
+    def show(self) -> None:
+        """Draw the paper at `index` (or the end of the run) and the progress line."""
+        total = len(self.papers)
+        paper = self.paper
+        header = self.query_one("#triage-header", Static)
+        abstract = self.query_one("#triage-abstract", Static)
+        footer = self.query_one("#triage-footer", Static)
+        self.query_one("#triage-paper", VerticalScroll).scroll_home(animate=False)
+        if paper is None:
+            progress = f"{total} of {total} · {self.kept} kept · done"
+            if total:
+                message = f"All {total} papers triaged, {self.kept} kept. q goes back to the list, ← to the last paper."
+            else:
+                message = "No papers to triage here. q goes back to the list."
+            header.update(Text(message, Style(italic=True)))
+            abstract.update("")
+            footer.update("")
+        else:
+            progress = f"{self.index + 1} of {total} · {self.kept} kept"
+            header.update(header_text(paper, self.library.mark(paper.key), self.language, all_authors=False))
+            abstract.update(abstract_text(paper, self.language))
+            footer.update(footer_text(paper))
+        self.query_one("#triage-progress", Static).update(Text(progress))  # the keys are in the footer
+
+    # -- decisions -----------------------------------------------------------------------------
+
+    def _decide(self, what: str, star: bool) -> None:
+        paper = self.paper
+        if paper is None:
+            return
+        depth = self.library.undo_depth
+        with self.library.step(f"triage {what}"):
+            if star:
+                self.library.set_starred(paper, True)
+            self.library.set_read(paper, True)
+        self.decisions.append((self.index, what, self.library.undo_depth > depth))
+        if what == "keep":
+            self.kept += 1
+        self.changed([paper.key])
+        self.index += 1
+        self.show()
+
+    def action_keep(self) -> None:
+        self._decide("keep", star=True)
+
+    def action_skip(self) -> None:
+        self._decide("skip", star=False)
+
+    def action_star(self) -> None:
+        paper = self.paper
+        if paper is None:
+            return
+        with self.library.step("triage star"):
+            self.library.toggle_starred(paper)
+        self.decisions.append((self.index, "star", True))
+        self.changed([paper.key])
+        self.show()
+
+    def action_tag(self) -> None:
+        paper, index = self.paper, self.index
+        if paper is None:
+            return
+
+        def done(keys: list[str]) -> None:
+            if keys:
+                self.decisions.append((index, "tag", True))
+                self.changed(keys)
+            self.show()
+
+        self.ask_tags(paper, done)
+
+    def action_undo(self) -> None:
+        if not self.decisions:
+            self.notify("No decision to undo in this triage yet.", timeout=3)
+            return
+        index, what, changed = self.decisions.pop()
+        step = self.library.undo() if changed else None
+        if what == "keep":
+            self.kept -= 1
+        self.index = index
+        if step is not None:
+            self.changed(step.keys)
+        self.show()
+        self.notify(f"Undid {what}.", timeout=2)
+
+    # -- moving without deciding -----------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if self.index > 0:
+            self.index -= 1
+            self.show()
+
+    def action_forward(self) -> None:
+        if self.index < len(self.papers):
+            self.index += 1
+            self.show()
+
+    def action_leave(self) -> None:
+        paper = self.paper or (self.papers[-1] if self.papers else None)
+        self.dismiss(paper.key if paper is not None else None)
