@@ -450,7 +450,8 @@ class MainScreen(Screen):
             if row is not None:
                 self.paper_list.move_to_row(row)
 
-        self.app.push_screen(TriageScreen(papers, self.library, self.language, self.panes.keys_changed, tag), left)
+        self.app.push_screen(TriageScreen(papers, self.library, self.language, self.panes.keys_changed, tag,
+                                          side_by_side=self.side_by_side), left)
 
     def marks_edited(self) -> None:
         """The user changed marks here (the panes, a dialog): count the day's unread papers, and save."""

@@ -9,13 +9,12 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
 from ..core.library import Library
-from ..core.model import Paper
-from ..widgets.paper_detail import abstract_text, footer_text, header_text
+from ..core.model import Mark, Paper
+from ..widgets.paper_detail import PaperDetail
 from ..widgets.reader_footer import ReaderFooter
 
 
@@ -49,19 +48,20 @@ class TriageScreen(Screen[str | None]):
 
     DEFAULT_CSS = """
     TriageScreen #triage-progress { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
-    TriageScreen #triage-paper { height: 1fr; padding: 1 2; background: $surface; }
-    TriageScreen #triage-paper Static { width: 1fr; height: auto; }
-    TriageScreen #triage-abstract { margin-top: 1; }
+    TriageScreen PaperDetail { height: 1fr; padding: 1 2; }
     """
 
     def __init__(self, papers: Sequence[Paper], library: Library, language: str,
-                 changed: Callable[[list[str]], None], tag: Callable[[Paper, Callable[[list[str]], None]], None]) -> None:
+                 changed: Callable[[list[str]], None], tag: Callable[[Paper, Callable[[list[str]], None]], None],
+                 side_by_side: bool = False) -> None:
         """`papers`: in triage order; `changed(keys)`: these papers' marks changed (redraw, save);
-        `tag(paper, done)`: ask for tags for the paper and call `done` with the keys changed."""
+        `tag(paper, done)`: ask for tags for the paper and call `done` with the keys changed; the
+        paper is shown as the detail pane shows it (`language` first, `side_by_side`)."""
         super().__init__()
         self.papers = list(papers)
         self.library = library
-        self.language = "en" if language == "both" else language
+        self.language = language
+        self.side_by_side = side_by_side
         self.changed = changed
         self.ask_tags = tag
         self.index = 0
@@ -71,10 +71,7 @@ class TriageScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="triage-progress")
-        with VerticalScroll(id="triage-paper"):
-            yield Static(id="triage-header")
-            yield Static(id="triage-abstract")
-            yield Static(id="triage-footer")
+        yield PaperDetail(id="triage-paper")
         yield ReaderFooter()
 
     def on_mount(self) -> None:
@@ -91,24 +88,16 @@ class TriageScreen(Screen[str | None]):
         """Draw the paper at `index` (or the end of the run) and the progress line."""
         total = len(self.papers)
         paper = self.paper
-        header = self.query_one("#triage-header", Static)
-        abstract = self.query_one("#triage-abstract", Static)
-        footer = self.query_one("#triage-footer", Static)
-        self.query_one("#triage-paper", VerticalScroll).scroll_home(animate=False)
+        detail = self.query_one(PaperDetail)
         if paper is None:
             progress = f"{total} of {total} · {self.kept} kept · done"
-            if total:
-                message = f"All {total} papers triaged, {self.kept} kept. q goes back to the list, ← to the last paper."
-            else:
-                message = "No papers to triage here. q goes back to the list."
-            header.update(Text(message, Style(italic=True)))
-            abstract.update("")
-            footer.update("")
+            detail.show(None, Mark(), self.language)
+            message = (f"All {total} papers triaged, {self.kept} kept. q goes back to the list, ← to the last paper."
+                       if total else "No papers to triage here. q goes back to the list.")
+            detail.query_one("#detail-header", Static).update(Text(message, Style(italic=True)))
         else:
             progress = f"{self.index + 1} of {total} · {self.kept} kept"
-            header.update(header_text(paper, self.library.mark(paper.key), self.language, all_authors=False))
-            abstract.update(abstract_text(paper, self.language))
-            footer.update(footer_text(paper))
+            detail.show(paper, self.library.mark(paper.key), self.language, side_by_side=self.side_by_side)
         self.query_one("#triage-progress", Static).update(Text(progress))  # the keys are in the footer
 
     # -- decisions -----------------------------------------------------------------------------
