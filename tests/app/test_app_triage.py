@@ -228,3 +228,15 @@ async def test_the_help_screen_explains_the_row_marks():
         await press(pilot, "question_mark")
         legend = str(app.screen.query_one("#help-marks").render())
         assert "○ read" in legend and "✓ selected" in legend and "▲12 upvotes" in legend
+
+
+async def test_the_paper_triage_left_on_is_not_read_by_dwelling_on_it():
+    """Leaving triage puts the cursor on the paper reached; passed over there without a decision, it
+    stays unread until the user moves in the list."""
+    app = demo_app(mark_read_after=0.2)
+    async with started(app) as pilot:
+        keys = shown_keys(app)
+        await press(pilot, "T", "right", "right", "q")
+        assert current_paper(app).key == keys[2]
+        await pilot.pause(0.6)
+        assert not app.library.mark(keys[2]).read

@@ -234,9 +234,10 @@ class PaperList(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False)
 
     def move_to_row(self, row: int) -> None:
-        """Put the cursor on this store row, if it is shown."""
+        """Put the cursor on this store row, if it is shown (the program's move, not the user's:
+        the paper is not read by dwelling on it until the user moves to one)."""
         try:
-            self._move_to(self.rows.index(row))
+            self.cursor = self.rows.index(row)
         except ValueError:
             pass
 
