@@ -2,8 +2,8 @@
 
     python screenshots/make_screenshots.py [OUT_DIR]
 
-Writes main-en.svg, main-zh.svg, both-languages.svg, tags.svg, filter.svg, highlight.svg, overview.svg
-and help.svg at 160×48, and narrow-80x24.svg, zoom-80x24.svg and export-80x24.svg at 80×24 (into this
+Writes main-en.svg, main-zh.svg, both-languages.svg, tags.svg, filter.svg, highlight.svg, overview.svg,
+help.svg, selection.svg and triage.svg at 160×48, and narrow-80x24.svg, zoom-80x24.svg and export-80x24.svg at 80×24 (into this
 folder unless OUT_DIR is given). The app runs with a temporary data/config/cache home, so your own
 library is never read or written, and loads the demo as the relative path `demo` (from inside the
 package) so no machine's absolute paths end up in the pictures.
@@ -129,6 +129,16 @@ async def help_screen(app, pilot) -> None:
     await press(pilot, "question_mark")
 
 
+async def selection(app, pilot) -> None:
+    """Three papers selected (space, space, then one further down): marked, tinted and counted."""
+    await press(pilot, "space", "space", "j", "space")
+
+
+async def triage(app, pilot) -> None:
+    """Triage mode after one paper kept."""
+    await press(pilot, "T", "y")
+
+
 async def zoomed(app, pilot) -> None:
     """The detail pane alone (z), in Chinese: the lines broken by the rules for Chinese and English."""
     await press(pilot, "j", "l", "z")
@@ -148,6 +158,8 @@ SHOTS = {
     "highlight.svg": highlighted,
     "overview.svg": overview,
     "help.svg": help_screen,
+    "selection.svg": selection,
+    "triage.svg": triage,
 }
 SMALL_SHOTS = {
     "narrow-80x24.svg": None,

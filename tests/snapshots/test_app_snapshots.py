@@ -157,7 +157,7 @@ def test_triage_mode(app, snap_compare):
 
 
 async def test_the_screenshot_script_makes_an_svg_of_the_demo(tmp_path, monkeypatch):
-    """screenshots/make_screenshots.py (one of its pictures, to keep it working; the script makes all eight)."""
+    """screenshots/make_screenshots.py (one of its pictures, to keep it working; the script makes them all)."""
     import importlib.util
 
     script = Path(__file__).resolve().parents[2] / "screenshots" / "make_screenshots.py"
@@ -165,7 +165,7 @@ async def test_the_screenshot_script_makes_an_svg_of_the_demo(tmp_path, monkeypa
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert set(module.SHOTS) == {"main-en.svg", "main-zh.svg", "both-languages.svg", "tags.svg", "filter.svg",
-                                 "highlight.svg", "overview.svg", "help.svg"}
+                                 "highlight.svg", "overview.svg", "help.svg", "selection.svg", "triage.svg"}
     assert set(module.SMALL_SHOTS) == {"narrow-80x24.svg", "zoom-80x24.svg", "export-80x24.svg"}
     monkeypatch.chdir(PACKAGE)
     path = await module.shoot("main-en.svg", tmp_path, module.filtered)
