@@ -235,11 +235,11 @@ class MainScreen(Screen):
 
     @property
     def paper_list(self) -> PaperList:
-        return self.query_one(PaperList)
+        return self.panes.paper_list
 
     @property
     def detail(self) -> PaperDetail:
-        return self.query_one(PaperDetail)
+        return self.panes.detail
 
     @property
     def filter_bar(self) -> FilterBar:

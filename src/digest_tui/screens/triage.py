@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ..core.library import Library
-from ..core.model import Mark, Paper
+from ..core.model import Paper
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.reader_footer import ReaderFooter
 
@@ -91,10 +90,8 @@ class TriageScreen(Screen[str | None]):
         detail = self.query_one(PaperDetail)
         if paper is None:
             progress = f"{total} of {total} · {self.kept} kept · done"
-            detail.show(None, Mark(), self.language)
-            message = (f"All {total} papers triaged, {self.kept} kept. q goes back to the list, ← to the last paper."
-                       if total else "No papers to triage here. q goes back to the list.")
-            detail.query_one("#detail-header", Static).update(Text(message, Style(italic=True)))
+            detail.show_message(f"All {total} papers triaged, {self.kept} kept. q goes back to the list, ← to the "
+                                "last paper." if total else "No papers to triage here. q goes back to the list.")
         else:
             progress = f"{self.index + 1} of {total} · {self.kept} kept"
             detail.show(paper, self.library.mark(paper.key), self.language, side_by_side=self.side_by_side)

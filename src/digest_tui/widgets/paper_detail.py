@@ -155,6 +155,13 @@ class PaperDetail(VerticalScroll, can_focus=True):
             yield Static(classes="abstract -second", id="abstract-second")
         yield Static(id="detail-footer")
 
+    def show_message(self, message: str) -> None:
+        """A line of plain text instead of a paper."""
+        self.query_one("#detail-header", Static).update(Wrapped(Text(message, Style(italic=True, dim=True))))
+        for name in ("#abstract-first", "#abstract-second", "#detail-footer"):
+            self.query_one(name, Static).update("")
+        self.query_one("#abstract-second", Static).set_class(True, "-hidden")
+
     def show(self, paper: Paper | None, mark: Mark, language: str, all_authors: bool = False,
              words: tuple[str, ...] = (), side_by_side: bool = False, replaced: str | None = None) -> None:
         """Show this paper; `language` (`en` or `zh`) first, and `side_by_side` the other
@@ -165,10 +172,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         second = self.query_one("#abstract-second", Static)
         footer = self.query_one("#detail-footer", Static)
         if paper is None:
-            header.update(Wrapped(Text("No paper selected.", Style(italic=True, dim=True))))
-            for widget in (first, second, footer):
-                widget.update("")
-            second.set_class(True, "-hidden")
+            self.show_message("No paper selected.")
             return
         if self.paper is None or paper.key != self.paper.key:  # the same paper read again keeps its place
             self.scroll_home(animate=False)
