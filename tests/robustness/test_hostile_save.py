@@ -15,7 +15,7 @@ import pytest
 from support.app_support import current_paper, demo_app, press, screen_text, started
 
 from digest_tui.core import files
-from digest_tui.core import library as library_module
+from digest_tui.core.library import file as library_module
 from digest_tui.core.library import Library, rescue_paths
 from digest_tui.screens.unsaved import UnsavedDialog
 

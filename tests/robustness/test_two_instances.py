@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from digest_tui.core import library as library_module
+from digest_tui.core.library import file as library_module
 from digest_tui.core.library import LIBRARY_VERSION, Library, LibraryError
 from digest_tui.core.model import Mark
 from digest_tui.core.model import make_paper

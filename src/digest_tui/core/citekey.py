@@ -2,8 +2,8 @@
 
 A key is made from the paper alone (`base`), and `assign` adds a suffix (`a`, `b`, ...) only
 when the base is already taken by another paper's key, so a paper's key never depends on what
-else is exported with it. The keys are pinned in the library (library.py) and reused by every
-later export; this module only makes them.
+else is exported with it. The keys are pinned in the library (library/citekeys.py) and reused
+by every later export; this module only makes them.
 
 Parts: the first author's surname, transliterated (TeX accents and diacritics folded, Chinese
 names in pinyin through pypinyin, with the usual readings of polyphonic surnames); the year the

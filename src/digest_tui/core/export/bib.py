@@ -1,6 +1,6 @@
 """BibTeX (`.bib`): `@misc` entries that BibTeX, biblatex/biber, Zotero and JabRef all read as an arXiv preprint.
 
-One entry per paper, keyed by its pinned citation key (citekey.py, library.py):
+One entry per paper, keyed by its pinned citation key (citekey.py, library/citekeys.py):
 
     @misc{zhao2026regmix,
       title = {{RegMix}-{D}: Dynamic {Data} {Mixing} via {Proxy} {Training} {Trajectories}},

@@ -1,0 +1,63 @@
+"""Citation keys pinned in the library: made (core/citekey.py) the first time a paper is exported
+and kept in `[citekeys]` for good, so every later export, from the command line or the reader,
+uses the same key whatever else is exported with it; a person may edit one (an ASCII word).
+
+Two instances never give one key to two papers: keys are made under the file's lock, after the
+merge; only a key made while the file could not be saved may meet the other instance's key for
+another paper, and then it is made again (merge()). A big export pins as many keys as there are
+read marks, so the table is written and read as plain lines where it can be, without tomllib.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tomli_w
+
+from .. import citekey
+
+PLAIN_KEY = re.compile(r'[^"\\\x00-\x1f\x7f]*')
+"""A paper key TOML can hold between double quotes as it is (no escapes)."""
+
+_TABLE = re.compile(r'^\[citekeys\]\n((?:"[^"\\\x00-\x1f\x7f]*" = "[A-Za-z0-9][A-Za-z0-9_.+-]*"\n)*)', re.M)
+
+
+def merge(theirs: dict[str, str], ours: dict[str, str]) -> dict[str, str]:
+    """`theirs` (the file's keys, updated in place and returned) plus ours for papers it has none
+    for; one of ours that the file gave to another paper meanwhile is made again."""
+    taken = set(theirs.values())
+    for key, value in ours.items():
+        if key in theirs:
+            continue
+        stem, n = value, 0
+        while value in taken:
+            value, n = stem + citekey.suffix(n), n + 1
+        theirs[key] = value
+        taken.add(value)
+    return theirs
+
+
+def dumps(keys: dict[str, str]) -> str:
+    """The `[citekeys]` table, a plain line a key where the key and value need no quoting."""
+    quote, valid = PLAIN_KEY.fullmatch, citekey.VALID.fullmatch
+    lines = [f'"{key}" = "{value}"\n' if quote(key) and valid(value) else tomli_w.dumps({key: value})
+             for key, value in keys.items()]  # fmt: skip
+    return "[citekeys]\n" + "".join(lines)
+
+
+def split(text: str) -> tuple[str, dict[str, str]]:
+    """`text` with the lines of a [citekeys] table in dumps()'s plain shape taken out (the header
+    stays, with any other lines), and those keys; nothing taken where tomllib must decide."""
+    match = _TABLE.search(text)
+    if match is None or not match.group(1):
+        return text, {}
+    before = text[: match.start()]
+    if '"""' in before or "'''" in before:
+        return text, {}  # perhaps inside a multi-line string
+    keys = {}
+    for line in match.group(1)[:-1].split("\n"):
+        key, value = line[1:-1].split('" = "')
+        keys.setdefault(key, value)
+    if len(keys) != match.group(1).count("\n"):
+        return text, {}  # a key written twice: tomllib says so
+    return text[: match.start()] + "[citekeys]\n" + text[match.end() :], keys
