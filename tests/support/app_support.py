@@ -60,9 +60,9 @@ async def press(pilot: Pilot, *keys: str) -> None:
     """Press keys, then wait for what they started (a new filter, a dialog's messages)."""
     app = pilot.app
     main = app.screen_stack[0] if app.screen_stack else None
-    generation = getattr(main, "generation", None)
+    generation = main.paper_list.generation if isinstance(main, MainScreen) else None
     await pilot.press(*keys)
-    if keys and generation is not None and main.generation == generation and not main.reading_files \
+    if keys and generation is not None and main.paper_list.generation == generation and not main.reading_files \
             and not _busy(app):
         await pilot.pause()  # no worker was started: what the keys posted is all there is to wait for
         return

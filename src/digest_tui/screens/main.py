@@ -12,7 +12,6 @@ from time import monotonic
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input
@@ -37,19 +36,6 @@ from .reading_lists import ReadingLists
 from .triage import TriageScreen, triage_order
 
 LOAD_REFRESH_SECONDS = 1.0
-
-
-class RowsSelected(Message):
-    """The filtering worker's answer for one filter generation."""
-
-    def __init__(self, generation: int, rows: list[int], view: tuple, seconds: float = 0.0,
-                 days: list[str] | None = None) -> None:
-        super().__init__()
-        self.generation = generation
-        self.rows = rows
-        self.seconds = seconds  # how long the selection took
-        self.view = view  # (query, sort, only, day) it was computed for
-        self.days = days  # with a filter or list: the days that have a paper matching it, on any day
 
 
 PALETTE = (
@@ -202,15 +188,9 @@ class MainScreen(Screen):
         self.matching_days: list[str] | None = None
         """With a filter or reading list: the listing dates that have a paper matching it (the
         days [ and ] step through), from the last selection."""
-        self._selecting = False
-        self._reselect = False
-        self._refresh_after = 0.0  # while loading, the list is re-sorted no sooner than this
         self._complete_when_shown = False  # set when a load is done, until complete_papers() starts
         self._painted = threading.Event()  # set once the list is painted after the first file
         self.problems: list[Problem] = []
-        self.generation = 0
-        """How many times the rows to show were asked for (a filter, a sort, a load's batch…)."""
-        self._hold_line = False
         self.watcher = None
 
     # -- layout --------------------------------------------------------------------------------
@@ -278,7 +258,10 @@ class MainScreen(Screen):
     def on_digests_read(self, message: DigestsRead) -> None:
         self.files_read = message.files
         self.problems.extend(message.problems)
-        if monotonic() >= self._refresh_after:
+        # sorting 100k papers on every batch would take the loader's CPU: while loading, the list
+        # is refreshed with at least six times the last selection's cost in between
+        papers = self.paper_list
+        if monotonic() >= papers.answered_at + max(LOAD_REFRESH_SECONDS, 6 * papers.selection_seconds):
             self.refilter(keep_current=self.paper_list.cursor != 0)
         else:
             self.total = len(self.store)
@@ -321,63 +304,17 @@ class MainScreen(Screen):
     # -- filtering (off the UI thread; the newest answer wins) -----------------------------------
 
     def refilter(self, keep_current: bool = True, hold_line: bool = False) -> None:
-        """Select the rows to show again (in a worker). While one selection runs, the next waits
-        for it instead of piling threads up (a load posts batches faster than 100k papers sort).
-        `hold_line` keeps the selected paper on its screen line (papers came or went around it)."""
-        self.generation += 1
-        self._keep_current = keep_current
-        self._hold_line = hold_line
-        if self._selecting:
-            self._reselect = True
-            return
-        self._selecting = True
-        self.select_rows(self.generation, self.filter_query, self.sort, self.only_keys, self.day)
+        """Show the rows of the view again (the list selects them in a worker; see PaperList.select)."""
+        self.paper_list.select((self.filter_query, self.sort, self.only_keys, self.day), keep_current=keep_current,
+                               hold_line=hold_line)
 
-    @work(thread=True, exclusive=True, group="filter")
-    def select_rows(self, generation: int, query: Query | None, sort: str, only: frozenset[str] | None,
-                    day: str | None = None) -> None:
-        started = monotonic()
-        store = self.store
-        rows = store.select(query, self.library.mark, sort)
-        days = None
-        if only is not None or day is not None or query is not None:
-            papers = store.papers
-            if only is not None:
-                rows = [row for row in rows if papers[row].key in only]
-            if query is not None or only is not None:  # where [ and ] may step: days with a match
-                days = facets.days(papers[row] for row in rows)
-            if day is not None:
-                rows = [row for row in rows if papers[row].date == day]
-        self.post_message(RowsSelected(generation, rows, (query, sort, only, day), monotonic() - started, days))
-
-    def on_rows_selected(self, message: RowsSelected) -> None:
-        self._selecting = False
-        # sorting 100k papers on every batch would take the loader's CPU: while loading, the list
-        # is refreshed with at least six times the last selection's cost in between
-        self._refresh_after = monotonic() + max(LOAD_REFRESH_SECONDS, 6 * message.seconds)
-        if self._reselect:
-            self._reselect = False
-            self._selecting = True
-            self.select_rows(self.generation, self.filter_query, self.sort, self.only_keys, self.day)
-        query, sort, only, day = message.view
-        if message.generation != self.generation and not (
-            query is self.filter_query and sort == self.sort and only is self.only_keys and day == self.day
-        ):
-            return  # an older view's answer; the current one is on its way
-        papers = self.paper_list
-        current = papers.current_row
-        keep = self.store.papers[current].key if current is not None and self._keep_current else None
-        papers.words = query.words if query is not None else ()  # marked in the list and (on Highlighted) the detail
-        hold = self._hold_line
-        if message.generation == self.generation:
-            self._hold_line = False  # the answer it was asked for (an older one keeps the line too)
-        papers.show_rows(message.rows, keep_key=keep, hold_line=hold)
+    def on_paper_list_shown(self, message: PaperList.Shown) -> None:
         self.matching_days = message.days
         if not self._painted.is_set():  # (no rows either when the first file could not be read)
             self.call_after_refresh(self._painted.set)
         if not message.rows:
             self.panes.show_paper(None)
-        self.shown, self.total = len(message.rows), len(self.store)
+        self.shown, self.total = message.rows, len(self.store)
         self.count_unread()
         if self._complete_when_shown and not self.reading_files:
             self._complete_when_shown = False

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from time import monotonic
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import work
 from textual.binding import Binding
 from textual.events import Click, Resize
 from textual.geometry import Size
@@ -16,8 +18,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..core import facets
 from ..core.model import Mark
 from ..core.model import Paper
+from ..core.query import Query
 from ..core.text import clean
 from ..core.store import Store
 from .highlight import mark_words
@@ -25,6 +29,22 @@ from .wrapped import truncate_text
 
 CATEGORY_WIDTH = 8
 CHIPS_MAX_SHARE = 3  # tag chips take at most a third of the row
+
+
+View = tuple[Query | None, str, frozenset[str] | None, str | None]
+"""What the list shows: (query, sort, only these keys, day), None where it does not narrow."""
+
+
+class RowsSelected(Message, bubble=False):
+    """The filtering worker's answer for one view of the list."""
+
+    def __init__(self, generation: int, rows: list[int], view: View, seconds: float, days: list[str] | None) -> None:
+        super().__init__()
+        self.generation = generation
+        self.rows = rows
+        self.view = view
+        self.seconds = seconds  # how long the selection took
+        self.days = days  # with a filter or list: the days that have a paper matching it, on any day
 
 
 def row_title(paper: Paper, language: str) -> str:
@@ -98,6 +118,15 @@ class PaperList(ScrollView, can_focus=True):
             super().__init__()
             self.row = row
 
+    class Shown(Message):
+        """The rows of the view asked for with select() are shown: how many, and (with a filter or a
+        reading list) the listing dates that have a paper matching it, on any day."""
+
+        def __init__(self, rows: int, days: list[str] | None) -> None:
+            super().__init__()
+            self.rows = rows
+            self.days = days
+
     def __init__(self, store: Store, mark_of: Callable[[str], Mark], **kwargs) -> None:
         super().__init__(**kwargs)
         self.store = store
@@ -114,6 +143,17 @@ class PaperList(ScrollView, can_focus=True):
         rows: a folder reload may renumber the store's rows."""
         self._holding = False
         self._moving = False  # set while the cursor moves at the user's word
+        self.view: View = (None, "date", None, None)
+        """The view asked for last (its rows may still be being selected)."""
+        self.generation = 0
+        """How many times rows to show were asked for (a filter, a sort, a load's batch…)."""
+        self.answered_at = 0.0
+        """When (time.monotonic) the last selection was answered, and what it cost in seconds."""
+        self.selection_seconds = 0.0
+        self._selecting = False
+        self._reselect = False
+        self._keep_current = True
+        self._hold_line = False
 
     # -- what is shown -------------------------------------------------------------------------
 
@@ -153,11 +193,61 @@ class PaperList(ScrollView, can_focus=True):
         self.scroll_to(y=max(0, min(top, len(rows) - height)), animate=False, immediate=True)
         self.refresh()
 
-    def append_rows(self, rows: list[int]) -> None:
-        """Grow the view without moving the cursor (used while a load is still running)."""
-        self.rows = rows
-        self.virtual_size = Size(self.size.width, len(rows))
-        self.refresh()
+    # -- selecting the rows of a view (off the UI thread; the newest answer wins) -----------------
+
+    def select(self, view: View, *, keep_current: bool = True, hold_line: bool = False) -> None:
+        """Show the rows of this view, selected in a worker. While one selection runs, the next waits
+        for it instead of piling threads up (a load asks for batches faster than 100k papers sort).
+        `keep_current` keeps the cursor on its paper; `hold_line` keeps that paper on its screen
+        line too (papers came or went around it)."""
+        self.generation += 1
+        self.view = view
+        self._keep_current = keep_current
+        self._hold_line = hold_line
+        if self._selecting:
+            self._reselect = True
+            return
+        self._selecting = True
+        self.select_rows(self.generation, view)
+
+    @work(thread=True, exclusive=True, group="filter")
+    def select_rows(self, generation: int, view: View) -> None:
+        started = monotonic()
+        query, sort, only, day = view
+        store = self.store
+        rows = store.select(query, self.mark_of, sort)
+        days = None
+        if only is not None or day is not None or query is not None:
+            papers = store.papers
+            if only is not None:
+                rows = [row for row in rows if papers[row].key in only]
+            if query is not None or only is not None:  # where [ and ] may step: days with a match
+                days = facets.days(papers[row] for row in rows)
+            if day is not None:
+                rows = [row for row in rows if papers[row].date == day]
+        self.post_message(RowsSelected(generation, rows, view, monotonic() - started, days))
+
+    def on_rows_selected(self, message: RowsSelected) -> None:
+        self._selecting = False
+        self.answered_at, self.selection_seconds = monotonic(), message.seconds
+        if self._reselect:
+            self._reselect = False
+            self._selecting = True
+            self.select_rows(self.generation, self.view)
+        query, sort, only, day = message.view
+        now = self.view
+        if message.generation != self.generation and not (
+            query is now[0] and sort == now[1] and only is now[2] and day == now[3]
+        ):
+            return  # an older view's answer; the current one is on its way
+        current = self.current_row
+        keep = self.store.papers[current].key if current is not None and self._keep_current else None
+        self.words = query.words if query is not None else ()  # marked here and (on Highlighted) in the detail
+        hold = self._hold_line
+        if message.generation == self.generation:
+            self._hold_line = False  # the answer it was asked for (an older one keeps the line too)
+        self.show_rows(message.rows, keep_key=keep, hold_line=hold)
+        self.post_message(self.Shown(len(message.rows), message.days))
 
     def refresh_row(self, row: int) -> None:
         """Re-render the one line showing this store row (after a star, tag or read change)."""
