@@ -21,7 +21,7 @@ from ..commands import Command, ReaderCommands
 from ..core import facets
 from ..core.library import Library
 from ..core.loading.session import Applied, Changes, LoadSession
-from ..core.model import SORTS, Paper, Problem
+from ..core.model import SORTS, Problem
 from ..core.query import Query, QueryError, parse_query
 from ..core.text import clean, one_line
 from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, LedgerCounted, message_for
@@ -31,9 +31,9 @@ from ..widgets.paper_list import PaperList
 from ..widgets.paper_panes import PaperPanes
 from ..widgets.reader_footer import ReaderFooter
 from ..widgets.status_line import StatusLine
-from .dialogs import ConfirmDialog, NameDialog, NoteDialog, PathDialog, ProblemsDialog, TagDialog
+from .dialogs import NameDialog, PathDialog, ProblemsDialog
+from .marking import Marking
 from .reading_lists import ReadingLists
-from .triage import TriageScreen, triage_order
 
 LOAD_REFRESH_SECONDS = 1.0
 
@@ -229,6 +229,7 @@ class MainScreen(Screen):
         self.lists = ReadingLists(self.app, self.store, self.library, save_library=self.save_library,
                                   shown=lambda: (self.paper_list.rows, self.query_text),
                                   selected=lambda: self.paper_list.selected_rows())
+        self.marking = Marking(self.app, self.panes, self.library)
         self.paper_list.set_language(self.language)
         self.paper_list.empty_text = "Loading digests…"
         self.paper_list.focus()
@@ -324,71 +325,19 @@ class MainScreen(Screen):
     # -- the papers (the panes act on the one under the cursor; dialogs open here) ---------------
 
     def action_tags(self) -> None:
-        if targets := self.panes.targets():
-            self.ask_tags(targets)
+        self.marking.tags()
 
-    def ask_tags(self, targets: list[tuple[int, Paper]], done: Callable[[bool], None] | None = None) -> None:
-        """The tag dialog for these papers (one, or the selection); `done(changed)` when it closes."""
-        library, changed = self.library, []
+    def action_note(self) -> None:
+        self.marking.note()
 
-        def shown_tags() -> tuple[str, ...]:
-            if len(targets) == 1:
-                return library.mark(targets[0][1].key).tags
-            return tuple(tag for tag in library.tags() if all(library.mark(p.key).has_tag(tag) for _r, p in targets))
+    def action_read_all(self) -> None:
+        self.marking.read_all()
 
-        def toggle(tags: list[str]) -> tuple[tuple[str, ...], list[str]]:
-            self.panes.toggle_tags(targets, tags)
-            changed.append(True)
-            return shown_tags(), library.tags()
-
-        label = targets[0][1] if len(targets) == 1 else f"{len(targets)} selected papers"
-        self.app.push_screen(TagDialog(label, shown_tags(), library.tags(), toggle),
-                             (lambda _result: done(bool(changed))) if done is not None else None)
+    def action_triage(self) -> None:
+        self.marking.triage(self.language, self.side_by_side)
 
     def on_paper_list_selection_changed(self, message: PaperList.SelectionChanged) -> None:
         self.selected = message.count
-
-    def action_read_all(self) -> None:
-        """Mark every paper shown read, once the user has said yes."""
-        store, mark = self.store, self.library.mark
-        rows = list(self.paper_list.rows)
-        unread = [row for row in rows if not mark(store.papers[row].key).read]
-        if not unread:
-            self.notify(f"All {len(rows)} papers shown are read already.", timeout=3)
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.panes.change(f"read {len(unread)}", lambda paper: self.library.set_read(paper, True),
-                                  [(row, store.paper(row)) for row in unread])
-                self.notify(f"Marked {len(unread)} papers read (u undoes).", timeout=3)
-
-        papers = "paper" if len(unread) == 1 else "papers"
-        self.app.push_screen(ConfirmDialog(f"Mark {len(unread)} unread {papers} of the {len(rows)} shown as read?"),
-                             answered)
-
-    def action_triage(self) -> None:
-        """One paper at a time over the papers shown now, unread first; back on the paper reached."""
-        store, mark = self.store, self.library.mark
-        papers = triage_order([store.paper(row) for row in self.paper_list.rows], lambda key: mark(key).read)
-        if not papers:
-            self.notify("No papers shown to triage.", timeout=3)
-            return
-
-        def tag(paper: Paper, done: Callable[[list[str]], None]) -> None:
-            row = store.row(paper.key)
-            if row is None:
-                done([])
-                return
-            self.ask_tags([(row, paper)], lambda changed: done([paper.key] if changed else []))
-
-        def left(key: str | None) -> None:
-            row = store.row(key) if key is not None else None
-            if row is not None:
-                self.paper_list.move_to_row(row)
-
-        self.app.push_screen(TriageScreen(papers, self.library, self.language, self.panes.keys_changed, tag,
-                                          side_by_side=self.side_by_side), left)
 
     def marks_edited(self) -> None:
         """The user changed marks here (the panes, a dialog): count the day's unread papers, and save."""
@@ -420,18 +369,6 @@ class MainScreen(Screen):
 
     def on_ledger_counted(self, message: LedgerCounted) -> None:
         self.panes.show_replacements(message.replacements)
-
-    def action_note(self) -> None:
-        if found := self.panes.with_paper():
-            row, paper = found
-
-            def save(text: str | None) -> None:
-                if text is not None:
-                    with self.library.step("note"):
-                        self.library.set_note(paper, text)
-                    self.panes.paper_changed(row)
-
-            self.app.push_screen(NoteDialog(paper, self.library.mark(paper.key).note), save)
 
     # -- view: language, sort, filter ----------------------------------------------------------
 
