@@ -18,6 +18,7 @@ from .core.library import Library, LibraryError, rescue_paths
 from .core.loading.session import LoadSession, default_cache
 from .core.model import Mark
 from .messages import DigestsFetched, SourceFetched
+from .screens.saved_searches import SavedSearches
 
 SAVE_DELAY = 0.5
 """Seconds of quiet before library changes are written (every change is saved, a burst once)."""
@@ -107,7 +108,7 @@ class DigestApp(App):
         self.sort = sort
         self.pane_split = pane_split
         """The list's share of the width, in percent, when both panes show."""
-        self.searches: dict[str, str] = dict(searches or {})
+        self.saved_searches = SavedSearches(self, searches or {}, config_path)
         self.watch_folders = [str(folder) for folder in watch]
         self.watch_options = dict(watch_options or {})
         self.start_on_unread_day = start_on_unread_day
@@ -149,6 +150,11 @@ class DigestApp(App):
             self.user_keymap = {k: v for k, v in keymap.items() if k in known}
             self.set_keymap(self.user_keymap)
 
+    @property
+    def searches(self) -> dict[str, str]:
+        """The saved searches, name -> filter, in their order (F1–F9)."""
+        return self.saved_searches.searches
+
     def _config_where(self, key: str, table: str | None = None) -> str:
         """`PATH: line N: key` for a message about one setting."""
         if self.config_path is None:
@@ -156,14 +162,15 @@ class DigestApp(App):
         return settings.where(self.config_path, key, table)
 
     def get_default_screen(self) -> Screen:
+        from .screens.live_folders import LiveFolders
         from .screens.main import MainScreen
 
         return MainScreen(
-            self.session, self.library, save_library=self.library_changed, searches=self.searches,
-            save_search=self.save_search, language=self.language, side_by_side=self.side_by_side, sort=self.sort,
+            self.session, self.library, save_library=self.library_changed, searches=self.saved_searches,
+            language=self.language, side_by_side=self.side_by_side, sort=self.sort,
             pane_split=self.pane_split, remember=self.remember,
             mark_read_after=self.mark_read_after, reading_list=self.reading_list, start_on_unread_day=self.start_on_unread_day,
-            watch_folders=self.watch_folders, watch_options=self.watch_options, subscribed=self.fetch_settings.arxiv)
+            live=LiveFolders(self.session, self.watch_folders, self.watch_options), subscribed=self.fetch_settings.arxiv)
 
     def on_mount(self) -> None:
         if self.library.notice:
@@ -213,25 +220,6 @@ class DigestApp(App):
                 self._remember_failed = True
                 self.notify(f"Settings not remembered: {self.config_path}: {error}", severity="warning", timeout=8,
                             markup=False)
-
-    def save_search(self, name: str, query: str) -> bool:
-        """Keep a named search (in the palette, and on F1–F9 in order) and write it into config.toml."""
-        replaced = name in self.searches
-        self.searches[name] = query
-        where = ""
-        if self.config_path is not None:
-            try:
-                settings.set_value(self.config_path, name, query, table="searches")
-            except (OSError, ValueError) as error:
-                self.notify(f"Search {name!r} kept for this session only: {self.config_path}: {error}",
-                            severity="warning", timeout=8, markup=False)
-                return False
-            where = f" in {self.config_path}"
-        number = list(self.searches).index(name) + 1
-        key = f"F{number}" if number <= 9 else "the palette"
-        verb = "Replaced" if replaced else "Saved"
-        self.notify(f"{verb} search {name!r} = {query}{where}; it is on {key}.", timeout=5, markup=False)
-        return True
 
     # -- the user's library --------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ async def until(pilot, condition, what: str) -> None:
 
 
 async def watching(pilot) -> None:
-    watcher = main_screen(pilot.app).watcher
+    watcher = main_screen(pilot.app).live.watcher
     assert watcher is not None
     assert await asyncio.to_thread(watcher.wait_ready, TIMEOUT)
 
@@ -103,7 +103,7 @@ async def test_polling_fallback_and_a_paper_listed_by_two_files(tmp_path):
                     watch_options={"force_polling": True, "poll_seconds": 0.1})
     async with started(app) as pilot:
         await watching(pilot)
-        assert main_screen(app).watcher.method == "poll"
+        assert main_screen(app).live.watcher.method == "poll"
         assert len(shown_keys(app)) == 5
         replace_digest(folder, "b.txt", entries("32", "2026-06-12", 2))  # b no longer lists the shared paper
         await until(pilot, lambda: app.store.papers[app.store.row("2606.30000")].sources
@@ -125,4 +125,4 @@ async def test_nothing_is_watched_unless_asked():
 
     app = demo_app()
     async with started(app):
-        assert main_screen(app).watcher is None
+        assert main_screen(app).live.watcher is None

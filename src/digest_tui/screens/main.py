@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import closing
@@ -20,7 +19,7 @@ from textual.worker import get_current_worker
 from ..commands import Command, ReaderCommands
 from ..core import facets
 from ..core.library import Library
-from ..core.loading.session import Applied, Changes, LoadSession
+from ..core.loading.session import LoadSession
 from ..core.model import SORTS, Problem
 from ..core.query import Query, QueryError, parse_query
 from ..core.text import clean, one_line
@@ -31,9 +30,11 @@ from ..widgets.paper_list import PaperList
 from ..widgets.paper_panes import PaperPanes
 from ..widgets.reader_footer import ReaderFooter
 from ..widgets.status_line import StatusLine
-from .dialogs import NameDialog, PathDialog, ProblemsDialog
+from .dialogs import PathDialog, ProblemsDialog
+from .live_folders import LiveFolders, live_summary
 from .marking import Marking
 from .reading_lists import ReadingLists
+from .saved_searches import SavedSearches
 
 LOAD_REFRESH_SECONDS = 1.0
 
@@ -144,8 +145,7 @@ class MainScreen(Screen):
         library: Library,
         *,
         save_library: Callable[[], None],
-        searches: dict[str, str],
-        save_search: Callable[[str, str], object],
+        searches: SavedSearches,
         language: str = "en",
         side_by_side: bool = False,
         sort: str = "date",
@@ -154,27 +154,23 @@ class MainScreen(Screen):
         mark_read_after: float = 2.0,
         reading_list: str | None = None,
         start_on_unread_day: bool = False,
-        watch_folders: Iterable[str] = (),
-        watch_options: dict | None = None,
+        live: LiveFolders | None = None,
         subscribed: Iterable[str] = (),
     ) -> None:
         """`session`: the load of the digests (its store holds the papers); `library`: the user's
-        marks, and `save_library()` schedules a save of it; `searches` (name -> query) are the saved
-        searches, `save_search(name, query)` keeps one; `remember(key, value)` keeps a setting the
-        user changed here (language, side_by_side, sort) for the next start; the rest are the
-        reader's settings."""
+        marks, and `save_library()` schedules a save of it; `searches`: the saved searches; `live`:
+        the folders to watch once loaded; `remember(key, value)` keeps a setting the user changed
+        here (language, side_by_side, sort) for the next start; the rest are the reader's settings."""
         super().__init__()
         self.session = session
         self.store = session.store
         self.library = library
         self.save_library = save_library
-        self.searches = searches
-        self.save_search = save_search
+        self.saved_searches = searches
         self.mark_read_after = mark_read_after
         self.reading_list = reading_list
         self.start_on_unread_day = start_on_unread_day
-        self.watch_folders = list(watch_folders)
-        self.watch_options = dict(watch_options or {})
+        self.live = live if live is not None else LiveFolders(session, ())
         self.remember = remember
         self.subscribed = tuple(subscribed)
         """The arXiv categories fetched ([fetch] arxiv): the ledger counts a paper in the first of them it has."""
@@ -191,7 +187,6 @@ class MainScreen(Screen):
         self._complete_when_shown = False  # set when a load is done, until complete_papers() starts
         self._painted = threading.Event()  # set once the list is painted after the first file
         self.problems: list[Problem] = []
-        self.watcher = None
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -277,7 +272,7 @@ class MainScreen(Screen):
         self._complete_when_shown = True
         if self.start_on_unread_day and self.day is None:
             self.day = facets.newest_unread_day(store.papers, lambda key: self.library.mark(key).read)
-        self.start_watching()
+        self.live.start(self.post_message)
         self.refilter(keep_current=self.paper_list.cursor != 0)
         self.count_ledger()
 
@@ -508,11 +503,8 @@ class MainScreen(Screen):
     # -- saved searches ------------------------------------------------------------------------
 
     def action_saved_search(self, number: int) -> None:
-        searches = list(self.searches.items())
-        if number > len(searches):
-            self.notify(f"No saved search on F{number}: type a filter (/) and press ctrl+s to save it.", timeout=4)
-            return
-        self.run_search(*searches[number - 1])
+        if found := self.saved_searches.numbered(number):
+            self.run_search(*found)
 
     def run_search(self, name: str, text: str) -> None:
         """Filter by a saved search, as if it had been typed (the day and a reading list's view stay)."""
@@ -524,37 +516,9 @@ class MainScreen(Screen):
     def action_save_search(self) -> None:
         """Save the filter (as typed in the bar, or the one applied) under a name, in config.toml."""
         bar = self.filter_bar
-        text = (bar.value if self.focused is bar else self.query_text).strip()
-        if not text:
-            self.notify("No filter to save: type one with / first, then ctrl+s.", timeout=4)
-            return
-        try:
-            parse_query(text)
-        except QueryError as error:
-            self.notify(f"Not saved: {error}", severity="error", timeout=6, markup=False)
-            return
-        known = next((name for name, query in self.searches.items() if query == text), "")
-
-        def save(name: str | None) -> None:
-            if name:
-                self.save_search(name, text)
-
-        self.app.push_screen(NameDialog("Save this search", f"Filter: {text}", known, placeholder="name"), save)
+        self.saved_searches.ask_to_save(bar.value if self.focused is bar else self.query_text)
 
     # -- live folders --------------------------------------------------------------------------
-
-    def start_watching(self) -> None:
-        """Watch the folders (once the first load is done) for digest files added, changed or removed."""
-        folders = self.watch_folders
-        if not folders or self.watcher is not None:
-            return
-        self.watcher = self.session.watch(folders, self.folder_changed_in_thread, **self.watch_options)
-
-    def folder_changed_in_thread(self, paths: set[str]) -> None:
-        """In the watcher's thread: read what changed, and hand it to the UI thread in one message."""
-        changes = self.session.read_changes(paths)
-        if changes is not None:
-            self.post_message(FolderChanged(changes))
 
     def on_folder_changed(self, message: FolderChanged) -> None:
         """Put the changes in the store (here, so no frame shows them half done); the selection,
@@ -567,8 +531,7 @@ class MainScreen(Screen):
                     severity="warning" if applied.unreadable else "information", timeout=6, markup=False)
 
     def on_unmount(self) -> None:
-        if self.watcher is not None:
-            self.watcher.stop()
+        self.live.stop()
         self.session.close()
 
     # -- reading lists and exports -------------------------------------------------------------
@@ -612,35 +575,9 @@ class MainScreen(Screen):
             yield Command(title, help, getattr(owners[owner], f"action_{action}"), binding)
         for sort in SORTS:
             yield Command(f"Sort by {sort}", f"Order the list by {sort}", lambda s=sort: setattr(self, "sort", s))
-        for number, (name, query) in enumerate(self.searches.items(), start=1):
+        for number, (name, query) in enumerate(self.saved_searches.searches.items(), start=1):
             yield Command(f"Search: {name}", query, lambda n=name, q=query: self.run_search(n, q),
                           f"search.{number}" if number <= 9 else None)
         for number, tag in enumerate(self.library.tags()[:9], start=1):
             yield Command(f"Toggle tag {tag!r}", "Tag or untag the selected paper",
                           lambda n=number: self.panes.action_toggle_tag_number(n), f"paper.tag{number}")
-
-
-def live_summary(changes: Changes, applied: Applied) -> str:
-    """One line (two with a problem) saying what a change in a watched folder did."""
-    def name(path: str) -> str:
-        return clean(os.path.basename(path) or path)
-
-    def papers(count: int) -> str:
-        return f"{count} paper" if count == 1 else f"{count} papers"
-
-    new, gone = applied.new, applied.gone
-    touched = changes.added or sorted({item.path for item in changes.items} - set(changes.added))
-    where = name(touched[0]) if len(touched) == 1 else f"{len(touched)} files"
-    parts = []
-    if new:
-        parts.append(f"{new} new {'paper' if new == 1 else 'papers'} from {where}")
-    if changes.removed:
-        removed = name(changes.removed[0]) if len(changes.removed) == 1 else f"{len(changes.removed)} files"
-        parts.append(f"{removed} removed")
-    if gone:
-        parts.append(f"{papers(gone)} gone")
-    if not parts:
-        parts.append(f"{where} changed; no new papers")
-    lines = ["; ".join(parts)]
-    lines += [clean(str(problem)) for problem in applied.unreadable[:3]]
-    return "\n".join(lines)
