@@ -17,19 +17,19 @@ from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from ..commands import Command, ReaderCommands
-from ..core import facets
 from ..core.library import Library
 from ..core.loading.session import LoadSession
 from ..core.model import SORTS, Problem
 from ..core.query import Query, QueryError, parse_query
 from ..core.text import clean, one_line
-from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, LedgerCounted, message_for
+from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, message_for
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
 from ..widgets.paper_panes import PaperPanes
 from ..widgets.reader_footer import ReaderFooter
 from ..widgets.status_line import StatusLine
+from .days import Days
 from .dialogs import PathDialog, ProblemsDialog
 from .live_folders import LiveFolders, live_summary
 from .marking import Marking
@@ -174,16 +174,13 @@ class MainScreen(Screen):
         self.remember = remember
         self.subscribed = tuple(subscribed)
         """The arXiv categories fetched ([fetch] arxiv): the ledger counts a paper in the first of them it has."""
-        self._day_keys: tuple[int, str, list[str]] | None = None  # (store version, day, its papers' keys)
+        self.days = Days(self.store, library, self.notify)
         self.set_reactive(MainScreen.language, language)
         self.set_reactive(MainScreen.side_by_side, side_by_side)
         self.set_reactive(MainScreen.sort, sort)
         self.pane_split = pane_split
         self.filter_query: Query | None = None
         self.only_keys: frozenset[str] | None = None
-        self.matching_days: list[str] | None = None
-        """With a filter or reading list: the listing dates that have a paper matching it (the
-        days [ and ] step through), from the last selection."""
         self._complete_when_shown = False  # set when a load is done, until complete_papers() starts
         self._painted = threading.Event()  # set once the list is painted after the first file
         self.problems: list[Problem] = []
@@ -271,10 +268,10 @@ class MainScreen(Screen):
         self.report_problems()
         self._complete_when_shown = True
         if self.start_on_unread_day and self.day is None:
-            self.day = facets.newest_unread_day(store.papers, lambda key: self.library.mark(key).read)
+            self.day = self.days.newest_unread()
         self.live.start(self.post_message)
         self.refilter(keep_current=self.paper_list.cursor != 0)
-        self.count_ledger()
+        self.panes.count_replacements(self.subscribed, self.session.cache)
 
     @work(thread=True, exclusive=True, group="docs")
     def complete_papers(self) -> None:
@@ -305,7 +302,7 @@ class MainScreen(Screen):
                                hold_line=hold_line)
 
     def on_paper_list_shown(self, message: PaperList.Shown) -> None:
-        self.matching_days = message.days
+        self.days.matching = message.days
         if not self._painted.is_set():  # (no rows either when the first file could not be read)
             self.call_after_refresh(self._painted.set)
         if not message.rows:
@@ -339,31 +336,9 @@ class MainScreen(Screen):
         self.count_unread()
         self.save_library()
 
-    # -- the morning ledger --------------------------------------------------------------------
-
     def count_unread(self) -> None:
         """`unread` for the day shown: its papers (all of them, whatever the filter) not yet read."""
-        day = self.day
-        if day is None:
-            self.unread = None
-            return
-        store = self.store
-        if self._day_keys is None or self._day_keys[:2] != (store.version, day):
-            self._day_keys = (store.version, day, [paper.key for paper in store.papers if paper.date == day])
-        mark = self.library.mark
-        self.unread = sum(1 for key in self._day_keys[2] if not mark(key).read)
-
-    @work(thread=True, exclusive=True, group="ledger")
-    def count_ledger(self) -> None:
-        """The ledger of what is loaded (it reads the arXiv listings' own announcements), for the
-        replacement flags of starred papers."""
-        from ..core.ledger import ledger_of
-
-        ledger = ledger_of(self.store, self.library.mark, self.subscribed, self.session.cache)
-        self.post_message(LedgerCounted(ledger.replacements))
-
-    def on_ledger_counted(self, message: LedgerCounted) -> None:
-        self.panes.show_replacements(message.replacements)
+        self.unread = self.days.unread(self.day)
 
     # -- view: language, sort, filter ----------------------------------------------------------
 
@@ -453,22 +428,11 @@ class MainScreen(Screen):
     def action_step_day(self, step: int) -> None:
         """The previous (-1) or next (+1) listing date; from all days, the day of the selected paper.
         With a filter (or a reading list) shown, only days that have a paper matching it count."""
-        filtered = self.matching_days is not None and (self.filter_query is not None or self.only_keys is not None)
-        days = self.matching_days if filtered else facets.days(self.store.papers)
-        where = "with papers matching the filter" if filtered else "in the loaded digests"
-        if not days:
-            self.notify(f"No day {where}." if filtered else "No loaded paper has a listing date.", timeout=3)
-            return
-        if self.day is None:
-            found = self.panes.current_paper()
-            day = found[1].date if found is not None and found[1].date else days[-1]
-        else:
-            day = facets.step_day(days, self.day, step)
-            if day is None:
-                edge = "earlier" if step < 0 else "later"
-                self.notify(f"No {edge} day than {self.day} {where} (a shows all days).", timeout=3)
-                return
-        self.set_day(day)
+        found = self.panes.current_paper()
+        filtered = self.filter_query is not None or self.only_keys is not None
+        day = self.days.step(self.day, step, filtered=filtered, paper_day=found[1].date if found is not None else None)
+        if day is not None:
+            self.set_day(day)
 
     def action_previous_day(self) -> None:
         self.action_step_day(-1)
@@ -526,7 +490,7 @@ class MainScreen(Screen):
         applied = self.session.apply(message.changes)
         self.problems.extend(applied.problems)
         self.refilter(keep_current=True, hold_line=True)
-        self.count_ledger()
+        self.panes.count_replacements(self.subscribed, self.session.cache)
         self.notify(live_summary(message.changes, applied), title="Digest folder changed",
                     severity="warning" if applied.unreadable else "information", timeout=6, markup=False)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -18,8 +19,12 @@ from ..core.library import Library
 from ..core.model import Mark, Paper
 from ..core.store import Store
 from ..core.text import clean
+from ..messages import LedgerCounted
 from .paper_detail import PaperDetail
 from .paper_list import PaperList
+
+if TYPE_CHECKING:
+    from ..core.loading.cache import ParseCache
 
 WIDE_COLUMNS = 120
 """From this width the list and the detail pane show side by side; below it, one at a time."""
@@ -136,6 +141,18 @@ class PaperPanes(Horizontal):
         found = self.current_paper()
         if found is not None:
             self.show_paper(found[0])
+
+    @work(thread=True, exclusive=True, group="ledger")
+    def count_replacements(self, subscribed: Iterable[str], cache: ParseCache | None) -> None:
+        """The ledger of what is loaded (it reads the arXiv listings' own announcements, through the
+        parse cache), for the replacement flags of starred papers; `subscribed`: the categories fetched."""
+        from ..core.ledger import ledger_of
+
+        ledger = ledger_of(self.store, self.library.mark, subscribed, cache)
+        self.post_message(LedgerCounted(ledger.replacements))
+
+    def on_ledger_counted(self, message: LedgerCounted) -> None:
+        self.show_replacements(message.replacements)
 
     @on(PaperList.Highlighted)
     def paper_highlighted(self, message: PaperList.Highlighted) -> None:
