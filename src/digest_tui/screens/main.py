@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
-from contextlib import closing
 from dataclasses import replace
 from time import monotonic
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input
-from textual.worker import get_current_worker
 
 from ..commands import Command, ReaderCommands
 from ..core.library import Library
 from ..core.loading.session import LoadSession
 from ..core.model import SORTS, Problem
 from ..core.query import Query, QueryError, parse_query
-from ..core.text import clean, one_line
-from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, message_for
+from ..core.text import one_line
+from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
@@ -30,7 +27,8 @@ from ..widgets.paper_panes import PaperPanes
 from ..widgets.reader_footer import ReaderFooter
 from ..widgets.status_line import StatusLine
 from .days import Days
-from .dialogs import PathDialog, ProblemsDialog
+from .dialogs import PathDialog
+from .digest_load import DigestLoad
 from .live_folders import LiveFolders, live_summary
 from .marking import Marking
 from .reading_lists import ReadingLists
@@ -182,8 +180,7 @@ class MainScreen(Screen):
         self.filter_query: Query | None = None
         self.only_keys: frozenset[str] | None = None
         self._complete_when_shown = False  # set when a load is done, until complete_papers() starts
-        self._painted = threading.Event()  # set once the list is painted after the first file
-        self.problems: list[Problem] = []
+        self.digest_load = DigestLoad(self, session)
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -199,7 +196,7 @@ class MainScreen(Screen):
             list_name=MainScreen.only_label)
         yield ReaderFooter()
         if not self.reading_list:  # the load starts now, not once the widgets are mounted: ~0.1 s sooner
-            self.load_digests()
+            self.digest_load.start(self.sort)
 
     @property
     def panes(self) -> PaperPanes:
@@ -217,6 +214,11 @@ class MainScreen(Screen):
     def filter_bar(self) -> FilterBar:
         return self.query_one(FilterBar)
 
+    @property
+    def problems(self) -> list[Problem]:
+        """The files that could not be read, and why (the load's and the live reloads')."""
+        return self.digest_load.problems
+
     def on_mount(self) -> None:
         self.lists = ReadingLists(self.app, self.store, self.library, save_library=self.save_library,
                                   shown=lambda: (self.paper_list.rows, self.query_text),
@@ -228,22 +230,9 @@ class MainScreen(Screen):
         self.panes.show_paper(None)
         if self.reading_list:  # its papers go in first, then the digests' merge into them
             self.load_reading_list(self.reading_list)
-            self.load_digests()
+            self.digest_load.start(self.sort)
 
-    # -- loading (a worker thread reads, parses and adds to the store; the UI thread redraws) -----
-
-    @work(thread=True, exclusive=True, group="load")
-    def load_digests(self) -> None:
-        """Iterate the load session and post what it says. The session adds the papers in this
-        thread, not the UI thread: a UI thread busy merging would hold the GIL, and this thread,
-        giving it up at every file read, would wait for it each time. It pauses where the first
-        papers should paint before heavier work (parsing processes, a snapshot's chunks)."""
-        worker = get_current_worker()
-        with closing(self.session.load(pause=lambda: self._painted.wait(1.0), sort=self.sort)) as events:
-            for event in events:
-                if worker.is_cancelled:
-                    return
-                self.post_message(message_for(event))
+    # -- loading (DigestLoad's worker reads, parses and adds to the store; the UI thread redraws) -----
 
     def on_digests_found(self, message: DigestsFound) -> None:
         self.files_total = message.files
@@ -265,7 +254,7 @@ class MainScreen(Screen):
         self.problems.extend(message.problems)
         self.reading_files = False
         self.paper_list.empty_text = "No papers could be read." if not len(store) else "No papers match."
-        self.report_problems()
+        self.digest_load.report()
         self._complete_when_shown = True
         if self.start_on_unread_day and self.day is None:
             self.day = self.days.newest_unread()
@@ -273,26 +262,8 @@ class MainScreen(Screen):
         self.refilter(keep_current=self.paper_list.cursor != 0)
         self.panes.count_replacements(self.subscribed, self.session.cache)
 
-    @work(thread=True, exclusive=True, group="docs")
     def complete_papers(self) -> None:
-        """After a load, the session's finishing steps (LoadSession.finish): the search index
-        without long texts (a `title:` or `cat:` filter works from then on), the load snapshot,
-        the texts a warm start left in the parse cache, their index. (A paper shown before then
-        reads its own texts on the spot.)"""
-        worker = get_current_worker()
-        with closing(self.session.finish()) as steps:
-            for _step in steps:
-                if worker.is_cancelled:
-                    return
-
-    def report_problems(self) -> None:
-        if not self.problems:
-            return
-        lines = [clean(str(problem)) for problem in self.problems[:5]]
-        more = len(self.problems) - len(lines)
-        if more:
-            lines.append(f"… and {more} more (see 'Load problems' in the palette)")
-        self.notify("\n".join(lines), title="Some files could not be read", severity="warning", timeout=12, markup=False)
+        self.digest_load.finish()
 
     # -- filtering (off the UI thread; the newest answer wins) -----------------------------------
 
@@ -303,8 +274,8 @@ class MainScreen(Screen):
 
     def on_paper_list_shown(self, message: PaperList.Shown) -> None:
         self.days.matching = message.days
-        if not self._painted.is_set():  # (no rows either when the first file could not be read)
-            self.call_after_refresh(self._painted.set)
+        if not self.digest_load.painted.is_set():  # (no rows either when the first file could not be read)
+            self.call_after_refresh(self.digest_load.painted.set)
         if not message.rows:
             self.panes.show_paper(None)
         self.shown, self.total = message.rows, len(self.store)
@@ -525,10 +496,7 @@ class MainScreen(Screen):
         self.app.push_screen(PathDialog("Load a reading list", str(lists_dir()) + "/"), chosen)
 
     def action_show_problems(self) -> None:
-        if not self.problems:
-            self.notify("Every file loaded cleanly.", timeout=3)
-            return
-        self.app.push_screen(ProblemsDialog(self.problems))
+        self.digest_load.show_problems()
 
     # -- the command palette -------------------------------------------------------------------
 
