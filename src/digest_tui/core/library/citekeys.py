@@ -1,6 +1,8 @@
-"""Citation keys pinned in the library: made (core/citekey.py) the first time a paper is exported
-and kept in `[citekeys]` for good, so every later export, from the command line or the reader,
-uses the same key whatever else is exported with it; a person may edit one (an ASCII word).
+"""Citation keys pinned in the library: merged with another instance's, written and read fast.
+
+A key is made (core/citekey.py) the first time a paper is exported and kept in `[citekeys]` for
+good, so every later export, from the command line or the reader, uses the same key whatever
+else is exported with it; a person may edit one (an ASCII word).
 
 Two instances never give one key to two papers: keys are made under the file's lock, after the
 merge; only a key made while the file could not be saved may meet the other instance's key for

@@ -1,5 +1,7 @@
-"""The library file's format: plain TOML a person can read and edit, parsed into plain data and
-written from the marks. No file system here: bytes in, text out (file.py reads and writes).
+"""The library file's format: bytes parsed into checked plain data, the marks written as TOML.
+
+Plain TOML a person can read and edit. No file system here: bytes in, text out (file.py reads
+and writes).
 
     # digest-tui library: stars, tags, notes and read marks
     version = 1

@@ -1,5 +1,7 @@
-"""Library: the user's marks kept in `library.toml` — loaded, saved atomically under a lock and
-merged with what another instance saved; a damaged file set aside, never overwritten.
+"""Library: the marks of `library.toml` — loaded, saved under a lock merging others' saves.
+
+Saved atomically, merged with what another instance saved; a damaged file is set aside, never
+overwritten.
 
 Loading. A missing file is an empty library. A file that cannot be parsed is moved aside to
 `library.toml.corrupt-YYYYmmdd-HHMMSS` and never overwritten; a file from a newer version of the

@@ -1,5 +1,8 @@
-"""Undo: the mark changes made inside one `step()` (a key, a bulk action, a triage decision) are
-one step; the library keeps the newest UNDO_STEPS of them, each paper with its mark before."""
+"""Undo: the steps taken, each paper a step changed with its mark before, UNDO_STEPS deep.
+
+The mark changes made inside one `step()` (a key, a bulk action, a triage decision) are one
+step; the library keeps the newest UNDO_STEPS of them.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""The marks in memory: each paper's mark by key, snapshots of the papers kept, the tags in use;
-what changed since the file was last read or written, and how those changes go onto another copy.
+"""The marks in memory: queries, changes, and merging the changes onto another copy's marks.
+
+Each paper's mark by key, snapshots of the papers kept, the tags in use; what changed since the
+file was last read or written, and how those changes go onto another copy.
 
 Keys are `Paper.key`: the arXiv id, or `title:` + the normalised title for papers without one.
 A starred, tagged or noted paper is *kept*: the library holds a snapshot of it (SNAPSHOT_FIELDS),
