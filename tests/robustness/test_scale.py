@@ -176,6 +176,20 @@ def test_a_cache_written_by_parsing_processes_reads_back_the_same(archive, tmp_p
     assert cold.papers == warm.papers == here.papers
 
 
+def test_a_load_by_parsing_processes_ends_with_every_entry_written(archive, tmp_path, monkeypatch):
+    """The processes write most entries after the parsing; the session's end waits for them."""
+    import digest_tui.core.loading.loader as loader_module
+    from digest_tui.core.loading.loader import find_files
+
+    monkeypatch.setattr(loader_module, "_usable_cpus", lambda: 2)
+    cache = ParseCache(tmp_path / "cache")
+    load([archive], cache=cache)
+    files, _ = find_files([archive])
+    assert len(entry_files(cache)) == len(files) == 667
+    assert all(cache.get(path, info) is not None for path, info in files)
+    assert not list(cache.folder.rglob("*.tmp"))
+
+
 def test_texts_whose_entry_changed_after_the_papers_were_read_come_from_the_file(tmp_path):
     from digest_tui.core.loading.loader import find_files, read_in_order
     from digest_tui.core.store import Store

@@ -18,6 +18,7 @@ before that. Texts that cannot be read back whole are taken from the digest file
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import hashlib
@@ -26,6 +27,8 @@ import os
 import shutil
 import stat
 import struct
+import sys
+import threading
 import zlib
 from typing import NamedTuple
 from pathlib import Path
@@ -171,6 +174,68 @@ class ParseCache:
         for folder in self.root.glob("parsed-*"):
             if folder != self.folder:
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+class EntryWriter:
+    """Writes cache entries in a thread of its own, at the lowest CPU priority where the system
+    has one per thread (Linux), so a parsing process gets on with the next file: on a machine
+    whose every CPU parses, the entries are written when the parsing is done. At most `limit`
+    bytes wait; beyond that put() writes at once, as it does until one entry was written (a cache
+    that cannot be written is known at once, not after the load). The thread is not a daemon and
+    ends when nothing waits (a later put() starts another), so a process exits only once
+    everything given to it is written."""
+
+    def __init__(self, cache: ParseCache, limit: int) -> None:
+        self.cache = cache
+        self.limit = limit
+        self._waiting: collections.deque[tuple[str, bytes]] = collections.deque()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._written = False
+
+    def put(self, path: str, entry_bytes: bytes) -> bool:
+        """Have an entry made by encode_entry() written for this path, now or soon; False if
+        it was tried now and could not be written."""
+        with self._lock:
+            waits = self._written and self._bytes + len(entry_bytes) <= self.limit
+            if waits:
+                self._waiting.append((path, entry_bytes))
+                self._bytes += len(entry_bytes)
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="digest-tui cache writer")
+                    self._thread.start()
+        if waits:
+            return True
+        written = self.cache.write(path, entry_bytes)
+        self._written = self._written or written
+        return written
+
+    def join(self) -> None:
+        """Wait until everything given so far is written."""
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join()
+
+    def _run(self) -> None:
+        _lowest_priority()
+        while True:
+            with self._lock:
+                if not self._waiting:
+                    self._thread = None
+                    return
+                path, entry_bytes = self._waiting.popleft()
+            self.cache.write(path, entry_bytes)
+            with self._lock:
+                self._bytes -= len(entry_bytes)
+
+
+def _lowest_priority() -> None:
+    """The calling thread (only it: Linux keeps a nice value per thread) to the lowest CPU priority."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
 def entry_name(path: str) -> str:

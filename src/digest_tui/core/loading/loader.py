@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 from ..model import ParseResult, Problem, texts_of
 from ..store import Store
 from ..text import one_line
-from .cache import CachedFile, ParseCache, Texts, check_entry, encode_entry, entry_name, head_of, open_entry, read_texts, stamp_of
+from .cache import (
+    CachedFile, EntryWriter, ParseCache, Texts, check_entry, encode_entry, entry_name, head_of, open_entry, read_texts, stamp_of,
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -205,19 +207,26 @@ POOL_MIN_BYTES = 16 * 2**20
 processes (a Python each, ~0.3 s) costs more than it saves."""
 POOL_MAX_WORKERS = 8
 POOL_TASK_BYTES = 4 * 2**20
+WRITER_WAITING_BYTES = 256 * 2**20
+"""Cache-entry bytes a parsing process keeps waiting to be written (by a thread of the lowest
+priority, so that parsing goes first), at most; past that it writes them as it makes them."""
 
 
 def read_in_order(
     files: list[tuple[str, os.stat_result]],
     cache: ParseCache | None = None,
     before_pool: Callable[[], object] | None = None,
+    writing: Callable[[ProcessPoolExecutor], object] | None = None,
 ) -> Iterator[Parsed | Problem]:
     """Each file's papers (or Problem), in the order given. When many bytes are not in the cache,
     they are parsed by a pool of processes, one per CPU (parsing is pure Python: threads would
     take turns), which write the cache entries too and hand the entry bytes back; this thread
     reads cached files meanwhile, and parses files itself only until the pool is up.
     `before_pool` is called before the processes start (the app waits there for its first paint:
-    starting two Pythons takes both CPUs for a moment)."""
+    starting two Pythons takes both CPUs for a moment). Once every file is read, the pool is
+    given to `writing` (when given) instead of waited for: its processes may still be writing
+    cache entries (see EntryWriter); `pool.shutdown()` waits for them. Until then, a text wanted
+    from an entry not written yet is read from its digest file."""
     if not files:
         return
     yield read_file(*files[0], cache)  # papers on screen first; the pool (if any) starts after
@@ -229,6 +238,7 @@ def read_in_order(
         if before_pool is not None:
             before_pool()
         pool = _start_pool(workers)
+    completed = False
     try:
         tasks = {} if pool is None else _submit(pool, files, to_parse, cache)
         pool_answered = False
@@ -242,8 +252,11 @@ def read_in_order(
                 yield _from_pool(future, at, path, info, cache)
             else:
                 yield read_file(path, info, cache)
+        completed = True
     finally:
-        if pool is not None:
+        if pool is not None and completed and writing is not None:
+            writing(pool)  # idle now, perhaps still writing: shutdown() waits for that
+        elif pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)  # at once when done; a cancelled load waits for a task or two
 
 
@@ -263,8 +276,9 @@ def _submit(
                 task.append(index)
                 size += files[index][1].st_size
             if task and (index is None or size >= POOL_TASK_BYTES):
+                items = [(files[i][0], stamp_of(files[i][1])) for i in task]
                 try:
-                    future = pool.submit(parse_to_entries, [(files[i][0], stamp_of(files[i][1])) for i in task], root)
+                    future = pool.submit(parse_to_entries, items, root)
                 except (OSError, ValueError, RuntimeError):  # no processes after all: the rest is parsed here
                     break
                 tasks.update((i, (future, at)) for at, i in enumerate(task))
@@ -274,7 +288,8 @@ def _submit(
 
 def parse_to_entries(files: list[tuple[str, tuple[int, int, int, int]]], cache_root: str | None) -> list[bytes | str]:
     """In a parsing process: each (path, stamp)'s parse as cache-entry bytes, or why it could not be
-    parsed. Entries are written to the cache too, and then only their papers part comes back."""
+    parsed. Entries are written to the cache too (most of them after the parsing, see EntryWriter),
+    and then only their papers part comes back: the texts are read from the entry when wanted."""
     answers: list[bytes | str] = []
     for path, stamp in files:
         result = _parse(path)
@@ -282,15 +297,15 @@ def parse_to_entries(files: list[tuple[str, tuple[int, int, int, int]]], cache_r
             answers.append(result)
             continue
         data = encode_entry(path, stamp, result.format, result.warnings, result.papers)
-        if cache_root is not None and _cache_at(cache_root).write(path, data):
+        if cache_root is not None and _writer_at(cache_root).put(path, data):
             data = head_of(data)
         answers.append(data)
     return answers
 
 
 @functools.cache
-def _cache_at(root: str) -> ParseCache:
-    return ParseCache(Path(root))
+def _writer_at(root: str) -> EntryWriter:
+    return EntryWriter(ParseCache(Path(root)), WRITER_WAITING_BYTES)
 
 
 def _from_pool(future: Future, at: int, path: str, info: os.stat_result, cache: ParseCache | None) -> Parsed | Problem:

@@ -33,7 +33,9 @@ the reader shows, in the order the user named the paths.
 work from then on), writes the load snapshot when the load was not all from one (after those
 columns: a filter typed right after the load should not wait for the write), brings in the texts
 a warm start left in the parse cache, and indexes them. Cyclic garbage collection is paused from
-the start of `load()` to the end of `finish()` (or `close()`).
+the start of `load()` to the end of `finish()` (or `close()`). A cold load's parsing processes
+write most cache entries after the parsing (at the lowest priority: the load does not wait for
+them); `finish()` waits for them before it brings texts in from the entries.
 """
 
 from __future__ import annotations
@@ -169,6 +171,7 @@ class LoadSession:
         self._records: list[FileRecord] = []
         self._snapshot_due = False
         self._gc_was_on: bool | None = None
+        self._writing: list = []  # parsing processes still writing cache entries (see read_in_order)
 
     # -- listing -------------------------------------------------------------------------------
 
@@ -261,7 +264,7 @@ class LoadSession:
                 count(record, at)
         restored = len(records)
         rest = files[restored:]
-        parsed = read_in_order(rest, cache, pause)
+        parsed = read_in_order(rest, cache, pause, self._writing.append)
         try:
             for read, (item, (_path, info)) in enumerate(zip(parsed, rest), restored + 1):
                 if isinstance(item, Parsed):
@@ -285,8 +288,9 @@ class LoadSession:
 
     def finish(self, index: bool = True) -> Iterator[str]:
         """The steps after a load, yielding the name of each one done: the search-index columns
-        that need no long texts (when `index`), "snapshot", "texts" after every few files' texts,
-        then the text columns. Garbage collection resumes at the end."""
+        that need no long texts (when `index`), "snapshot", "cache" (the parsing processes'
+        entries are written), "texts" after every few files' texts, then the text columns.
+        Garbage collection resumes at the end."""
         store = self.store
         try:
             if index:
@@ -297,6 +301,9 @@ class LoadSession:
                 self._snapshot_due = False
                 write_snapshot(self.cache, self.paths, self._records, store)
                 yield "snapshot"
+            if self._writing:
+                self._wait_for_entries()
+                yield "cache"
             while store.texts_pending:
                 store.fill_texts(files=TEXT_FILES_PER_STEP)
                 yield "texts"
@@ -315,8 +322,15 @@ class LoadSession:
             pass
         return self.report
 
+    def _wait_for_entries(self) -> None:
+        """Until the parsing processes have written their cache entries (and ended)."""
+        while self._writing:
+            self._writing.pop().shutdown(wait=True)
+
     def close(self) -> None:
-        """Resume garbage collection if this session paused it (a load stopped before finish())."""
+        """Wait for the parsing processes to have written their cache entries; resume garbage
+        collection if this session paused it (a load stopped before finish())."""
+        self._wait_for_entries()
         if self._gc_was_on is not None:
             resume_gc(self._gc_was_on)
             self._gc_was_on = None
