@@ -1,16 +1,17 @@
 """Terminal escapes never reach the terminal through a text input: a note from a reading list, a
 saved search from config.toml, a tag typed or pasted, a paste into the note or the filter bar.
 
-Each test looks at what the app would send to the terminal: every segment of every line the
-screen renders (the compositor's full update), which must hold no ESC (nor any other C0/C1
-control): an OSC 52 there would write the clipboard, an OSC 2 the window title.
+Each test looks at what the app would send to the terminal: every run of text of the screen's
+screenshot (App.export_screenshot renders the update the terminal gets, the screens under a
+dialog too), which must hold no ESC (nor any other C0/C1 control): an OSC 52 there would write
+the clipboard, an OSC 2 the window title.
 """
 
 from __future__ import annotations
 
 import json
 
-from support.app_support import demo_app, main_screen, press, screen_text, settle, started
+from support.app_support import demo_app, main_screen, press, screen_text, screenshot_runs, settle, started
 from textual import events
 from textual.widgets import Input, TextArea
 
@@ -25,9 +26,8 @@ CSI = "\x1b[2J\x9b31m"  # clear the screen; a C1 CSI
 
 
 def rendered_segments(app) -> list[str]:
-    """The text of every segment the screen (and the screens under it) renders now."""
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    return [segment.text for strip in update.strips for segment in strip]
+    """The text of every run the screen (and the screens under it) renders now."""
+    return [text for _line, _column, text in screenshot_runs(app)]
 
 
 def assert_no_controls(app) -> None:

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from support.app_support import current_paper, demo_app, press, screen_text, started
+from support.app_support import current_paper, demo_app, press, record_notifications, screen_text, started
 
 from digest_tui.core import files
 from digest_tui.core.library import file as library_module
@@ -104,7 +104,8 @@ async def test_write_elsewhere_names_the_place_and_keeps_the_star(tmp_path, monk
         key = await star_then_quit(pilot)
         text = dialog_text(app)
         assert "Read-only file system" in text
-        (written_to,) = app._rescue
+        written_to = app.screen.elsewhere  # the place the dialog names
+        assert written_to is not None and written_to.parent == rescue
         assert f"w  write the whole library to {written_to}" in text
         await press(pilot, "w")
     assert app.return_code == 0
@@ -120,9 +121,10 @@ async def test_a_save_that_failed_earlier_is_not_forgotten_at_quit(tmp_path, mon
     fail_writes(monkeypatch, path)
     app = demo_app(library_path=path)
     async with started(app) as pilot:
+        notices = record_notifications(app)
         await press(pilot, "s")
         await pilot.pause(0.7)
-        assert app._save_timer is None and app.library.changed
+        assert any(notice.startswith("Library not saved: ") for notice in notices) and app.library.changed
         await press(pilot, "q")
         assert isinstance(app.screen, UnsavedDialog)
         await press(pilot, "q")
@@ -191,7 +193,7 @@ async def test_quit_on_a_real_full_or_read_only_file_system(small_tmpfs, tmp_pat
         await press(pilot, "w")
     assert path.read_bytes() == before  # the old library is whole
     assert [p.name for p in data.iterdir()] in (["library.toml"], ["library.toml", "library.toml.lock"])
-    (written_to,) = app._rescue
+    (written_to,) = rescue.iterdir()  # the one file written there
     assert Library.load(written_to).mark(key).starred
     assert app.return_code == 0 and reason in app.exit_notices[0]
 

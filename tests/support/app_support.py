@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import io
+import re
 import unicodedata
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import unescape
 from pathlib import Path
 
-from rich.console import Console
+from rich.cells import cell_len
 from textual import events
 from textual.keys import KEY_NAME_REPLACEMENTS
 from textual.pilot import Pilot
@@ -73,13 +74,41 @@ def _busy(app) -> list:
     return [worker for worker in app.workers if worker.state in (WorkerState.PENDING, WorkerState.RUNNING)]
 
 
+_SCREENSHOT_RUN = re.compile(r'<text class="[^"]*" x="([0-9.e+-]+)" y="[^"]*" textLength="([0-9.e+-]+)" '
+                             r'clip-path="url\(#[^)"]*-line-(\d+)\)">(.*?)</text>', re.DOTALL)
+
+
+def screenshot_runs(app: DigestApp) -> list[tuple[int, int, str]]:
+    """The runs of text on the terminal now, as (line, column, text): read from the app's SVG
+    screenshot (App.export_screenshot: the active screen over the screens under it, the same
+    update the terminal gets), which leaves out runs of nothing but spaces."""
+    found = []
+    for x, length, line, content in _SCREENSHOT_RUN.findall(app.export_screenshot()):
+        text = unescape(content.replace("&#160;", " "))  # (a space is written as &#160;)
+        if text != "\n":  # each line's end
+            found.append((int(line), float(x), float(length), text))
+    # a run's textLength is one cell's width per character; its x, that width times its column
+    cell = next((length / len(text) for _line, _x, length, text in found), 1.0)
+    return [(line, round(x / cell), text) for line, x, _length, text in found]
+
+
 def screen_text(app: DigestApp) -> str:
-    """What the terminal shows now, as plain text (the active screen and the screens under it)."""
+    """What the terminal shows now, as plain text (the active screen and the screens under it),
+    a line per terminal row, each as wide as the terminal."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text()
+    rows: list[list[tuple[int, str]]] = [[] for _ in range(height)]
+    for line, column, text in screenshot_runs(app):
+        rows[line].append((column, text))
+    lines = []
+    for runs in rows:
+        parts, cells = [], 0
+        for column, text in sorted(runs):
+            parts.append(" " * max(column - cells, 0))
+            parts.append(text)
+            cells = column + cell_len(text)
+        parts.append(" " * max(width - cells, 0))
+        lines.append("".join(parts))
+    return "\n".join(lines)
 
 
 def main_screen(app: DigestApp) -> MainScreen:
