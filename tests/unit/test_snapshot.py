@@ -26,12 +26,13 @@ def everything(store) -> dict:
     """All a store holds that a load decides (texts filled in first)."""
     while store.fill_texts(files=64):
         pass
+    state = store.state()  # what a snapshot keeps of it: the keys, titles and files that lead to rows
     return {
         "papers": list(store.papers),
-        "title_keys": list(store._title_keys),
-        "by_key": dict(store._row_of_key),
-        "by_title": dict(store._row_of_title),
-        "landed": dict(store._landed),
+        "title_keys": state.title_keys,
+        "by_key": {**{paper.key: row for row, paper in enumerate(store.papers)}, **dict(state.other_keys)},
+        "by_title": dict(state.titles),
+        "landed": state.landed,
         "orders": {sort: store.ordered(sort) for sort in SORTS},
     }
 

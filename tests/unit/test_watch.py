@@ -84,7 +84,7 @@ def test_stop_ends_the_thread_promptly(tmp_path):
     started = time.monotonic()
     watcher.stop()
     assert time.monotonic() - started < 2.5
-    assert not watcher._thread.is_alive()
+    assert watcher.stopped
 
 
 def test_snapshot_and_files_to_read(tmp_path):

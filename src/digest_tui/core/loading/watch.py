@@ -68,7 +68,8 @@ class FolderWatcher:
 
     @property
     def stopped(self) -> bool:
-        return self._stop.is_set()
+        """The watcher's thread has ended (stop() ends it within a poll or a debounce)."""
+        return self._thread.ident is not None and not self._thread.is_alive()
 
     # -- the thread ----------------------------------------------------------------------------
 
