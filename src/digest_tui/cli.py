@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
 import operator
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -15,7 +16,8 @@ from .core.loading.session import LoadReport, LoadSession, default_cache, load
 from .core.model import Paper
 from .core.index import make_doc
 from .core.paths import demo_dir
-from .core.text import clean, path_text
+from .core.jsonout import dumps
+from .core.text import clean, path_text, printable
 from .core.model import SORTS
 from .core.store import Store
 
@@ -118,8 +120,32 @@ def dump_main(argv: Sequence[str]) -> int:
         return 1
     mark_of = _library_marks() if query is not None else None
     rows = store.select(query, mark_of, args.sort) if query is not None else store.ordered(args.sort)
-    write_json_array(store, rows)
+    with _writing_stdout():
+        write_json_array(store, rows)
     return 0
+
+
+class StdoutFailed(Exception):
+    """Standard output could not be written (a full disk, a closed terminal); the message says why."""
+
+
+@contextlib.contextmanager
+def _writing_stdout():
+    """Writing to standard output: a failed write (no space left, an I/O error) becomes
+    StdoutFailed, which main() reports on one line; what is still buffered is dropped, so the
+    interpreter's last flush at exit does not fail again with a traceback of its own."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+        raise StdoutFailed(f"cannot write to standard output: {error.strerror or error}") from None
 
 
 def _query_argument(text: str | None):
@@ -145,15 +171,32 @@ def _library_marks():
     return library.mark
 
 
-def write_json_array(store: Store, rows: list[int]) -> None:
-    """Stream the papers as a JSON array, one object per paper, so 100k papers need no big string."""
-    out = sys.stdout
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(ensure_ascii=False) uses
-    out.write("[")
+def write_json_array(store: Store, rows: list[int], out=None) -> None:
+    """Stream the papers as a JSON array, one object per paper on a line of its own, in chunks of
+    about a megabyte: the bytes json.dumps(ensure_ascii=False) would give (core.jsonout), through
+    json_safe only for a paper with an unprintable character in it (rare: one scan tells)."""
+    if out is None:
+        sys.stdout.flush()
+        out = sys.stdout.buffer
+    papers, chunks, size = store.papers, [b"["], 0
     for index, row in enumerate(rows):
-        out.write(",\n" if index else "\n")
-        out.write(json_safe(encode(paper_json(store.papers[row]))))
-    out.write("\n]\n" if rows else "]\n")
+        values = paper_json(papers[row])
+        data = dumps(values)
+        if not printable(values.values()):
+            data = json_safe(data.decode("utf-8")).encode("utf-8")
+        chunks.append(b",\n" if index else b"\n")
+        chunks.append(data)
+        size += len(data)
+        if size >= CHUNK_BYTES:
+            out.write(b"".join(chunks))
+            chunks, size = [], 0
+    chunks.append(b"\n]\n" if rows else b"]\n")
+    out.write(b"".join(chunks))
+    out.flush()
+
+
+CHUNK_BYTES = 1 << 20
+"""What write_json_array gathers before a write: few system calls, little memory."""
 
 
 def export_main(argv: Sequence[str]) -> int:
@@ -216,10 +259,11 @@ def export_main(argv: Sequence[str]) -> int:
         warn(library.save_notice)
     try:
         if to_stdout:
-            data = export.render(records, fmt, keys=citekeys, name=name, query=list_query).encode("utf-8")
             sys.stdout.flush()
-            sys.stdout.buffer.write(data)  # bytes: the same as the file would hold, BOM and line ends
-            sys.stdout.buffer.flush()
+            with _writing_stdout():
+                for piece in export.chunks(records, fmt, keys=citekeys, name=name, query=list_query):
+                    sys.stdout.buffer.write(piece)  # bytes: the same as the file would hold, BOM and line ends
+                sys.stdout.buffer.flush()
         else:
             done = export.write(records, fmt, args.output, keys=citekeys, name=name, query=list_query)
             warn(f"exported {done}")
@@ -432,5 +476,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # a closed pipe (`| head`) is not an error worth a traceback
         return 0
+    except StdoutFailed as error:
+        warn(str(error))
+        return 1
     except KeyboardInterrupt:
         return 130

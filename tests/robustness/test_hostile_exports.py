@@ -107,6 +107,32 @@ def test_json_gives_every_string_back_as_cleaned():
     assert [row["note"] for row in rows] == [clean(f"Note:\n{t}", newlines=True) for t in HOSTILE_TITLES]
 
 
+def standard_json(recs, keys) -> str:
+    """The JSON export as it was first written: record_values' FIELDS through json.dumps."""
+    from digest_tui.core.export.common import record_values, safe_records
+    from digest_tui.core.export.json import FIELDS
+
+    items = [{name: record_values(paper, mark, key)[name] for name in FIELDS}
+             for key, (paper, mark) in zip(keys, safe_records(recs))]  # fmt: skip
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+@pytest.mark.parametrize("batch", [1, 2, 256])
+def test_json_is_byte_for_byte_what_json_dumps_writes(monkeypatch, batch):
+    """msgspec (core.jsonout) writes it, BATCH papers at a time: the bytes stay the standard library's."""
+    from digest_tui.core import export
+    from digest_tui.core.export import json as json_export
+
+    monkeypatch.setattr(json_export, "BATCH", batch)
+    plain = make_paper(id="2606.00001", title_en="Plain", authors=("A B",), abstract_en="One.\n\nTwo.", score=90)
+    recs = [*records(), (plain, Mark()), (make_paper(title_en="Only a title"), Mark(read=True))]
+    keys = export.citekeys(recs)
+    expected = standard_json(recs, keys)
+    assert render(recs, "json", keys=keys) == expected
+    assert b"".join(export.chunks(recs, "json", keys=keys)) == expected.encode("utf-8")
+    assert render([], "json") == "[]\n" == standard_json([], [])
+
+
 def csv_rows(text: str) -> list[list[str]]:
     assert text.startswith("\ufeff")  # the BOM, then plain CSV
     return list(csv.reader(io.StringIO(text[1:], newline="")))

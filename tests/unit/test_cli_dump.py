@@ -173,3 +173,48 @@ def test_dump_escapes_what_a_terminal_acts_on(tmp_path, capsys):
     [paper] = json.loads(out)
     assert paper["title_en"] == title
     assert paper["abstract_en"] == "Plain."
+
+
+def test_dump_is_byte_for_byte_what_the_standard_library_writes(tmp_path, capsysbinary, monkeypatch):
+    """msgspec (core.jsonout) writes it, in pieces: the bytes stay json.dumps(ensure_ascii=False)'s,
+    through json_safe, for plain papers and hostile ones alike."""
+    from digest_tui import cli
+    from digest_tui.core.loading.session import load
+    from digest_tui.core.paths import demo_dir
+
+    page = tmp_path / "day.txt"
+    page.write_text(
+        "2606.00001 2026-06-18 cs.CL\n\nEvil \x9b31m \u202eRLO\u202c \x7f \"quoted\" back\\slash\n\nAnn Author\n\n"
+        "详情\nAI中文摘要\n\n第一段。\n\n第二段\u2028。\n\n英文摘要\n\nFirst.\n\nSecond.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(cli, "CHUNK_BYTES", 1000)  # many pieces
+    assert main(["dump", "--demo", str(page)]) == 0
+    out = capsysbinary.readouterr().out
+    store, _ = load([str(page), str(demo_dir())])
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    objects = [cli.json_safe(encode(cli.paper_json(store.papers[row]))) for row in store.ordered("date")]
+    assert len(objects) > 20 and any("\\u202e" in obj for obj in objects)
+    assert out == ("[\n" + ",\n".join(objects) + "\n]\n").encode("utf-8")
+
+
+def test_dump_of_nothing_matching_is_an_empty_array(capsys):
+    assert main(["dump", "--demo", "--query", "title:nosuchwordanywhere"]) == 0
+    assert capsys.readouterr().out == "[]\n"
+
+
+def test_a_failed_write_to_standard_output_is_one_line_not_a_traceback():
+    import os
+
+    if not os.path.exists("/dev/full"):
+        import pytest
+
+        pytest.skip("no /dev/full on this system to fill standard output")
+    for args in (["dump", "--demo"], ["export", "-q", "date>=1900", "-f", "json", "--demo"],
+                 ["export", "-q", "date>=1900", "-f", "bib", "--demo"]):  # fmt: skip
+        with open("/dev/full", "wb") as full:
+            done = subprocess.run([sys.executable, "-m", "digest_tui", *args], stdout=full, stderr=subprocess.PIPE,
+                                  text=True, timeout=120)
+        assert done.returncode == 1, args
+        assert done.stderr.splitlines()[-1] == "digest-tui: cannot write to standard output: No space left on device"
+        assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr

@@ -9,6 +9,7 @@ import re
 import secrets
 import stat
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 STALE_AFTER = 15 * 60
@@ -20,9 +21,9 @@ def temp_name(target: Path) -> str:
     return f".{target.name}.{secrets.token_hex(4)}.tmp"
 
 
-def atomic_write(path: str | os.PathLike[str], text: str | bytes, encoding: str = "utf-8") -> None:
-    """Replace `path` with `text` (or bytes): write a temp file in the same folder, flush and fsync
-    it, then `os.replace` it over the target. Creates the folder if needed. On any failure the
+def atomic_write(path: str | os.PathLike[str], text: str | bytes | Iterable[bytes], encoding: str = "utf-8") -> None:
+    """Replace `path` with `text` (or bytes, or pieces of bytes written as they come): write a temp
+    file in the same folder, flush and fsync it, then `os.replace` it over the target. Creates the folder if needed. On any failure the
     temp file is removed and the old file is left as it was. Line ends are written as given.
     A process killed part way leaves the old file and at most one temp file, which the next
     write of the same file removes once it is STALE_AFTER old (library saves, which hold a lock,
@@ -30,7 +31,7 @@ def atomic_write(path: str | os.PathLike[str], text: str | bytes, encoding: str 
     target = Path(path)
     folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
-    data = text if isinstance(text, bytes) else text.encode(encoding)
+    data = text.encode(encoding) if isinstance(text, str) else text
     remove_stale_temps(target, older_than=STALE_AFTER)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
     while True:
@@ -43,7 +44,11 @@ def atomic_write(path: str | os.PathLike[str], text: str | bytes, encoding: str 
             continue
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                handle.write(data)
+            else:
+                for piece in data:
+                    handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         try:

@@ -9,6 +9,7 @@ see, and zero-width or tag characters would hide text from them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _TABLE: dict[int, str | None] = {code: chr(0x2400 + code) for code in range(0x20)}  # ␀ … ␟
 _TABLE[0x7F] = "\u2421"  # ␡
@@ -48,6 +49,53 @@ def clean(text: str, *, newlines: bool = False) -> str:
     if newlines:
         return "\n".join(_clean_line(line) for line in text.split("\n"))
     return _clean_line(text)
+
+
+def printable(values: Iterable[object]) -> bool:
+    """Whether every string in `values` (and in the lists, tuples and dicts among them, keys too)
+    is printable but for `\\n` line breaks. Every character clean() changes, and every one `dump`
+    escapes, is unprintable, so True means neither changes anything: the quick answer for a whole
+    record (a paper, a row of an export), one scan in C of its strings joined. False says only
+    that one of them may."""
+    strings: list = []
+    add, extend = strings.append, strings.extend
+    for value in values:  # two levels deep, the shape of a record: a list of tables at most
+        kind = value.__class__
+        if kind is str:
+            add(value)
+        elif kind is tuple or kind is list:
+            if value and value[0].__class__ is str:
+                extend(value)
+                continue
+            for item in value:
+                if isinstance(item, dict):
+                    extend(item)
+                    extend(item.values())
+                else:
+                    extend(item)  # a tuple (a Source, an AI section's pair); anything else fails the join
+        elif kind is dict:
+            extend(value)
+            extend(value.values())
+        elif not (value is None or kind is int or kind is bool):
+            return _printable_deep([value])
+    try:
+        text = "".join(strings)
+    except TypeError:  # something other than a string where strings were expected: look closer
+        return _printable_deep(values)
+    return text.isprintable() or text.replace("\n", " ").isprintable()
+
+
+def _printable_deep(values: Iterable[object]) -> bool:
+    for value in values:
+        if isinstance(value, str):
+            if not (value.isprintable() or value.replace("\n", " ").isprintable()):
+                return False
+        elif isinstance(value, dict):
+            if not (_printable_deep(value) and _printable_deep(value.values())):
+                return False
+        elif isinstance(value, (tuple, list)) and not _printable_deep(value):
+            return False
+    return True
 
 
 def _clean_line(line: str) -> str:

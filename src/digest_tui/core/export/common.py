@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..citekey import id_year_month
 from ..model import ARXIV_ID, Mark, Paper
-from ..text import clean, path_text
+from ..text import clean, path_text, printable
 
 Record = tuple[Paper, Mark]
 
@@ -55,7 +55,10 @@ def paragraphs(text: str | None) -> list[str]:
 
 def safe_paper(paper: Paper) -> Paper:
     """The paper with every string field through text.clean, line breaks kept (the writers
-    that need one line make it)."""
+    that need one line make it); the paper itself when nothing in it is unprintable (nearly
+    always: one scan tells)."""
+    if printable(paper):
+        return paper
     changes = {}
     for name, value in zip(paper._fields, paper):
         if isinstance(value, str):
@@ -75,6 +78,9 @@ def safe_records(records: Iterable[Record]) -> list[Record]:
     """Records ready for any writer: papers through safe_paper, tags and notes cleaned too."""
     out = []
     for paper, mark in records:
+        if not (mark.tags or mark.note) or printable((mark.tags, mark.note)):
+            out.append((safe_paper(paper), mark))
+            continue
         tags = tuple(clean(tag, newlines=True) for tag in mark.tags)
         note = clean(mark.note, newlines=True)
         if tags != mark.tags or note != mark.note:

@@ -1,0 +1,102 @@
+"""core.jsonout writes what the standard library's json writes, byte for byte; text.printable's
+quick answer never lets through a string that clean() or dump's escapes would change."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest_tui import cli
+from digest_tui.core import text
+from digest_tui.core.jsonout import dumps
+from digest_tui.core.text import clean, printable, without_surrogates
+
+# what digests put in strings, hostile characters included (controls, C1, bidi, zero-width, surrogates)
+TEXT = st.text(
+    st.one_of(
+        st.characters(),
+        st.sampled_from(list('"\\/\n\r\t\b\f\x00\x1b\x7f\x9b\u2028\u2029\u202e\u200b\ufeff\u3000\xa0é中\U0001f600')),
+    ),
+    max_size=30,
+)
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70), TEXT)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.tuples(inner, inner), st.dictionaries(TEXT, inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def standard(value, indent=None) -> bytes:
+    return without_surrogates(json.dumps(value, ensure_ascii=False, indent=indent)).encode("utf-8")
+
+
+@settings(max_examples=400, deadline=None)
+@given(VALUES)
+def test_the_same_bytes_as_json_dumps_on_one_line_and_indented(value):
+    assert dumps(value) == standard(value)
+    assert dumps(value, indent=2) == standard(value, indent=2)
+    assert dumps(value, indent=4) == standard(value, indent=4)
+
+
+def test_the_shapes_exports_write():
+    value = [{"a": [], "b": {}, "c": (1, None, True), "d": "x\n\"y\"\\ \u001f\x7f中", "e": [{"file": "f", "format": "g"}]}, []]
+    assert dumps(value) == standard(value)
+    assert dumps(value, indent=2) == standard(value, indent=2)
+    assert dumps([]) == b"[]" and dumps([], indent=2) == b"[]" and dumps({}, indent=2) == b"{}"
+
+
+def test_a_lone_surrogate_or_a_big_number_goes_through_the_standard_library():
+    assert dumps(["a\ud800b"]) == '["a\ufffdb"]'.encode()  # valid UTF-8, the rest as json.dumps writes it
+    assert dumps({"n": 2**100}, indent=2) == standard({"n": 2**100}, indent=2)
+
+
+def test_indent_zero_is_refused():
+    """json.dumps(indent=0) puts every item on a line of its own: not what `indent or 0` would give."""
+    with pytest.raises(ValueError):
+        dumps([1], indent=0)
+
+
+def test_every_character_clean_changes_or_dump_escapes_is_unprintable():
+    changed = [chr(code) for code in text._TABLE if code != ord("\n")]
+    changed += [chr(c) for c in (0xD800, 0xDFFF, 0xE0000, 0xE0041, 0xE007F, 0x1BCA0, 0x1D173, 0x1D17A)]
+    for char in changed:
+        assert not char.isprintable(), repr(char)
+    for code in range(0x110000):
+        char = chr(code)
+        if cli._JSON_UNSAFE.match(char):
+            assert not char.isprintable(), hex(code)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(TEXT, st.lists(TEXT, max_size=3), st.dictionaries(TEXT, TEXT, max_size=2), st.none())))
+def test_printable_values_are_left_alone_by_clean_and_by_dump(values):
+    strings = []
+    for value in values:
+        if isinstance(value, str):
+            strings.append(value)
+        elif isinstance(value, list):
+            strings.extend(value)
+        elif isinstance(value, dict):
+            strings.extend([*value, *value.values()])
+    if printable(values):
+        for string in strings:
+            assert clean(string, newlines=True) == string
+            assert cli.json_safe(json.dumps(string, ensure_ascii=False)) == json.dumps(string, ensure_ascii=False)
+    if all(s.replace("\n", "").isprintable() for s in strings):
+        assert printable(values)
+
+
+def test_printable_looks_inside_tables_and_named_tuples():
+    from digest_tui.core.model import Source
+
+    assert printable(["a\nb", ("c", "d"), {"e": "f"}, [{"file": "g", "format": "h"}], None, 3, True])
+    assert not printable([[{"file": "evil\x1b[31m.txt", "format": "x"}]])
+    assert not printable([(Source("evil\u202e.txt", "x"),)])
+    assert not printable([{"label\x9b": "text"}])
+    assert not printable([("ok", None, "bad\x00")])  # not only strings: looked at one by one
