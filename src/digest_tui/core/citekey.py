@@ -49,12 +49,17 @@ _COMPOUND_SURNAMES = frozenset(
 def fold(text: str) -> str:
     """Lowercase ASCII letters and digits only: `Müller` -> `muller`, `G\\"uneysu` -> `guneysu`,
     `赵凯岩` -> `zhaokaiyan`; what no rule transliterates is dropped."""
+    if text.isascii() and "\\" not in text:  # most words: no TeX, nothing to transliterate
+        return text.lower() if text.isalnum() else _NOT_ALNUM.sub("", text.lower())
     text = _TEX_ACCENT.sub(lambda m: m[1] or m[2], text)
     text = _TEX_SYMBOL.sub(lambda m: _TEX_LETTERS[m[1]], text)
     if _HAN.search(text):
         text = _pinyin(text)
     text = unicodedata.normalize("NFKD", text.translate(_EXTRA_LETTERS))
-    return re.sub(r"[^a-z0-9]", "", text.encode("ascii", "ignore").decode("ascii").lower())
+    return _NOT_ALNUM.sub("", text.encode("ascii", "ignore").decode("ascii").lower())
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 def _pinyin(text: str) -> str:
@@ -106,18 +111,26 @@ def id_year_month(arxiv_id: str | None) -> tuple[str, int] | None:
     return str(1900 + yy if yy >= 91 else 2000 + yy), int(digits[2])
 
 
-def title_words(title: str) -> list[str]:
-    """The significant words of a title, folded to ASCII, TeX maths and command names left out."""
-    title = _TEX_MATH.sub(" ", title)
-    title = _TEX_COMMAND.sub(lambda m: m[0] if _TEX_SYMBOL.fullmatch(m[0]) else " ", title)
-    if _HAN.search(title):
+def title_words(title: str, limit: int | None = None) -> list[str]:
+    """The significant words of a title, folded to ASCII, TeX maths and command names left out;
+    the first `limit` of them (a key needs one or two: the rest are not folded)."""
+    if "$" in title or "\\(" in title:
+        title = _TEX_MATH.sub(" ", title)
+    if "\\" in title:
+        title = _TEX_COMMAND.sub(lambda m: m[0] if _TEX_SYMBOL.fullmatch(m[0]) else " ", title)
+    if not title.isascii() and _HAN.search(title):
         title = " ".join(_han_words(title))
     words = []
-    for word in re.split(r"[^\w\\\"'`^~{}]+", title):
+    for word in _WORD_BREAK.split(title):
         folded = fold(word)
         if len(folded) >= 2 and folded not in STOP_WORDS and not folded.isdigit():
             words.append(folded)
+            if len(words) == limit:
+                break
     return words
+
+
+_WORD_BREAK = re.compile(r"[^\w\\\"'`^~{}]+")
 
 
 def _han_words(text: str) -> list[str]:
@@ -129,7 +142,7 @@ def _han_words(text: str) -> list[str]:
 
 def base(paper: Paper) -> str:
     """The key a paper gets when no other paper has it: `zhao2026regmix`."""
-    words = title_words(paper.title_en or "") or title_words(paper.title_zh or "")
+    words = title_words(paper.title_en or "", 2) or title_words(paper.title_zh or "", 2)
     author = next((name for name in map(_surname_ascii, paper.authors) if name), "")
     if not author:
         author, words = (words[0], words[1:]) if words else ("paper", words)
