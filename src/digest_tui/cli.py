@@ -254,7 +254,7 @@ def export_main(argv: Sequence[str]) -> int:
         return 1
     name = args.name or (what if to_stdout else Path(args.output).stem)
     list_query = args.query or export.scope_query("tag" if args.tag else "starred", args.tag)
-    citekeys = export.citekeys(records, library)
+    citekeys = export.citekeys(records, library, fmt)
     if library.save_notice:
         warn(library.save_notice)
     try:

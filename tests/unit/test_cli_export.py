@@ -141,6 +141,18 @@ def test_keys_are_pinned_in_the_library_and_reused(library_with_marks, tmp_path,
     assert {key for key, fields in second.items() if fields["eprint"] == TERN} == {pinned[TERN]}
 
 
+def test_a_reading_list_makes_and_pins_no_citation_key(library_with_marks, tmp_path, capsysbinary):
+    """A TOML reading list writes no key: it leaves library.toml's [citekeys] as it was."""
+    before = library_file().read_bytes()
+    assert main(["export", "--starred", "-f", "toml"]) == 0
+    assert tomllib.loads(capsysbinary.readouterr().out.decode())["papers"]
+    assert library_file().read_bytes() == before
+    assert "citekeys" not in tomllib.loads(before.decode())
+    assert main(["export", "--starred", "-f", "json"]) == 0  # a format that writes keys pins them
+    pinned = tomllib.loads(library_file().read_text("utf-8"))["citekeys"]
+    assert set(pinned) == {TERN, "2606.19120"}
+
+
 def test_export_nothing_is_an_error_with_a_reason(capsys):
     assert main(["export", "--starred", "-f", "bib"]) == 1
     assert "nothing to export: no starred papers" in capsys.readouterr().err

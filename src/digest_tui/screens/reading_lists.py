@@ -67,7 +67,7 @@ class ReadingLists:
         query = export.scope_query(request.scope, request.tag, self.shown()[1] if request.scope == "view" else "")
         path = request.path
         try:
-            keys = export.citekeys(records, self.library)  # pinned in library.toml, as the command line's are
+            keys = export.citekeys(records, self.library, request.fmt)  # pinned in library.toml, as the command line's are
             done = export.write(records, request.fmt, path, keys=keys, make_folder=True,
                                 name=request.name or path.stem, query=query)
         except export.ExportError as problem:

@@ -34,6 +34,8 @@ class Format:
     """Writes a folder of files (render is None)."""
     chunks: Callable[[list[Record], list[str], Details], Iterator[bytes]] | None = None
     """The same as render, as UTF-8 in pieces (a format that writes many papers' worth fast)."""
+    cites: bool = True
+    """Writes citation keys (a reading list does not: no key is made or pinned for it)."""
 
 
 FORMATS = (
@@ -44,7 +46,7 @@ FORMATS = (
     Format("md", (".md", ".markdown"), "Markdown", markdown.render),
     Format("csv", (".csv",), "CSV (spreadsheets, pandas)", csv.render),
     Format("json", (".json",), "JSON (every field)", json.render, chunks=json.chunks),
-    Format("toml", (".toml",), "Reading list (TOML, loads back)", readinglist.render),
+    Format("toml", (".toml",), "Reading list (TOML, loads back)", readinglist.render, cites=False),
 )
 NAMES = tuple(f.name for f in FORMATS)
 _BY_NAME = {f.name: f for f in FORMATS}
@@ -79,10 +81,13 @@ def with_format(path: Path, fmt: str) -> Path:
     return path.with_name(file_name(name, fmt))
 
 
-def citekeys(records: Iterable[Record], library=None) -> list[str]:
+def citekeys(records: Iterable[Record], library=None, fmt: str | None = None) -> list[str]:
     """The records' citation keys: pinned in (and saved to) `library`, the way every export
-    gets them; without a library, keys made for this export alone."""
+    gets them; without a library, keys made for this export alone. For a format `fmt` that
+    writes none (a reading list), none are made or pinned."""
     papers = [paper for paper, _ in records]
+    if fmt is not None and not get(fmt).cites:
+        return [""] * len(papers)
     if library is not None:
         return library.citekeys(papers)
     return citekey.assign(papers, {})
@@ -96,7 +101,7 @@ def render(
     if form.render is None:
         raise ExportError(f"the {fmt} export writes a folder of notes: give a folder to write to (-o FOLDER)")
     if keys is None:
-        keys = citekeys(records)
+        keys = citekeys(records, fmt=fmt)
     return form.render(records, keys, Details(name, query, created))
 
 
@@ -107,7 +112,7 @@ def chunks(
     files: the whole text need not be in memory at once)."""
     form = get(fmt)
     if keys is None:
-        keys = citekeys(records)
+        keys = citekeys(records, fmt=fmt)
     if form.chunks is not None:
         return form.chunks(records, keys, Details(name, query, created))
     return iter([render(records, fmt, keys=keys, name=name, query=query, created=created).encode("utf-8")])
@@ -130,7 +135,7 @@ def write(
     form = get(fmt)
     target = Path(target)
     if keys is None:
-        keys = citekeys(records)
+        keys = citekeys(records, fmt=fmt)
     details = Details(name, query, created)
     count = f"{len(records)} paper" + ("" if len(records) == 1 else "s")
     if form.folder:
