@@ -45,6 +45,7 @@ _COMMAND = re.compile(r"\\([A-Za-z]+)\{")
 _MATH = re.compile(r"\$(?=[^\s$])((?:[^$\\]|\\.)*?)(?<=[^\s\\])\$|\\\((.+?)\\\)", re.S)
 _MATH_UNSAFE = re.compile(r"(?<!\\)[%&#]")  # a comment or an alignment tab, even in maths
 _WORD = re.compile(r"[^\W_]+", re.U)
+_SPECIAL = re.compile(r"[$\\{]")
 
 
 def escape(text: str) -> str:
@@ -70,6 +71,10 @@ def _convert(text: str, out: list[str], state: dict, protect: bool) -> None:
             out.append(_plain(text[plain_from:end], state, protect))
 
     while i < n:
+        found = _SPECIAL.search(text, i)  # only `$`, `\\` and `{` start a piece kept as TeX
+        if found is None:
+            break
+        i = found.start()
         char = text[i]
         piece = None
         if char == "$" or text.startswith("\\(", i):
