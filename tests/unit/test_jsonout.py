@@ -100,3 +100,11 @@ def test_printable_looks_inside_tables_and_named_tuples():
     assert not printable([(Source("evil\u202e.txt", "x"),)])
     assert not printable([{"label\x9b": "text"}])
     assert not printable([("ok", None, "bad\x00")])  # not only strings: looked at one by one
+
+
+def test_printable_ascii_and_other_text_alike():
+    assert printable(["plain\nlines", "中文\n第二段", ("Ann", "Bo"), "", None])
+    for bad in ("nul\x00", "esc\x1b[2J", "del\x7f", "tab\t", "cr\r", "c1\x9b", "bidi\u202e", "zw\u200b", "ls\u2028"):
+        assert not printable(["fine", bad]), repr(bad)
+        assert not printable([("fine", bad)]), repr(bad)
+        assert not printable([{"k": bad}]), repr(bad)

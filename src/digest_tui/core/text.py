@@ -57,15 +57,20 @@ def printable(values: Iterable[object]) -> bool:
     escapes, is unprintable, so True means neither changes anything: the quick answer for a whole
     record (a paper, a row of an export), one scan in C of its strings joined. False says only
     that one of them may."""
-    strings: list = []
-    add, extend = strings.append, strings.extend
+    strings: list = []  # the non-ASCII strings, and ASCII ones apart: those need a cheaper look
+    ascii: list[str] = []
+    add, extend, add_ascii = strings.append, strings.extend, ascii.append
     for value in values:  # two levels deep, the shape of a record: a list of tables at most
         kind = value.__class__
         if kind is str:
-            add(value)
+            (add_ascii if value.isascii() else add)(value)
         elif kind is tuple or kind is list:
             if value and value[0].__class__ is str:
-                extend(value)
+                try:
+                    joined = "".join(value)  # authors, categories: one string
+                except TypeError:
+                    return _printable_deep(values)
+                (add_ascii if joined.isascii() else add)(joined)
                 continue
             for item in value:
                 if isinstance(item, dict):
@@ -82,7 +87,13 @@ def printable(values: Iterable[object]) -> bool:
         text = "".join(strings)
     except TypeError:  # something other than a string where strings were expected: look closer
         return _printable_deep(values)
+    data = "".join(ascii).encode("ascii")
+    if len(data.translate(None, _ASCII_UNPRINTABLE)) != len(data):  # twice as fast as isprintable()
+        return False
     return text.isprintable() or text.replace("\n", " ").isprintable()
+
+
+_ASCII_UNPRINTABLE = bytes(range(0x20)).replace(b"\n", b"") + b"\x7f"
 
 
 def _printable_deep(values: Iterable[object]) -> bool:
