@@ -263,9 +263,10 @@ class MainScreen(Screen):
         self.panes.count_replacements(self.subscribed, self.session.cache)
 
     def complete_papers(self) -> None:
+        """The load's finishing steps (DigestLoad.finish), once the whole list is up."""
         self.digest_load.finish()
 
-    # -- filtering (off the UI thread; the newest answer wins) -----------------------------------
+    # -- the rows shown (the list selects them off the UI thread; the newest answer wins) --------
 
     def refilter(self, keep_current: bool = True, hold_line: bool = False) -> None:
         """Show the rows of the view again (the list selects them in a worker; see PaperList.select)."""
