@@ -1,0 +1,39 @@
+"""The list's rows for a view (PaperList.select): selected off the UI thread, the newest view's answer shown."""
+
+from __future__ import annotations
+
+from support.app_support import demo_app, main_screen, settle, started
+
+from digest_tui.core.query import parse_query
+
+
+async def test_of_two_views_asked_for_in_a_row_the_list_shows_the_second():
+    app = demo_app()
+    async with started(app) as pilot:
+        papers = main_screen(app).paper_list
+        language, vision = parse_query("cat:cs.CL"), parse_query("cat:cs.CV")
+        shown, show_rows = [], papers.show_rows
+        papers.show_rows = lambda rows, **options: shown.append(rows) or show_rows(rows, **options)
+        papers.select((language, "date", None, None))
+        papers.select((vision, "score", None, None))  # asked while the first is being selected
+        await settle(pilot)
+        expected = app.store.select(vision, app.library.mark, "score")
+        assert expected and papers.rows == expected
+        assert shown == [expected]  # the first view's answer, come back meanwhile, was never shown
+        assert papers.view == (vision, "score", None, None) and papers.words == vision.words
+        assert main_screen(app).shown == len(expected)  # PaperList.Shown reached the screen
+
+
+async def test_a_day_and_a_reading_list_narrow_the_rows_and_the_days_with_a_match_come_back():
+    app = demo_app()
+    async with started(app) as pilot:
+        screen = main_screen(app)
+        papers, store = screen.paper_list, app.store
+        query = parse_query("cat:cs.CL")
+        matching = store.select(query, app.library.mark, "date")
+        only = frozenset(store.papers[row].key for row in matching[:5])
+        day = store.papers[matching[0]].date
+        papers.select((query, "date", only, day))
+        await settle(pilot)
+        assert papers.rows == [row for row in matching[:5] if store.papers[row].date == day]
+        assert screen.days.matching == sorted({store.papers[row].date for row in matching[:5]})
