@@ -17,7 +17,7 @@ from .core.config import FetchSettings
 from .core.library import Library, LibraryError, rescue_paths
 from .core.loading.session import LoadSession, default_cache
 from .core.model import Mark
-from .messages import DigestsFetched, SourceFetched
+from .messages import DigestsFetched, ReadyForKeys, SourceFetched
 from .screens.saved_searches import SavedSearches
 
 SAVE_DELAY = 0.5
@@ -451,6 +451,9 @@ class DigestApp(App):
         focused = self.focused
         if isinstance(focused, (Input, TextArea)) and focused.is_mounted and focused.screen is self.screen:
             self.release_keys()
+
+    def on_ready_for_keys(self, message: ReadyForKeys) -> None:
+        self.release_keys()
 
     def release_keys(self) -> None:
         """Deliver the kept keys, in order, to what has the focus now (the dialog's field)."""

@@ -1,4 +1,4 @@
-"""Messages the reader's workers post to its screens: what the load session or a watched folder did."""
+"""Messages the reader's workers post to its screens (what the load session or a watched folder did), and its screens to the app."""
 
 from __future__ import annotations
 
@@ -61,6 +61,12 @@ class LedgerCounted(Message):
     """The ledger of the loaded digests is counted: the papers arXiv announced as replacements (key -> day)."""
 
     replacements: dict[str, str]
+
+
+@dataclass
+class ReadyForKeys(Message):
+    """A screen that takes the keys typed as it opens (a dialog's field, triage) is ready for them:
+    the keys the app held meanwhile may come (DigestApp.hold_keys)."""
 
 
 def message_for(event: LoadEvent) -> DigestsFound | DigestsRead | DigestsLoaded:

@@ -21,6 +21,7 @@ from ..core.model import Problem
 from ..core.model import Paper
 from ..core.paths import lists_dir
 from ..core.text import clean
+from ..messages import ReadyForKeys
 from ..widgets.inputs import CleanInput, CleanTextArea
 
 def _title(paper: Paper | str) -> Text:
@@ -63,9 +64,7 @@ class Dialog(ModalScreen):
         self.set_class(self.app.size.height < SHORT_SCREEN, "-short")
         if self.TYPING is not None:
             self.set_focus(self.query_one(self.TYPING))  # now, not deferred: the held keys follow
-        release = getattr(self.app, "release_keys", None)
-        if release is not None:
-            release()
+        self.post_message(ReadyForKeys())  # the keys typed meanwhile may come (to the app, bubbling)
 
     def action_dismiss_dialog(self) -> None:
         self.dismiss(None)

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from ..core.library import Library
 from ..core.model import Paper
+from ..messages import ReadyForKeys
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.reader_footer import ReaderFooter
 
@@ -75,9 +76,7 @@ class TriageScreen(Screen[str | None]):
 
     def on_mount(self) -> None:
         self.show()
-        release = getattr(self.app, "release_keys", None)  # the keys typed behind T (see DigestApp.hold_keys)
-        if release is not None:
-            release()
+        self.post_message(ReadyForKeys())  # the keys typed behind T (see DigestApp.hold_keys)
 
     @property
     def paper(self) -> Paper | None:
