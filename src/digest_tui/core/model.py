@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 import sys
 import unicodedata
@@ -107,9 +108,12 @@ def without_texts(paper: Paper) -> tuple:
     return tuple(values)
 
 
+_TEXT_VALUES = operator.itemgetter(*TEXT_INDEXES)
+
+
 def texts_of(paper: Paper) -> tuple[str | None, ...]:
-    """The paper's TEXT_FIELDS values, in order."""
-    return tuple(paper[index] for index in TEXT_INDEXES)
+    """The paper's TEXT_FIELDS values, in order (one C call: a cold load takes them from every paper)."""
+    return _TEXT_VALUES(paper)
 
 
 def with_texts(paper: Paper, texts: tuple[str | None, ...]) -> Paper:
