@@ -132,12 +132,22 @@ def test_a_damaged_or_crafted_cache_entry_is_a_miss_never_an_exception(tmp_path_
 
 
 def snapshot_parts(data: bytes):
+    """A snapshot's file records, its chunks (each still marshalled) and its lookups (marshalled)."""
     payload = data[len(snapshot_module._MAGIC) + snapshot_module._HEADER.size :]
-    return marshal.loads(payload)
+    (index_length,) = snapshot_module._INDEX_LENGTH.unpack_from(payload)
+    start = snapshot_module._INDEX_LENGTH.size
+    records, lookups, lengths = marshal.loads(payload[start : start + index_length])
+    chunks, at = [], start + index_length
+    for length in lengths:
+        chunks.append(payload[at : at + length])
+        at += length
+    return records, chunks, lookups
 
 
-def craft_snapshot(records, chunks, lookups) -> bytes:
-    payload = marshal.dumps((records, chunks, lookups))
+def craft_snapshot(records, chunks, lookups, lengths=None) -> bytes:
+    """A snapshot file of these parts, with a checksum that holds (`lengths`: the chunks' own unless given)."""
+    index = marshal.dumps((records, lookups, [len(chunk) for chunk in chunks] if lengths is None else lengths))
+    payload = snapshot_module._INDEX_LENGTH.pack(len(index)) + index + b"".join(chunks)
     return snapshot_module._MAGIC + snapshot_module._HEADER.pack(zlib.adler32(payload), len(payload)) + payload
 
 
@@ -148,7 +158,9 @@ SNAPSHOT_MUTATIONS = st.one_of(
     st.tuples(st.just("crafted"), st.sampled_from([
         "row-short", "row-long", "spec-out-of-range", "spec-tuple-out-of-range", "title-keys-short",
         "record-short", "count-wrong", "stamp-type", "other-keys-out-of-range", "landed-out-of-range",
-        "date-order-wrong", "chunk-not-marshal", "lookups-shape", "records-not-list",
+        "date-order-wrong", "chunk-not-marshal", "lookups-shape", "records-not-list", "chunk-lengths-short",
+        "chunk-lengths-long", "chunk-length-negative", "index-length-past-end", "record-unread-with-papers",
+        "format-type",
     ]), st.just(0)),
 )
 
@@ -195,6 +207,21 @@ def mutate_snapshot(data: bytes, how: tuple) -> bytes:
         return craft_snapshot(records, chunks, marshal.dumps((other_keys, titles)))
     elif at == "records-not-list":
         return craft_snapshot({"a": 1}, chunks, lookups)
+    elif at == "chunk-lengths-short":
+        return craft_snapshot(records, chunks, lookups, [len(chunk) for chunk in chunks][:-1])
+    elif at == "chunk-lengths-long":
+        return craft_snapshot(records, chunks, lookups, [len(chunks[0]) + 1] + [len(chunk) for chunk in chunks[1:]])
+    elif at == "chunk-length-negative":
+        return craft_snapshot(records, chunks, lookups, [-1, len(chunks[0]) + 1] + [len(chunk) for chunk in chunks[1:]])
+    elif at == "index-length-past-end":
+        data = craft_snapshot(records, chunks, lookups)
+        start = len(snapshot_module._MAGIC) + snapshot_module._HEADER.size
+        payload = snapshot_module._INDEX_LENGTH.pack(10**9) + data[start + snapshot_module._INDEX_LENGTH.size :]
+        return data[: len(snapshot_module._MAGIC)] + snapshot_module._HEADER.pack(zlib.adler32(payload), len(payload)) + payload
+    elif at == "record-unread-with-papers":
+        records = [(records[0][0], records[0][1], None, None, ["could not be read"], records[0][5] or 1), *records[1:]]
+    elif at == "format-type":
+        records = [(records[0][0], records[0][1], 7, *records[0][3:]), *records[1:]]
     chunks = [marshal.dumps((rows, title_keys)), *chunks[1:]]
     return craft_snapshot(records, chunks, marshal.dumps((other_keys, titles, landed, date_order)))
 
@@ -208,6 +235,26 @@ def test_a_damaged_or_crafted_load_snapshot_is_a_miss_never_an_exception(tmp_pat
     snapshot = Path(snapshot_path(cache, [str(folder)]))
     snapshot.write_bytes(mutate_snapshot(snapshot.read_bytes(), how))
     assert loaded(folder, cache) == expected
+    assert loaded(folder, cache) == expected
+
+
+@pytest.mark.parametrize("kind", [
+    "row-short", "row-long", "spec-out-of-range", "spec-tuple-out-of-range", "title-keys-short", "record-short",
+    "count-wrong", "stamp-type", "other-keys-out-of-range", "landed-out-of-range", "date-order-wrong",
+    "chunk-not-marshal", "lookups-shape", "records-not-list", "chunk-lengths-short", "chunk-lengths-long",
+    "chunk-length-negative", "index-length-past-end", "record-unread-with-papers", "format-type",
+])  # fmt: skip
+def test_each_crafted_snapshot_is_refused_before_anything_is_made_of_it(tmp_path, archive, kind):
+    """Each shape a snapshot's checksum cannot vouch for is checked: read_snapshot says None."""
+    from digest_tui.core.loading.loader import find_files
+
+    folder, expected = archive
+    cache = fresh_cache(tmp_path, folder)
+    snapshot = Path(snapshot_path(cache, [str(folder)]))
+    files = find_files([str(folder)])[0]
+    assert snapshot_module.read_snapshot(cache, [str(folder)], files) is not None  # the untouched one is used
+    snapshot.write_bytes(mutate_snapshot(snapshot.read_bytes(), ("crafted", kind, 0)))
+    assert snapshot_module.read_snapshot(cache, [str(folder)], files) is None
     assert loaded(folder, cache) == expected
 
 
