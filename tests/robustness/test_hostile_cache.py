@@ -79,7 +79,8 @@ MUTATIONS = st.one_of(
     st.tuples(st.just("length"), st.sampled_from([0, 1]), st.integers(0, 2**64 - 1)),
     st.tuples(st.just("cut"), st.integers(0, 10**6), st.just(0)),
     st.tuples(st.just("rows"), st.sampled_from(["short", "long", "not-a-tuple", "titles", "no-key", "texts-short",
-                                               "texts-count", "head-short", "stamp-list"]), st.just(0)),
+                                               "texts-count", "head-short", "stamp-list", "title-type",
+                                               "texts-not-tuple"]), st.just(0)),
 )
 
 
@@ -115,6 +116,10 @@ def mutate(data: bytes, how: tuple) -> bytes:
         return craft((path, stamp, fmt, source_format, warnings, rows), texts)
     elif at == "stamp-list":
         stamp = list(stamp)
+    elif at == "title-type":
+        titles = [7, *titles[1:]]
+    elif at == "texts-not-tuple":
+        texts = [list(texts[0]), *texts[1:]]
     return craft((path, stamp, fmt, source_format, warnings, rows, titles), texts)
 
 

@@ -23,6 +23,7 @@ import contextlib
 import functools
 import hashlib
 import marshal
+import operator
 import os
 import shutil
 import stat
@@ -328,6 +329,14 @@ code_version(), so a row of another length is damage or a crafted entry)."""
 TEXTS_LENGTH = len(TEXT_FIELDS)
 
 
+_FIRST = operator.itemgetter(0)
+_NONE = type(None)
+
+
+def _kinds(values) -> set[type]:
+    return set(map(type, values))
+
+
 def _is_entry_shape(fmt: object, source_format: object, warnings: object, rows: object, titles: object) -> bool:
     """Whether an entry's parts are what encode_entry() writes: strings, a list of strings, rows
     that are tuples of ROW_LENGTH values, one title (a string or None) per row. Checked before a
@@ -340,10 +349,12 @@ def _is_entry_shape(fmt: object, source_format: object, warnings: object, rows: 
         return False
     if rows.__class__ is not list or titles.__class__ is not list or len(titles) != len(rows):
         return False
-    for row in rows:
-        if row.__class__ is not tuple or len(row) != ROW_LENGTH or row[0].__class__ is not str:
-            return False
-    return all(title is None or title.__class__ is str for title in titles)
+    if not rows:
+        return True
+    # a column at a time, in C (`map`, `set`): a cold load checks every row it is handed
+    if _kinds(rows) != {tuple} or set(map(len, rows)) != {ROW_LENGTH} or _kinds(map(_FIRST, rows)) != {str}:
+        return False
+    return _kinds(titles) <= {str, _NONE}
 
 
 def read_texts(texts: Texts) -> list[tuple[str | None, ...]] | None:
@@ -364,9 +375,8 @@ def read_texts(texts: Texts) -> list[tuple[str | None, ...]] | None:
         values = marshal.loads(data)
         if values.__class__ is not list:
             return None
-        for value in values:
-            if value.__class__ is not tuple or len(value) != TEXTS_LENGTH:
-                return None
+        if values and (_kinds(values) != {tuple} or set(map(len, values)) != {TEXTS_LENGTH}):
+            return None
         return values
     except Exception:
         return None
