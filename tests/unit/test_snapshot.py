@@ -194,3 +194,27 @@ async def test_the_reader_starts_from_the_snapshot_its_last_load_wrote(monkeypat
 
 def main_status(app) -> str:
     return status_text(app)
+
+
+def test_while_a_snapshot_comes_in_the_list_is_in_the_order_a_sort_would_give(digests, tmp_path, monkeypatch):
+    """Between chunks, ordered('date') is the snapshot's date order without the rows not in yet
+    (no sort of the rows so far), and that is exactly what sorting them gives."""
+    from digest_tui.core.store import Store, sort_rows
+
+    monkeypatch.setattr(snapshot, "CHUNK_ROWS", 3)
+    cache = ParseCache(tmp_path / "cache")
+    load([str(digests)], cache=cache)
+    found = snapshot.read_snapshot(cache, [str(digests)], find_files([str(digests)])[0])
+    assert found is not None and len(found.chunks) > 3
+    store = Store()
+    sorts = []
+    monkeypatch.setattr("digest_tui.core.store.sort_rows", lambda *args: sorts.append(args) or sort_rows(*args))
+    for _papers in snapshot.restore(found, store, {}):
+        shown = store.ordered("date")
+        assert shown == sort_rows(store.papers, "date") and len(shown) == len(store.papers)
+        assert store.ordered("score") == sort_rows(store.papers, "score")  # other orders are sorted as ever
+    assert len(sorts) == len(found.chunks)  # the score orders only
+    assert store.ordered("date") == sort_rows(store.papers, "date")
+    rows = store.add([store.papers[0]._replace(key="2601.99999", id="2601.99999", date="2001-01-01")])
+    assert rows and store.ordered("date") == sort_rows(store.papers, "date")  # a change after: sorted again
+    assert store.ordered("date")[-1] == rows[0]

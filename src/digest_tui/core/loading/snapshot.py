@@ -261,6 +261,9 @@ def restore(snapshot: Snapshot, store: Store, readers: dict[str, TextReader]) ->
     Nothing here can fail on the snapshot's content: read_snapshot() checked all of it."""
     sources = [(Source(record.path, record.source_format or ""),) for record in snapshot.files]
     many: dict[tuple[int, ...], tuple[Source, ...]] = {}
+    date_order = snapshot.lookups[3]
+    if date_order is not None:
+        store.expect("date", date_order)  # the list shown while the chunks come in needs no sort
     done = 0
     for rows, title_keys in snapshot.chunks:
         papers = []
