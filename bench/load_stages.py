@@ -18,6 +18,7 @@ import os
 import resource
 import sys
 import time
+from pathlib import Path
 
 from digest_tui.core.loading.cache import ParseCache
 from digest_tui.core.loading.session import FilesFound, LoadSession
@@ -30,12 +31,12 @@ def children_cpu() -> float:
     tick = os.sysconf("SC_CLK_TCK")
     for listing in glob.glob(f"/proc/{os.getpid()}/task/*/children"):
         try:
-            pids = open(listing).read().split()
+            pids = Path(listing).read_text().split()
         except OSError:
             continue  # a thread that ended meanwhile
         for pid in pids:
             try:
-                fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
             total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
@@ -54,7 +55,7 @@ def main() -> int:
         return 2
     archive, cache_dir = args
     texts = "--no-texts" not in sys.argv
-    print(f"load average {' '.join(open('/proc/loadavg').read().split()[:3])}")
+    print(f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     session = LoadSession([archive], cache=ParseCache(cache_dir))
     marks: list[tuple[str, float, float, float]] = []
     wall0, own0, children0 = time.perf_counter(), own_cpu(), children_cpu()
