@@ -32,7 +32,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from ..files import atomic_write, read_regular
+from ..files import atomic_writes, read_regular
 from .common import Details, ExportError, Record, arxiv_id, published, safe_records, tidy
 from .markdown import abstracts, escape, facts
 
@@ -97,23 +97,24 @@ def write(folder: Path, records: list[Record], keys: list[str], details: Details
     if not folder.is_dir():
         raise ExportError(f"{folder} is not a folder")
     new = updated = 0
-    for key, (paper, mark) in zip(keys, safe_records(records)):
-        path = folder / f"{key}.md"
-        try:
-            old = read_regular(path).decode("utf-8", "replace")
-        except FileNotFoundError:
-            old = None
-        except OSError as error:
-            raise ExportError(f"cannot read {path}: {error.strerror or error}") from None
-        text = note(paper, mark, key) + (kept_part(old) if old is not None else "")
-        if old == text:
-            continue
-        try:
-            atomic_write(path, text)
-        except OSError as error:
-            raise ExportError(f"cannot write {path}: {error.strerror or error}") from None
-        if old is None:
-            new += 1
-        else:
-            updated += 1
+    with atomic_writes(folder) as write_note:
+        for key, (paper, mark) in zip(keys, safe_records(records)):
+            path = folder / f"{key}.md"
+            try:
+                old = read_regular(path).decode("utf-8", "replace")
+            except FileNotFoundError:
+                old = None
+            except OSError as error:
+                raise ExportError(f"cannot read {path}: {error.strerror or error}") from None
+            text = note(paper, mark, key) + (kept_part(old) if old is not None else "")
+            if old == text:
+                continue
+            try:
+                write_note(path.name, text)
+            except OSError as error:
+                raise ExportError(f"cannot write {path}: {error.strerror or error}") from None
+            if old is None:
+                new += 1
+            else:
+                updated += 1
     return new, updated
