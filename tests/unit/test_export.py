@@ -459,6 +459,20 @@ def test_a_missing_folder_is_an_export_error_unless_asked_to_make_it(tmp_path):
         write(RECORDS, "bib", tmp_path / "made")
 
 
+def test_a_device_or_fifo_is_never_replaced_by_a_file(tmp_path):
+    """`-o /dev/stdout` (a link to a pipe or a terminal) or a FIFO: an atomic write would rename a
+    regular file over it (as root, even over a device in /dev); refused, and left as it was."""
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(ExportError, match="is not a regular file"):
+        write(RECORDS, "bib", fifo)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
 def test_write_failure_is_an_export_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")

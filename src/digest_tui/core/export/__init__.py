@@ -149,6 +149,8 @@ def write(
     _need_folder(target.parent, make_folder)
     if target.is_dir():
         raise ExportError(f"{target} is a folder; the {fmt} export is one file")
+    if target.exists() and not target.is_file():  # a device, a FIFO: never replaced by a file
+        raise ExportError(f"{target} is not a regular file; an export replaces only files (standard output: -o -)")
     data = chunks(records, fmt, keys=keys, **details_dict(details))
     try:
         atomic_write(target, data)
