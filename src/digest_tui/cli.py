@@ -17,7 +17,7 @@ from .core.model import Paper
 from .core.index import make_doc
 from .core.paths import demo_dir
 from .core.jsonout import dumps
-from .core.text import clean, path_text, printable
+from .core.text import clean, json_printable, path_text
 from .core.model import SORTS
 from .core.store import Store
 
@@ -174,7 +174,7 @@ def _library_marks():
 def write_json_array(store: Store, rows: list[int], out=None) -> None:
     """Stream the papers as a JSON array, one object per paper on a line of its own, in chunks of
     about a megabyte: the bytes json.dumps(ensure_ascii=False) would give (core.jsonout), through
-    json_safe only for a paper with an unprintable character in it (rare: one scan tells)."""
+    json_safe only for a paper with an unprintable character in it (rare: text.json_printable tells)."""
     if out is None:
         sys.stdout.flush()
         out = sys.stdout.buffer
@@ -182,7 +182,7 @@ def write_json_array(store: Store, rows: list[int], out=None) -> None:
     for index, row in enumerate(rows):
         values = paper_json(papers[row])
         data = dumps(values)
-        if not printable(values.values()):
+        if not json_printable(values.values()):
             data = json_safe(data.decode("utf-8")).encode("utf-8")
         chunks.append(b",\n" if index else b"\n")
         chunks.append(data)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from digest_tui import cli
 from digest_tui.core import text
 from digest_tui.core.jsonout import dumps
-from digest_tui.core.text import clean, printable, without_surrogates
+from digest_tui.core.text import clean, json_printable, printable, without_surrogates
 
 # what digests put in strings, hostile characters included (controls, C1, bidi, zero-width, surrogates)
 TEXT = st.text(
@@ -90,6 +90,11 @@ def test_printable_values_are_left_alone_by_clean_and_by_dump(values):
             assert cli.json_safe(json.dumps(string, ensure_ascii=False)) == json.dumps(string, ensure_ascii=False)
     if all(s.replace("\n", "").isprintable() for s in strings):
         assert printable(values)
+    if json_printable(values):
+        for string in strings:
+            assert cli.json_safe(json.dumps(string, ensure_ascii=False)) == json.dumps(string, ensure_ascii=False)
+    if printable(values):
+        assert json_printable(values)
 
 
 def test_printable_looks_inside_tables_and_named_tuples():
@@ -108,3 +113,9 @@ def test_printable_ascii_and_other_text_alike():
         assert not printable(["fine", bad]), repr(bad)
         assert not printable([("fine", bad)]), repr(bad)
         assert not printable([{"k": bad}]), repr(bad)
+
+
+def test_json_printable_lets_through_only_what_json_escapes_itself():
+    assert json_printable(["tab\t", "nul\x00", "esc\x1b", "中文\n"])  # JSON writes these as escapes
+    for bad in ("del\x7f", "c1\x9b", "中文\x9b", "bidi\u202e", "zw\u200b", "bom\ufeff", "ls\u2028"):
+        assert not json_printable(["fine", bad]), repr(bad)

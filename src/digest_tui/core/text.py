@@ -53,11 +53,34 @@ def clean(text: str, *, newlines: bool = False) -> str:
 
 def printable(values: Iterable[object]) -> bool:
     """Whether every string in `values` (and in the lists, tuples and dicts among them, keys too)
-    is printable but for `\\n` line breaks. Every character clean() changes, and every one `dump`
-    escapes, is unprintable, so True means neither changes anything: the quick answer for a whole
-    record (a paper, a row of an export), one scan in C of its strings joined. False says only
-    that one of them may."""
-    strings: list = []  # the non-ASCII strings, and ASCII ones apart: those need a cheaper look
+    is printable but for `\\n` line breaks. Every character clean() changes is unprintable, so
+    True means it changes nothing: the quick answer for a whole record (a paper, a row of an
+    export), a scan in C of its strings joined. False says only that one of them may."""
+    texts = _joined(values)
+    if texts is None:
+        return _printable_deep(values)
+    ascii, other = texts
+    data = ascii.encode("ascii")
+    if len(data.translate(None, _ASCII_UNPRINTABLE)) != len(data):  # twice as fast as isprintable()
+        return False
+    return other.isprintable() or other.replace("\n", " ").isprintable()
+
+
+def json_printable(values: Iterable[object]) -> bool:
+    """printable() for text written as JSON, which escapes the C0 controls itself: an ASCII
+    string needs only a look for DEL (memchr). True means no character `dump` escapes for the
+    terminal's sake (all of them unprintable, and none below U+0080 but DEL) is there."""
+    texts = _joined(values)
+    if texts is None:
+        return _printable_deep(values)
+    ascii, other = texts
+    return "\x7f" not in ascii and (other.isprintable() or other.replace("\n", " ").isprintable())
+
+
+def _joined(values: Iterable[object]) -> tuple[str, str] | None:
+    """The ASCII strings of a record joined, and the others joined (ASCII needs a cheaper look);
+    None when something other than a string sits where strings were expected."""
+    strings: list = []
     ascii: list[str] = []
     add, extend, add_ascii = strings.append, strings.extend, ascii.append
     for value in values:  # two levels deep, the shape of a record: a list of tables at most
@@ -69,7 +92,7 @@ def printable(values: Iterable[object]) -> bool:
                 try:
                     joined = "".join(value)  # authors, categories: one string
                 except TypeError:
-                    return _printable_deep(values)
+                    return None
                 (add_ascii if joined.isascii() else add)(joined)
                 continue
             for item in value:
@@ -82,15 +105,11 @@ def printable(values: Iterable[object]) -> bool:
             extend(value)
             extend(value.values())
         elif not (value is None or kind is int or kind is bool):
-            return _printable_deep([value])
+            return None
     try:
-        text = "".join(strings)
-    except TypeError:  # something other than a string where strings were expected: look closer
-        return _printable_deep(values)
-    data = "".join(ascii).encode("ascii")
-    if len(data.translate(None, _ASCII_UNPRINTABLE)) != len(data):  # twice as fast as isprintable()
-        return False
-    return text.isprintable() or text.replace("\n", " ").isprintable()
+        return "".join(ascii), "".join(strings)
+    except TypeError:
+        return None
 
 
 _ASCII_UNPRINTABLE = bytes(range(0x20)).replace(b"\n", b"") + b"\x7f"
