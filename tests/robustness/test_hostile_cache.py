@@ -137,21 +137,32 @@ def test_a_damaged_or_crafted_cache_entry_is_a_miss_never_an_exception(tmp_path_
 
 
 def snapshot_parts(data: bytes):
-    """A snapshot's file records, its chunks (each still marshalled) and its lookups (marshalled)."""
+    """A snapshot's file records, its chunks (each still marshalled), its lookups (marshalled) and
+    each chunk's row count."""
     payload = data[len(snapshot_module._MAGIC) + snapshot_module._HEADER.size :]
     (index_length,) = snapshot_module._INDEX_LENGTH.unpack_from(payload)
     start = snapshot_module._INDEX_LENGTH.size
-    records, lookups, lengths = marshal.loads(payload[start : start + index_length])
+    records, lookups, lengths, counts = marshal.loads(payload[start : start + index_length])
     chunks, at = [], start + index_length
     for length in lengths:
         chunks.append(payload[at : at + length])
         at += length
-    return records, chunks, lookups
+    return records, chunks, lookups, counts
 
 
-def craft_snapshot(records, chunks, lookups, lengths=None) -> bytes:
-    """A snapshot file of these parts, with a checksum that holds (`lengths`: the chunks' own unless given)."""
-    index = marshal.dumps((records, lookups, [len(chunk) for chunk in chunks] if lengths is None else lengths))
+def _rows_in(chunk: bytes) -> int:
+    try:
+        return len(marshal.loads(chunk)[0])
+    except Exception:
+        return 1  # not a chunk at all: any count
+
+
+def craft_snapshot(records, chunks, lookups, lengths=None, counts=None) -> bytes:
+    """A snapshot file of these parts, with a checksum that holds (`lengths` and `counts`: the
+    chunks' own unless given)."""
+    lengths = [len(chunk) for chunk in chunks] if lengths is None else lengths
+    counts = [_rows_in(chunk) for chunk in chunks] if counts is None else counts
+    index = marshal.dumps((records, lookups, lengths, counts))
     payload = snapshot_module._INDEX_LENGTH.pack(len(index)) + index + b"".join(chunks)
     return snapshot_module._MAGIC + snapshot_module._HEADER.pack(zlib.adler32(payload), len(payload)) + payload
 
@@ -165,7 +176,7 @@ SNAPSHOT_MUTATIONS = st.one_of(
         "record-short", "count-wrong", "stamp-type", "other-keys-out-of-range", "landed-out-of-range",
         "date-order-wrong", "chunk-not-marshal", "lookups-shape", "records-not-list", "chunk-lengths-short",
         "chunk-lengths-long", "chunk-length-negative", "index-length-past-end", "record-unread-with-papers",
-        "format-type",
+        "format-type", "chunk-count-wrong", "last-chunk-row-short",
     ]), st.just(0)),
 )
 
@@ -181,7 +192,7 @@ def mutate_snapshot(data: bytes, how: tuple) -> bytes:
         return data[:start] + snapshot_module._HEADER.pack(checksum, at) + data[start + snapshot_module._HEADER.size :]
     if kind == "cut":
         return data[: at % len(data)]
-    records, chunks, lookups = snapshot_parts(data)
+    records, chunks, lookups, counts = snapshot_parts(data)
     rows, title_keys = marshal.loads(chunks[0])
     other_keys, titles, landed, date_order = marshal.loads(lookups)
     if at == "row-short":
@@ -207,7 +218,13 @@ def mutate_snapshot(data: bytes, how: tuple) -> bytes:
     elif at == "date-order-wrong":
         date_order = [0] * len(date_order) if date_order else [5, 6]
     elif at == "chunk-not-marshal":
-        return craft_snapshot(records, [b"\xff\x00garbage", *chunks[1:]], lookups)
+        return craft_snapshot(records, [b"\xff\x00garbage", *chunks[1:]], lookups, counts=counts)
+    elif at == "chunk-count-wrong":
+        return craft_snapshot(records, chunks, lookups, counts=[counts[0] + 1, *counts[1:]])
+    elif at == "last-chunk-row-short":
+        last_rows, last_keys = marshal.loads(chunks[-1])
+        last = marshal.dumps(([last_rows[0][:5], *last_rows[1:]], last_keys))
+        return craft_snapshot(records, [*chunks[:-1], last], lookups, counts=counts)
     elif at == "lookups-shape":
         return craft_snapshot(records, chunks, marshal.dumps((other_keys, titles)))
     elif at == "records-not-list":
@@ -243,24 +260,44 @@ def test_a_damaged_or_crafted_load_snapshot_is_a_miss_never_an_exception(tmp_pat
     assert loaded(folder, cache) == expected
 
 
-@pytest.mark.parametrize("kind", [
-    "row-short", "row-long", "spec-out-of-range", "spec-tuple-out-of-range", "title-keys-short", "record-short",
-    "count-wrong", "stamp-type", "other-keys-out-of-range", "landed-out-of-range", "date-order-wrong",
-    "chunk-not-marshal", "lookups-shape", "records-not-list", "chunk-lengths-short", "chunk-lengths-long",
-    "chunk-length-negative", "index-length-past-end", "record-unread-with-papers", "format-type",
-])  # fmt: skip
-def test_each_crafted_snapshot_is_refused_before_anything_is_made_of_it(tmp_path, archive, kind):
-    """Each shape a snapshot's checksum cannot vouch for is checked: read_snapshot says None."""
-    from digest_tui.core.loading.loader import find_files
+CHUNK_KINDS = [
+    "row-short", "row-long", "spec-out-of-range", "spec-tuple-out-of-range", "title-keys-short", "chunk-not-marshal",
+    "last-chunk-row-short",
+]  # fmt: skip
+"""Crafted chunks: found by restore() as each chunk goes in; the rest by read_snapshot()."""
 
+
+@pytest.mark.parametrize("kind", [
+    *CHUNK_KINDS, "record-short", "count-wrong", "stamp-type", "other-keys-out-of-range", "landed-out-of-range",
+    "date-order-wrong", "lookups-shape", "records-not-list", "chunk-lengths-short", "chunk-lengths-long",
+    "chunk-length-negative", "index-length-past-end", "record-unread-with-papers", "format-type", "chunk-count-wrong",
+])  # fmt: skip
+def test_each_crafted_snapshot_is_refused_before_anything_is_made_of_it(tmp_path, archive, kind, monkeypatch):
+    """Each shape a snapshot's checksum cannot vouch for is checked: read_snapshot says None, or
+    (a chunk) restore() stops before the chunk goes in; the load is the load file by file."""
+    from digest_tui.core.loading.loader import find_files
+    from digest_tui.core.store import Store
+
+    monkeypatch.setattr(snapshot_module, "CHUNK_ROWS", 1)  # several chunks: the last one is not the first
     folder, expected = archive
     cache = fresh_cache(tmp_path, folder)
     snapshot = Path(snapshot_path(cache, [str(folder)]))
     files = find_files([str(folder)])[0]
-    assert snapshot_module.read_snapshot(cache, [str(folder)], files) is not None  # the untouched one is used
+    found = snapshot_module.read_snapshot(cache, [str(folder)], files)
+    assert found is not None and len(found.chunks) > 2  # the untouched one is used
     snapshot.write_bytes(mutate_snapshot(snapshot.read_bytes(), ("crafted", kind, 0)))
-    assert snapshot_module.read_snapshot(cache, [str(folder)], files) is None
+    found = snapshot_module.read_snapshot(cache, [str(folder)], files)
+    if kind in CHUNK_KINDS:
+        store = Store()
+        with pytest.raises(snapshot_module.SnapshotDamaged):
+            for _papers in snapshot_module.restore(found, store, {}):
+                pass
+        in_before = len(found.chunks) - 1 if kind == "last-chunk-row-short" else 0
+        assert len(store.papers) == in_before
+    else:
+        assert found is None
     assert loaded(folder, cache) == expected
+    assert loaded(folder, cache) == expected  # and from the snapshot that load wrote
 
 
 def test_a_damaged_length_byte_allocates_nothing(tmp_path, archive, monkeypatch):

@@ -14,7 +14,7 @@ from support.app_support import demo_app, detail_text, press, shown_keys, starte
 from digest_tui.core.loading import snapshot
 from digest_tui.core.loading.cache import ParseCache
 from digest_tui.core.loading.loader import find_files
-from digest_tui.core.loading.session import load
+from digest_tui.core.loading.session import FilesRead, LoadSession, load
 from digest_tui.core.paths import demo_dir
 from digest_tui.screens.main import MainScreen
 from digest_tui.core.model import SORTS
@@ -218,3 +218,40 @@ def test_while_a_snapshot_comes_in_the_list_is_in_the_order_a_sort_would_give(di
     rows = store.add([store.papers[0]._replace(key="2601.99999", id="2601.99999", date="2001-01-01")])
     assert rows and store.ordered("date") == sort_rows(store.papers, "date")  # a change after: sorted again
     assert store.ordered("date")[-1] == rows[0]
+
+
+def test_a_chunk_found_bad_as_it_goes_in_gives_the_load_file_by_file(digests, tmp_path, monkeypatch):
+    """A crafted snapshot (its checksum holds) whose last chunk is not a chunk: the chunks before it
+    are in, and shown, when restore() finds it; the load then reads every file into those same
+    rows, and the store is exactly the store a load file by file makes."""
+    import marshal
+    import zlib
+
+    monkeypatch.setattr(snapshot, "CHUNK_ROWS", 4)
+    cache = ParseCache(tmp_path / "cache")
+    load([str(digests)], cache=cache)
+    path = Path(snapshot.snapshot_path(cache, [str(digests)]))
+    data = path.read_bytes()
+    payload = data[len(snapshot._MAGIC) + snapshot._HEADER.size :]
+    (index_length,) = snapshot._INDEX_LENGTH.unpack_from(payload)
+    start = snapshot._INDEX_LENGTH.size
+    records, lookups, lengths, counts = marshal.loads(payload[start : start + index_length])
+    assert len(lengths) > 3
+    chunks_end = len(payload) - lengths[-1]
+    rows, title_keys = marshal.loads(payload[chunks_end:])
+    bad_last = marshal.dumps(([rows[0][:3], *rows[1:]], title_keys))  # a row too short
+    index = marshal.dumps((records, lookups, [*lengths[:-1], len(bad_last)], counts))
+    crafted = snapshot._INDEX_LENGTH.pack(len(index)) + index + payload[start + index_length : chunks_end] + bad_last
+    path.write_bytes(snapshot._MAGIC + snapshot._HEADER.pack(zlib.adler32(crafted), len(crafted)) + crafted)
+    shown: list[int] = []
+    session = LoadSession([str(digests)], cache=ParseCache(tmp_path / "cache"))
+    for event in session.load(batch_seconds=0):
+        if isinstance(event, FilesRead) and not shown:
+            shown.append(len(session.store.papers))
+    for _step in session.finish(index=False):
+        pass
+    assert shown and 0 < shown[0] < len(session.store.papers)  # chunks were on screen before the bad one
+    expected, expected_report = file_by_file(digests, tmp_path)
+    assert everything(session.store) == expected
+    assert [str(p) for p in session.report.problems] == [str(p) for p in expected_report.problems]
+    assert used_snapshot(digests, cache)  # written again, whole

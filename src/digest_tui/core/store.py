@@ -211,6 +211,28 @@ class Store:
             self._row_of_key.update(zip([paper.key for paper in papers], range(start, start + len(papers))))
             self.version += 1
 
+    def forget_rows(self, other_keys: list[tuple[str, int]], titles: list[tuple[str, int]]) -> None:
+        """After extend() of a snapshot's first rows, when the rest of it cannot be used: every row
+        becomes an empty record under its key, as remove_files() leaves it, gone until a paper
+        with one of the keys or titles that lead to it (its own; `other_keys` and `titles`, the
+        snapshot's, for the rows in) is added again. Adding the snapshot's files again, in order,
+        then refills the same rows and puts the others after them, as a load file by file would
+        have; rows keep their numbers, so a view holding them stays valid meanwhile."""
+        with self._lock:
+            self._expected = None
+            count = len(self.papers)
+            self._row_of_key.update((key, row) for key, row in other_keys if row < count)
+            for title, row in titles:
+                if row < count:
+                    self._row_of_title.setdefault(title, row)
+            for row in range(count):
+                paper = self.papers[row]
+                self.papers[row] = Paper(key=paper.key, id=paper.id)
+                self._title_keys[row] = title_sort_key(self.papers[row])
+            self._gone.update(range(count))
+            self._stale.update(range(count))
+            self.version += 1
+
     def restore(self, state: StoreState, texts: dict[str, TextReader]) -> None:
         """The rest of a snapshot after its papers went in with extend(): the keys and titles
         that lead to rows, each file's rows, and how to read each file's texts (`texts` in file

@@ -20,6 +20,8 @@ What a load does, in order (the same for every front end):
    reported at once, then a batch every `batch_seconds` (five times that after the first second).
    `pause`, when given, is called where the reader lets its first paint happen: after the first
    chunk of a snapshot of several, and before parsing processes start (they take every CPU).
+   A snapshot chunk found bad as it goes in (crafted: its checksum held) turns the papers already
+   in into empty records that the files, all read now, fill again (`Store.forget_rows`).
 3. Sort the store by `sort` (so the first view shown after the load does not wait for it), and
    say `LoadDone`.
 
@@ -54,7 +56,7 @@ from ..index import COLUMNS, TEXT_COLUMNS
 from ..store import Store
 from .cache import ParseCache, stamp_of
 from .loader import Parsed, list_files, pause_gc, read_file, read_in_order, resume_gc, texts_from_cache
-from .snapshot import FileRecord, Snapshot, read_snapshot, restore, write_snapshot
+from .snapshot import FileRecord, Snapshot, SnapshotDamaged, read_snapshot, restore, write_snapshot
 from .watch import FolderWatcher, affected_files, files_to_read, sharing_files
 
 BATCH_SECONDS = 0.1
@@ -253,13 +255,17 @@ class LoadSession:
                 for record, (_path, info) in zip(snapshot.files, files)
                 if record.format is not None
             }
-            for chunk, _papers in enumerate(restore(snapshot, store, readers), 1):
-                # a snapshot of a chunk or two is in before a paint would be: no in-between report
-                if chunks > 2 and time.monotonic() - last >= batch_seconds:
-                    yield FilesRead(len(records) * chunk // chunks, met)
-                    met, last = [], time.monotonic()
-                    if chunk == 1 and pause is not None:  # unmarshalling holds the GIL a chunk at a time
-                        pause()
+            try:
+                for chunk, _papers in enumerate(restore(snapshot, store, readers), 1):
+                    # a snapshot of a chunk or two is in before a paint would be: no in-between report
+                    if chunks > 2 and time.monotonic() - last >= batch_seconds:
+                        yield FilesRead(len(records) * chunk // chunks, met)
+                        met, last = [], time.monotonic()
+                        if chunk == 1 and pause is not None:  # unmarshalling holds the GIL a chunk at a time
+                            pause()
+            except SnapshotDamaged:  # a crafted chunk: every file is read, into the rows already shown
+                store.forget_rows(snapshot.lookups[0], snapshot.lookups[1])
+                records = self._records = []
             for at, record in enumerate(records):
                 count(record, at)
         restored = len(records)

@@ -34,12 +34,14 @@ from .loader import _parse
 from ..model import Paper, Source
 from ..store import Store, StoreState, TextReader
 
-_MAGIC = b"digest-tui load snapshot 2\n"
+_MAGIC = b"digest-tui load snapshot 3\n"
 _HEADER = struct.Struct("<IQ")  # Adler-32 and length of the payload
 _INDEX_LENGTH = struct.Struct("<Q")
-"""The payload: the length of its index (the file records, the lookups and each chunk's length,
-marshalled), the index, then the chunks one after another, each unmarshalled straight from the
-bytes read (not first copied out of a marshalled list of them: 400 MB at a million papers)."""
+"""The payload: the length of its index (the file records, the lookups, each chunk's length and
+row count, marshalled), the index, then the chunks one after another, each unmarshalled straight
+from the bytes read (not first copied out of a marshalled list of them: 400 MB at a million
+papers), and only as it goes in (restore()): the first papers are on screen before the rest of a
+big snapshot is decoded."""
 CHUNK_ROWS = 8192
 """Papers per marshalled chunk: the first chunk is in the store (and on screen) while the rest load."""
 _new_tuple = tuple.__new__
@@ -62,8 +64,13 @@ class Snapshot(NamedTuple):
     """A snapshot read back and checked against the files found now: the first `len(files)` of them."""
 
     files: list[FileRecord]
-    chunks: list[tuple[list[tuple], list[str]]]  # (rows, title keys) of up to CHUNK_ROWS papers each
+    chunks: list[tuple[memoryview, int]]  # each chunk still marshalled, and how many rows it says it has
     lookups: tuple  # the rest of a StoreState: other keys, titles, each file's rows, the date order
+
+
+class SnapshotDamaged(Exception):
+    """A chunk of a snapshot is not what write_snapshot() writes (found by restore(), before any of
+    it goes in): the load goes on file by file (see Store.forget_rows)."""
 
 
 @functools.cache
@@ -137,31 +144,25 @@ ROW_LENGTH = len(Paper._fields)
 def _checked(index: object, chunk_bytes: memoryview) -> Snapshot | None:
     """The unmarshalled index and the chunks after it as a Snapshot, if every part has the shape
     write_snapshot() gives it."""
-    if index.__class__ is not tuple or len(index) != 3:
+    records, lookups, lengths, counts = index if index.__class__ is tuple and len(index) == 4 else (None,) * 4
+    if records.__class__ is not list or not records or lengths.__class__ is not list or counts.__class__ is not list:
         return None
-    records, lookups, lengths = index
-    if records.__class__ is not list or not records or lengths.__class__ is not list:
+    if len(counts) != len(lengths) or (lengths and (_kinds(lengths) | _kinds(counts) != {int} or min(lengths) < 0)):
         return None
-    if lengths and (_kinds(lengths) != {int} or min(lengths) < 0):
-        return None
-    if sum(lengths) != len(chunk_bytes):
+    if sum(lengths) != len(chunk_bytes) or (counts and min(counts) < 1):
         return None
     files = _records(records)
     if files is None:
         return None
-    decoded = []
-    total = start = 0
-    for length in lengths:
-        rows, title_keys = _chunk(chunk_bytes[start : start + length], len(files))
-        if rows is None:
-            return None
+    chunks = []
+    start = 0
+    for length, count in zip(lengths, counts):
+        chunks.append((chunk_bytes[start : start + length], count))
         start += length
-        decoded.append((rows, title_keys))
-        total += len(rows)
     lookups = marshal.loads(lookups) if lookups.__class__ is bytes else None
-    if not _lookups_shape(lookups, total, files):
+    if not _lookups_shape(lookups, sum(counts), files):
         return None
-    return Snapshot(files, decoded, lookups)  # type: ignore[arg-type]
+    return Snapshot(files, chunks, lookups)  # type: ignore[arg-type]
 
 
 def _records(records: list) -> list[FileRecord] | None:
@@ -258,14 +259,23 @@ def _lookups_shape(lookups: object, rows: int, files: list[FileRecord]) -> bool:
 def restore(snapshot: Snapshot, store: Store, readers: dict[str, TextReader]) -> Iterator[int]:
     """Put a snapshot's papers into an empty store, a chunk at a time (yielding the papers in so
     far after each), then its lookups; `readers` reads each file's texts (from its cache entry).
-    Nothing here can fail on the snapshot's content: read_snapshot() checked all of it."""
+    Each chunk is decoded and checked here, before any of it goes in: one that is not what
+    write_snapshot() wrote (a crafted file: the checksum holds) raises SnapshotDamaged, with the
+    chunks before it in the store. Nothing else can fail on the snapshot's content: read_snapshot()
+    checked the rest."""
     sources = [(Source(record.path, record.source_format or ""),) for record in snapshot.files]
     many: dict[tuple[int, ...], tuple[Source, ...]] = {}
     date_order = snapshot.lookups[3]
     if date_order is not None:
         store.expect("date", date_order)  # the list shown while the chunks come in needs no sort
     done = 0
-    for rows, title_keys in snapshot.chunks:
+    for chunk, count in snapshot.chunks:
+        try:
+            rows, title_keys = _chunk(chunk, len(snapshot.files))
+        except Exception:  # marshal's ValueError, EOFError, TypeError; MemoryError for a crafted size
+            rows = title_keys = None
+        if rows is None or len(rows) != count:
+            raise SnapshotDamaged
         papers = []
         append = papers.append
         for row in rows:
@@ -306,7 +316,8 @@ def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord],
         for start in range(0, len(rows), CHUNK_ROWS)
     ]
     lookups = marshal.dumps((state.other_keys, state.titles, state.landed, state.date_order))
-    index = marshal.dumps(([tuple(record) for record in files], lookups, [len(chunk) for chunk in chunks]))
+    counts = [len(rows[start : start + CHUNK_ROWS]) for start in range(0, len(rows), CHUNK_ROWS)]
+    index = marshal.dumps(([tuple(record) for record in files], lookups, [len(chunk) for chunk in chunks], counts))
     parts = [_INDEX_LENGTH.pack(len(index)), index, *chunks]
     checksum = 1  # Adler-32 of nothing
     for part in parts:
