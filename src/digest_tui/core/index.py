@@ -14,9 +14,9 @@ _SPACES = re.compile(r"\s+")
 
 
 def _untidy(text: str) -> bool:
-    """Whether whitespace needs collapsing. Parsers tidy nearly everything, so this cheap test
-    (single-character scans; a doubled space is left alone, looking for it costs more than all
-    the rest) saves splitting every abstract, which would triple the index's build time."""
+    """Whether whitespace other than a doubled space needs collapsing (the callers look for that
+    too). Parsers tidy nearly everything, so this cheap test (single-character scans) saves
+    splitting every abstract, which would triple the index's build time."""
     return (
         "\n" in text
         or "\t" in text
@@ -37,9 +37,7 @@ def fold(text: str | None) -> str:
     if text.isascii():  # O(1); nearly every English text, and lower() is a little faster
         if "-" in text or "_" in text:
             text = text.replace("-", " ").replace("_", " ")
-            if "  " in text:  # `a - b`, `--`
-                text = _SPACES.sub(" ", text)
-        if _untidy(text):
+        if _untidy(text) or "  " in text:  # a doubled space, or `a - b` and `--` made one above
             text = _SPACES.sub(" ", text).strip()
         return text.lower()
     # Chinese text nearly always has full-width punctuation (，：（）), which is not NFKC: normalizing
@@ -76,7 +74,7 @@ def _fold_all(*parts: str | None) -> str:
     if not present:
         return ""
     joined = " ".join(present)
-    if not joined.isascii() or "-" in joined or "_" in joined or _untidy(joined):
+    if not joined.isascii() or "-" in joined or "_" in joined or _untidy(joined) or "  " in joined:
         return "\n".join(folded for folded in map(fold, present) if folded)
     return "\n".join(present).lower()
 
