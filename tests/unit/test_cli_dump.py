@@ -122,7 +122,8 @@ def test_dump_fills_and_uses_the_parse_cache(private_home, capsys):
     first = json.loads(capsys.readouterr().out)
     files = [p for p in (private_home / "xdg_cache_home" / "digest-tui").rglob("*") if p.is_file()]
     snapshots = [p for p in files if p.parent.name == "loads"]
-    assert len(files) - len(snapshots) == 6  # an entry per demo file
+    texts = [p for p in files if p.parent.name == "texts"]  # the text index (its SQLite files)
+    assert len(files) - len(snapshots) - len(texts) == 6  # an entry per demo file
     assert len(snapshots) == 1  # and the load snapshot
     assert main(["dump", "--demo"]) == 0  # from the snapshot (texts from the entries)
     assert json.loads(capsys.readouterr().out) == first

@@ -16,6 +16,7 @@ from support.app_support import main_screen, shown_keys, started
 from digest_tui.app import DigestApp
 from digest_tui.cli import main
 from digest_tui.core.index import COLUMNS, TEXT_COLUMNS
+from digest_tui.core.loading import session as session_module
 from digest_tui.core.loading import snapshot
 from digest_tui.core.loading.cache import ParseCache
 from digest_tui.core.loading.loader import find_files
@@ -113,7 +114,10 @@ def test_a_load_leaves_the_store_sorted_and_every_paper_in(folder):
     assert plain.store.ordered("title") == order  # the same order, made on demand
 
 
-def test_the_finishing_steps_index_write_the_snapshot_then_fill_the_texts(folder, tmp_path):
+def test_the_finishing_steps_index_write_the_snapshot_then_fill_the_texts(folder, tmp_path, monkeypatch):
+    """Without a text index on disk (an SQLite without FTS5's trigrams), the texts come into the
+    papers and their columns are made in memory."""
+    monkeypatch.setattr(session_module, "available", lambda: False)
     cache = ParseCache(tmp_path / "cache")
     cold = LoadSession([folder], cache=cache)
     cold.run()  # fills the parse cache and writes a snapshot
@@ -122,6 +126,7 @@ def test_the_finishing_steps_index_write_the_snapshot_then_fill_the_texts(folder
     warm = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
     for _ in warm.load():
         pass
+    assert warm.store.texts is None
     assert warm.store.texts_pending  # from the parse cache: the long texts wait
     steps = list(warm.finish())
     plain = [name for name in COLUMNS if name not in TEXT_COLUMNS]
@@ -138,6 +143,31 @@ def test_the_finishing_steps_index_write_the_snapshot_then_fill_the_texts(folder
         pass
     assert "snapshot" not in list(again.finish(index=False))  # all from the snapshot: nothing new to keep
     assert again.store.papers == cold.store.papers
+
+
+def test_the_finishing_steps_write_the_texts_to_the_text_index_and_leave_them_out_of_the_papers(folder, tmp_path):
+    cache = ParseCache(tmp_path / "cache")
+    cold = LoadSession([folder], cache=cache)
+    cold.run()  # every text read in, for the command line
+    warm = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in warm.load():
+        pass
+    store = warm.store
+    assert store.texts is not None and store.texts.rows == 0  # sealed for no snapshot yet: made now
+    steps = list(warm.finish())
+    plain = [name for name in COLUMNS if name not in TEXT_COLUMNS]
+    assert steps[: len(plain)] == plain
+    assert steps[len(plain) :] and set(steps[len(plain) :]) == {"texts"}
+    assert store.texts_synced and store.texts_pending  # indexed, and still waiting in the parse cache
+    assert [store.paper(row) for row in range(len(store.papers))] == cold.store.papers
+    assert store.texts.rows == len(store.papers)  # sealed for the snapshot this store is
+
+    again = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in again.load():
+        pass
+    assert again.store.texts.rows == len(store.papers)  # trusted: nothing to write after a warm start
+    assert again.store.texts_synced
+    assert list(again.finish()) == [*plain, "texts"]
 
 
 def test_a_load_from_a_snapshot_reports_what_a_load_file_by_file_reports(folder, tmp_path, monkeypatch):
@@ -159,7 +189,7 @@ def test_a_load_from_a_snapshot_reports_what_a_load_file_by_file_reports(folder,
     assert (session.report.files, session.report.papers) == (by_file.report.files, by_file.report.papers)
     for _ in session.finish():
         pass
-    assert session.store.papers == by_file.store.papers
+    assert [session.store.paper(row) for row in range(len(session.store.papers))] == by_file.store.papers
 
 
 def test_collection_is_paused_from_the_load_to_the_end_of_the_finishing_steps(folder):

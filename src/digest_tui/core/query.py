@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .model import Mark
-from .index import SearchDoc, fold
+from .index import TEXT_COLUMNS, SearchDoc, fold
 from .text import one_line
 
 TEXT_FIELDS = ("author", "inst", "topic", "title", "abstract")
@@ -72,13 +72,22 @@ class Query:
     `columns` names the columns it reads, in the order `select` takes them; `words` are the
     casefolded free words, phrases and text-field values to highlight (not those under NOT);
     `uses_marks` says whether stars/tags/reads can change the answer, so a caller knows when
-    to re-filter after the user marks a paper."""
+    to re-filter after the user marks a paper.
+
+    The same query is compiled a second time for a store whose long texts are searched on disk
+    (textindex.py): there each test on the text columns (index.TEXT_COLUMNS) is a test of
+    membership in a set of rows the caller finds first. `texts` says what each set is: the rows
+    with any of the needles in any of the columns, or (needles empty) those whose one column is
+    not empty; `indexed_columns` are the columns that variant still reads."""
 
     text: str
     words: tuple[str, ...] = ()
     uses_marks: bool = False
     columns: tuple[str, ...] = ()
     rows: Callable[..., list[int]] | None = None  # (order, mark_of, *columns) -> rows; None matches all
+    texts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    indexed_columns: tuple[str, ...] = ()
+    indexed_rows: Callable[..., list[int]] | None = None  # (order, mark_of, *indexed columns, *sets of texts)
 
     @property
     def matches_all(self) -> bool:
@@ -91,6 +100,15 @@ class Query:
         if self.rows is None:
             return list(order)
         return self.rows(order, mark_of, *columns)
+
+    def select_indexed(
+        self, order: list[int], columns: Sequence[list], found: Sequence[set[int]], mark_of: Callable[[str], Mark]
+    ) -> list[int]:
+        """select() for the variant with the text tests answered first: `columns` are those named
+        by `indexed_columns`, `found[i]` the rows that `texts[i]` describes."""
+        if self.indexed_rows is None:
+            return list(order)
+        return self.indexed_rows(order, mark_of, *columns, *found)
 
     def match(self, doc: SearchDoc, mark: Mark) -> bool:
         """Whether the paper `doc` indexes matches, given its marks."""
@@ -226,6 +244,7 @@ class _Parser:
         self.uses_marks = False
         self.values: dict[tuple[type, object], str] = {}  # each value once, so a term written twice reads the same
         self.columns: dict[str, None] = {}
+        self.texts: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, str]] = {}  # text tests: (number, in-memory expression)
 
     def value(self, value: object) -> str:
         return self.values.setdefault((type(value), value), f"v{len(self.values)}")
@@ -233,6 +252,14 @@ class _Parser:
     def column(self, name: str) -> str:
         self.columns[name] = None
         return f"c_{name}[r]"
+
+    def text_test(self, columns: tuple[str, ...], needles: tuple[str, ...], expression: str) -> str:
+        """A test on text columns: `expression` in the in-memory variant, a set membership in the
+        one searching on disk (see Query); written as a placeholder until both are made."""
+        key = (columns, needles)
+        if key not in self.texts:
+            self.texts[key] = (len(self.texts), expression)
+        return f"\0{self.texts[key][0]}\0"
 
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -270,7 +297,12 @@ class _Parser:
             if group == "id":
                 kept.append(Compiled(f"{pattern}.match({self.column('id')})", _COST_SHORT))
                 continue
-            tests = [f"{pattern}.search({self.column(name)})" for name in _MERGED_COLUMNS[group]]
+            columns = _MERGED_COLUMNS[group]
+            tests = [f"{pattern}.search({self.column(name)})" for name in columns if name not in TEXT_COLUMNS]
+            texts = tuple(name for name in columns if name in TEXT_COLUMNS)
+            if texts:
+                searches = " or ".join(f"{pattern}.search({self.column(name)})" for name in texts)
+                tests.append(self.text_test(texts, tuple(values), f"({searches})" if len(texts) > 1 else searches))
             cost = {"word": _COST_WORD, "abstract": _COST_ABSTRACT}.get(group, _COST_TEXT)
             kept.append(Compiled(f"({' or '.join(tests)})" if len(tests) > 1 else tests[0], cost))
         return kept
@@ -336,7 +368,8 @@ class _Parser:
             if not negated:
                 self.words.append(word)
             v = self.value(word)
-            tests = (f"{v} in {self.column(name)}" for name in _MERGED_COLUMNS["word"])
+            tests = [f"{v} in {self.column(name)}" for name in _MERGED_COLUMNS["word"] if name not in TEXT_COLUMNS]
+            tests.append(self.abstracts(v, word))
             return Compiled(f"({' or '.join(tests)})", _COST_WORD, "word", word)
         if kind == "cmp":
             return self.comparison(*rest, token.spelling)
@@ -355,13 +388,14 @@ class _Parser:
             return Compiled(f"{self.value(chr(10) + v)} in {self.column('cat_text')}", _COST_SHORT, "cat", chr(10) + v)
         if name == "tag":
             return Compiled(f"(m.tags and has_tag(m.tags, {self.value(v)}))", _COST_MARK)
-        if name in ("author", "inst", "topic", "title"):
+        if name == "inst":
+            test = self.text_test(("inst",), (v,), f"{self.value(v)} in {self.column('inst')}")
+            return Compiled(test, _COST_TEXT, name, v)
+        if name in ("author", "topic", "title"):
             column = {"author": "authors", "title": "titles"}.get(name, name)
             return Compiled(f"{self.value(v)} in {self.column(column)}", _COST_TEXT, name, v)
         if name == "abstract":
-            name_v = self.value(v)
-            test = f"({name_v} in {self.column('abstract_en')} or {name_v} in {self.column('abstract_zh')})"
-            return Compiled(test, _COST_ABSTRACT, "abstract", v)
+            return Compiled(self.abstracts(self.value(v), v), _COST_ABSTRACT, "abstract", v)
         if name == "id":
             prefix = re.sub(r"v[0-9]+$", "", v)
             return Compiled(f"{self.column('id')}.startswith({self.value(prefix)})", _COST_SHORT, "id", prefix)
@@ -372,9 +406,15 @@ class _Parser:
             return Compiled(tests[v], _COST_MARK)
         if name == "has":
             if v in HAS_VALUES:
-                return Compiled(f"bool({self.column('abstract_' + v)})", _COST_NUMBER)
+                column = "abstract_" + v
+                return Compiled(self.text_test((column,), (), f"bool({self.column(column)})"), _COST_NUMBER)
             raise QueryError(f"has: needs one of {', '.join(HAS_VALUES)}: {token.spelling}")
         raise QueryError(f"unknown field '{name}:' at {token.pos} (known: {', '.join(FIELDS)})")  # pragma: no cover
+
+    def abstracts(self, constant: str, value: str) -> str:
+        """A substring test of either abstract (`constant` names `value` in the compiled code)."""
+        in_memory = f"({constant} in {self.column('abstract_en')} or {constant} in {self.column('abstract_zh')})"
+        return self.text_test(("abstract_en", "abstract_zh"), (value,), in_memory)
 
     def comparison(self, name: str, op: str, value: str, spelling: str) -> Compiled:
         value = value.strip()
@@ -453,12 +493,29 @@ def parse_query(text: str) -> Query:
         parser.column("key")
         expression = f"((m := mark_of(c_key[r])) is not None and {expression})"
     columns = tuple(parser.columns)
-    parameters = ", ".join(["order", "mark_of", *(f"c_{name}" for name in columns)])
-    source = f"def rows({parameters}):\n    return [r for r in order if {expression}]\n"
     namespace: dict[str, object] = {name: value for (_type, value), name in parser.values.items()}
     namespace["has_tag"] = _has_tag
+    in_memory_tests = [test for _number, test in parser.texts.values()]
+    in_memory = _TEXT_TEST.sub(lambda match: in_memory_tests[int(match[1])], expression)
+    rows = _compiled("rows", in_memory, [f"c_{name}" for name in columns], namespace)
+    if not parser.texts:
+        return Query(text, tuple(dict.fromkeys(parser.words)), parser.uses_marks, columns, rows, (), columns, rows)
+    indexed_columns = tuple(name for name in columns if name not in TEXT_COLUMNS)
+    sets = [f"t{at}" for at in range(len(parser.texts))]
+    indexed = _TEXT_TEST.sub(lambda match: f"(r in t{match[1]})", expression)
+    indexed_rows = _compiled("indexed_rows", indexed, [*(f"c_{name}" for name in indexed_columns), *sets], namespace)
+    words = tuple(dict.fromkeys(parser.words))
+    return Query(text, words, parser.uses_marks, columns, rows, tuple(parser.texts), indexed_columns, indexed_rows)
+
+
+_TEXT_TEST = re.compile("\0([0-9]+)\0")
+
+
+def _compiled(name: str, expression: str, parameters: list[str], namespace: dict[str, object]) -> Callable[..., list[int]]:
+    """The function `name(order, mark_of, *parameters)` that keeps the rows of `order` for which `expression` holds."""
+    source = f"def {name}({', '.join(['order', 'mark_of', *parameters])}):\n    return [r for r in order if {expression}]\n"
     try:
         exec(compile(source, "<query>", "exec"), namespace)
     except (RecursionError, MemoryError, SyntaxError):  # a query nested past what the compiler takes
         raise QueryError(f"too complex to run (more than {MAX_DEPTH} levels of '(' and NOT)") from None
-    return Query(text, tuple(dict.fromkeys(parser.words)), parser.uses_marks, columns, namespace["rows"])
+    return namespace[name]

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .index import COLUMNS, TEXT_COLUMNS
 from .model import SORTS, Paper, folded_title, merge, with_texts, without_texts
+from .textindex import COLUMNS as INDEXED_TEXTS, TextIndexError
 
 if TYPE_CHECKING:
     from .model import Mark
     from .query import Query
+    from .textindex import TextIndex
 
 TextReader = Callable[[], "list[tuple[str | None, ...]]"]
 
@@ -27,6 +29,8 @@ class PendingTexts(NamedTuple):
 
 INDEX_CHUNK = 4096
 """Rows of a search-index column made per hold of the store's lock."""
+TEXT_INDEX_CHUNK = 1024
+"""Rows whose texts are read and written to the text index per step of sync_texts()."""
 
 class StoreState(NamedTuple):
     """A store's contents as plain values (what a snapshot keeps): each row's paper values without
@@ -59,6 +63,11 @@ class Store:
         self._pending: dict[str, PendingTexts] = {}  # by file, in the order the files were added
         self._last_read: tuple[str, list] | None = None  # the pending file read last (show, search)
         self._lock = threading.RLock()  # changes come from the UI thread and from fill/search workers
+        self.texts: TextIndex | None = None
+        """The long-text columns on disk (attach_texts()); None: they are made in memory, by index()."""
+        self._texts_synced = 0  # rows below this are in the text index, unless in _texts_dirty
+        self._texts_dirty: set[int] = set()  # rows whose texts may have changed since they were indexed
+        self._texts_syncing = threading.Lock()
         self.version = 0
         """Bumped by every change; an order computed at an older version is never served."""
 
@@ -93,6 +102,7 @@ class Store:
                 paper = self.papers[row]
                 self._gone.add(row)
                 self._stale.add(row)
+                self._texts_dirty.add(row)
                 to_reload.update(s.file for s in paper.sources if s.file not in removed)
                 # an empty record under the same key: a later add() of the other files refills it
                 self.papers[row] = Paper(key=paper.key, id=paper.id)
@@ -149,6 +159,7 @@ class Store:
                 # bring those in first, so the first file's text wins as it would have
                 old = rows[row] if texts is not None or not pending else self._paper(row)
                 gone.discard(row)  # a placeholder left by remove_files() comes back
+                self._texts_dirty.add(row)  # its texts may come from this file too now
                 merged = merge(old, paper)
                 if old.id is None and paper.id is not None:
                     merged = merged._replace(key=key, id=paper.id)
@@ -231,6 +242,9 @@ class Store:
                 self._title_keys[row] = title_sort_key(self.papers[row])
             self._gone.update(range(count))
             self._stale.update(range(count))
+            # the text index was trusted for this snapshot's rows: every row is written again
+            self._texts_dirty.update(range(count))
+            self._texts_synced = min(self._texts_synced, count)
             self.version += 1
 
     def restore(self, state: StoreState, texts: dict[str, TextReader]) -> None:
@@ -305,6 +319,71 @@ class Store:
         """Whether some papers still lack texts that fill_texts() would bring in."""
         return bool(self._pending)
 
+    # -- the text index on disk ----------------------------------------------------------------
+
+    def attach_texts(self, texts: TextIndex | None) -> None:
+        """Search the long texts through this index from now on (its first `texts.rows` rows hold
+        the texts of the rows a snapshot is about to restore, or has); sync_texts() writes the
+        rest. None: search them in memory again (index())."""
+        with self._lock:
+            self.texts = texts
+            self._texts_synced = 0 if texts is None else texts.rows
+
+    def sync_texts(self, rows: int = TEXT_INDEX_CHUNK) -> bool:
+        """Write up to `rows` rows' texts to the text index, those changed first, then those it
+        has not had; whether any remain. The papers keep their texts pending: each file's are
+        read, merged as fill_texts() would merge them, folded, and let go. Safe in a worker
+        thread (the store's lock is held while one chunk's texts are read, not while written)."""
+        texts = self.texts
+        if texts is None:
+            return False
+        with self._texts_syncing:
+            with self._lock:
+                dirty = self._texts_dirty
+                todo = [dirty.pop() for _ in range(min(rows, len(dirty)))]
+                start = self._texts_synced
+                end = max(start, min(len(self.papers), start + rows - len(todo)))
+                todo.extend(range(start, end))
+                self._texts_synced = end
+                values = self._indexed_texts(sorted(set(todo)))
+            try:
+                texts.put(values)
+            except BaseException:
+                with self._lock:
+                    self._texts_dirty.update(todo)
+                raise
+            with self._lock:
+                return bool(self._texts_dirty) or self._texts_synced < len(self.papers)
+
+    def _indexed_texts(self, rows: list[int]) -> list[tuple[int, str, str, str]]:
+        """Each row's text-index values (textindex.COLUMNS, folded), its pending texts merged in
+        in the order fill_texts() would bring them, without keeping them in the paper."""
+        pending = self._pending
+        order = {file: at for at, file in enumerate(pending)}
+        places: dict[str, dict[int, list[int]]] = {}  # by pending file: row -> its places in the file's texts
+        folds = [COLUMNS[name] for name in INDEXED_TEXTS]
+        values = []
+        for row in rows:
+            paper = self.papers[row]
+            files = sorted({source.file for source in paper.sources if source.file in order}, key=order.__getitem__)
+            for file in files:
+                file_texts = self._read(file, pending[file])
+                at = places.get(file)
+                if at is None:
+                    at = places[file] = {}
+                    for place, other in enumerate(pending[file].rows):
+                        at.setdefault(other, []).append(place)
+                for place in at.get(row, ()):
+                    if place < len(file_texts):
+                        paper = with_texts(paper, file_texts[place])
+            values.append((row, *(fold(paper) for fold in folds)))
+        return values
+
+    @property
+    def texts_synced(self) -> bool:
+        """Whether the text index (if any) holds every row's texts as they are now."""
+        return self.texts is None or (not self._texts_dirty and self._texts_synced >= len(self.papers))
+
     def index(self, names: Iterable[str]) -> list[list]:
         """These search-index columns (index.COLUMNS), each with an entry for every row: made or
         brought up to date now. A column made from long texts first brings in every paper's
@@ -365,6 +444,16 @@ class Store:
         order = self.ordered(sort)
         if query is None or query.matches_all:
             return order
+        texts = self.texts
+        if texts is not None and query.texts:
+            try:
+                while self.sync_texts():
+                    pass
+                found = [texts.search(columns, needles) if needles else texts.having(columns[0]) for columns, needles in query.texts]
+            except TextIndexError:  # the file failed us: searched in memory from now on
+                self.texts = None
+            else:
+                return query.select_indexed(order, self.index(query.indexed_columns), found, mark_of)
         return query.select(order, self.index(query.columns), mark_of)
 
 

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -54,9 +55,10 @@ from typing import NamedTuple
 from ..model import Problem
 from ..index import COLUMNS, TEXT_COLUMNS
 from ..store import Store
+from ..textindex import TextIndex, TextIndexError, available
 from .cache import ParseCache, stamp_of
 from .loader import Parsed, list_files, pause_gc, read_file, read_in_order, resume_gc, texts_from_cache
-from .snapshot import FileRecord, Snapshot, SnapshotDamaged, read_snapshot, restore, write_snapshot
+from .snapshot import FileRecord, Snapshot, SnapshotDamaged, read_snapshot, restore, text_index_path, write_snapshot
 from .watch import FolderWatcher, affected_files, files_to_read, sharing_files
 
 BATCH_SECONDS = 0.1
@@ -172,6 +174,7 @@ class LoadSession:
         self._listing: Future | None = None
         self._records: list[FileRecord] = []
         self._snapshot_due = False
+        self._seal: tuple[tuple[int, int], int] | None = None  # (snapshot identity, store version) the text index may be sealed for
         self._gc_was_on: bool | None = None
         self._writing: list = []  # parsing processes still writing cache entries (see read_in_order)
 
@@ -224,6 +227,7 @@ class LoadSession:
     def _load(self, batch_seconds: float, pause: Callable[[], object] | None, sort: str | None) -> Iterator[LoadEvent]:
         store, cache, report = self.store, self.cache, self.report
         files, walk_problems, snapshot = self._listed()
+        self._open_texts(snapshot)
         yield FilesFound(len(files))
         unwalked = iter(walk_problems)
         next_unwalked = next(unwalked, None)
@@ -286,17 +290,33 @@ class LoadSession:
             parsed.close()  # every file is read (or the load stopped): the parsing processes, if any, shut down now
         count(None, len(files))  # the paths not walked after the last file
         self._snapshot_due = cache is not None and restored < len(files)
+        if snapshot is not None and not self._snapshot_due:
+            self._seal = (snapshot.identity, store.version)
         if sort is not None:
             store.ordered(sort)  # sorted here and now, so the first view after the load finds it done
         yield LoadDone(len(files), met)
+
+    def _open_texts(self, snapshot: Snapshot | None) -> None:
+        """Give the store its text index on disk (textindex.py), before a snapshot's papers go in:
+        trusted for them when it was sealed for this snapshot, else made again from the store."""
+        if self.cache is None or self.store.texts is not None or not available():
+            return
+        try:
+            texts = TextIndex(text_index_path(self.cache, self.paths), None if snapshot is None else snapshot.identity)
+        except (OSError, TextIndexError, sqlite3.Error):
+            return  # no index (a read-only cache, say): the texts are searched in memory
+        self.store.attach_texts(texts)
 
     # -- after the load ------------------------------------------------------------------------
 
     def finish(self, index: bool = True) -> Iterator[str]:
         """The steps after a load, yielding the name of each one done: the search-index columns
         that need no long texts (when `index`), "snapshot", "cache" (the parsing processes'
-        entries are written), "texts" after every few files' texts, then the text columns.
-        Garbage collection resumes at the end."""
+        entries are written), then "texts" after every few files' texts, and the text columns.
+        With a text index on disk, the texts are written there instead (when `index`) and stay
+        out of the papers; without `index`, they come in (for the command line, which writes them
+        all), and the index is left alone unless it is whole already. Garbage collection resumes
+        at the end."""
         store = self.store
         try:
             if index:
@@ -305,11 +325,20 @@ class LoadSession:
                     yield name
             if self._snapshot_due:
                 self._snapshot_due = False
-                write_snapshot(self.cache, self.paths, self._records, store)
+                version = store.version
+                identity = write_snapshot(self.cache, self.paths, self._records, store)
+                if identity is not None:
+                    self._seal = (identity, version)
                 yield "snapshot"
             if self._writing:
                 self._wait_for_entries()
                 yield "cache"
+            if store.texts is not None and not index and not store.texts_synced:
+                store.attach_texts(None)  # writing it would take longer than the command: search in memory
+            if store.texts is not None and index:
+                yield from self._sync_texts()
+                if store.texts is not None:
+                    return
             while store.texts_pending:
                 store.fill_texts(files=TEXT_FILES_PER_STEP)
                 yield "texts"
@@ -319,6 +348,19 @@ class LoadSession:
                     yield name
         finally:
             self.close()
+
+    def _sync_texts(self) -> Iterator[str]:
+        """Write the rows' texts to the text index, then seal it for the snapshot the store now is
+        (if it still is); on a failure of the file, the texts are searched in memory."""
+        store = self.store
+        try:
+            while store.sync_texts():
+                yield "texts"
+            if self._seal is not None and self._seal[1] == store.version and store.texts_synced:
+                store.texts.seal(self._seal[0], len(store.papers))
+        except TextIndexError:
+            store.attach_texts(None)
+        yield "texts"
 
     def run(self, sort: str | None = "date") -> LoadReport:
         """The whole session at once (no batches, no pauses, no search index): for the command line."""

@@ -66,6 +66,7 @@ class Snapshot(NamedTuple):
     files: list[FileRecord]
     chunks: list[tuple[memoryview, int]]  # each chunk still marshalled, and how many rows it says it has
     lookups: tuple  # the rest of a StoreState: other keys, titles, each file's rows, the date order
+    identity: tuple[int, int] = (0, 0)  # the payload's checksum and length: what a text index is sealed for
 
 
 class SnapshotDamaged(Exception):
@@ -112,6 +113,8 @@ def read_snapshot(cache: ParseCache, paths: list[str], files: list[tuple[str, os
         gc.disable()  # unmarshalling makes ~30 objects a paper and no cycles: collections would only walk them
         try:
             snapshot = _checked(marshal.loads(payload[_INDEX_LENGTH.size : index_end]), payload[index_end:])
+            if snapshot is not None:
+                snapshot = snapshot._replace(identity=(checksum, length))
         finally:
             if collecting:
                 gc.enable()
@@ -293,23 +296,24 @@ def restore(snapshot: Snapshot, store: Store, readers: dict[str, TextReader]) ->
     store.restore(StoreState([], [], *snapshot.lookups), readers)
 
 
-def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord], store: Store) -> bool:
+def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord], store: Store) -> tuple[int, int] | None:
     """Keep what the store holds as the snapshot of a load of `paths` that read `files`, in order;
-    whether it was written (not when the store holds papers from elsewhere or lost some)."""
+    its identity (Snapshot.identity) if it was written (not when the store holds papers from
+    elsewhere or lost some), else None."""
     state = store.state()
     if state is None or not files:
-        return False
+        return None
     if any(len(state.landed.get(record.path, ())) != record.count for record in files):
-        return False  # a file added twice, or changed since it was read: the rows are not the load's
+        return None  # a file added twice, or changed since it was read: the rows are not the load's
     index_of = {record.path: index for index, record in enumerate(files)}
     rows = []
     for values in state.papers:
         try:
             spec = [index_of[source.file] for source in values[-1]]
         except KeyError:  # a paper from a reading list or a file not in this load
-            return False
+            return None
         if not spec:
-            return False
+            return None
         rows.append(values[:-1] + (spec[0] if len(spec) == 1 else tuple(spec),))
     chunks = [
         marshal.dumps((rows[start : start + CHUNK_ROWS], state.title_keys[start : start + CHUNK_ROWS]))
@@ -322,14 +326,15 @@ def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord],
     checksum = 1  # Adler-32 of nothing
     for part in parts:
         checksum = zlib.adler32(part, checksum)
-    header = _HEADER.pack(checksum, sum(map(len, parts)))
+    identity = (checksum, sum(map(len, parts)))
+    header = _HEADER.pack(*identity)
     path = snapshot_path(cache, paths)
     try:
         atomic_write(path, b"".join((_MAGIC, header, *parts)))
     except (OSError, ValueError):
-        return False
+        return None
     _prune(os.path.dirname(path))
-    return True
+    return identity
 
 
 KEEP = 4
@@ -353,3 +358,10 @@ def _prune(folder: str) -> None:
             os.remove(path)
     except OSError:
         pass
+
+
+def text_index_path(cache: ParseCache, paths: list[str]) -> str:
+    """Where the text index (textindex.py) of a load of these paths is kept: beside its snapshot,
+    under the same name, in a folder of its own (so _prune() counts snapshots only)."""
+    snapshot = snapshot_path(cache, paths)
+    return os.path.join(os.path.dirname(os.path.dirname(snapshot)), "texts", os.path.basename(snapshot))

@@ -1,0 +1,245 @@
+"""The search index's long-text columns on disk: one SQLite file, FTS5 with trigrams, of the folded texts.
+
+A store with a text index keeps its papers' long texts pending (read when a paper is shown) instead
+of in memory, and answers a query's terms on the abstracts and institutions (index.TEXT_COLUMNS)
+with the sets of rows this index gives. The texts are those of index.COLUMNS (so folded: a needle
+folded the same way is looked for as is, `case_sensitive 1`), one FTS5 row per store row, its
+rowid the row number. A needle of three characters or more is a phrase of trigrams, and
+`detail=full` keeps their positions, so a phrase match is exactly a substring match (Chinese
+included: trigrams are of characters, not words). A shorter needle has no trigram of its own: it is
+the start of every trigram that begins where it occurs, and each value is stored with two newlines
+after it (no needle holds a newline: fold() makes whitespace one space) so that every occurrence,
+even the value's last character, starts one. Such a needle is the OR of the trigrams in the index's
+vocabulary that start with it: exact too, and costing one look at the vocabulary and then as much
+as a long needle with that many matches.
+
+The file is trusted only as a whole and only for what it says it is: its format, the fold code it
+was made by, and the load snapshot (its checksum and length) whose rows it holds, all in its `meta`
+table. A change to any row first clears that identity (in the same transaction), and `seal()` sets
+it again once every row is in; a file that cannot be opened, is damaged, was made by other code or
+for another snapshot is removed and made again from the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+FORMAT = "digest-tui text index 1"
+COLUMNS = ("abstract_en", "abstract_zh", "inst")
+"""The FTS5 table's columns: index.TEXT_COLUMNS, in this order."""
+PAD = "\n\n"
+"""After every non-empty value: so a needle of one or two characters starts a trigram wherever it is."""
+_HAS = {"abstract_en": 1, "abstract_zh": 2}
+"""A row's flags: which abstracts it has (for `has:en`, `has:zh`)."""
+MAX_TERMS = 990
+"""Vocabulary terms OR-ed in one MATCH (a short needle's trigrams); more are asked in several."""
+
+
+@functools.cache
+def code_version() -> str:
+    """A hash of what decides what the file holds: the folding (index.py) and this module."""
+    digest = hashlib.sha256(FORMAT.encode())
+    here = Path(__file__)
+    for source in (here.parent / "index.py", here):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def available() -> bool:
+    """Whether this Python's SQLite has FTS5 with the trigram tokenizer (3.34 or later)."""
+    try:
+        with contextlib.closing(sqlite3.connect(":memory:")) as connection:
+            connection.execute("CREATE VIRTUAL TABLE t USING fts5(a, tokenize='trigram case_sensitive 1', detail=full)")
+        return True
+    except sqlite3.Error:
+        return False
+
+
+class TextIndexError(Exception):
+    """The index file could not be read or written (disk full, removed, damaged meanwhile): the
+    store searches in memory instead."""
+
+
+def phrase(needle: str) -> str:
+    """A needle as an FTS5 phrase (a string in double quotes, its own quotes doubled)."""
+    return '"' + needle.replace('"', '""') + '"'
+
+
+class TextIndex:
+    """The folded long texts of a store's rows in an SQLite file at `path` (see the module). Safe
+    to use from several threads: one connection, one lock, held for one statement or one batch."""
+
+    def __init__(self, path: str, identity: object = None) -> None:
+        """Open the file at `path`, trusting the rows in it only if it was sealed for `identity`
+        (None: trusted for nothing); anything else in it is thrown away."""
+        self.path = path
+        self._lock = threading.Lock()
+        self.rows = 0
+        """Leading rows the file holds that are trusted (0..rows-1): those of the sealed snapshot."""
+        self.flags = bytearray()
+        """Each row's abstracts (_HAS bits), kept here, a byte a row (for `has:`)."""
+        self._sealed = False
+        self._connection = self._open(identity)
+
+    def _open(self, identity: object) -> sqlite3.Connection:
+        try:
+            connection = self._connect()
+            try:
+                found = dict(connection.execute("SELECT key, value FROM meta"))
+                if identity is not None and found.get("format") == FORMAT and found.get("identity") == _identity(identity):
+                    rows, flags = found["rows"], found["flags"]
+                    if rows.__class__ is int and flags.__class__ is bytes and len(flags) == rows:
+                        # rows written after the seal (papers added since) are made again
+                        connection.execute("DELETE FROM texts WHERE rowid >= ?", (rows,))
+                        self.rows, self.flags, self._sealed = rows, bytearray(flags), True
+                        return connection
+            except (sqlite3.Error, KeyError):
+                pass
+            connection.close()
+        except sqlite3.Error:
+            pass
+        return self._create()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        return connection
+
+    def _create(self) -> sqlite3.Connection:
+        """An empty index in a new file (whatever was at the path is removed first)."""
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.path + suffix)
+        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+        connection = self._connect()
+        columns = ", ".join(COLUMNS)
+        connection.executescript(
+            f"""
+            BEGIN;
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value);
+            CREATE VIRTUAL TABLE texts USING fts5({columns}, tokenize='trigram case_sensitive 1', detail=full);
+            CREATE VIRTUAL TABLE vocabulary USING fts5vocab(texts, 'row');
+            INSERT INTO meta VALUES ('format', '{FORMAT}'), ('identity', NULL), ('rows', 0), ('flags', x'');
+            COMMIT;
+            """
+        )
+        self.rows, self.flags, self._sealed = 0, bytearray(), False
+        return connection
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def put(self, rows: list[tuple[int, str, str, str]]) -> None:
+        """Write these rows' folded texts (row, abstract_en, abstract_zh, inst), replacing what
+        they held. A change to a sealed row unseals the file first, in the same transaction."""
+        with self._lock:
+            connection = self._connection
+            connection.execute("BEGIN")
+            try:
+                if self._sealed and any(row < self.rows for row, *_texts in rows):
+                    connection.execute("UPDATE meta SET value = NULL WHERE key = 'identity'")
+                    self.rows, self._sealed = 0, False
+                flags = self.flags
+                top = max((row for row, *_texts in rows), default=-1) + 1
+                if len(flags) < top:
+                    flags.extend(bytes(top - len(flags)))
+                connection.executemany("DELETE FROM texts WHERE rowid = ?", [(row,) for row, *_texts in rows])
+                values = []
+                for row, en, zh, inst in rows:
+                    flags[row] = (1 if en else 0) | (2 if zh else 0)
+                    values.append((row, _padded(en), _padded(zh), _padded(inst)))
+                connection.executemany("INSERT INTO texts (rowid, abstract_en, abstract_zh, inst) VALUES (?, ?, ?, ?)", values)
+                connection.execute("COMMIT")
+            except sqlite3.Error as error:
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("ROLLBACK")
+                raise TextIndexError(error) from error
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+
+    def seal(self, identity: object, rows: int) -> None:
+        """Say that the file's first `rows` rows are those of the load snapshot `identity`."""
+        with self._lock:
+            del self.flags[rows:]
+            self.flags.extend(bytes(rows - len(self.flags)))
+            try:
+                self._connection.executemany(
+                    "UPDATE meta SET value = ? WHERE key = ?",
+                    [(_identity(identity), "identity"), (rows, "rows"), (bytes(self.flags), "flags")],
+                )
+            except sqlite3.Error as error:
+                raise TextIndexError(error) from error
+            self.rows, self._sealed = rows, True
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def search(self, columns: tuple[str, ...], needles: Iterable[str]) -> set[int]:
+        """The rows with any of the needles (folded, non-empty) in any of these columns."""
+        found: set[int] = set()
+        with self._lock:
+            try:
+                for needle in map(_storable, needles):
+                    if len(needle) >= 3:
+                        found.update(self._match(columns, [phrase(needle)]))
+                    else:
+                        found.update(self._short(columns, needle))
+            except sqlite3.Error as error:
+                raise TextIndexError(error) from error
+        return found
+
+    def _match(self, columns: tuple[str, ...], phrases: list[str]) -> list[int]:
+        expression = "{" + " ".join(columns) + "} : (" + " OR ".join(phrases) + ")"
+        return [row for (row,) in self._connection.execute("SELECT rowid FROM texts WHERE texts MATCH ?", (expression,))]
+
+    def _short(self, columns: tuple[str, ...], needle: str) -> list[int]:
+        """A needle of one or two characters: the OR of the trigrams it starts, from the vocabulary."""
+        last = needle + "\U0010ffff" * (3 - len(needle))
+        terms = [
+            phrase(term)
+            for (term,) in self._connection.execute("SELECT term FROM vocabulary WHERE term >= ? AND term <= ?", (needle, last))
+            if term.startswith(needle)
+        ]
+        rows: list[int] = []
+        for start in range(0, len(terms), MAX_TERMS):
+            rows.extend(self._match(columns, terms[start : start + MAX_TERMS]))
+        return rows
+
+    def having(self, column: str) -> set[int]:
+        """The rows whose value of this abstract column is not empty."""
+        bit = _HAS[column]
+        return {row for row, flags in enumerate(self.flags) if flags & bit}
+
+
+def _identity(identity: object) -> str:
+    return repr((code_version(), identity))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(text: str) -> str:
+    """The text with lone surrogates (which SQLite cannot take as text) made U+FFFD."""
+    if text.isascii():
+        return text
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def _padded(value: str) -> str:
+    return _storable(value) + PAD if value else ""

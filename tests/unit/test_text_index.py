@@ -1,0 +1,229 @@
+"""The text index on disk (SQLite FTS5 trigrams): the same rows as the in-memory search for every query the tests use, and a file trusted only for what it is."""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from digest_tui.core.loading.cache import ParseCache
+from digest_tui.core.loading.session import LoadSession, load
+from digest_tui.core.loading.snapshot import text_index_path
+from digest_tui.core.model import Mark
+from digest_tui.core.query import QueryError, parse_query
+from digest_tui.core.textindex import TextIndex, available
+
+TESTS = Path(__file__).resolve().parents[1]
+FIXTURES = TESTS / "fixtures"
+pytestmark = pytest.mark.skipif(not available(), reason="this Python's SQLite has no FTS5 trigram tokenizer")
+
+
+def _name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _strings(node: ast.AST) -> list[str]:
+    return [child.value for child in ast.walk(node) if isinstance(child, ast.Constant) and isinstance(child.value, str)]
+
+
+def queries_in_the_tests() -> list[str]:
+    """Every query string the test suite writes out: the first argument of parse_query() and of
+    type_text() (the filter typed in the app), a value after `--query`/`-q` on a command line, and
+    the parametrized values of test files that parse a query handed to them."""
+    found: dict[str, None] = {}
+    for path in sorted(TESTS.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        parses_a_name = False
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _name(node.func) in ("parse_query", "type_text") and node.args:
+                argument = node.args[-1] if _name(node.func) == "type_text" else node.args[0]
+                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                    found[argument.value] = None
+                elif isinstance(argument, ast.Name) and _name(node.func) == "parse_query":
+                    parses_a_name = True
+            if isinstance(node, (ast.List, ast.Tuple)):
+                values = node.elts
+                for flag, value in zip(values, values[1:]):
+                    if isinstance(flag, ast.Constant) and flag.value in ("--query", "-q") and isinstance(value, ast.Constant):
+                        found[str(value.value)] = None
+        if parses_a_name:
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call) and _name(node.func) == "parametrize":
+                    found.update(dict.fromkeys(_strings(node)))
+    queries = []
+    for text in found:
+        try:
+            query = parse_query(text)
+        except QueryError:
+            continue
+        if query.texts:  # the others never reach the text index
+            queries.append(text)
+    return queries
+
+
+QUERIES = queries_in_the_tests()
+
+
+def test_the_tests_give_many_queries_that_search_long_texts():
+    assert len(QUERIES) > 100
+    assert {"mixture", "预训练", "inst:tsinghua", "has:zh"} & set(QUERIES)
+
+
+def marks(key: str) -> Mark:
+    """Some papers starred, read or tagged (by their key), so queries on marks select something."""
+    number = sum(map(ord, key))
+    return Mark(starred=number % 3 == 0, read=number % 5 == 0, tags=("moe",) if number % 7 == 0 else ())
+
+
+def both_paths(paths: list[Path], tmp_path: Path):
+    """A store searching in memory (no cache: every text in the papers) and one searching the
+    text index on disk, from a warm start (texts pending in the parse cache)."""
+    in_memory, _report = load(paths)
+    assert in_memory.texts is None
+    LoadSession(paths, cache=ParseCache(tmp_path / "cache")).run()
+    session = LoadSession(paths, cache=ParseCache(tmp_path / "cache"))
+    for _ in session.load():
+        pass
+    for _ in session.finish():
+        pass
+    on_disk = session.store
+    assert on_disk.texts is not None and on_disk.texts_synced and on_disk.texts_pending
+    assert on_disk.texts.rows == len(on_disk.papers)
+    return in_memory, on_disk
+
+
+def assert_same_rows(in_memory, on_disk, queries):
+    assert [paper.key for paper in in_memory.papers] == [paper.key for paper in on_disk.papers]
+    matched = 0
+    for text in queries:
+        query = parse_query(text)
+        for sort in ("date", "title"):
+            expected = in_memory.select(query, marks, sort)
+            assert on_disk.select(query, marks, sort) == expected, (text, sort)
+            matched += bool(expected)
+    return matched
+
+
+def test_every_query_of_the_tests_selects_the_same_rows_in_memory_and_on_disk_real_digests(shared_digests, tmp_path):
+    in_memory, on_disk = both_paths([shared_digests], tmp_path)
+    assert len(on_disk.papers) > 9000
+    assert assert_same_rows(in_memory, on_disk, QUERIES) > 50  # and many of them find papers
+    assert not any(on_disk.papers[row].abstract_en for row in range(len(on_disk.papers)))  # none read in
+
+
+def test_every_query_of_the_tests_selects_the_same_rows_in_memory_and_on_disk_fixtures(tmp_path):
+    in_memory, on_disk = both_paths([FIXTURES], tmp_path)
+    assert assert_same_rows(in_memory, on_disk, QUERIES) > 20
+
+
+def test_needles_of_one_and_two_characters_and_at_the_end_of_a_value(tmp_path):
+    index = TextIndex(str(tmp_path / "t"))
+    index.put([(0, "mixture of experts", "", "tsinghua\npeking"), (1, "", "预训练模型", ""), (2, "ab", "", "x")])
+    columns = ("abstract_en", "abstract_zh")
+    assert index.search(columns, ["s"]) == {0}  # the last character of a value
+    assert index.search(columns, ["ts"]) == {0}
+    assert index.search(columns, ["ab"]) == {2}  # a whole value of two characters
+    assert index.search(columns, ["型"]) == {1} and index.search(columns, ["模型"]) == {1}
+    assert index.search(("inst",), ["a"]) == {0} and index.search(("inst",), ["x"]) == {2}
+    assert index.search(("inst",), ["ua"]) == {0}  # before the newline between two values
+    assert index.search(("inst",), ["a p"]) == set()  # a phrase never spans two values
+    assert index.search(columns, ["of ex", '"']) == {0}
+    assert index.search(columns, ["zz", "训练模"]) == {1}
+    assert index.having("abstract_en") == {0, 2} and index.having("abstract_zh") == {1}
+
+
+def test_an_index_is_trusted_only_when_sealed_for_the_same_snapshot(tmp_path):
+    path = str(tmp_path / "t")
+    index = TextIndex(path)
+    index.put([(0, "mixture", "", ""), (1, "experts", "", "")])
+    index.seal((123, 456), 2)
+    index.close()
+    assert TextIndex(path, (123, 456)).rows == 2
+    assert TextIndex(path, (123, 456)).search(("abstract_en",), ["mix"]) == {0}
+    for other in [(123, 457), None]:  # another snapshot, or none: made again, empty
+        reopened = TextIndex(path, other)
+        assert reopened.rows == 0 and reopened.search(("abstract_en",), ["mix"]) == set()
+        reopened.close()
+    assert TextIndex(path, (123, 456)).rows == 0  # and the old one is gone for good
+
+
+def test_a_change_to_a_sealed_row_unseals_the_file_but_an_added_row_does_not(tmp_path):
+    path = str(tmp_path / "t")
+    index = TextIndex(path)
+    index.put([(0, "mixture", "", "")])
+    index.seal("s", 1)
+    index.put([(1, "added later", "", "")])  # a paper added since (a new file): not part of "s"
+    index.close()
+    reopened = TextIndex(path, "s")
+    assert reopened.rows == 1 and reopened.search(("abstract_en",), ["later"]) == set()  # dropped
+    reopened.put([(0, "changed", "", "")])
+    reopened.close()
+    assert TextIndex(path, "s").rows == 0
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "empty"])
+def test_a_damaged_or_foreign_file_is_made_again(tmp_path, damage):
+    path = str(tmp_path / "t")
+    index = TextIndex(path)
+    index.put([(0, "mixture", "", "")])
+    index.seal("s", 1)
+    index.close()
+    if damage == "garbage":
+        Path(path).write_bytes(b"not a database at all" * 100)
+    elif damage == "truncated":
+        with open(path, "r+b") as handle:
+            handle.truncate(os.path.getsize(path) // 2)
+    elif damage == "foreign":
+        os.remove(path)
+        with sqlite3.connect(path) as connection:
+            connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
+            connection.execute("INSERT INTO meta VALUES ('identity', 'x'), ('rows', 5)")
+    else:
+        Path(path).write_bytes(b"")
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    reopened = TextIndex(path, "s")
+    assert reopened.rows == 0
+    reopened.put([(0, "experts", "", "")])
+    assert reopened.search(("abstract_en",), ["expert"]) == {0}
+
+
+def test_a_warm_start_trusts_the_index_and_a_changed_file_is_indexed_again(tmp_path):
+    folder = tmp_path / "digests"
+    shutil.copytree(FIXTURES, folder)
+    cache = ParseCache(tmp_path / "cache")
+    first = LoadSession([folder], cache=cache)
+    for _ in first.load():
+        pass
+    for _ in first.finish():
+        pass
+    path = text_index_path(cache, [str(folder)])
+    assert os.path.exists(path)
+    warm = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in warm.load():
+        pass
+    assert warm.store.texts.rows == len(warm.store.papers) and warm.store.texts_synced  # ready at once
+
+    # a file changes under the reader: its papers leave, what it says now comes in
+    changed = folder / "merge-a.txt"
+    query = parse_query('"zebrafish origami"')
+    assert warm.store.select(query, marks) == []
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("conclusions that were never reached", "conclusions that were never reached by zebrafish origami experts"), encoding="utf-8")
+    warm.apply(warm.read_changes({str(changed)}))
+    assert not warm.store.texts_synced  # the rows it changed wait for the next search
+    in_memory, _report = load([folder])
+    assert len(in_memory.select(query, marks)) == 1
+    for text in ['"zebrafish origami"', "mixture", "has:en", "-has:zh", "inst:university", "a", "预训练", "summarisation"]:
+        query = parse_query(text)
+        assert warm.store.select(query, marks) == in_memory.select(query, marks), text
+    assert warm.store.texts_synced and warm.store.texts.rows == 0  # rows of the snapshot changed: unsealed
