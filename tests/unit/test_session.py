@@ -159,6 +159,8 @@ def test_the_finishing_steps_write_the_texts_to_the_text_index_and_leave_them_ou
     assert steps[: len(plain)] == plain
     assert steps[len(plain) :] and set(steps[len(plain) :]) == {"texts"}
     assert store.texts_synced and store.texts_pending  # indexed, and still waiting in the parse cache
+    assert list(store.whole_papers()) == cold.store.papers  # read for counting, and let go again
+    assert not any(paper.abstract_en for paper in store.papers)
     assert [store.paper(row) for row in range(len(store.papers))] == cold.store.papers
     assert store.texts.rows == len(store.papers)  # sealed for the snapshot this store is
 

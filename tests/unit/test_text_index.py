@@ -15,7 +15,7 @@ from digest_tui.core.loading.session import LoadSession, load
 from digest_tui.core.loading.snapshot import text_index_path
 from digest_tui.core.model import Mark
 from digest_tui.core.query import QueryError, parse_query
-from digest_tui.core.textindex import TextIndex, available
+from digest_tui.core.textindex import COLUMNS, TextIndex, available
 
 TESTS = Path(__file__).resolve().parents[1]
 FIXTURES = TESTS / "fixtures"
@@ -103,9 +103,9 @@ def both_paths(paths: list[Path], tmp_path: Path):
 def assert_same_rows(in_memory, on_disk, queries):
     assert [paper.key for paper in in_memory.papers] == [paper.key for paper in on_disk.papers]
     matched = 0
-    for text in queries:
+    for at, text in enumerate(queries):
         query = parse_query(text)
-        for sort in ("date", "title"):
+        for sort in ("date", "title") if at % 10 == 0 else ("date",):  # the order is the store's either way
             expected = in_memory.select(query, marks, sort)
             assert on_disk.select(query, marks, sort) == expected, (text, sort)
             matched += bool(expected)
@@ -116,6 +116,11 @@ def test_every_query_of_the_tests_selects_the_same_rows_in_memory_and_on_disk_re
     in_memory, on_disk = both_paths([shared_digests], tmp_path)
     assert len(on_disk.papers) > 9000
     assert assert_same_rows(in_memory, on_disk, QUERIES) > 50  # and many of them find papers
+    # ORs long enough to be merged into one pattern in memory (and many statements on disk)
+    words = sorted({word for paper in in_memory.papers[:400] for word in (paper.abstract_en or "").split()[:8] if word.isalpha() and word.casefold() not in ("and", "or", "not")})
+    assert len(words) > 500
+    long_or = [" OR ".join(words), " OR ".join(f"abstract:{word}" for word in words[:50]), "inst:学 OR inst:univ OR inst:ai OR inst:x"]
+    assert assert_same_rows(in_memory, on_disk, long_or) == len(long_or) + 1  # each finds papers (the first in two sorts)
     assert not any(on_disk.papers[row].abstract_en for row in range(len(on_disk.papers)))  # none read in
 
 
@@ -124,9 +129,15 @@ def test_every_query_of_the_tests_selects_the_same_rows_in_memory_and_on_disk_fi
     assert assert_same_rows(in_memory, on_disk, QUERIES) > 20
 
 
+def texts(row: int, en: str = "", zh: str = "", inst: str = "") -> tuple:
+    """A row of text-index values (textindex.COLUMNS) with these abstracts and institutions."""
+    values = {"abstract_en": en, "abstract_zh": zh, "inst": inst}
+    return (row, *(values.get(name, "") for name in COLUMNS))
+
+
 def test_needles_of_one_and_two_characters_and_at_the_end_of_a_value(tmp_path):
     index = TextIndex(str(tmp_path / "t"))
-    index.put([(0, "mixture of experts", "", "tsinghua\npeking"), (1, "", "预训练模型", ""), (2, "ab", "", "x")])
+    index.put([texts(0, "mixture of experts", "", "tsinghua\npeking"), texts(1, "", "预训练模型", ""), texts(2, "ab", "", "x")])
     columns = ("abstract_en", "abstract_zh")
     assert index.search(columns, ["s"]) == {0}  # the last character of a value
     assert index.search(columns, ["ts"]) == {0}
@@ -143,7 +154,7 @@ def test_needles_of_one_and_two_characters_and_at_the_end_of_a_value(tmp_path):
 def test_an_index_is_trusted_only_when_sealed_for_the_same_snapshot(tmp_path):
     path = str(tmp_path / "t")
     index = TextIndex(path)
-    index.put([(0, "mixture", "", ""), (1, "experts", "", "")])
+    index.put([texts(0, "mixture"), texts(1, "experts")])
     index.seal((123, 456), 2)
     index.close()
     assert TextIndex(path, (123, 456)).rows == 2
@@ -158,13 +169,13 @@ def test_an_index_is_trusted_only_when_sealed_for_the_same_snapshot(tmp_path):
 def test_a_change_to_a_sealed_row_unseals_the_file_but_an_added_row_does_not(tmp_path):
     path = str(tmp_path / "t")
     index = TextIndex(path)
-    index.put([(0, "mixture", "", "")])
+    index.put([texts(0, "mixture")])
     index.seal("s", 1)
-    index.put([(1, "added later", "", "")])  # a paper added since (a new file): not part of "s"
+    index.put([texts(1, "added later")])  # a paper added since (a new file): not part of "s"
     index.close()
     reopened = TextIndex(path, "s")
     assert reopened.rows == 1 and reopened.search(("abstract_en",), ["later"]) == set()  # dropped
-    reopened.put([(0, "changed", "", "")])
+    reopened.put([texts(0, "changed")])
     reopened.close()
     assert TextIndex(path, "s").rows == 0
 
@@ -173,7 +184,7 @@ def test_a_change_to_a_sealed_row_unseals_the_file_but_an_added_row_does_not(tmp
 def test_a_damaged_or_foreign_file_is_made_again(tmp_path, damage):
     path = str(tmp_path / "t")
     index = TextIndex(path)
-    index.put([(0, "mixture", "", "")])
+    index.put([texts(0, "mixture")])
     index.seal("s", 1)
     index.close()
     if damage == "garbage":
@@ -193,7 +204,7 @@ def test_a_damaged_or_foreign_file_is_made_again(tmp_path, damage):
             os.remove(path + suffix)
     reopened = TextIndex(path, "s")
     assert reopened.rows == 0
-    reopened.put([(0, "experts", "", "")])
+    reopened.put([texts(0, "experts")])
     assert reopened.search(("abstract_en",), ["expert"]) == {0}
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .model import Mark
-from .index import TEXT_COLUMNS, SearchDoc, fold
+from .index import SearchDoc, fold
 from .text import one_line
 
 TEXT_FIELDS = ("author", "inst", "topic", "title", "abstract")
@@ -75,8 +75,8 @@ class Query:
     to re-filter after the user marks a paper.
 
     The same query is compiled a second time for a store whose long texts are searched on disk
-    (textindex.py): there each test on the text columns (index.TEXT_COLUMNS) is a test of
-    membership in a set of rows the caller finds first. `texts` says what each set is: the rows
+    (textindex.py): there each test that index can answer (a free word or phrase, `abstract:`,
+    `inst:`, `has:`) is a test of membership in a set of rows the caller finds first. `texts` says what each set is: the rows
     with any of the needles in any of the columns, or (needles empty) those whose one column is
     not empty; `indexed_columns` are the columns that variant still reads."""
 
@@ -229,6 +229,8 @@ _MERGED_COLUMNS = {
 }  # fmt: skip
 """The columns a mergeable group's values are searched in (each a substring test); "id" is a
 prefix test of the id column."""
+_INDEXED = ("word", "abstract", "inst")
+"""The groups whose tests a text index on disk answers (textindex.COLUMNS holds their columns)."""
 
 
 class _Parser:
@@ -244,6 +246,8 @@ class _Parser:
         self.uses_marks = False
         self.values: dict[tuple[type, object], str] = {}  # each value once, so a term written twice reads the same
         self.columns: dict[str, None] = {}
+        self.indexed_columns: dict[str, None] = {}  # those read by tests other than text tests
+        self.in_text_test = False
         self.texts: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, str]] = {}  # text tests: (number, in-memory expression)
 
     def value(self, value: object) -> str:
@@ -251,14 +255,22 @@ class _Parser:
 
     def column(self, name: str) -> str:
         self.columns[name] = None
+        if not self.in_text_test:
+            self.indexed_columns[name] = None
         return f"c_{name}[r]"
 
-    def text_test(self, columns: tuple[str, ...], needles: tuple[str, ...], expression: str) -> str:
-        """A test on text columns: `expression` in the in-memory variant, a set membership in the
-        one searching on disk (see Query); written as a placeholder until both are made."""
+    def text_test(self, columns: tuple[str, ...], needles: tuple[str, ...], make: Callable[[], str]) -> str:
+        """A test the text index answers: the rows with any of the needles in any of the columns
+        (no needles: whose one column is not empty). In the in-memory variant it is the
+        expression `make()` writes; in the one searching on disk, a set membership (see Query);
+        a placeholder until both are made."""
         key = (columns, needles)
         if key not in self.texts:
-            self.texts[key] = (len(self.texts), expression)
+            self.in_text_test = True
+            try:
+                self.texts[key] = (len(self.texts), make())
+            finally:
+                self.in_text_test = False
         return f"\0{self.texts[key][0]}\0"
 
     def peek(self) -> _Token | None:
@@ -298,13 +310,14 @@ class _Parser:
                 kept.append(Compiled(f"{pattern}.match({self.column('id')})", _COST_SHORT))
                 continue
             columns = _MERGED_COLUMNS[group]
-            tests = [f"{pattern}.search({self.column(name)})" for name in columns if name not in TEXT_COLUMNS]
-            texts = tuple(name for name in columns if name in TEXT_COLUMNS)
-            if texts:
-                searches = " or ".join(f"{pattern}.search({self.column(name)})" for name in texts)
-                tests.append(self.text_test(texts, tuple(values), f"({searches})" if len(texts) > 1 else searches))
+
+            def searches(pattern: str = pattern, columns: tuple[str, ...] = columns) -> str:
+                tests = [f"{pattern}.search({self.column(name)})" for name in columns]
+                return f"({' or '.join(tests)})" if len(tests) > 1 else tests[0]
+
+            test = self.text_test(columns, tuple(values), searches) if group in _INDEXED else searches()
             cost = {"word": _COST_WORD, "abstract": _COST_ABSTRACT}.get(group, _COST_TEXT)
-            kept.append(Compiled(f"({' or '.join(tests)})" if len(tests) > 1 else tests[0], cost))
+            kept.append(Compiled(test, cost))
         return kept
 
     def parse_and(self, negated: bool) -> Compiled:
@@ -368,9 +381,9 @@ class _Parser:
             if not negated:
                 self.words.append(word)
             v = self.value(word)
-            tests = [f"{v} in {self.column(name)}" for name in _MERGED_COLUMNS["word"] if name not in TEXT_COLUMNS]
-            tests.append(self.abstracts(v, word))
-            return Compiled(f"({' or '.join(tests)})", _COST_WORD, "word", word)
+            columns = _MERGED_COLUMNS["word"]
+            test = self.text_test(columns, (word,), lambda: f"({' or '.join(f'{v} in {self.column(name)}' for name in columns)})")
+            return Compiled(test, _COST_WORD, "word", word)
         if kind == "cmp":
             return self.comparison(*rest, token.spelling)
         name, value = rest
@@ -389,13 +402,16 @@ class _Parser:
         if name == "tag":
             return Compiled(f"(m.tags and has_tag(m.tags, {self.value(v)}))", _COST_MARK)
         if name == "inst":
-            test = self.text_test(("inst",), (v,), f"{self.value(v)} in {self.column('inst')}")
+            test = self.text_test(("inst",), (v,), lambda: f"{self.value(v)} in {self.column('inst')}")
             return Compiled(test, _COST_TEXT, name, v)
         if name in ("author", "topic", "title"):
             column = {"author": "authors", "title": "titles"}.get(name, name)
             return Compiled(f"{self.value(v)} in {self.column(column)}", _COST_TEXT, name, v)
         if name == "abstract":
-            return Compiled(self.abstracts(self.value(v), v), _COST_ABSTRACT, "abstract", v)
+            name_v = self.value(v)
+            columns = _MERGED_COLUMNS["abstract"]
+            test = self.text_test(columns, (v,), lambda: f"({name_v} in {self.column(columns[0])} or {name_v} in {self.column(columns[1])})")
+            return Compiled(test, _COST_ABSTRACT, "abstract", v)
         if name == "id":
             prefix = re.sub(r"v[0-9]+$", "", v)
             return Compiled(f"{self.column('id')}.startswith({self.value(prefix)})", _COST_SHORT, "id", prefix)
@@ -407,14 +423,9 @@ class _Parser:
         if name == "has":
             if v in HAS_VALUES:
                 column = "abstract_" + v
-                return Compiled(self.text_test((column,), (), f"bool({self.column(column)})"), _COST_NUMBER)
+                return Compiled(self.text_test((column,), (), lambda: f"bool({self.column(column)})"), _COST_NUMBER)
             raise QueryError(f"has: needs one of {', '.join(HAS_VALUES)}: {token.spelling}")
         raise QueryError(f"unknown field '{name}:' at {token.pos} (known: {', '.join(FIELDS)})")  # pragma: no cover
-
-    def abstracts(self, constant: str, value: str) -> str:
-        """A substring test of either abstract (`constant` names `value` in the compiled code)."""
-        in_memory = f"({constant} in {self.column('abstract_en')} or {constant} in {self.column('abstract_zh')})"
-        return self.text_test(("abstract_en", "abstract_zh"), (value,), in_memory)
 
     def comparison(self, name: str, op: str, value: str, spelling: str) -> Compiled:
         value = value.strip()
@@ -500,7 +511,7 @@ def parse_query(text: str) -> Query:
     rows = _compiled("rows", in_memory, [f"c_{name}" for name in columns], namespace)
     if not parser.texts:
         return Query(text, tuple(dict.fromkeys(parser.words)), parser.uses_marks, columns, rows, (), columns, rows)
-    indexed_columns = tuple(name for name in columns if name not in TEXT_COLUMNS)
+    indexed_columns = tuple(parser.indexed_columns)
     sets = [f"t{at}" for at in range(len(parser.texts))]
     indexed = _TEXT_TEST.sub(lambda match: f"(r in t{match[1]})", expression)
     indexed_rows = _compiled("indexed_rows", indexed, [*(f"c_{name}" for name in indexed_columns), *sets], namespace)

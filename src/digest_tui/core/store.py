@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from .index import COLUMNS, TEXT_COLUMNS
@@ -355,14 +355,20 @@ class Store:
             with self._lock:
                 return bool(self._texts_dirty) or self._texts_synced < len(self.papers)
 
-    def _indexed_texts(self, rows: list[int]) -> list[tuple[int, str, str, str]]:
-        """Each row's text-index values (textindex.COLUMNS, folded), its pending texts merged in
-        in the order fill_texts() would bring them, without keeping them in the paper."""
+    def _indexed_texts(self, rows: list[int]) -> list[tuple]:
+        """Each row's text-index values (textindex.COLUMNS, folded)."""
+        folds = [COLUMNS[name] for name in INDEXED_TEXTS]
+        return [(row, *(fold(paper) for fold in folds)) for row, paper in zip(rows, self._whole(rows))]
+
+    def _whole(self, rows: Iterable[int]) -> list[Paper]:
+        """The papers in these rows with their pending texts merged in, in the order fill_texts()
+        would bring them, without keeping them in the store (call with the lock held)."""
         pending = self._pending
+        if not pending:
+            return [self.papers[row] for row in rows]
         order = {file: at for at, file in enumerate(pending)}
         places: dict[str, dict[int, list[int]]] = {}  # by pending file: row -> its places in the file's texts
-        folds = [COLUMNS[name] for name in INDEXED_TEXTS]
-        values = []
+        papers = []
         for row in rows:
             paper = self.papers[row]
             files = sorted({source.file for source in paper.sources if source.file in order}, key=order.__getitem__)
@@ -376,8 +382,20 @@ class Store:
                 for place in at.get(row, ()):
                     if place < len(file_texts):
                         paper = with_texts(paper, file_texts[place])
-            values.append((row, *(fold(paper) for fold in folds)))
-        return values
+            papers.append(paper)
+        return papers
+
+    def whole_papers(self) -> Iterator[Paper]:
+        """Every row's paper with its long texts, a chunk at a time, read from the parse cache
+        where pending and let go again (so counting over every paper's institutions does not
+        bring every text into memory). Safe in a worker thread."""
+        start = 0
+        while start < len(self.papers):
+            with self._lock:
+                end = min(start + TEXT_INDEX_CHUNK, len(self.papers))
+                chunk = self._whole(range(start, end))
+            yield from chunk
+            start = end
 
     @property
     def texts_synced(self) -> bool:

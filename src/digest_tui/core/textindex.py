@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 import os
 import re
 import sqlite3
@@ -32,15 +33,19 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-FORMAT = "digest-tui text index 1"
-COLUMNS = ("abstract_en", "abstract_zh", "inst")
-"""The FTS5 table's columns: index.TEXT_COLUMNS, in this order."""
+FORMAT = "digest-tui text index 2"
+COLUMNS = ("titles", "authors", "id", "abstract_en", "abstract_zh", "inst")
+"""The FTS5 table's columns (index.COLUMNS of those names): what a free word is looked for in, and
+the long texts (index.TEXT_COLUMNS). The titles, authors and id are in memory too, for `title:`,
+`author:` and `id:`; here a free word is one look-up, not a scan of them."""
 PAD = "\n\n"
 """After every non-empty value: so a needle of one or two characters starts a trigram wherever it is."""
 _HAS = {"abstract_en": 1, "abstract_zh": 2}
 """A row's flags: which abstracts it has (for `has:en`, `has:zh`)."""
+_BIT = {bit: bytes(1 if flags & bit else 0 for flags in range(256)) for bit in _HAS.values()}
+"""For bytes.translate(): each flags byte to whether it has that bit."""
 MAX_TERMS = 990
-"""Vocabulary terms OR-ed in one MATCH (a short needle's trigrams); more are asked in several."""
+"""Phrases OR-ed in one MATCH (a short needle's trigrams, the values of a long OR); more are asked in several."""
 
 
 @functools.cache
@@ -74,7 +79,7 @@ def phrase(needle: str) -> str:
 
 
 class TextIndex:
-    """The folded long texts of a store's rows in an SQLite file at `path` (see the module). Safe
+    """The folded texts of a store's rows in an SQLite file at `path` (see the module). Safe
     to use from several threads: one connection, one lock, held for one statement or one batch."""
 
     def __init__(self, path: str, identity: object = None) -> None:
@@ -141,26 +146,25 @@ class TextIndex:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def put(self, rows: list[tuple[int, str, str, str]]) -> None:
-        """Write these rows' folded texts (row, abstract_en, abstract_zh, inst), replacing what
-        they held. A change to a sealed row unseals the file first, in the same transaction."""
+    def put(self, rows: list[tuple[str | int, ...]]) -> None:
+        """Write these rows' folded texts (the row, then a value for each of COLUMNS), replacing
+        what they held. A change to a sealed row unseals the file first, in the same transaction."""
         with self._lock:
             connection = self._connection
             connection.execute("BEGIN")
             try:
-                if self._sealed and any(row < self.rows for row, *_texts in rows):
+                if self._sealed and any(values[0] < self.rows for values in rows):
                     connection.execute("UPDATE meta SET value = NULL WHERE key = 'identity'")
                     self.rows, self._sealed = 0, False
                 flags = self.flags
-                top = max((row for row, *_texts in rows), default=-1) + 1
+                top = max((values[0] for values in rows), default=-1) + 1
                 if len(flags) < top:
                     flags.extend(bytes(top - len(flags)))
-                connection.executemany("DELETE FROM texts WHERE rowid = ?", [(row,) for row, *_texts in rows])
-                values = []
-                for row, en, zh, inst in rows:
-                    flags[row] = (1 if en else 0) | (2 if zh else 0)
-                    values.append((row, _padded(en), _padded(zh), _padded(inst)))
-                connection.executemany("INSERT INTO texts (rowid, abstract_en, abstract_zh, inst) VALUES (?, ?, ?, ?)", values)
+                connection.executemany("DELETE FROM texts WHERE rowid = ?", [(values[0],) for values in rows])
+                en, zh = COLUMNS.index("abstract_en") + 1, COLUMNS.index("abstract_zh") + 1
+                for values in rows:
+                    flags[values[0]] = (1 if values[en] else 0) | (2 if values[zh] else 0)
+                connection.executemany(_INSERT, [(values[0], *map(_padded, values[1:])) for values in rows])
                 connection.execute("COMMIT")
             except sqlite3.Error as error:
                 with contextlib.suppress(sqlite3.Error):
@@ -191,11 +195,14 @@ class TextIndex:
         found: set[int] = set()
         with self._lock:
             try:
+                long = []
                 for needle in map(_storable, needles):
                     if len(needle) >= 3:
-                        found.update(self._match(columns, [phrase(needle)]))
+                        long.append(phrase(needle))
                     else:
                         found.update(self._short(columns, needle))
+                for start in range(0, len(long), MAX_TERMS):  # a 10,000-word OR in a few statements
+                    found.update(self._match(columns, long[start : start + MAX_TERMS]))
             except sqlite3.Error as error:
                 raise TextIndexError(error) from error
         return found
@@ -220,7 +227,10 @@ class TextIndex:
     def having(self, column: str) -> set[int]:
         """The rows whose value of this abstract column is not empty."""
         bit = _HAS[column]
-        return {row for row, flags in enumerate(self.flags) if flags & bit}
+        return set(itertools.compress(itertools.count(), self.flags.translate(_BIT[bit])))
+
+
+_INSERT = f"INSERT INTO texts (rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
 
 
 def _identity(identity: object) -> str:

@@ -231,10 +231,10 @@ class OverviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="overview")
     def count_papers(self, store, tags_of, mark_of) -> None:
-        while store.fill_texts(files=64):  # institutions are among the texts a warm start reads last
-            pass
+        # institutions are among the long texts, which may still be (or stay) in the parse cache
+        counts = facets.count(store.whole_papers(), tags_of)
         ledger = ledger_of(store, mark_of, self.subscribed, self.cache)
-        self.post_message(FacetsCounted(facets.count(store.papers[:], tags_of), ledger))
+        self.post_message(FacetsCounted(counts, ledger))
 
     def on_facets_counted(self, message: FacetsCounted) -> None:
         counts = message.counts
