@@ -129,9 +129,9 @@ def test_every_query_of_the_tests_selects_the_same_rows_in_memory_and_on_disk_fi
     assert assert_same_rows(in_memory, on_disk, QUERIES) > 20
 
 
-def texts(row: int, en: str = "", zh: str = "", inst: str = "") -> tuple:
-    """A row of text-index values (textindex.COLUMNS) with these abstracts and institutions."""
-    values = {"abstract_en": en, "abstract_zh": zh, "inst": inst}
+def texts(row: int, en: str = "", zh: str = "", inst: str = "", titles: str = "") -> tuple:
+    """A row of text-index values (textindex.COLUMNS) with these abstracts, institutions and titles."""
+    values = {"abstract_en": en, "abstract_zh": zh, "inst": inst, "titles": titles}
     return (row, *(values.get(name, "") for name in COLUMNS))
 
 
@@ -238,3 +238,16 @@ def test_a_warm_start_trusts_the_index_and_a_changed_file_is_indexed_again(tmp_p
         query = parse_query(text)
         assert warm.store.select(query, marks) == in_memory.select(query, marks), text
     assert warm.store.texts_synced and warm.store.texts.rows == 0  # rows of the snapshot changed: unsealed
+
+
+def test_a_short_needle_is_looked_for_in_the_columns_in_memory_first_then_in_the_rest(tmp_path):
+    index = TextIndex(str(tmp_path / "t"))
+    titles = [f"title {row}" for row in range(40)]
+    titles[7] = "no such letter"  # 'e' is in every title but this one and row 8's
+    titles[8] = "xyz"
+    index.put([texts(row, "an abstract" if row == 7 else "", titles=titles[row]) for row in range(40)])
+    columns = ("titles", "abstract_en")
+    in_memory = {"titles": titles}
+    assert index.search(columns, ["e"], in_memory) == set(range(40)) - {8}  # 2 of 40 left: checked one by one
+    assert index.search(columns, ["ab"], in_memory) == {7}  # 39 of 40 left: the trigrams it starts
+    assert index.search(columns, ["xy"], in_memory) == {8}

@@ -397,6 +397,16 @@ class Store:
             yield from chunk
             start = end
 
+    def _text_rows(self, texts: TextIndex, columns: tuple[str, ...], needles: tuple[str, ...]) -> set[int]:
+        """The rows a text test of a query selects (see Query.texts), from the text index (and,
+        for a short needle, the columns of the test that are in memory too)."""
+        if not needles:
+            return texts.having(columns[0])
+        if all(len(needle) >= 3 for needle in needles):
+            return texts.search(columns, needles)
+        here = [name for name in columns if name not in TEXT_COLUMNS]
+        return texts.search(columns, needles, dict(zip(here, self.index(here))))
+
     @property
     def texts_synced(self) -> bool:
         """Whether the text index (if any) holds every row's texts as they are now."""
@@ -467,7 +477,7 @@ class Store:
             try:
                 while self.sync_texts():
                     pass
-                found = [texts.search(columns, needles) if needles else texts.having(columns[0]) for columns, needles in query.texts]
+                found = [self._text_rows(texts, columns, needles) for columns, needles in query.texts]
             except TextIndexError:  # the file failed us: searched in memory from now on
                 self.texts = None
             else:

@@ -26,6 +26,7 @@ import contextlib
 import functools
 import hashlib
 import itertools
+import json
 import os
 import re
 import sqlite3
@@ -44,6 +45,9 @@ _HAS = {"abstract_en": 1, "abstract_zh": 2}
 """A row's flags: which abstracts it has (for `has:en`, `has:zh`)."""
 _BIT = {bit: bytes(1 if flags & bit else 0 for flags in range(256)) for bit in _HAS.values()}
 """For bytes.translate(): each flags byte to whether it has that bit."""
+CHECK_FRACTION = 0.1
+"""A short needle's rows not found in the columns in memory are checked one by one when they are at
+most this share of all rows (reading a row's texts costs ~6 µs, a trigram's rows a fraction of that)."""
 MAX_TERMS = 990
 """Phrases OR-ed in one MATCH (a short needle's trigrams, the values of a long OR); more are asked in several."""
 
@@ -59,10 +63,11 @@ def code_version() -> str:
 
 
 def available() -> bool:
-    """Whether this Python's SQLite has FTS5 with the trigram tokenizer (3.34 or later)."""
+    """Whether this Python's SQLite has FTS5 with the trigram tokenizer (3.34 or later) and JSON."""
     try:
         with contextlib.closing(sqlite3.connect(":memory:")) as connection:
             connection.execute("CREATE VIRTUAL TABLE t USING fts5(a, tokenize='trigram case_sensitive 1', detail=full)")
+            connection.execute("SELECT value FROM json_each('[1]')")  # _check() hands rows over as JSON
         return True
     except sqlite3.Error:
         return False
@@ -190,8 +195,10 @@ class TextIndex:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def search(self, columns: tuple[str, ...], needles: Iterable[str]) -> set[int]:
-        """The rows with any of the needles (folded, non-empty) in any of these columns."""
+    def search(self, columns: tuple[str, ...], needles: Iterable[str], in_memory: dict[str, list] | None = None) -> set[int]:
+        """The rows with any of the needles (folded, non-empty) in any of these columns.
+        `in_memory` may give some of the columns as the store keeps them (a value per row): a
+        short needle is looked for there first (see _short)."""
         found: set[int] = set()
         with self._lock:
             try:
@@ -200,7 +207,7 @@ class TextIndex:
                     if len(needle) >= 3:
                         long.append(phrase(needle))
                     else:
-                        found.update(self._short(columns, needle))
+                        found.update(self._short(columns, needle, in_memory or {}))
                 for start in range(0, len(long), MAX_TERMS):  # a 10,000-word OR in a few statements
                     found.update(self._match(columns, long[start : start + MAX_TERMS]))
             except sqlite3.Error as error:
@@ -211,8 +218,21 @@ class TextIndex:
         expression = "{" + " ".join(columns) + "} : (" + " OR ".join(phrases) + ")"
         return [row for (row,) in self._connection.execute("SELECT rowid FROM texts WHERE texts MATCH ?", (expression,))]
 
-    def _short(self, columns: tuple[str, ...], needle: str) -> list[int]:
-        """A needle of one or two characters: the OR of the trigrams it starts, from the vocabulary."""
+    def _short(self, columns: tuple[str, ...], needle: str, in_memory: dict[str, list]) -> Iterable[int]:
+        """A needle of one or two characters. Where some of the columns are in memory (a free
+        word's titles, authors, id), those are scanned first: a letter is in nearly every title,
+        and when few rows are left, only their texts here are looked at. Otherwise the needle is
+        the OR of the trigrams it starts, from the vocabulary (as many as it has: hundreds for a
+        letter, and every row they are in)."""
+        here = [in_memory[name] for name in columns if name in in_memory]
+        if here:
+            if len(here) == 1:
+                seen = {row for row, value in enumerate(here[0]) if needle in value}
+            else:  # no needle holds a newline, so none is found across two values
+                seen = {row for row, values in enumerate(zip(*here)) if needle in "\n".join(values)}
+            rest = [row for row in range(len(here[0])) if row not in seen]
+            if len(rest) <= len(here[0]) * CHECK_FRACTION:
+                return seen.union(self._check(tuple(name for name in columns if name not in in_memory), needle, rest))
         last = needle + "\U0010ffff" * (3 - len(needle))
         terms = [
             phrase(term)
@@ -223,6 +243,14 @@ class TextIndex:
         for start in range(0, len(terms), MAX_TERMS):
             rows.extend(self._match(columns, terms[start : start + MAX_TERMS]))
         return rows
+
+    def _check(self, columns: tuple[str, ...], needle: str, rows: list[int]) -> list[int]:
+        """Those of `rows` with the needle in any of these columns, by reading their values."""
+        if not rows or not columns:
+            return []
+        test = " OR ".join(f"instr({name}, ?) > 0" for name in columns)
+        statement = f"SELECT rowid FROM texts WHERE rowid IN (SELECT value FROM json_each(?)) AND ({test})"
+        return [row for (row,) in self._connection.execute(statement, (json.dumps(rows), *[needle] * len(columns)))]
 
     def having(self, column: str) -> set[int]:
         """The rows whose value of this abstract column is not empty."""
