@@ -249,5 +249,6 @@ def test_a_short_needle_is_looked_for_in_the_columns_in_memory_first_then_in_the
     columns = ("titles", "abstract_en")
     in_memory = {"titles": titles}
     assert index.search(columns, ["e"], in_memory) == set(range(40)) - {8}  # 2 of 40 left: checked one by one
-    assert index.search(columns, ["ab"], in_memory) == {7}  # 39 of 40 left: the trigrams it starts
+    assert index.search(columns, ["b"], in_memory) == {7}  # 39 of 40 left: the trigrams it starts
+    assert index.search(columns, ["ab"], in_memory) == {7}  # two characters: the trigrams
     assert index.search(columns, ["xy"], in_memory) == {8}

@@ -219,20 +219,20 @@ class TextIndex:
         return [row for (row,) in self._connection.execute("SELECT rowid FROM texts WHERE texts MATCH ?", (expression,))]
 
     def _short(self, columns: tuple[str, ...], needle: str, in_memory: dict[str, list]) -> Iterable[int]:
-        """A needle of one or two characters. Where some of the columns are in memory (a free
-        word's titles, authors, id), those are scanned first: a letter is in nearly every title,
-        and when few rows are left, only their texts here are looked at. Otherwise the needle is
+        """A needle of one or two characters. For one character, where some of the columns are in
+        memory (a free word's titles, authors, id), those are scanned first: a letter is in nearly
+        every title, and when few rows are left, only their texts here are looked at. Otherwise the needle is
         the OR of the trigrams it starts, from the vocabulary (as many as it has: hundreds for a
         letter, and every row they are in)."""
         here = [in_memory[name] for name in columns if name in in_memory]
-        if here:
-            if len(here) == 1:
-                seen = {row for row, value in enumerate(here[0]) if needle in value}
-            else:  # no needle holds a newline, so none is found across two values
-                seen = {row for row, values in enumerate(zip(*here)) if needle in "\n".join(values)}
-            rest = [row for row in range(len(here[0])) if row not in seen]
+        if here and len(needle) == 1:  # two characters are in too few titles for this to pay
+            rest = [row for row, value in enumerate(here[0]) if needle not in value]
+            for column in here[1:]:
+                rest = [row for row in rest if needle not in column[row]]
             if len(rest) <= len(here[0]) * CHECK_FRACTION:
-                return seen.union(self._check(tuple(name for name in columns if name not in in_memory), needle, rest))
+                found = set(range(len(here[0])))
+                found.difference_update(rest)
+                return found.union(self._check(tuple(name for name in columns if name not in in_memory), needle, rest))
         last = needle + "\U0010ffff" * (3 - len(needle))
         terms = [
             phrase(term)
