@@ -163,6 +163,7 @@ def test_the_finishing_steps_write_the_texts_to_the_text_index_and_leave_them_ou
     assert not any(paper.abstract_en for paper in store.papers)
     assert [store.paper(row) for row in range(len(store.papers))] == cold.store.papers
     assert store.texts.rows == len(store.papers)  # sealed for the snapshot this store is
+    store.texts.close()  # the reader quits (while it runs, the file is its own)
 
     again = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
     for _ in again.load():

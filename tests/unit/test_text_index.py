@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+from contextlib import closing
 import shutil
 import sqlite3
 from pathlib import Path
@@ -157,13 +158,13 @@ def test_an_index_is_trusted_only_when_sealed_for_the_same_snapshot(tmp_path):
     index.put([texts(0, "mixture"), texts(1, "experts")])
     index.seal((123, 456), 2)
     index.close()
-    assert TextIndex(path, (123, 456)).rows == 2
-    assert TextIndex(path, (123, 456)).search(("abstract_en",), ["mix"]) == {0}
+    with closing(TextIndex(path, (123, 456))) as reopened:
+        assert reopened.rows == 2 and reopened.search(("abstract_en",), ["mix"]) == {0}
     for other in [(123, 457), None]:  # another snapshot, or none: made again, empty
-        reopened = TextIndex(path, other)
-        assert reopened.rows == 0 and reopened.search(("abstract_en",), ["mix"]) == set()
-        reopened.close()
-    assert TextIndex(path, (123, 456)).rows == 0  # and the old one is gone for good
+        with closing(TextIndex(path, other)) as reopened:
+            assert reopened.rows == 0 and reopened.search(("abstract_en",), ["mix"]) == set()
+    with closing(TextIndex(path, (123, 456))) as reopened:
+        assert reopened.rows == 0  # and the old one is gone for good
 
 
 def test_a_change_to_a_sealed_row_unseals_the_file_but_an_added_row_does_not(tmp_path):
@@ -177,7 +178,8 @@ def test_a_change_to_a_sealed_row_unseals_the_file_but_an_added_row_does_not(tmp
     assert reopened.rows == 1 and reopened.search(("abstract_en",), ["later"]) == set()  # dropped
     reopened.put([texts(0, "changed")])
     reopened.close()
-    assert TextIndex(path, "s").rows == 0
+    with closing(TextIndex(path, "s")) as again:
+        assert again.rows == 0
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "empty"])
@@ -220,8 +222,10 @@ def test_a_warm_start_trusts_the_index_and_a_changed_file_is_indexed_again(tmp_p
     path = text_index_path(cache, [str(folder)])
     assert os.path.exists(path)
     warm = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    first.store.texts.close()  # the reader quits
     for _ in warm.load():
         pass
+    warm.close()  # collection back on (finish() would do it, after nothing to write)
     assert warm.store.texts.rows == len(warm.store.papers) and warm.store.texts_synced  # ready at once
 
     # a file changes under the reader: its papers leave, what it says now comes in
@@ -252,3 +256,28 @@ def test_a_short_needle_is_looked_for_in_the_columns_in_memory_first_then_in_the
     assert index.search(columns, ["b"], in_memory) == {7}  # 39 of 40 left: the trigrams it starts
     assert index.search(columns, ["ab"], in_memory) == {7}  # two characters: the trigrams
     assert index.search(columns, ["xy"], in_memory) == {8}
+
+
+def test_a_second_reader_on_the_same_archive_searches_in_memory_and_leaves_the_file_alone(tmp_path):
+    folder = tmp_path / "digests"
+    shutil.copytree(FIXTURES, folder)
+    first = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in first.load():
+        pass
+    for _ in first.finish():
+        pass
+    assert first.store.texts is not None
+    second = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in second.load():
+        pass
+    for _ in second.finish():
+        pass
+    assert second.store.texts is None  # refused the file: in memory, as without a cache
+    query = parse_query("summarisation OR 模型 OR inst:univ")
+    assert second.store.select(query, marks) == first.store.select(query, marks) != []
+    first.store.texts.close()
+    third = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in third.load():
+        pass
+    assert third.store.texts.rows == len(third.store.papers)  # still sealed: nobody wrote over it
+    third.close()

@@ -324,8 +324,10 @@ class Store:
     def attach_texts(self, texts: TextIndex | None) -> None:
         """Search the long texts through this index from now on (its first `texts.rows` rows hold
         the texts of the rows a snapshot is about to restore, or has); sync_texts() writes the
-        rest. None: search them in memory again (index())."""
+        rest. None: search them in memory again (index()). An index replaced is closed."""
         with self._lock:
+            if self.texts is not None and self.texts is not texts:
+                self.texts.close()  # and its lock on the file with it
             self.texts = texts
             self._texts_synced = 0 if texts is None else texts.rows
 
@@ -479,7 +481,7 @@ class Store:
                     pass
                 found = [self._text_rows(texts, columns, needles) for columns, needles in query.texts]
             except TextIndexError:  # the file failed us: searched in memory from now on
-                self.texts = None
+                self.attach_texts(None)
             else:
                 return query.select_indexed(order, self.index(query.indexed_columns), found, mark_of)
         return query.select(order, self.index(query.columns), mark_of)

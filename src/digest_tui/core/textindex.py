@@ -102,6 +102,13 @@ class TextIndex:
     def _open(self, identity: object) -> sqlite3.Connection:
         try:
             connection = self._connect()
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorcode", None) in _IN_USE:
+                raise TextIndexError(f"{self.path}: in use by another instance") from error
+            connection = None
+        except sqlite3.Error:
+            connection = None
+        if connection is not None:
             try:
                 found = dict(connection.execute("SELECT key, value FROM meta"))
                 if identity is not None and found.get("format") == FORMAT and found.get("identity") == _identity(identity):
@@ -114,14 +121,21 @@ class TextIndex:
             except (sqlite3.Error, KeyError):
                 pass
             connection.close()
-        except sqlite3.Error:
-            pass
         return self._create()
 
     def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")
+        """A connection that holds the file to itself from its first statement on (the lock of
+        EXCLUSIVE mode): a second instance of the reader on the same archive is refused it and
+        searches in memory, rather than the two writing each other's rows."""
+        connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=0.2)
+        try:
+            connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # takes the lock now
+        except sqlite3.Error:
+            connection.close()
+            raise
         return connection
 
     def _create(self) -> sqlite3.Connection:
@@ -146,7 +160,8 @@ class TextIndex:
         return connection
 
     def close(self) -> None:
-        with self._lock:
+        """Close the file (and let another instance have it); safe to call twice."""
+        with self._lock, contextlib.suppress(sqlite3.Error):
             self._connection.close()
 
     # -- writing -------------------------------------------------------------------------------
@@ -259,6 +274,10 @@ class TextIndex:
 
 
 _INSERT = f"INSERT INTO texts (rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
+
+
+_IN_USE = (5, 6)
+"""SQLITE_BUSY, SQLITE_LOCKED: another connection holds the file."""
 
 
 def _identity(identity: object) -> str:

@@ -299,12 +299,12 @@ class LoadSession:
     def _open_texts(self, snapshot: Snapshot | None) -> None:
         """Give the store its text index on disk (textindex.py), before a snapshot's papers go in:
         trusted for them when it was sealed for this snapshot, else made again from the store."""
-        if self.cache is None or self.store.texts is not None or not available():
-            return
+        if self.cache is None or self.store.papers or self.store.texts is not None or not available():
+            return  # (papers from elsewhere, a reading list: this load's index is not theirs to change)
         try:
             texts = TextIndex(text_index_path(self.cache, self.paths), None if snapshot is None else snapshot.identity)
         except (OSError, TextIndexError, sqlite3.Error):
-            return  # no index (a read-only cache, say): the texts are searched in memory
+            return  # no index (a read-only cache, another reader using it): the texts are searched in memory
         self.store.attach_texts(texts)
 
     # -- after the load ------------------------------------------------------------------------
