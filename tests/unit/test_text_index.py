@@ -281,3 +281,10 @@ def test_a_second_reader_on_the_same_archive_searches_in_memory_and_leaves_the_f
         pass
     assert third.store.texts.rows == len(third.store.papers)  # still sealed: nobody wrote over it
     third.close()
+
+
+def test_a_row_written_twice_in_one_batch_keeps_its_last_values(tmp_path):
+    with closing(TextIndex(str(tmp_path / "t"))) as index:
+        index.put([texts(0, "first"), texts(1, "other"), texts(0, "second")])
+        assert index.search(("abstract_en",), ["first"]) == set()
+        assert index.search(("abstract_en",), ["second"]) == {0}

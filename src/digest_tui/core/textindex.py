@@ -169,6 +169,7 @@ class TextIndex:
     def put(self, rows: list[tuple[str | int, ...]]) -> None:
         """Write these rows' folded texts (the row, then a value for each of COLUMNS), replacing
         what they held. A change to a sealed row unseals the file first, in the same transaction."""
+        rows = list({values[0]: values for values in rows}.values())  # a row given twice: its last values
         with self._lock:
             connection = self._connection
             connection.execute("BEGIN")
