@@ -13,6 +13,7 @@ import pytest
 
 from digest_tui.core.loading.cache import ParseCache
 from digest_tui.core.loading.session import LoadSession, load
+from digest_tui.core.loading import snapshot
 from digest_tui.core.loading.snapshot import text_index_path
 from digest_tui.core.model import Mark
 from digest_tui.core.query import QueryError, parse_query
@@ -288,3 +289,23 @@ def test_a_row_written_twice_in_one_batch_keeps_its_last_values(tmp_path):
         index.put([texts(0, "first"), texts(1, "other"), texts(0, "second")])
         assert index.search(("abstract_en",), ["first"]) == set()
         assert index.search(("abstract_en",), ["second"]) == {0}
+
+
+def test_the_text_index_of_a_snapshot_pruned_away_goes_with_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(snapshot, "KEEP", 1)
+    cache = ParseCache(tmp_path / "cache")
+    paths = []
+    for name in ("one", "two"):
+        folder = tmp_path / name
+        folder.mkdir()
+        shutil.copy(FIXTURES / "merge-a.txt", folder)
+        session = LoadSession([folder], cache=cache)
+        for _ in session.load():
+            pass
+        for _ in session.finish():
+            pass
+        session.store.texts.close()
+        paths.append(text_index_path(cache, [str(folder)]))
+        os.utime(snapshot.snapshot_path(cache, [str(folder)]), ns=(len(paths), len(paths)))  # the older, the first
+    assert not os.path.exists(paths[0]) and os.path.exists(paths[1])
+    assert not [name for name in os.listdir(os.path.dirname(paths[0])) if name.startswith(os.path.basename(paths[0]))]

@@ -334,6 +334,7 @@ def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord],
     except (OSError, ValueError):
         return None
     _prune(os.path.dirname(path))
+    _prune_text_indexes(os.path.dirname(path))
     return identity
 
 
@@ -365,3 +366,17 @@ def text_index_path(cache: ParseCache, paths: list[str]) -> str:
     under the same name, in a folder of its own (so _prune() counts snapshots only)."""
     snapshot = snapshot_path(cache, paths)
     return os.path.join(os.path.dirname(os.path.dirname(snapshot)), "texts", os.path.basename(snapshot))
+
+
+def _prune_text_indexes(loads: str) -> None:
+    """Remove the text indexes (and their SQLite companions) of snapshots pruned away: each is as
+    big as a few times its archive's texts. (A reader still using one keeps its open file.)"""
+    texts = os.path.join(os.path.dirname(loads), "texts")
+    try:
+        kept = set(os.listdir(loads))
+        with os.scandir(texts) as entries:
+            for entry in entries:
+                if entry.name.split("-", 1)[0] not in kept:
+                    os.remove(entry.path)
+    except OSError:
+        pass
