@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import time
+import threading
 
 from support.app_support import (
     DEMO_PAPERS,
@@ -62,12 +62,16 @@ async def test_the_paper_under_the_cursor_stays_put_while_files_are_still_loadin
     import digest_tui.core.loading.loader as loader_module
 
     real_read_file = loader_module.read_file
+    gate = threading.Event()  # the files after the first wait for it: the load runs on while the user moves
+    read = []
 
-    def slow_read_file(path, info, cache=None):
-        time.sleep(0.25)  # one file at a time, slowly, so batches arrive while the user moves
+    def held_read_file(path, info, cache=None):
+        read.append(path)
+        if len(read) > 1:
+            gate.wait(10)
         return real_read_file(path, info, cache)
 
-    monkeypatch.setattr(loader_module, "read_file", slow_read_file)
+    monkeypatch.setattr(loader_module, "read_file", held_read_file)
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = main_screen(app)
@@ -75,11 +79,11 @@ async def test_the_paper_under_the_cursor_stays_put_while_files_are_still_loadin
             if screen.paper_list.rows:
                 break
             await pilot.pause(0.02)
-        # the first file's papers are up (on a busy machine a second file may be in by the time they show)
-        assert screen.reading_files and re.search(r"· loading… [1-5] of 6 files ·", status_text(app))
+        assert screen.reading_files and re.search(r"· loading… 1 of 6 files ·", status_text(app))
         await pilot.press("j", "j")
         chosen = current_paper(app)
-        assert screen.reading_files, "the load should still be running (make the files slower?)"
+        assert screen.reading_files
+        gate.set()
         await settle(pilot)
         assert not screen.reading_files
         assert status_text(app) == f"{DEMO_PAPERS} papers · sort: date · EN"
