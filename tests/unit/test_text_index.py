@@ -309,3 +309,36 @@ def test_the_text_index_of_a_snapshot_pruned_away_goes_with_it(tmp_path, monkeyp
         os.utime(snapshot.snapshot_path(cache, [str(folder)]), ns=(len(paths), len(paths)))  # the older, the first
     assert not os.path.exists(paths[0]) and os.path.exists(paths[1])
     assert not [name for name in os.listdir(os.path.dirname(paths[0])) if name.startswith(os.path.basename(paths[0]))]
+
+
+def test_a_snapshot_found_damaged_half_way_in_leaves_no_row_of_its_index_trusted(tmp_path, monkeypatch):
+    monkeypatch.setattr(snapshot, "CHUNK_ROWS", 8)  # several chunks: some go in before the bad one
+    folder = tmp_path / "digests"
+    shutil.copytree(FIXTURES, folder)
+    first = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in first.load():
+        pass
+    for _ in first.finish():
+        pass
+    rows = len(first.store.papers)
+    assert first.store.texts.rows == rows > 16
+    first.store.texts.close()
+    decoded = snapshot._chunk
+    calls = []
+
+    def second_chunk_crafted(chunk, files):
+        calls.append(chunk)
+        return (None, None) if len(calls) == 2 else decoded(chunk, files)
+
+    monkeypatch.setattr(snapshot, "_chunk", second_chunk_crafted)
+    warm = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in warm.load():
+        pass
+    assert len(calls) == 2  # the first chunk went in, then the load went on file by file
+    for _ in warm.finish():
+        pass
+    in_memory, _report = load([folder])
+    for text in QUERIES:
+        query = parse_query(text)
+        assert warm.store.select(query, marks) == in_memory.select(query, marks), text
+    assert warm.store.texts.rows == len(warm.store.papers)  # sealed again, for the snapshot written now
