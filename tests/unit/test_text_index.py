@@ -342,3 +342,18 @@ def test_a_snapshot_found_damaged_half_way_in_leaves_no_row_of_its_index_trusted
         query = parse_query(text)
         assert warm.store.select(query, marks) == in_memory.select(query, marks), text
     assert warm.store.texts.rows == len(warm.store.papers)  # sealed again, for the snapshot written now
+
+
+def test_many_papers_are_read_whole_for_an_export_without_their_texts_staying_in_the_store(tmp_path):
+    cache = ParseCache(tmp_path / "cache")
+    cold = LoadSession([FIXTURES], cache=cache)
+    cold.run()
+    session = LoadSession([FIXTURES], cache=ParseCache(tmp_path / "cache"))
+    for _ in session.load():
+        pass
+    for _ in session.finish():
+        pass
+    store = session.store
+    rows = list(range(len(store.papers)))[::-1]
+    assert store.papers_with_texts(rows) == [cold.store.papers[row] for row in rows]
+    assert not any(paper.abstract_en or paper.abstract_zh for paper in store.papers)  # let go again

@@ -397,6 +397,16 @@ class Store:
             papers.append(paper)
         return papers
 
+    def papers_with_texts(self, rows: Iterable[int]) -> list[Paper]:
+        """paper() of each row, without keeping the texts read in the store: for exporting or
+        triaging many papers, whose texts a store with a text index leaves in the parse cache."""
+        rows = list(rows)
+        papers: list[Paper] = []
+        for start in range(0, len(rows), TEXT_INDEX_CHUNK):
+            with self._lock:
+                papers.extend(self._whole(rows[start : start + TEXT_INDEX_CHUNK]))
+        return papers
+
     def whole_papers(self) -> Iterator[Paper]:
         """Every row's paper with its long texts, a chunk at a time, read from the parse cache
         where pending and let go again (so counting over every paper's institutions does not

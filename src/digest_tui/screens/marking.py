@@ -71,7 +71,7 @@ class Marking:
         def answered(yes: bool | None) -> None:
             if yes:
                 self.panes.change(f"read {len(unread)}", lambda paper: self.library.set_read(paper, True),
-                                  [(row, store.paper(row)) for row in unread])
+                                  list(zip(unread, store.papers_with_texts(unread))))
                 self.app.notify(f"Marked {len(unread)} papers read (u undoes).", timeout=3)
 
         papers = "paper" if len(unread) == 1 else "papers"
@@ -81,7 +81,7 @@ class Marking:
     def triage(self, language: str, side_by_side: bool) -> None:
         """One paper at a time over the papers shown now, unread first; back on the paper reached."""
         store, mark, paper_list = self.store, self.library.mark, self.panes.paper_list
-        papers = triage_order([store.paper(row) for row in paper_list.rows], lambda key: mark(key).read)
+        papers = triage_order(store.papers_with_texts(paper_list.rows), lambda key: mark(key).read)
         if not papers:
             self.app.notify("No papers shown to triage.", timeout=3)
             return

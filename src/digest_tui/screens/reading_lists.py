@@ -34,13 +34,10 @@ class ReadingLists:
         store, library = self.store, self.library
         if scope in ("view", "selected"):
             rows = self.shown()[0] if scope == "view" else self.selected()
-            return [(store.paper(row), library.mark(store.papers[row].key)) for row in rows]
+            return [(paper, library.mark(paper.key)) for paper in store.papers_with_texts(rows)]
         keys = export.scope_keys(library, scope, tag)
-        live = {}
-        for key in keys:
-            row = store.row(key)
-            if row is not None:
-                live[key] = store.paper(row)
+        found = {key: row for key in keys if (row := store.row(key)) is not None}
+        live = dict(zip(found, store.papers_with_texts(found.values())))
         return library.records(keys, live=live)
 
     def open_export(self, *, reading_list: bool, request: ExportRequest | None = None, error: str = "") -> None:
