@@ -315,3 +315,38 @@ def test_listings_before_2007_start_entries_with_paper():
         ("hep-th/9812001", "replacement", "1999-01-01"),
     ]
     assert papers[0].abstract_en == "Lattices, stringed." and papers[0].comments == "10 pages"
+
+
+def test_an_entry_cut_right_after_its_abstract_mark_has_no_abstract(fixtures):
+    text = (fixtures / "fmt-arxiv-email.txt").read_text(encoding="utf-8")
+    cut = text[: text.index("\\\\\n  Retrieval-augmented") + 2]  # the file ends with the `\\` that opens the abstract
+    papers, warnings = arxiv_email.parse(cut, "cut.txt", DAY)
+    assert [(p.id, p.abstract_en) for p in papers] == [("2607.07001", None)]
+    assert papers[0].title_en.startswith("Scaling $k$-NN Language Models")
+    assert warnings == ["entry arXiv:2607.07001 is cut off (no closing \\\\ line)"]
+
+
+@pytest.mark.parametrize("name", ["arxiv-listing-email-2026-01-23-cs.txt", "arxiv-listing-email-sample.txt"])
+@pytest.mark.parametrize("size", [1, 7, 1000])
+def test_batches_merged_are_the_whole_parse(shared_digests, name, size):
+    """parse_batches() hands the papers over a few at a time, in file order; merged by key they are
+    exactly what parse_listing() gives, warnings included (a paper listed twice as well)."""
+    text = (shared_digests / name).read_text(encoding="utf-8")
+    first = text.index("\\\\\narXiv:")
+    entry = text[first : text.index("\n" + "-" * 78, first) + 1]
+    again = entry.replace("\\\\\n  ", "\\\\\n  Listed again. ", 1)  # the first paper, again at the end
+    text = text.rstrip("\n") + "\n" + "-" * 78 + "\n" + again + "-" * 78 + "\n"
+    whole, whole_warnings = arxiv_email.parse_listing(text, name)
+    papers: dict = {}
+    warnings: list[str] = []
+    sizes = []
+    for batch, notes in arxiv_email.parse_batches(text, name, size=size):
+        sizes.append(len(batch))
+        warnings.extend(notes)
+        arxiv_email.add_batch(papers, batch)
+    assert list(papers.values()) == whole and warnings == whole_warnings
+    assert sum(sizes) == len(whole) + 1 and max(sizes) <= size
+    if size == 1:
+        assert len(sizes) == len(whole) + 1
+    # the paper listed twice: the first listing's abstract (known values win, the first one first)
+    assert not whole[0].abstract_en.startswith("Listed again.") and whole[0].id == papers[whole[0].key].id

@@ -81,9 +81,16 @@ def split_headers(text: str) -> tuple[dict[str, str], str]:
     """Mail headers at the top (when the file starts with them, names in lower case) and the body
     after the first blank line; else no headers and the text itself. (An encoded body, base64 or
     quoted-printable, is the mailbox module's: it is decoded there.)"""
+    headers, at = _body_start(text)
+    return headers, text[at:] if at else text
+
+
+def _body_start(text: str) -> tuple[dict[str, str], int]:
+    """split_headers(), with where the body starts rather than a copy of it (a copy of a 100 MB
+    listing's text costs its time and its size)."""
     blank = text.find("\n\n")
     if blank == -1 or not _MAIL_HEADER.match(text):
-        return {}, text
+        return {}, 0
     headers: dict[str, str] = {}
     name = None
     for line in text[:blank].split("\n"):
@@ -94,18 +101,19 @@ def split_headers(text: str) -> tuple[dict[str, str], str]:
             name = name.strip().lower()
             headers.setdefault(name, value.strip())
         else:
-            return {}, text  # not a header block after all
-    return headers, text[blank + 2 :]
+            return {}, 0  # not a header block after all
+    return headers, blank + 2
 
 
-def _unquote(body: str) -> str:
-    """Strip the `> ` quoting a reply or forward added, as deep as the first entry is quoted."""
-    first = _FIRST_ENTRY.search(body)
+def _unquote(text: str, at: int = 0) -> str:
+    """The body from `at` without the `> ` quoting a reply or forward added, as deep as the first
+    entry is quoted; `text` itself when it is not quoted."""
+    first = _FIRST_ENTRY.search(text, at)
     depth = first.group(1).count(">") if first else 0
     if not depth:
-        return body
+        return text
     prefix = re.compile(r"^(?:>[ \t]?){1," + str(depth) + "}")
-    return "\n".join(prefix.sub("", line) for line in body.split("\n"))
+    return "\n".join(prefix.sub("", line) for line in text[at:].split("\n"))
 
 
 def _without_parens(text: str) -> str:
@@ -138,11 +146,19 @@ def split_authors(raw: str) -> tuple[str, ...]:
     raw = " ".join(_without_parens(raw).split())
     if " and " in raw:
         raw = raw.replace(" and ", ",")
-    return tuple(name for part in raw.split(",") if (name := part.strip()))
+    # single spaces only now: a name's own spaces are those next to a comma
+    return tuple(filter(None, raw.replace(", ", ",").replace(" ,", ",").split(",")))
 
 
 def parse(text: str, file: str, file_date: dt.date) -> tuple[list[Paper], list[str]]:
     return parse_listing(text, file)
+
+
+Batch = tuple[list[Paper], list[str]]
+"""Papers of consecutive entries, in file order, and the warnings met on the way. A paper listed
+twice comes in each batch it is listed in: merged, the batches give what parse_listing() does."""
+BATCH_ENTRIES = 1000
+"""Entries per batch (about 1.2 MB of a listing: a few milliseconds)."""
 
 
 def parse_listing(
@@ -153,43 +169,76 @@ def parse_listing(
 
     The listing's date is the day it was mailed: the mail's `Date:` (in UTC), else the weekday
     after the end of the submission window its section header names, else each entry's own date."""
-    headers, body = split_headers(text)
-    body = _unquote(body)
-    sources = sources or (Source(file, NAME),)
-    listing_date = mail_date or mail_day(headers.get("date", ""))
-    listing_date = sys.intern(listing_date) if listing_date else None
     papers: dict[str, Paper] = {}
     warnings: list[str] = []
-    window_searched = listing_date is not None
-    at = 0
-    for separator_start, separator_end in _separators(body):
-        chunk_start, at = at, separator_end
-        start = _START.search(body, chunk_start, separator_start)
-        if start is None:
-            continue
-        if not window_searched:  # the section header before the first entry names the window
-            window_searched = True
-            end = _day(_WINDOW.search(body, 0, start.start()))
-            listing_date = announcement_day(end) if end else None
-            listing_date = sys.intern(listing_date) if listing_date else None
-        paper, note = _entry(body[start.start() : separator_start], listing_date, sources)
-        if note:
-            warnings.append(note)
-        if paper is None:
-            continue
-        old = papers.get(paper.key)
-        papers[paper.key] = paper if old is None else merge(old, paper)
+    for batch, notes in parse_batches(text, file, mail_date, sources):
+        warnings.extend(notes)
+        add_batch(papers, batch)
     if not papers and not warnings:
         raise DigestError("an arXiv listing e-mail with no arXiv:ID entries")
     return list(papers.values()), warnings
 
 
-def _separators(body: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each separator line, then of the end of the text. Found with str.find, which
-    is many times faster than a multi-line regular expression trying every line of a 100 MB body."""
-    if _SEPARATOR.fullmatch(body, 0, max(body.find("\n"), 0)):
-        yield 0, max(body.find("\n"), 0)
-    dash, percent = body.find(_DASHES), body.find("\n%")
+def add_batch(papers: dict[str, Paper], batch: list[Paper]) -> None:
+    """A batch's papers into `papers` (by key, in file order), a paper listed again merged with its first listing."""
+    for paper in batch:
+        old = papers.get(paper.key)
+        papers[paper.key] = paper if old is None else merge(old, paper)
+
+
+def parse_batches(
+    text: str, file: str, mail_date: str | None = None, sources: tuple[Source, ...] | None = None,
+    size: int = BATCH_ENTRIES,
+) -> Iterator[Batch]:  # fmt: skip
+    """parse_listing() a batch of `size` entries at a time, as they are read (see Batch); raises
+    nothing for a listing with no entries (parse_listing() does)."""
+    headers, at = _body_start(text)
+    body = _unquote(text, at)
+    if body is not text:
+        at = 0
+    listing_date = mail_date or mail_day(headers.get("date", ""))
+    listing_date = sys.intern(listing_date) if listing_date else None
+    return _batches(body, at, listing_date, listing_date is not None, sources or (Source(file, NAME),), size)
+
+
+def _batches(
+    body: str, at: int, listing_date: str | None, window_searched: bool, sources: tuple[Source, ...], size: int
+) -> Iterator[Batch]:
+    """The entries of `body` from `at`, cut at its separator lines, in batches of `size`."""
+    batch: list[Paper] = []
+    notes: list[str] = []
+    chunk_start = at
+    for separator_start, separator_end in _separators(body, at):
+        start = _START.search(body, chunk_start, separator_start)
+        chunk_start = separator_end
+        if start is None:
+            continue
+        if not window_searched:  # the section header before the first entry names the window
+            window_searched = True
+            end = _day(_WINDOW.search(body, at, start.start()))
+            listing_date = announcement_day(end) if end else None
+            listing_date = sys.intern(listing_date) if listing_date else None
+        paper, note = _entry(body, start, separator_start, listing_date, sources)
+        if note:
+            notes.append(note)
+        if paper is not None:
+            batch.append(paper)
+            if len(batch) >= size:
+                yield batch, notes
+                batch, notes = [], []
+    if batch or notes:
+        yield batch, notes
+
+
+def _separators(body: str, at: int = 0) -> Iterator[tuple[int, int]]:
+    """(start, end) of each separator line from `at` (the start of a line), then of the end of the
+    text. Found with str.find, which is many times faster than a multi-line regular expression
+    trying every line of a 100 MB body; a line starting with `%` is found by its `%` (one character
+    is looked for many times faster than two)."""
+    line_end = body.find("\n", at)
+    if _SEPARATOR.fullmatch(body, at, max(line_end, at)):
+        yield at, max(line_end, at)
+    dash, percent = body.find(_DASHES, at), _percent_line(body, at)
     while dash != -1 or percent != -1:
         at = dash if percent == -1 or (dash != -1 and dash < percent) else percent
         line_end = body.find("\n", at + 1)
@@ -199,8 +248,16 @@ def _separators(body: str) -> Iterator[tuple[int, int]]:
         if at == dash:
             dash = body.find(_DASHES, line_end)
         if at == percent or percent < line_end:
-            percent = body.find("\n%", line_end) if percent != -1 else -1
+            percent = _percent_line(body, line_end) if percent != -1 else -1
     yield len(body), len(body)
+
+
+def _percent_line(body: str, at: int) -> int:
+    """body.find("\\n%", at), by looking for the `%` alone."""
+    percent = body.find("%", at + 1)
+    while percent != -1 and body[percent - 1] != "\n":
+        percent = body.find("%", percent + 1)
+    return percent - 1 if percent != -1 else -1
 
 
 _DASHES = "\n" + "-" * 20
@@ -244,33 +301,35 @@ def _categories(raw: str) -> tuple[str, ...]:
     return tuple(map(sys.intern, dict.fromkeys(raw.split())))
 
 
-def _marks(chunk: str, at: int) -> tuple[int, int]:
+def _marks(body: str, at: int, end: int) -> tuple[int, int]:
     """Where the `\\\\` line that opens the abstract starts, and where the closing
     `\\\\ ( https://arxiv.org/abs/ID , 12kb)` line starts (the last one: an abstract's line may
-    start with a TeX `\\\\`); len(chunk) for a mark that is not there."""
-    closer = chunk.rfind("\n\\\\ (", at)
-    opener = chunk.find("\n\\\\\n", at, closer) if closer != -1 else -1
+    start with a TeX `\\\\`), in the entry body[at:end]; `end` for a mark that is not there."""
+    closer = body.rfind("\n\\\\ (", at, end)
+    opener = body.find("\n\\\\\n", at, closer) if closer != -1 else -1
     if opener != -1:  # the usual entry, found with two searches
         return opener, closer
-    return _marks_line_by_line(chunk, at)
+    if closer != -1 and body.find("\n\\\\", at, closer) == -1:
+        return end, closer  # no abstract, the closing line right after the head (a replacement)
+    return _marks_line_by_line(body, at, end)
 
 
-def _marks_line_by_line(chunk: str, at: int) -> tuple[int, int]:
+def _marks_line_by_line(body: str, at: int, end: int) -> tuple[int, int]:
     """_marks() for the rest: no abstract (a replacement), a cut entry, spaces after a `\\\\`."""
-    opener = closer = len(chunk)
-    mark = chunk.find("\n\\\\", at)
+    opener = closer = end
+    mark = body.find("\n\\\\", at, end)
     while mark != -1:
-        line_end = chunk.find("\n", mark + 1)
-        rest = chunk[mark + 3 : line_end if line_end != -1 else len(chunk)].strip()
+        line_end = body.find("\n", mark + 1, end)
+        rest = body[mark + 3 : line_end if line_end != -1 else end].strip()
         if not rest:
             opener = mark
             break
         if rest.startswith("("):
             return opener, mark  # no abstract (a replacement)
-        mark = chunk.find("\n\\\\", mark + 1)
-    if opener < len(chunk):
-        last = chunk.rfind("\n\\\\ (", opener)
-        closer = last if last != -1 else len(chunk)
+        mark = body.find("\n\\\\", mark + 1, end)
+    if opener < end:
+        last = body.rfind("\n\\\\ (", opener, end)
+        closer = last if last != -1 else end
     return opener, closer
 
 
@@ -286,13 +345,30 @@ def _joined(abstract: str) -> str | None:
     return joined or None
 
 
-def _entry(chunk: str, listing_date: str | None, sources: tuple[Source, ...]) -> tuple[Paper | None, str | None]:
-    """One entry's paper, from its `arXiv:` line to the separator after it, and a warning if it
-    looks cut. Built here rather than by make_paper(): this is the loop of a 100 MB file."""
-    start = _START.match(chunk)
-    paper_cross, arxiv_id, rest = start.group(1, 2, 3)
-    opener, closer = _marks(chunk, start.end())
-    head = chunk[start.end() : min(opener, closer)]
+def _entry(
+    body: str, start: re.Match, end: int, listing_date: str | None, sources: tuple[Source, ...]
+) -> tuple[Paper | None, str | None]:  # fmt: skip
+    """One entry's paper, from its `arXiv:` line (`start`) to the separator after it (at `end`), and
+    a warning if it looks cut. Read in place: the entry is not copied out of the body."""
+    at = start.end()
+    opener, closer = _marks(body, at, end)
+    head = body[at : min(opener, closer)]
+    abstract = None
+    if opener < closer:  # the abstract, between the `\\\\` line and the closing `\\\\ (...)` line
+        line_end = body.find("\n", opener + 1, closer)
+        abstract = body[line_end + 1 : closer] if line_end != -1 else ""  # an entry cut right after its `\\\\`
+    return _paper(start.group(1, 2, 3), head, abstract, closer < end, listing_date, sources)
+
+
+def _paper(
+    start: tuple[str, str, str], head: str, abstract: str | None, closed: bool, listing_date: str | None,
+    sources: tuple[Source, ...],
+) -> tuple[Paper | None, str | None]:  # fmt: skip
+    """An entry's paper from the groups of its `arXiv:` line, its head (the lines after that one,
+    up to the first `\\\\` line), its abstract as written (None without one), and whether the closing
+    `\\\\ (...)` line is there; and a warning if it looks cut. Built here rather than by
+    make_paper(): this is the loop of a 100 MB file."""
+    paper_cross, arxiv_id, rest = start
     fields = dict(_FIELD.findall(head))
     title = fields.get("Title")
     title = " ".join(title.split()) if title else None
@@ -321,16 +397,14 @@ def _entry(chunk: str, listing_date: str | None, sources: tuple[Source, ...]) ->
         authors = ()
     categories = fields.get("Categories")
     categories = _categories(categories) if categories else ()
-    comments = journal_ref = doi = abstract = None
+    comments = journal_ref = doi = None
     if "Comments" in fields:
         comments = to_unicode(" ".join(fields["Comments"].split())) or None
     if "Journal-ref" in fields:
         journal_ref = to_unicode(" ".join(fields["Journal-ref"].split())) or None
     if "DOI" in fields:
         doi = " ".join(fields["DOI"].split()) or None
-    closed = closer < len(chunk)
-    if opener < closer:  # the abstract, between the `\\\\` line and the closing `\\\\ (...)` line
-        abstract = chunk[chunk.find("\n", opener + 1) + 1 : closer]
+    if abstract is not None:
         abstract = _joined(to_unicode(abstract) if "\\" in abstract else abstract)
     values = _BLANK.copy()
     values[_KEY] = values[_ID_AT] = arxiv_id
