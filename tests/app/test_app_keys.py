@@ -65,11 +65,11 @@ async def test_the_paper_under_the_cursor_stays_put_while_files_are_still_loadin
     gate = threading.Event()  # the files after the first wait for it: the load runs on while the user moves
     read = []
 
-    def held_read_file(path, info, cache=None):
+    def held_read_file(path, info, cache=None, batched=False):
         read.append(path)
         if len(read) > 1:
             gate.wait(10)
-        return real_read_file(path, info, cache)
+        return real_read_file(path, info, cache, batched)
 
     monkeypatch.setattr(loader_module, "read_file", held_read_file)
     app = demo_app()

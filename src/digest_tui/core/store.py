@@ -147,6 +147,7 @@ class Store:
                     # one side without an id: the same title is the same paper; two ids are two papers
                     if other is not None and (paper.id is None or rows[other].id is None):
                         row = other
+            old = None
             if row is None:
                 row = len(rows)
                 # papers last: a worker reading the store never sees a row without its sort key
@@ -172,7 +173,8 @@ class Store:
                     title_keys[row] = title_sort_key(merged)
                     self._stale.add(row)
             for source in paper.sources:
-                by_file.setdefault(source.file, []).append(row)
+                if old is None or source not in old.sources:  # a file's paper given again (a listing in batches) lands once
+                    by_file.setdefault(source.file, []).append(row)
             if changed:
                 touched.append(row)
             landed.append(row)

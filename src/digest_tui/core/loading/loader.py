@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model import ParseResult, Problem, texts_of
+from ..model import Paper, ParseResult, Problem, texts_of
 from ..store import Store
 from ..text import one_line
 from .cache import (
@@ -175,11 +175,41 @@ def list_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[str, os.s
     return found, problems
 
 
-def read_file(path: str, info: os.stat_result, cache: ParseCache | None = None) -> Parsed | Problem:
-    """One file's papers (from the cache when the file is unchanged), or a Problem with the reason."""
+class Reading:
+    """A file being parsed a batch of papers at a time (parsers.BatchedFile), so that a big listing
+    e-mail's first papers are in the store while the rest is read: iterate it for the batches
+    (merged by key they are the file's papers); then `outcome` is the file's Parsed, whose papers
+    were all given, or the Problem that stopped it. The cache entry is written once the file is read."""
+
+    def __init__(self, path: str, info: os.stat_result, cache: ParseCache | None) -> None:
+        self.path, self.info, self.cache = path, info, cache
+        self.outcome: Parsed | Problem | None = None
+
+    def __iter__(self) -> Iterator[list[Paper]]:
+        from ..parsers import BatchedFile
+
+        reading = BatchedFile(self.path)
+        try:
+            yield from reading
+        except Exception as error:
+            self.outcome = Problem(self.path, _reason(error))
+            return
+        result = reading.result
+        if self.cache is not None:
+            self.cache.put(self.path, self.info, result.format, result.warnings, result.papers)
+        self.outcome = Parsed(self.path, result)
+
+
+def read_file(
+    path: str, info: os.stat_result, cache: ParseCache | None = None, batched: bool = False
+) -> Parsed | Problem | Reading:
+    """One file's papers (from the cache when the file is unchanged), or a Problem with the reason;
+    with `batched`, a file to parse comes as a Reading."""
     hit = cache.get(path, info) if cache is not None else None
     if hit is not None:
         return _cached(path, info, hit, cache)
+    if batched:
+        return Reading(path, info, cache)
     result = _parse(path)
     if isinstance(result, str):
         return Problem(path, result)
@@ -190,16 +220,23 @@ def read_file(path: str, info: os.stat_result, cache: ParseCache | None = None) 
 
 def _parse(path: str) -> ParseResult | str:
     """A file's parse, or why it failed in one line."""
-    from ..parsers import DigestError, parse_file  # not imported at all by a start that finds everything cached
+    from ..parsers import parse_file  # not imported at all by a start that finds everything cached
 
     try:
         return parse_file(path)
-    except OSError as error:
+    except Exception as error:
+        return _reason(error)
+
+
+def _reason(error: Exception) -> str:
+    """Why a file could not be parsed, in one line (a parser bug must cost one file, not the whole load)."""
+    from ..parsers import DigestError
+
+    if isinstance(error, OSError):
         return error.strerror or "cannot be read"
-    except DigestError as error:
+    if isinstance(error, DigestError):
         return str(error)
-    except Exception as error:  # a parser bug must cost one file, not the whole load
-        return one_line(f"could not be parsed ({type(error).__name__}: {error})")
+    return one_line(f"could not be parsed ({type(error).__name__}: {error})")
 
 
 POOL_MIN_BYTES = 16 * 2**20
@@ -217,8 +254,8 @@ def read_in_order(
     cache: ParseCache | None = None,
     before_pool: Callable[[], object] | None = None,
     writing: Callable[[ProcessPoolExecutor], object] | None = None,
-) -> Iterator[Parsed | Problem]:
-    """Each file's papers (or Problem), in the order given. When many bytes are not in the cache,
+) -> Iterator[Parsed | Problem | Reading]:
+    """Each file's papers (or Problem, or for a file parsed here a Reading), in the order given. When many bytes are not in the cache,
     they are parsed by a pool of processes, one per CPU (parsing is pure Python: threads would
     take turns), which write the cache entries too and hand the entry bytes back; this thread
     reads cached files meanwhile, and parses files itself only until the pool is up.
@@ -229,7 +266,7 @@ def read_in_order(
     from an entry not written yet is read from its digest file."""
     if not files:
         return
-    yield read_file(*files[0], cache)  # papers on screen first; the pool (if any) starts after
+    yield read_file(*files[0], cache, batched=True)  # papers on screen first; the pool (if any) starts after
     known = cache.entry_names() if cache is not None else set()
     to_parse = [index for index in range(1, len(files)) if entry_name(files[index][0]) not in known]
     workers = min(_usable_cpus(), POOL_MAX_WORKERS)
@@ -251,7 +288,7 @@ def read_in_order(
                 pool_answered = True
                 yield _from_pool(future, at, path, info, cache)
             else:
-                yield read_file(path, info, cache)
+                yield read_file(path, info, cache, batched=True)
         completed = True
     finally:
         if pool is not None and completed and writing is not None:

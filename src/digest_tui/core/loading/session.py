@@ -57,7 +57,7 @@ from ..index import COLUMNS, TEXT_COLUMNS
 from ..store import Store
 from ..textindex import TextIndex, TextIndexError, available
 from .cache import ParseCache, stamp_of
-from .loader import Parsed, list_files, pause_gc, read_file, read_in_order, resume_gc, texts_from_cache
+from .loader import Parsed, Reading, list_files, pause_gc, read_file, read_in_order, resume_gc, texts_from_cache
 from .snapshot import FileRecord, Snapshot, SnapshotDamaged, read_snapshot, restore, text_index_path, write_snapshot
 from .watch import FolderWatcher, affected_files, files_to_read, sharing_files
 
@@ -251,6 +251,7 @@ class LoadSession:
 
         started = last = time.monotonic()
         last -= batch_seconds  # the first papers go out at once: on screen as early as possible
+        shown = False  # whether any papers were reported yet
         records = self._records = [] if snapshot is None else list(snapshot.files)
         if snapshot is not None:
             chunks = len(snapshot.chunks)
@@ -264,7 +265,7 @@ class LoadSession:
                     # a snapshot of a chunk or two is in before a paint would be: no in-between report
                     if chunks > 2 and time.monotonic() - last >= batch_seconds:
                         yield FilesRead(len(records) * chunk // chunks, met)
-                        met, last = [], time.monotonic()
+                        met, last, shown = [], time.monotonic(), True
                         if chunk == 1 and pause is not None:  # unmarshalling holds the GIL a chunk at a time
                             pause()
             except SnapshotDamaged:  # a crafted chunk: every file is read, into the rows already shown
@@ -277,7 +278,20 @@ class LoadSession:
         parsed = read_in_order(rest, cache, pause, self._writing.append)
         try:
             for read, (item, (_path, info)) in enumerate(zip(parsed, rest), restored + 1):
-                if isinstance(item, Parsed):
+                if isinstance(item, Reading):  # a file parsed here a batch at a time: in the store as they come
+                    due = False
+                    for batch in item:
+                        if due:  # reported once the next batch is read: a file of one batch is reported once, after it
+                            first = not shown
+                            yield FilesRead(read - 1, met)
+                            met, last, shown = [], time.monotonic(), True
+                            if first and pause is not None:  # parsing holds the GIL a batch at a time
+                                pause()
+                        store.add(batch)
+                        interval = batch_seconds if last - started < 1 else 5 * batch_seconds
+                        due = time.monotonic() - last >= interval
+                    item = item.outcome
+                elif isinstance(item, Parsed):
                     item.add_to(store)
                 record = record_of(item, info)
                 records.append(record)
@@ -285,7 +299,7 @@ class LoadSession:
                 interval = batch_seconds if last - started < 1 else 5 * batch_seconds
                 if time.monotonic() - last >= interval:
                     yield FilesRead(read, met)
-                    met, last = [], time.monotonic()
+                    met, last, shown = [], time.monotonic(), True
         finally:
             parsed.close()  # every file is read (or the load stopped): the parsing processes, if any, shut down now
         count(None, len(files))  # the paths not walked after the last file

@@ -8,8 +8,10 @@ import os
 import re
 import stat
 import warnings as _warnings  # `warnings` is what every parser calls its list of lines
+from collections.abc import Iterator
 from types import ModuleType
 
+from ..model import Paper
 from ..model import ParseResult as ParseResult  # re-exported: where parsers' results are named
 from . import ai_jsonl, arxiv_email, arxiv_feed, arxiv_md, arxiv_table, arxivdaily, arxivdaily_html, hf_html, hf_json, hf_newsletter, hf_text
 from . import mailbox
@@ -115,15 +117,24 @@ def parse_as(module: ModuleType, text: str, file: str, file_date: dt.date | None
             papers, warnings = module.parse(text, file, file_date or dt.date.today())
     except NoPapers as note:
         return ParseResult([], module.NAME, [str(note)])
-    except DigestError:
-        raise
-    except RecursionError:
-        raise DigestError(f"looks like {module.NAME} but is nested too deeply to read") from None
-    except MemoryError:
-        raise DigestError(f"looks like {module.NAME} but is too big to read") from None
     except Exception as error:
-        reason = f"{type(error).__name__}: {error}"
-        raise DigestError(f"looks like {module.NAME} but could not be parsed ({reason})") from None
+        raise failure(module, error) from None
+    return finished(module, papers, warnings, caught)
+
+
+def failure(module: ModuleType, error: Exception) -> DigestError:
+    """What a parser's exception says to the user: a DigestError as it is, anything else in one line."""
+    if isinstance(error, DigestError):
+        return error
+    if isinstance(error, RecursionError):
+        return DigestError(f"looks like {module.NAME} but is nested too deeply to read")
+    if isinstance(error, MemoryError):
+        return DigestError(f"looks like {module.NAME} but is too big to read")
+    return DigestError(f"looks like {module.NAME} but could not be parsed ({type(error).__name__}: {error})")
+
+
+def finished(module: ModuleType, papers: list, warnings: list[str], caught: list[_warnings.WarningMessage]) -> ParseResult:
+    """A parse's result: its papers, and its warnings with the libraries' (at most MAX_WARNINGS, one line each)."""
     if not papers:
         raise DigestError(f"looks like {module.NAME} but holds no papers")
     said = library_warning(caught)
@@ -165,9 +176,10 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 _BINARY_PROBE = 8192
 
 
-def parse_file(path: str) -> ParseResult:
-    """Read and parse one file; every failure is a DigestError with a one-line reason.
-    Only regular files are read: a FIFO, socket or device is refused without blocking on it."""
+def read_text(path: str) -> tuple[str, bool, os.stat_result]:
+    """A file's text (decode_cut()), whether it ended inside a character, and its stat; every
+    failure is a DigestError with a one-line reason. Only regular files are read: a FIFO, socket
+    or device is refused without blocking on it."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as error:
@@ -196,16 +208,74 @@ def parse_file(path: str) -> ParseResult:
     finally:
         os.close(fd)
     text, cut = decode_cut(data)
-    del data  # a big file's bytes need not stay while its text is parsed
+    return text, cut, info
+
+
+def parse_file(path: str) -> ParseResult:
+    """Read and parse one file; every failure is a DigestError with a one-line reason."""
+    text, cut, info = read_text(path)
+    return _parse_read(path, text, cut, dt.date.fromtimestamp(info.st_mtime))
+
+
+def _parse_read(path: str, text: str, cut: bool, file_date: dt.date) -> ParseResult:
     if in_maildir(path):  # a message of a Maildir: an arXiv listing, or other mail skipped without a word
         try:
-            return parse_as(mailbox, text, path, dt.date.fromtimestamp(info.st_mtime))
+            return parse_as(mailbox, text, path, file_date)
         except DigestError:
             return ParseResult([], mailbox.NAME, [])
-    result = parse_text(text, path, dt.date.fromtimestamp(info.st_mtime))
+    result = parse_text(text, path, file_date)
     if cut:
         result.warnings = first_warning(cut_warning(result), result.warnings)
     return result
+
+
+class BatchedFile:
+    """One file parsed a batch of papers at a time, so that a big listing e-mail's first papers
+    can be shown while the rest is read. Iterate it for the batches: lists of papers in file order
+    (a paper listed twice comes in each batch it is listed in; merged by key they are the file's
+    papers); once it is exhausted, `result` is exactly what parse_file() gives. A format that
+    cannot read in batches (it has no parse_batches()) comes as one batch. Every failure is a
+    DigestError, as in parse_file(); one raised after some batches leaves those given."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.result: ParseResult | None = None
+
+    def __iter__(self) -> Iterator[list[Paper]]:
+        path = self.path
+        text, cut, info = read_text(path)
+        file_date = dt.date.fromtimestamp(info.st_mtime)
+        module = None if in_maildir(path) else detect(text)
+        if module is None or not hasattr(module, "parse_batches"):
+            self.result = _parse_read(path, text, cut, file_date)
+            del text
+            if self.result.papers:
+                yield self.result.papers
+            return
+        batches = module.parse_batches(text, path)
+        del text  # the batches hold it while they are read
+        papers: dict[str, Paper] = {}
+        warnings: list[str] = []
+        caught: list[_warnings.WarningMessage] = []
+        while True:
+            try:
+                with _warnings.catch_warnings(record=True) as seen:  # only while the parser runs (see parse_as)
+                    _warnings.simplefilter("always")
+                    batch, notes = next(batches, (None, None))
+            except Exception as error:
+                raise failure(module, error) from None
+            caught.extend(seen)
+            if batch is None:
+                break
+            warnings.extend(notes)
+            if batch:
+                module.add_batch(papers, batch)
+                yield batch
+        if not papers and not warnings:
+            raise DigestError(module.NO_ENTRIES)
+        self.result = finished(module, list(papers.values()), warnings, caught)
+        if cut:
+            self.result.warnings = first_warning(cut_warning(self.result), self.result.warnings)
 
 
 _MORE = re.compile(r"^([\d,]+) more problems like these not shown$")

@@ -21,6 +21,7 @@ from .tex import to_unicode
 from .text import clean_abstract
 
 NAME = "arxiv-email"
+NO_ENTRIES = "an arXiv listing e-mail with no arXiv:ID entries"
 
 _ID = rf"(?:{ARXIV_ID.pattern})"
 _ID_AFTER = re.compile(_ID, re.ASCII)  # ASCII digits only, here and below: an id is ASCII
@@ -175,7 +176,7 @@ def parse_listing(
         warnings.extend(notes)
         add_batch(papers, batch)
     if not papers and not warnings:
-        raise DigestError("an arXiv listing e-mail with no arXiv:ID entries")
+        raise DigestError(NO_ENTRIES)
     return list(papers.values()), warnings
 
 
@@ -188,17 +189,18 @@ def add_batch(papers: dict[str, Paper], batch: list[Paper]) -> None:
 
 def parse_batches(
     text: str, file: str, mail_date: str | None = None, sources: tuple[Source, ...] | None = None,
-    size: int = BATCH_ENTRIES,
+    size: int | None = None,
 ) -> Iterator[Batch]:  # fmt: skip
-    """parse_listing() a batch of `size` entries at a time, as they are read (see Batch); raises
-    nothing for a listing with no entries (parse_listing() does)."""
+    """parse_listing() a batch of `size` entries at a time (BATCH_ENTRIES by default), as they
+    are read (see Batch); raises nothing for a listing with no entries (parse_listing() does)."""
     headers, at = _body_start(text)
     body = _unquote(text, at)
     if body is not text:
         at = 0
     listing_date = mail_date or mail_day(headers.get("date", ""))
     listing_date = sys.intern(listing_date) if listing_date else None
-    return _batches(body, at, listing_date, listing_date is not None, sources or (Source(file, NAME),), size)
+    sources = sources or (Source(file, NAME),)
+    return _batches(body, at, listing_date, listing_date is not None, sources, size or BATCH_ENTRIES)
 
 
 def _batches(
