@@ -31,7 +31,8 @@ import struct
 import sys
 import threading
 import zlib
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import BinaryIO, NamedTuple
 from pathlib import Path
 
 from ..model import TEXT_FIELDS, Paper, Source, folded_title, texts_of, without_texts
@@ -147,11 +148,15 @@ class ParseCache:
         return check_entry(data[:head_end], entry) if len(data) >= head_end else None
 
     def put(self, path: str, info: os.stat_result, fmt: str, warnings: list[str], papers: list[Paper]) -> None:
-        """Remember what a file parsed to; failures to write are ignored (the cache is optional)."""
-        self.write(path, encode_entry(path, stamp_of(info), fmt, warnings, papers))
+        """Remember what a file parsed to; failures to write are ignored (the cache is optional).
+        The entry is written as it is made (write_entry): a big file's is never held whole."""
+        self._write(path, functools.partial(write_entry, path=path, stamp=stamp_of(info), fmt=fmt, warnings=warnings, papers=papers))
 
     def write(self, path: str, entry_bytes: bytes) -> bool:
         """Store an entry made by encode_entry() for this path; whether it was written."""
+        return self._write(path, lambda handle: handle.write(entry_bytes))
+
+    def _write(self, path: str, write: Callable[[BinaryIO], object]) -> bool:
         try:
             entry = self.entry_path(path)
             shard = os.path.dirname(entry)
@@ -161,7 +166,7 @@ class ParseCache:
                 self._made.add(shard)
             temporary = f"{entry}.{os.getpid()}.tmp"
             with open(temporary, "wb") as handle:
-                handle.write(entry_bytes)
+                write(handle)
             os.replace(temporary, entry)
             return True
         except (OSError, ValueError):
@@ -246,14 +251,45 @@ def entry_name(path: str) -> str:
 
 def encode_entry(path: str, stamp: tuple[int, int, int, int], fmt: str, warnings: list[str], papers: list[Paper]) -> bytes:
     """One file's parse as cache-entry bytes (also how a parsing process hands its result back)."""
+    head = _head_part(path, stamp, fmt, warnings, papers)
+    texts = marshal.dumps([texts_of(paper) for paper in papers])
+    header = _HEADER.pack(zlib.adler32(head), len(head), zlib.adler32(texts), len(texts))
+    return b"".join((_MAGIC, header, head, texts))
+
+
+def _head_part(path: str, stamp: tuple[int, int, int, int], fmt: str, warnings: list[str], papers: list[Paper]) -> bytes:
     real = os.path.abspath(path)
     source_format = papers[0].sources[0].format if papers and papers[0].sources else fmt
     rows = [without_texts(paper)[:-1] for paper in papers]
     titles = [folded_title(paper) for paper in papers]
-    head = marshal.dumps((real, stamp, fmt, source_format, warnings, rows, titles))
-    texts = marshal.dumps([texts_of(paper) for paper in papers])
-    header = _HEADER.pack(zlib.adler32(head), len(head), zlib.adler32(texts), len(texts))
-    return b"".join((_MAGIC, header, head, texts))
+    return marshal.dumps((real, stamp, fmt, source_format, warnings, rows, titles))
+
+
+TEXTS_PER_PIECE = 1024
+"""Papers whose texts write_entry() marshals at a time."""
+
+
+def write_entry(
+    handle: BinaryIO, path: str, stamp: tuple[int, int, int, int], fmt: str, warnings: list[str], papers: list[Paper]
+) -> None:  # fmt: skip
+    """encode_entry() written to an open file as it is made: the texts part (a marshalled list) a
+    piece of the list at a time (marshal's version 0 for each piece, which refers back to
+    nothing, so the pieces make one list), the header with the parts' checksums and lengths last."""
+    head = _head_part(path, stamp, fmt, warnings, papers)
+    handle.write(_MAGIC)
+    handle.write(bytes(_HEADER.size))
+    handle.write(head)
+    texts_sum, texts_length = zlib.adler32(b""), 0
+    for start in range(0, max(len(papers), 1), TEXTS_PER_PIECE):
+        piece = marshal.dumps([texts_of(paper) for paper in papers[start : start + TEXTS_PER_PIECE]], 0)
+        if start:  # a list is `[`, its length, its items: the first piece's length becomes the whole list's
+            piece = piece[5:]
+        else:
+            piece = b"[" + struct.pack("<i", len(papers)) + piece[5:]
+        handle.write(piece)
+        texts_sum, texts_length = zlib.adler32(piece, texts_sum), texts_length + len(piece)
+    handle.seek(len(_MAGIC))
+    handle.write(_HEADER.pack(zlib.adler32(head), len(head), texts_sum, texts_length))
 
 
 def readable(path: str) -> bool:
