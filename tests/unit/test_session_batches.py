@@ -94,3 +94,95 @@ def test_a_listing_that_fails_half_way_is_a_problem_and_the_load_goes_on(listing
     ]
     # the batches read before the failure stay; the next file is read whole
     assert session.report.files == 1 and len(session.store) == 100 + 40
+
+
+def big_listing(shared_digests, path, copies: int) -> None:
+    """The real cs mailing with its entries repeated `copies` times under fresh ids (as bench/email_parse.py builds it)."""
+    text = (shared_digests / MAILING).read_text(encoding="utf-8")
+    first = text.index("\\\\\narXiv:")
+    head, body = text[:first], text[first:]
+    separator = "-" * 78 + "\n"
+    entries = [chunk for chunk in body.split(separator) if chunk.startswith("\\\\\narXiv:")]
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(head)
+        for number in range(copies * len(entries)):
+            entry = entries[number % len(entries)]
+            old = entry[len("\\\\\narXiv:") :].split(None, 1)[0]
+            new = f"3001.{10000 + number:05d}"
+            entry = entry.replace("arXiv:" + old, "arXiv:" + new, 1).replace("abs/" + old, "abs/" + new, 1)
+            out.write(entry if entry.endswith("\n") else entry + "\n")
+            out.write(separator)
+
+
+def test_a_big_listing_cut_at_its_entries_reads_as_one_piece(shared_digests, tmp_path, monkeypatch):
+    """Cut where the parts should be, each cut moves on to the next line of 78 dashes: no entry is
+    split, every part after the first knows the listing's date, and the parts' papers and
+    warnings, read apart (as the parsing processes read them), are the whole file's."""
+    from digest_tui.core.parsers import batched
+
+    path = tmp_path / "big.txt"
+    big_listing(shared_digests, path, 4)
+    size = path.stat().st_size
+    monkeypatch.setattr(batched, "FIRST_PART_BYTES", 300_000)
+    parts = batched.plan_parts(str(path), size, 250_000)
+    assert parts is not None and parts.format == "arxiv-email" and parts.context == ("2026-01-23",)
+    data = path.read_bytes()
+    assert parts.cuts[0] == 0 and parts.cuts[-1] == size and len(parts) >= 6
+    for cut in parts.cuts[1:-1]:  # each at the start of a separator line, right after the target it was moved from
+        assert data[cut - 1 : cut + 79] == b"\n" + b"-" * 78 + b"\n"
+    assert parts.cuts[1] == data.index(b"\n" + b"-" * 78 + b"\n", 300_000 - 1) + 1  # the target fell inside an entry
+    later = (batched.read_part(str(path), parts, index) for index in range(1, len(parts)))
+    reading = batched.BatchedFile(str(path), parts, later)
+    given = [paper for firsts, again in reading for paper in firsts + again]
+    whole = parse_file(str(path))
+    assert reading.result.papers == whole.papers and reading.result.warnings == whole.warnings == []
+    assert given == whole.papers and len(whole.papers) == 4 * 382
+    assert {paper.date for paper in given} == {"2026-01-23"} and len({id(paper.sources) for paper in given}) == 1
+
+
+def test_a_big_listing_is_read_by_the_parsing_processes_in_parts(shared_digests, tmp_path, monkeypatch):
+    from digest_tui.core.loading import loader
+    from digest_tui.core.parsers import batched
+
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    big_listing(shared_digests, folder / "big.txt", 4)
+    monkeypatch.setattr(batched, "FIRST_PART_BYTES", 300_000)
+    monkeypatch.setattr(loader, "CUT_MIN_BYTES", 1_000_000)
+    monkeypatch.setattr(loader, "PART_BYTES", 400_000)
+    monkeypatch.setattr(loader, "_usable_cpus", lambda: 2)
+    read_parts = []
+    real = loader._parts_read
+
+    def parts_read(path, parts, started_pool):
+        read_parts.append(len(parts))
+        return real(path, parts, started_pool)
+
+    monkeypatch.setattr(loader, "_parts_read", parts_read)
+    cache = ParseCache(tmp_path / "cache")
+    session = LoadSession([folder], cache=cache)
+    counts = [len(session.store) for event in session.load(batch_seconds=0) if isinstance(event, FilesRead)]
+    for _step in session.finish(index=False):
+        pass
+    whole = whole_store(folder)
+    assert read_parts and read_parts[0] >= 4  # cut, the parts after the first given to the pool
+    assert counts and 0 < counts[0] < len(whole)  # papers in the store before the last part is read
+    assert session.store.papers == whole.papers and session.report.papers == len(whole) == 4 * 382
+    warm = LoadSession([folder], cache=cache)
+    warm.run()
+    assert [warm.store.paper(row) for row in range(len(warm.store))] == whole.papers
+
+
+def test_a_listing_that_is_not_utf8_throughout_or_quoted_is_not_cut(shared_digests, tmp_path, monkeypatch):
+    from digest_tui.core.parsers import batched
+
+    monkeypatch.setattr(batched, "FIRST_PART_BYTES", 300_000)
+    path = tmp_path / "big.txt"
+    big_listing(shared_digests, path, 2)
+    data = path.read_bytes()
+    (tmp_path / "latin1.txt").write_bytes(data[:-2000] + "Gödel".encode("latin-1") + data[-2000:])
+    assert batched.plan_parts(str(tmp_path / "latin1.txt"), len(data) + 5, 200_000) is None  # read whole: as GB18030
+    quoted = "\n".join("> " + line for line in data.decode().split("\n"))
+    (tmp_path / "quoted.txt").write_text(quoted, encoding="utf-8")
+    assert batched.plan_parts(str(tmp_path / "quoted.txt"), len(quoted.encode()), 200_000) is None
+    assert batched.plan_parts(str(path), len(data), 200_000) is not None

@@ -117,16 +117,19 @@ class Store:
         papers: Iterable[Paper],
         titles: Iterable[str | None] | None = None,
         texts: tuple[str, TextReader] | None = None,
+        lands: bool = True,
     ) -> list[int]:
         """Add or merge papers; returns the rows that are new or changed. `titles` may give each
         paper's folded_title() when it is already known (the parse cache keeps it). `texts` =
         (file, reader) says the papers come without their long texts, all from that one file,
         and how to read them later; until fill_texts() or paper() brings them in, `papers[row]`
-        lacks them, and `paper(row)` and the search docs read them on demand."""
+        lacks them, and `paper(row)` and the search docs read them on demand. `lands` False: the
+        papers are ones their file gave before (a listing read in batches lists a paper again),
+        merged in but not counted again among the file's."""
         with self._lock:
-            return self._add(papers, titles, texts)
+            return self._add(papers, titles, texts, lands)
 
-    def _add(self, papers, titles, texts) -> list[int]:
+    def _add(self, papers, titles, texts, lands=True) -> list[int]:
         self._expected = None  # rows may change: an order expected for them no longer holds
         touched: list[int] = []
         landed: list[int] = []
@@ -147,7 +150,6 @@ class Store:
                     # one side without an id: the same title is the same paper; two ids are two papers
                     if other is not None and (paper.id is None or rows[other].id is None):
                         row = other
-            old = None
             if row is None:
                 row = len(rows)
                 # papers last: a worker reading the store never sees a row without its sort key
@@ -173,7 +175,7 @@ class Store:
                     title_keys[row] = title_sort_key(merged)
                     self._stale.add(row)
             for source in paper.sources:
-                if old is None or source not in old.sources:  # a file's paper given again (a listing in batches) lands once
+                if lands:
                     by_file.setdefault(source.file, []).append(row)
             if changed:
                 touched.append(row)

@@ -24,6 +24,8 @@ from .cache import (
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
+    from ..parsers.batched import Parts
+
 
 @dataclass(slots=True)
 class Parsed:
@@ -178,17 +180,28 @@ def list_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[str, os.s
 class Reading:
     """A file being parsed a batch of papers at a time (parsers.BatchedFile), so that a big listing
     e-mail's first papers are in the store while the rest is read: iterate it for the batches
-    (merged by key they are the file's papers); then `outcome` is the file's Parsed, whose papers
-    were all given, or the Problem that stopped it. The cache entry is written once the file is read."""
+    (papers listed for the first time, papers listed again); then `outcome` is the file's Parsed,
+    whose papers were all given, or the Problem that stopped it. The cache entry is written once
+    the file is read."""
 
     def __init__(self, path: str, info: os.stat_result, cache: ParseCache | None) -> None:
         self.path, self.info, self.cache = path, info, cache
         self.outcome: Parsed | Problem | None = None
+        self._parts: tuple[Parts, Iterator[bytes]] | None = None
 
-    def __iter__(self) -> Iterator[list[Paper]]:
-        from ..parsers import BatchedFile
+    def cut(self, started_pool: Callable[[], ProcessPoolExecutor | None]) -> None:
+        """Read the file in parts, the first here and the others by the pool `started_pool()` gives
+        (when the file can be cut: parsers.batched.plan_parts)."""
+        from ..parsers.batched import plan_parts
 
-        reading = BatchedFile(self.path)
+        parts = plan_parts(self.path, self.info.st_size, PART_BYTES)
+        if parts is not None:
+            self._parts = (parts, _parts_read(self.path, parts, started_pool))
+
+    def __iter__(self) -> Iterator[tuple[list[Paper], list[Paper]]]:
+        from ..parsers.batched import BatchedFile
+
+        reading = BatchedFile(self.path, *self._parts) if self._parts is not None else BatchedFile(self.path)
         try:
             yield from reading
         except Exception as error:
@@ -255,29 +268,42 @@ def read_in_order(
     before_pool: Callable[[], object] | None = None,
     writing: Callable[[ProcessPoolExecutor], object] | None = None,
 ) -> Iterator[Parsed | Problem | Reading]:
-    """Each file's papers (or Problem, or for a file parsed here a Reading), in the order given. When many bytes are not in the cache,
-    they are parsed by a pool of processes, one per CPU (parsing is pure Python: threads would
-    take turns), which write the cache entries too and hand the entry bytes back; this thread
-    reads cached files meanwhile, and parses files itself only until the pool is up.
-    `before_pool` is called before the processes start (the app waits there for its first paint:
-    starting two Pythons takes both CPUs for a moment). Once every file is read, the pool is
-    given to `writing` (when given) instead of waited for: its processes may still be writing
-    cache entries (see EntryWriter); `pool.shutdown()` waits for them. Until then, a text wanted
-    from an entry not written yet is read from its digest file."""
+    """Each file's papers (or Problem, or for a file parsed here a Reading), in the order given.
+    When many bytes are not in the cache, they are parsed by a pool of processes, one per CPU
+    (parsing is pure Python: threads would take turns), which write the cache entries too and hand
+    the entry bytes back; this thread reads cached files meanwhile, and parses files itself only
+    until the pool is up. A big first file (one listing e-mail of many papers) is cut at its entries
+    for the pool (parsers.batched), its first part read here. `before_pool` is called before the
+    processes start (the app waits there for its first paint: starting two Pythons takes both CPUs
+    for a moment). Once every file is read, the pool is given to `writing` (when given) instead of
+    waited for: its processes may still be writing cache entries (see EntryWriter);
+    `pool.shutdown()` waits for them. Until then, a text wanted from an entry not written yet is
+    read from its digest file."""
     if not files:
         return
-    yield read_file(*files[0], cache, batched=True)  # papers on screen first; the pool (if any) starts after
-    known = cache.entry_names() if cache is not None else set()
-    to_parse = [index for index in range(1, len(files)) if entry_name(files[index][0]) not in known]
     workers = min(_usable_cpus(), POOL_MAX_WORKERS)
-    pool = None
-    if workers > 1 and len(to_parse) > 2 and sum(files[i][1].st_size for i in to_parse) >= POOL_MIN_BYTES:
-        if before_pool is not None:
-            before_pool()
-        pool = _start_pool(workers)
+    pool: ProcessPoolExecutor | None = None
+
+    def started_pool() -> ProcessPoolExecutor | None:
+        nonlocal pool
+        if pool is None:
+            if before_pool is not None:
+                before_pool()
+            pool = _start_pool(workers)
+        return pool
+
     completed = False
     try:
-        tasks = {} if pool is None else _submit(pool, files, to_parse, cache)
+        first = read_file(*files[0], cache, batched=True)
+        if isinstance(first, Reading) and workers > 1 and files[0][1].st_size >= CUT_MIN_BYTES:
+            first.cut(started_pool)
+        yield first  # papers on screen first; the pool (if any) starts after
+        known = cache.entry_names() if cache is not None else set()
+        to_parse = [index for index in range(1, len(files)) if entry_name(files[index][0]) not in known]
+        tasks = {}
+        if workers > 1 and len(to_parse) > 2 and sum(files[i][1].st_size for i in to_parse) >= POOL_MIN_BYTES:
+            started = started_pool()
+            tasks = {} if started is None else _submit(started, files, to_parse, cache)
         pool_answered = False
         for index in range(1, len(files)):
             path, info = files[index]
@@ -295,6 +321,43 @@ def read_in_order(
             writing(pool)  # idle now, perhaps still writing: shutdown() waits for that
         elif pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)  # at once when done; a cancelled load waits for a task or two
+
+
+CUT_MIN_BYTES = POOL_MIN_BYTES
+"""A first file this big, not in the cache, is cut into parts for the pool."""
+PART_BYTES = 8 * 2**20
+"""About how much of a cut file one task reads."""
+
+
+def _parts_read(path: str, parts: Parts, started_pool: Callable[[], ProcessPoolExecutor | None]) -> Iterator[bytes]:
+    """read_part() of each part of a cut file after the first, in order: by the pool, started when
+    the first is read (so the first papers paint first), or here when a part's task has not
+    started yet (the pool is coming up) or the pool failed it."""
+    from ..parsers.batched import read_part
+
+    pool = started_pool()
+    futures: list[Future | None] = []
+    if pool is not None:
+        with _stderr_with_descriptor():  # the processes start as tasks are given
+            for index in range(1, len(parts)):
+                try:
+                    futures.append(pool.submit(read_part, path, parts, index))
+                except (OSError, ValueError, RuntimeError):  # no processes after all: the rest is read here
+                    break
+    answered = False
+    for index in range(1, len(parts)):
+        future = futures[index - 1] if index <= len(futures) else None
+        if index <= len(futures):
+            futures[index - 1] = None  # its answer is let go once given
+        if future is not None and not future.cancelled() and (answered or future.done() or not future.cancel()):
+            answered = True
+            try:
+                answer = future.result()
+            except Exception:  # a process that died, say: this part is read here (a parser bug fails here too)
+                answer = read_part(path, parts, index)
+            yield answer
+        else:
+            yield read_part(path, parts, index)
 
 
 def _submit(

@@ -280,7 +280,7 @@ class LoadSession:
             for read, (item, (_path, info)) in enumerate(zip(parsed, rest), restored + 1):
                 if isinstance(item, Reading):  # a file parsed here a batch at a time: in the store as they come
                     due = False
-                    for batch in item:
+                    for batch, again in item:
                         if due:  # reported once the next batch is read: a file of one batch is reported once, after it
                             first = not shown
                             yield FilesRead(read - 1, met)
@@ -288,6 +288,8 @@ class LoadSession:
                             if first and pause is not None:  # parsing holds the GIL a batch at a time
                                 pause()
                         store.add(batch)
+                        if again:
+                            store.add(again, lands=False)  # counted among the file's papers once
                         interval = batch_seconds if last - started < 1 else 5 * batch_seconds
                         due = time.monotonic() - last >= interval
                     item = item.outcome

@@ -8,10 +8,8 @@ import os
 import re
 import stat
 import warnings as _warnings  # `warnings` is what every parser calls its list of lines
-from collections.abc import Iterator
 from types import ModuleType
 
-from ..model import Paper
 from ..model import ParseResult as ParseResult  # re-exported: where parsers' results are named
 from . import ai_jsonl, arxiv_email, arxiv_feed, arxiv_md, arxiv_table, arxivdaily, arxivdaily_html, hf_html, hf_json, hf_newsletter, hf_text
 from . import mailbox
@@ -119,7 +117,7 @@ def parse_as(module: ModuleType, text: str, file: str, file_date: dt.date | None
         return ParseResult([], module.NAME, [str(note)])
     except Exception as error:
         raise failure(module, error) from None
-    return finished(module, papers, warnings, caught)
+    return finished(module, papers, warnings, library_warning(caught))
 
 
 def failure(module: ModuleType, error: Exception) -> DigestError:
@@ -133,11 +131,11 @@ def failure(module: ModuleType, error: Exception) -> DigestError:
     return DigestError(f"looks like {module.NAME} but could not be parsed ({type(error).__name__}: {error})")
 
 
-def finished(module: ModuleType, papers: list, warnings: list[str], caught: list[_warnings.WarningMessage]) -> ParseResult:
-    """A parse's result: its papers, and its warnings with the libraries' (at most MAX_WARNINGS, one line each)."""
+def finished(module: ModuleType, papers: list, warnings: list[str], said: str | None) -> ParseResult:
+    """A parse's result: its papers, and its warnings with what the libraries `said` (library_warning()),
+    at most MAX_WARNINGS, one line each."""
     if not papers:
         raise DigestError(f"looks like {module.NAME} but holds no papers")
-    said = library_warning(caught)
     if said:
         warnings = [*warnings, said]
     if len(warnings) > MAX_WARNINGS:  # a mangled file must not flood the user with lines
@@ -154,6 +152,11 @@ def library_warning(caught: list[_warnings.WarningMessage]) -> str | None:
     """What the libraries a parser uses warned about while reading one file (bs4 prints twelve
     lines for a page that starts with `<?xml …?>`), as one line for the file's warnings, or None.
     Nothing a library warns reaches stderr, where it would land on the reader's screen."""
+    return lines_warning(library_lines(caught))
+
+
+def library_lines(caught: list[_warnings.WarningMessage]) -> list[str]:
+    """Each different thing the libraries warned about, one line each, in order."""
     lines: list[str] = []
     for message in caught:
         category = message.category.__name__
@@ -164,6 +167,12 @@ def library_warning(caught: list[_warnings.WarningMessage]) -> str | None:
             line = f"the parser warned: {category}: {first}"
         if line not in lines:
             lines.append(line)
+    return lines
+
+
+def lines_warning(lines: list[str]) -> str | None:
+    """library_warning() of the lines library_lines() gave (those of a file's parts, put together)."""
+    lines = list(dict.fromkeys(lines))
     if not lines:
         return None
     more = f" (+{len(lines) - 1} more from the parser)" if len(lines) > 1 else ""
@@ -214,10 +223,11 @@ def read_text(path: str) -> tuple[str, bool, os.stat_result]:
 def parse_file(path: str) -> ParseResult:
     """Read and parse one file; every failure is a DigestError with a one-line reason."""
     text, cut, info = read_text(path)
-    return _parse_read(path, text, cut, dt.date.fromtimestamp(info.st_mtime))
+    return parse_read(path, text, cut, dt.date.fromtimestamp(info.st_mtime))
 
 
-def _parse_read(path: str, text: str, cut: bool, file_date: dt.date) -> ParseResult:
+def parse_read(path: str, text: str, cut: bool, file_date: dt.date) -> ParseResult:
+    """parse_file() of a file read_text() read."""
     if in_maildir(path):  # a message of a Maildir: an arXiv listing, or other mail skipped without a word
         try:
             return parse_as(mailbox, text, path, file_date)
@@ -227,55 +237,6 @@ def _parse_read(path: str, text: str, cut: bool, file_date: dt.date) -> ParseRes
     if cut:
         result.warnings = first_warning(cut_warning(result), result.warnings)
     return result
-
-
-class BatchedFile:
-    """One file parsed a batch of papers at a time, so that a big listing e-mail's first papers
-    can be shown while the rest is read. Iterate it for the batches: lists of papers in file order
-    (a paper listed twice comes in each batch it is listed in; merged by key they are the file's
-    papers); once it is exhausted, `result` is exactly what parse_file() gives. A format that
-    cannot read in batches (it has no parse_batches()) comes as one batch. Every failure is a
-    DigestError, as in parse_file(); one raised after some batches leaves those given."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.result: ParseResult | None = None
-
-    def __iter__(self) -> Iterator[list[Paper]]:
-        path = self.path
-        text, cut, info = read_text(path)
-        file_date = dt.date.fromtimestamp(info.st_mtime)
-        module = None if in_maildir(path) else detect(text)
-        if module is None or not hasattr(module, "parse_batches"):
-            self.result = _parse_read(path, text, cut, file_date)
-            del text
-            if self.result.papers:
-                yield self.result.papers
-            return
-        batches = module.parse_batches(text, path)
-        del text  # the batches hold it while they are read
-        papers: dict[str, Paper] = {}
-        warnings: list[str] = []
-        caught: list[_warnings.WarningMessage] = []
-        while True:
-            try:
-                with _warnings.catch_warnings(record=True) as seen:  # only while the parser runs (see parse_as)
-                    _warnings.simplefilter("always")
-                    batch, notes = next(batches, (None, None))
-            except Exception as error:
-                raise failure(module, error) from None
-            caught.extend(seen)
-            if batch is None:
-                break
-            warnings.extend(notes)
-            if batch:
-                module.add_batch(papers, batch)
-                yield batch
-        if not papers and not warnings:
-            raise DigestError(module.NO_ENTRIES)
-        self.result = finished(module, list(papers.values()), warnings, caught)
-        if cut:
-            self.result.warnings = first_warning(cut_warning(self.result), self.result.warnings)
 
 
 _MORE = re.compile(r"^([\d,]+) more problems like these not shown$")

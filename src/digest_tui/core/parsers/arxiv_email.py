@@ -203,6 +203,35 @@ def parse_batches(
     return _batches(body, at, listing_date, listing_date is not None, sources, size or BATCH_ENTRIES)
 
 
+def cut_context(head: str) -> tuple[str | None] | None:
+    """What the parts of a listing after its first entry need to be read apart from its head (see
+    parsers.batched): (the listing's date,) as parse_batches() decides it, when `head`, the start
+    of the text, holds the mail headers, the first entry and all before it, unquoted; else None."""
+    if _MAIL_HEADER.match(head) and "\n\n" not in head:
+        return None  # the headers may go on past the head
+    headers, at = _body_start(head)
+    first = _FIRST_ENTRY.search(head, at)
+    start = _START.search(head, at)
+    if first is None or first.group(1) or start is None or start.end() > len(head) - 4096:
+        return None
+    listing_date = mail_day(headers.get("date", ""))
+    if listing_date is None:
+        end = _day(_WINDOW.search(head, at, start.start()))
+        listing_date = announcement_day(end) if end else None
+    return (sys.intern(listing_date) if listing_date else None,)
+
+
+def parse_part(text: str, file: str, context: tuple[str | None]) -> Batch:
+    """The papers and warnings of a part of a listing cut at a separator line after its first entry
+    (see cut_context()), as the whole listing's parse_batches() gives them (not merged)."""
+    papers: list[Paper] = []
+    warnings: list[str] = []
+    for batch, notes in _batches(text, 0, context[0], True, (Source(file, NAME),), sys.maxsize):
+        papers.extend(batch)
+        warnings.extend(notes)
+    return papers, warnings
+
+
 def _batches(
     body: str, at: int, listing_date: str | None, window_searched: bool, sources: tuple[Source, ...], size: int
 ) -> Iterator[Batch]:
