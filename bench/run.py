@@ -392,19 +392,27 @@ def peer_versus(
         res["peer_run"] = peer_pane_run(f"{label}{n}-peer", peer_argv, box, marker, timeout, screens)
     finally:
         box.remove()
-    say("  digest-tui on the listing …")
-    argv = [*our_cmd, str(listing)]
-    res["ours_first_paint"] = firstpaint_median("ours-listing", FIRST_PAINT_MARKER, 120, argv, work, repeat=repeat)
-    box = Sandbox(work, "ours-listing")
-    try:
-        res["ours_run"] = app_run(f"{label}{n}-ours-listing", argv, box, info["papers"], max(300.0, timeout), screens)
-    finally:
-        box.remove()
+    res.update(ours_on_listing(n, listing, info, work, screens, our_cmd, repeat, timeout, label))
     peer_s = res["peer_first_paint"]["median_s"]
     ours_s = res["ours_first_paint"]["median_s"]
     ours_full = res["ours_run"].get("full_load_s")
     res["ratio_first_paint"] = peer_s / ours_s if peer_s and ours_s else None
     res["ratio_full_load"] = peer_s / ours_full if peer_s and ours_full else None
+    return res
+
+
+def ours_on_listing(
+    n: int, listing: Path, info: dict, work: Path, screens: Path, our_cmd: list[str], repeat: int, timeout: float, label: str,
+) -> dict:  # fmt: skip
+    """digest-tui's first paint (median of `repeat`) and full load in the app on one listing e-mail."""
+    say("  digest-tui on the listing …")
+    argv = [*our_cmd, str(listing)]
+    res = {"ours_first_paint": firstpaint_median("ours-listing", FIRST_PAINT_MARKER, 120, argv, work, repeat=repeat)}
+    box = Sandbox(work, "ours-listing")
+    try:
+        res["ours_run"] = app_run(f"{label}{n}-ours-listing", argv, box, info["papers"], max(300.0, timeout), screens)
+    finally:
+        box.remove()
     return res
 
 
@@ -518,10 +526,9 @@ def measure_email(n: int, work: Path, screens: Path, our_cmd: list[str], args, p
     say(f"  empty-app floor ({args.repeat}×) …")
     empty_app = [str(VENV_PYTHON), str(BENCH / "empty_app.py")]
     res["floor"] = firstpaint_median("floor", "bench empty app ready", 60, empty_app, work, repeat=args.repeat)
-    if args.no_peer:
-        res["peer"] = {"skipped": "--no-peer"}
-    elif peer_bin is None:
-        res["peer"] = {"skipped": peer_why}
+    if args.no_peer or peer_bin is None:  # digest-tui on the file all the same
+        res["peer"] = {"skipped": "--no-peer" if args.no_peer else peer_why}
+        res["peer"].update(ours_on_listing(n, listing, info, work, screens, our_cmd, args.repeat, 300.0, "email-"))
     else:
         timeout = max(args.peer_timeout, 1.5 * n / 1000)
         res["peer"] = peer_versus(n, listing, info, work, screens, peer_bin, our_cmd, args.repeat, timeout, "email-")
@@ -553,7 +560,7 @@ def rows_for_email(r: dict) -> list[tuple[str, str, str]]:
     floor = r.get("floor", {}).get("median_s")
     rows.append(("empty-app floor (first paint)", _s(floor), ""))
     peer = r.get("peer", {})
-    if peer.get("skipped"):
+    if peer.get("skipped") and "ours_first_paint" not in peer:
         rows.append(("peer (arxiv-subscription-viewer)", f"skipped: {peer['skipped']}", ""))
         return rows
     ours_fp = peer.get("ours_first_paint", {}).get("median_s")
@@ -565,6 +572,10 @@ def rows_for_email(r: dict) -> list[tuple[str, str, str]]:
     ))  # fmt: skip
     ours = peer.get("ours_run", {})
     rows.append(("digest-tui full load on the e-mail (app)", _s(ours.get("full_load_s")), ""))
+    if peer.get("skipped"):
+        rows.append(("peak RSS in the app: digest-tui", _mb(ours.get("rss_loaded_mb")), ""))
+        rows.append(("peer (arxiv-subscription-viewer)", f"skipped: {peer['skipped']}", ""))
+        return rows
     probe = peer.get("probe", {})
     rows.append((
         f"peer arxiv-viewer {probe.get('version', '?')}: first paint (= full load)",
