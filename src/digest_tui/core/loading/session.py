@@ -63,6 +63,8 @@ from .watch import FolderWatcher, affected_files, files_to_read, sharing_files
 
 BATCH_SECONDS = 0.1
 """How often a load reports progress in its first second (then five times as seldom)."""
+BIG_FILE_BYTES = 2**20
+"""A file read in batches this big is reported as each batch comes (more will)."""
 TEXT_FILES_PER_STEP = 16
 """Files whose texts `finish()` brings in per step (a step is one chance for a worker to stop)."""
 
@@ -281,7 +283,9 @@ class LoadSession:
                 if isinstance(item, Reading):  # a file parsed here a batch at a time: in the store as they come
                     due = False
                     for batch, again in item:
-                        if due:  # reported once the next batch is read: a file of one batch is reported once, after it
+                        # reported once the next batch is read (a small file, of one batch, is reported
+                        # once, after it), or at once for a big file (a listing e-mail of many papers)
+                        if due:
                             first = not shown
                             yield FilesRead(read - 1, met)
                             met, last, shown = [], time.monotonic(), True
@@ -292,6 +296,12 @@ class LoadSession:
                             store.add(again, lands=False)  # counted among the file's papers once
                         interval = batch_seconds if last - started < 1 else 5 * batch_seconds
                         due = time.monotonic() - last >= interval
+                        if due and info.st_size >= BIG_FILE_BYTES:
+                            first = not shown
+                            yield FilesRead(read - 1, met)
+                            met, last, shown, due = [], time.monotonic(), True, False
+                            if first and pause is not None:
+                                pause()
                     item = item.outcome
                 elif isinstance(item, Parsed):
                     item.add_to(store)

@@ -315,12 +315,14 @@ def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord],
         if not spec:
             return None
         rows.append(values[:-1] + (spec[0] if len(spec) == 1 else tuple(spec),))
+    state = state._replace(papers=None)  # each copy of the papers let go once the next is made (a 100k load's are 30 MB each)
     chunks = [
         marshal.dumps((rows[start : start + CHUNK_ROWS], state.title_keys[start : start + CHUNK_ROWS]))
         for start in range(0, len(rows), CHUNK_ROWS)
     ]
-    lookups = marshal.dumps((state.other_keys, state.titles, state.landed, state.date_order))
     counts = [len(rows[start : start + CHUNK_ROWS]) for start in range(0, len(rows), CHUNK_ROWS)]
+    del rows
+    lookups = marshal.dumps((state.other_keys, state.titles, state.landed, state.date_order))
     index = marshal.dumps(([tuple(record) for record in files], lookups, [len(chunk) for chunk in chunks], counts))
     parts = [_INDEX_LENGTH.pack(len(index)), index, *chunks]
     checksum = 1  # Adler-32 of nothing

@@ -235,7 +235,9 @@ def parse_part(text: str, file: str, context: tuple[str | None]) -> Batch:
 def _batches(
     body: str, at: int, listing_date: str | None, window_searched: bool, sources: tuple[Source, ...], size: int
 ) -> Iterator[Batch]:
-    """The entries of `body` from `at`, cut at its separator lines, in batches of `size`."""
+    """The entries of `body` from `at`, cut at its separator lines, in batches of `size` (the first
+    a quarter of that: the first papers of a big listing go on screen sooner)."""
+    full, size = size, max(size // 4, 1)
     batch: list[Paper] = []
     notes: list[str] = []
     chunk_start = at
@@ -256,7 +258,7 @@ def _batches(
             batch.append(paper)
             if len(batch) >= size:
                 yield batch, notes
-                batch, notes = [], []
+                batch, notes, size = [], [], full
     if batch or notes:
         yield batch, notes
 
