@@ -173,16 +173,33 @@ def test_a_big_listing_is_read_by_the_parsing_processes_in_parts(shared_digests,
     assert [warm.store.paper(row) for row in range(len(warm.store))] == whole.papers
 
 
-def test_a_listing_that_is_not_utf8_throughout_or_quoted_is_not_cut(shared_digests, tmp_path, monkeypatch):
+def test_a_listing_not_utf8_throughout_reads_as_one_piece_would_and_a_quoted_one_is_not_cut(shared_digests, tmp_path, monkeypatch):
+    """A byte that is not UTF-8 late in the file makes the whole file GB18030 (as decode() reads a
+    whole file): an ASCII first part reads the same either way, so it is shown first and the rest
+    is read here as GB18030; a first part that is not ASCII means no cut at all. A quoted listing
+    is not cut either."""
     from digest_tui.core.parsers import batched
 
     monkeypatch.setattr(batched, "FIRST_PART_BYTES", 300_000)
     path = tmp_path / "big.txt"
     big_listing(shared_digests, path, 2)
     data = path.read_bytes()
-    (tmp_path / "latin1.txt").write_bytes(data[:-2000] + "Gödel".encode("latin-1") + data[-2000:])
-    assert batched.plan_parts(str(tmp_path / "latin1.txt"), len(data) + 5, 200_000) is None  # read whole: as GB18030
+    late = tmp_path / "latin1.txt"
+    late.write_bytes(data[:-2000] + "Gödel".encode("latin-1") + data[-2000:])
+    parts = batched.plan_parts(str(late), late.stat().st_size, 200_000)
+    assert parts is not None and not parts.checked
+    later = (batched.read_part(str(late), parts, index) for index in range(1, len(parts)))
+    reading = batched.BatchedFile(str(late), parts, later)
+    given = [paper for firsts, again in reading for paper in firsts + again]
+    whole = parse_file(str(late))
+    assert given == whole.papers == reading.result.papers and reading.result.warnings == whole.warnings
+    gb18030 = "Gödel".encode("latin-1").decode("gb18030")  # how GB18030 reads those bytes
+    assert gb18030 != "Gödel" and sum(gb18030 in repr(paper) for paper in given) == 1
+    early = tmp_path / "early.txt"
+    early.write_bytes(data[:1000].replace(b"Artificial", "Artificiél".encode()) + data[1000:-2000] + b"\xe9" + data[-2000:])
+    assert batched.plan_parts(str(early), early.stat().st_size, 200_000) is None
     quoted = "\n".join("> " + line for line in data.decode().split("\n"))
     (tmp_path / "quoted.txt").write_text(quoted, encoding="utf-8")
     assert batched.plan_parts(str(tmp_path / "quoted.txt"), len(quoted.encode()), 200_000) is None
-    assert batched.plan_parts(str(path), len(data), 200_000) is not None
+    parts = batched.plan_parts(str(path), len(data), 200_000)
+    assert parts is not None and not parts.checked  # ASCII: looked at after the first part

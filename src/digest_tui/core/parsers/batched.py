@@ -46,6 +46,9 @@ class Parts:
     cuts: tuple[int, ...]
     format: str
     context: tuple
+    checked: bool = True
+    """Whether the file is known to be UTF-8 throughout; if not, its first part is ASCII (which
+    reads the same in UTF-8 and GB18030) and the rest is looked at once that part is shown."""
 
     def __len__(self) -> int:
         return len(self.cuts) - 1
@@ -73,7 +76,7 @@ def plan_parts(path: str, size: int, part_bytes: int) -> Parts | None:
             except DigestError:
                 return None
             context = module.cut_context(text) if hasattr(module, "cut_context") else None
-            if context is None or not _all_utf8(handle, size):
+            if context is None:
                 return None
             cuts = [0]
             target = max(FIRST_PART_BYTES, HEAD_BYTES)
@@ -83,17 +86,22 @@ def plan_parts(path: str, size: int, part_bytes: int) -> Parts | None:
                     break
                 cuts.append(at)
                 target = at + part_bytes
+            if len(cuts) < 2:
+                return None
+            handle.seek(0)
+            checked = not handle.read(cuts[1]).isascii()  # a first part that is not ASCII: the whole file looked at now
+            if checked and not _all_utf8(handle, 0, size):
+                return None
     except OSError:
         return None
-    if len(cuts) < 2:
-        return None
-    return Parts((*cuts, size), module.NAME, context)
+    return Parts((*cuts, size), module.NAME, context, checked)
 
 
-def _all_utf8(handle, size: int) -> bool:
-    """Whether the whole file is UTF-8 as decode() reads it (its last character may be cut), read
-    a few MB at a time (ASCII, nearly every listing, is seen as such without decoding it)."""
-    handle.seek(0)
+def _all_utf8(handle, start: int, size: int) -> bool:
+    """Whether the file from `start` (a line's start) is UTF-8 as decode() reads it (its last
+    character may be cut), read a few MB at a time (ASCII, nearly every listing, is seen as such
+    without decoding it)."""
+    handle.seek(start)
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         while chunk := handle.read(8 * 2**20):
@@ -103,6 +111,15 @@ def _all_utf8(handle, size: int) -> bool:
         return False
     pending = decoder.getstate()[0]
     return not pending or any(_decodes(pending + end, "utf-8") for end in _COMPLETIONS)
+
+
+def _rest_utf8(path: str, parts: Parts) -> bool:
+    """Whether the file after its first part is UTF-8 (see Parts.checked)."""
+    try:
+        with open(path, "rb") as handle:
+            return _all_utf8(handle, parts.cuts[1], parts.cuts[-1])
+    except OSError:
+        return False
 
 
 def _cut_at(handle, target: int, size: int) -> int | None:
@@ -224,6 +241,31 @@ class BatchedFile:
             said.extend(library_lines(caught))
             if batch is None:
                 break
+            warnings.extend(notes)
+            if batch:
+                yield _split(papers, batch)
+        if parts is not None and not parts.checked and not _rest_utf8(path, parts):
+            # not UTF-8 after the (ASCII) first part: the file reads as GB18030, as decode() reads a
+            # whole file, and the rest is parsed here in one piece (the parts' tasks never start)
+            if self.later is not None:
+                self.later.close()
+            self.later = None
+            try:
+                data = _read_bytes(path, parts.cuts[1], parts.cuts[-1])
+                text, cut = _decode_at_most_cut(data, "gb18030")
+            except (OSError, UnicodeDecodeError):
+                raise DigestError("not valid UTF-8 or GB18030 text") from None
+            del data
+            if "\r" in text:
+                text = text.replace("\r\n", _NEW).replace("\r", _NEW)
+            try:
+                with _warnings.catch_warnings(record=True) as caught:
+                    _warnings.simplefilter("always")
+                    batch, notes = module.parse_part(text, path, parts.context)
+            except Exception as error:
+                raise failure(module, error) from None
+            del text
+            said.extend(library_lines(caught))
             warnings.extend(notes)
             if batch:
                 yield _split(papers, batch)
