@@ -42,7 +42,12 @@ def whole_store(folder) -> Store:
 
 
 def test_a_listing_read_in_batches_is_in_the_store_as_it_comes_and_whole_at_the_end(listing, tmp_path, monkeypatch):
+    from digest_tui.core.loading import cache as cache_module
+
     monkeypatch.setattr(arxiv_email, "BATCH_ENTRIES", 7)
+    # the entry's texts written a piece at a time, as a big file's are (read back whole below)
+    monkeypatch.setattr(cache_module, "PIECES_FROM", 100)
+    monkeypatch.setattr(cache_module, "TEXTS_PER_PIECE", 64)
     cache = ParseCache(tmp_path / "cache")
     session = LoadSession([listing], cache=cache)
     seen: list[tuple[type, int, int]] = []

@@ -266,21 +266,30 @@ def _head_part(path: str, stamp: tuple[int, int, int, int], fmt: str, warnings: 
 
 
 TEXTS_PER_PIECE = 1024
-"""Papers whose texts write_entry() marshals at a time."""
+"""Papers whose texts write_entry() marshals at a time, for a file of more than PIECES_FROM papers."""
+PIECES_FROM = 16384
 
 
 def write_entry(
     handle: BinaryIO, path: str, stamp: tuple[int, int, int, int], fmt: str, warnings: list[str], papers: list[Paper]
 ) -> None:  # fmt: skip
-    """encode_entry() written to an open file as it is made: the texts part (a marshalled list) a
-    piece of the list at a time (marshal's version 0 for each piece, which refers back to
-    nothing, so the pieces make one list), the header with the parts' checksums and lengths last."""
+    """encode_entry() written to an open file as it is made, the header with the parts' checksums
+    and lengths last. A big file's texts part (a marshalled list) is made a piece of the list at a
+    time (marshal's version 0 for each piece, which refers back to nothing, so the pieces make one
+    list), so it is never held whole; a smaller file's in one go, whose strings that repeat (an
+    institution named by several papers) load back as one."""
     head = _head_part(path, stamp, fmt, warnings, papers)
     handle.write(_MAGIC)
     handle.write(bytes(_HEADER.size))
     handle.write(head)
+    if len(papers) <= PIECES_FROM:
+        texts = marshal.dumps([texts_of(paper) for paper in papers])
+        handle.write(texts)
+        handle.seek(len(_MAGIC))
+        handle.write(_HEADER.pack(zlib.adler32(head), len(head), zlib.adler32(texts), len(texts)))
+        return
     texts_sum, texts_length = zlib.adler32(b""), 0
-    for start in range(0, max(len(papers), 1), TEXTS_PER_PIECE):
+    for start in range(0, len(papers), TEXTS_PER_PIECE):
         piece = marshal.dumps([texts_of(paper) for paper in papers[start : start + TEXTS_PER_PIECE]], 0)
         if start:  # a list is `[`, its length, its items: the first piece's length becomes the whole list's
             piece = piece[5:]
