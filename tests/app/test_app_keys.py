@@ -91,6 +91,38 @@ async def test_the_paper_under_the_cursor_stays_put_while_files_are_still_loadin
         assert chosen.title_en.split(":")[0] in detail_text(app)
 
 
+async def test_the_status_says_loading_until_the_list_of_every_paper_is_up(monkeypatch):
+    # at 1M papers the last selection (a sort of every paper) takes seconds after the last file is in
+    from digest_tui.core.store import Store
+    from digest_tui.screens.main import MainScreen
+
+    loaded, gate = threading.Event(), threading.Event()
+    real_select, real_loaded = Store.select, MainScreen.on_digests_loaded
+
+    def held_select(self, *args, **kwargs):
+        if loaded.is_set():
+            gate.wait(10)
+        return real_select(self, *args, **kwargs)
+
+    def on_digests_loaded(self, message):
+        loaded.set()
+        real_loaded(self, message)
+
+    monkeypatch.setattr(Store, "select", held_select)
+    monkeypatch.setattr(MainScreen, "on_digests_loaded", on_digests_loaded)
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(500):
+            if loaded.is_set():
+                break
+            await pilot.pause(0.02)
+        await pilot.pause(0.2)
+        assert re.search(r"· loading… 6 of 6 files ·", status_text(app)), status_text(app)
+        gate.set()
+        await settle(pilot)
+        assert status_text(app) == f"{DEMO_PAPERS} papers · sort: date · EN"
+
+
 async def test_j_k_down_up_home_end_move_the_cursor_and_the_detail_follows():
     app = demo_app()
     async with started(app) as pilot:

@@ -180,6 +180,7 @@ class MainScreen(Screen):
         self.filter_query: Query | None = None
         self.only_keys: frozenset[str] | None = None
         self._complete_when_shown = False  # set when a load is done, until complete_papers() starts
+        self._loaded_generation: int | None = None  # the list's selection asked for once the load was done
         self.digest_load = DigestLoad(self, session)
 
     # -- layout --------------------------------------------------------------------------------
@@ -252,7 +253,6 @@ class MainScreen(Screen):
         store = self.store
         self.files_read = message.files
         self.problems.extend(message.problems)
-        self.reading_files = False
         self.paper_list.empty_text = "No papers could be read." if not len(store) else "No papers match."
         self.digest_load.report()
         self._complete_when_shown = True
@@ -260,6 +260,8 @@ class MainScreen(Screen):
             self.day = self.days.newest_unread()
         self.live.start(self.post_message)
         self.refilter(keep_current=self.paper_list.cursor != 0)
+        # "loading…" until that selection (every paper in) is up: at 1M papers sorting takes seconds
+        self._loaded_generation = self.paper_list.generation
         self.panes.count_replacements(self.subscribed, self.session.cache)
 
     def complete_papers(self) -> None:
@@ -280,6 +282,9 @@ class MainScreen(Screen):
         if not message.rows:
             self.panes.show_paper(None)
         self.shown, self.total = message.rows, len(self.store)
+        if self._loaded_generation is not None and message.generation >= self._loaded_generation:
+            self._loaded_generation = None
+            self.reading_files = False
         self.count_unread()
         if self._complete_when_shown and not self.reading_files:
             self._complete_when_shown = False

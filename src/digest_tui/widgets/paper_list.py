@@ -122,10 +122,12 @@ class PaperList(ScrollView, can_focus=True):
         """The rows of the view asked for with select() are shown: how many, and (with a filter or a
         reading list) the listing dates that have a paper matching it, on any day."""
 
-        def __init__(self, rows: int, days: list[str] | None) -> None:
+        def __init__(self, rows: int, days: list[str] | None, generation: int) -> None:
             super().__init__()
             self.rows = rows
             self.days = days
+            self.generation = generation
+            """The select() call answered (an older call's answer is shown when its view is the same)."""
 
     def __init__(self, store: Store, mark_of: Callable[[str], Mark], **kwargs) -> None:
         super().__init__(**kwargs)
@@ -247,7 +249,7 @@ class PaperList(ScrollView, can_focus=True):
         if message.generation == self.generation:
             self._hold_line = False  # the answer it was asked for (an older one keeps the line too)
         self.show_rows(message.rows, keep_key=keep, hold_line=hold)
-        self.post_message(self.Shown(len(message.rows), message.days))
+        self.post_message(self.Shown(len(message.rows), message.days, message.generation))
 
     def refresh_row(self, row: int) -> None:
         """Re-render the one line showing this store row (after a star, tag or read change)."""
