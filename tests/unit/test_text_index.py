@@ -357,3 +357,26 @@ def test_many_papers_are_read_whole_for_an_export_without_their_texts_staying_in
     rows = list(range(len(store.papers)))[::-1]
     assert store.papers_with_texts(rows) == [cold.store.papers[row] for row in rows]
     assert not any(paper.abstract_en or paper.abstract_zh for paper in store.papers)  # let go again
+
+
+def test_a_filter_while_the_index_is_still_being_written_searches_in_memory_instead_of_waiting(tmp_path, monkeypatch):
+    import digest_tui.core.store as store_module
+
+    monkeypatch.setattr(store_module, "TEXT_INDEX_BATCH", 4)  # "many rows left": a first start at scale
+    in_memory, _report = load([FIXTURES])
+    session = LoadSession([FIXTURES], cache=ParseCache(tmp_path / "cache"))  # a first start: no index yet
+    for _ in session.load():
+        pass
+    store = session.store
+    unsynced = store.texts_unsynced()
+    assert store.texts is not None and unsynced >= len(store.papers) > 4
+    for text in ["mixture", "预训练", "inst:university", "has:zh", "a"]:
+        query = parse_query(text)
+        assert store.select(query, marks) == in_memory.select(query, marks), text
+    assert store.texts_unsynced() == unsynced  # the filter wrote nothing: the finishing steps do
+    for _ in session.finish():
+        pass
+    assert store.texts_unsynced() == 0
+    for text in ["mixture", "预训练", "inst:university", "has:zh", "a"]:
+        query = parse_query(text)
+        assert store.select(query, marks) == in_memory.select(query, marks), text

@@ -438,6 +438,13 @@ class Store:
         """Whether the text index (if any) holds every row's texts as they are now."""
         return self.texts is None or (not self._texts_dirty and self._texts_synced >= len(self.papers))
 
+    def texts_unsynced(self) -> int:
+        """Rows whose texts the text index (if any) does not hold as they are now."""
+        if self.texts is None:
+            return 0
+        with self._lock:
+            return len(self._texts_dirty) + max(0, len(self.papers) - self._texts_synced)
+
     def index(self, names: Iterable[str]) -> list[list]:
         """These search-index columns (index.COLUMNS), each with an entry for every row: made or
         brought up to date now. A column made from long texts first brings in every paper's
@@ -499,7 +506,9 @@ class Store:
         if query is None or query.matches_all:
             return order
         texts = self.texts
-        if texts is not None and query.texts:
+        # while the text index is still being written (a first start: minutes at 1M papers), the
+        # texts are searched in memory as without one, rather than the filter waiting for it all
+        if texts is not None and query.texts and self.texts_unsynced() <= TEXT_INDEX_BATCH:
             try:
                 while self.sync_texts():
                     pass
