@@ -123,6 +123,31 @@ async def test_the_status_says_loading_until_the_list_of_every_paper_is_up(monke
         assert status_text(app) == f"{DEMO_PAPERS} papers · sort: date · EN"
 
 
+async def test_a_slow_search_says_searching_until_its_rows_are_up(monkeypatch):
+    from digest_tui.core.store import Store
+
+    gate = threading.Event()
+    real_select = Store.select
+
+    def held_select(self, query, *args, **kwargs):
+        if query is not None and "mixture" in query.text:
+            gate.wait(10)
+        return real_select(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "select", held_select)
+    app = demo_app()
+    async with started(app) as pilot:
+        await press(pilot, "slash")
+        await pilot.press(*"mixture")
+        await pilot.pause(0.6)
+        assert f"{DEMO_PAPERS} of {DEMO_PAPERS} papers · searching… · filter: mixture" in status_text(app)
+        gate.set()
+        await settle(pilot)
+        status = status_text(app)
+        assert "searching" not in status and re.match(r"\d+ of 33 papers · filter: mixture", status), status
+        assert len(shown_keys(app)) < DEMO_PAPERS
+
+
 async def test_j_k_down_up_home_end_move_the_cursor_and_the_detail_follows():
     app = demo_app()
     async with started(app) as pilot:

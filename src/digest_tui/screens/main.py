@@ -35,6 +35,8 @@ from .reading_lists import ReadingLists
 from .saved_searches import SavedSearches
 
 LOAD_REFRESH_SECONDS = 1.0
+SEARCHING_AFTER = 0.3
+"""Seconds a selection of rows may take before the status line says it is searching."""
 
 
 PALETTE = (
@@ -130,6 +132,7 @@ class MainScreen(Screen):
     shown: reactive[int] = reactive(0, init=False)
     total: reactive[int] = reactive(0, init=False)
     reading_files: reactive[bool] = reactive(True, init=False)
+    searching: reactive[bool] = reactive(False, init=False)
     files_read: reactive[int] = reactive(0, init=False)
     files_total: reactive[int] = reactive(0, init=False)
     unread: reactive[int | None] = reactive(None, init=False)
@@ -180,6 +183,7 @@ class MainScreen(Screen):
         self.filter_query: Query | None = None
         self.only_keys: frozenset[str] | None = None
         self._complete_when_shown = False  # set when a load is done, until complete_papers() starts
+        self._answered = 0  # the newest of the list's selections shown
         self._loaded_generation: int | None = None  # the list's selection asked for once the load was done
         self.digest_load = DigestLoad(self, session)
 
@@ -194,7 +198,7 @@ class MainScreen(Screen):
             MainScreen.shown, MainScreen.total, MainScreen.reading_files, MainScreen.files_read,
             MainScreen.files_total, MainScreen.day, MainScreen.query_text, MainScreen.sort, MainScreen.language,
             MainScreen.side_by_side, MainScreen.filter_error, MainScreen.unread, MainScreen.selected,
-            list_name=MainScreen.only_label)
+            MainScreen.searching, list_name=MainScreen.only_label)
         yield ReaderFooter()
         if not self.reading_list:  # the load starts now, not once the widgets are mounted: ~0.1 s sooner
             self.digest_load.start(self.sort)
@@ -274,6 +278,14 @@ class MainScreen(Screen):
         """Show the rows of the view again (the list selects them in a worker; see PaperList.select)."""
         self.paper_list.select((self.filter_query, self.sort, self.only_keys, self.day), keep_current=keep_current,
                                hold_line=hold_line)
+        asked = self.paper_list.generation
+        # a selection that takes a while (a full-text search at scale) says so, rather than the
+        # status line showing the last view's counts next to the new filter
+        self.set_timer(SEARCHING_AFTER, lambda: self._still_searching(asked))
+
+    def _still_searching(self, asked: int) -> None:
+        if self._answered < asked:
+            self.searching = True
 
     def on_paper_list_shown(self, message: PaperList.Shown) -> None:
         self.days.matching = message.days
@@ -282,6 +294,9 @@ class MainScreen(Screen):
         if not message.rows:
             self.panes.show_paper(None)
         self.shown, self.total = message.rows, len(self.store)
+        self._answered = max(self._answered, message.generation)
+        if self._answered >= self.paper_list.generation:
+            self.searching = False
         if self._loaded_generation is not None and message.generation >= self._loaded_generation:
             self._loaded_generation = None
             self.reading_files = False

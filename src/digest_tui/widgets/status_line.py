@@ -23,6 +23,8 @@ class StatusLine(Widget):
     total: reactive[int] = reactive(0)
     """Papers loaded."""
     reading_files: reactive[bool] = reactive(False)
+    searching: reactive[bool] = reactive(False)
+    """A new view's rows are still being selected (the counts are the last view's until they come)."""
     files_read: reactive[int] = reactive(0)
     files_total: reactive[int] = reactive(0)
     day: reactive[str | None] = reactive(None)
@@ -48,6 +50,8 @@ class StatusLine(Widget):
             text.append(f" · {self.selected} selected", Style(bold=True, reverse=True))
         if self.reading_files:
             text.append(f" · loading… {self.files_read} of {self.files_total} files", Style(italic=True))
+        elif self.searching:
+            text.append(" · searching…", Style(italic=True))
         if self.day is not None:
             text.append(f" · day: {self.day}", Style(bold=True))
             if self.unread is not None:
