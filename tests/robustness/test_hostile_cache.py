@@ -64,13 +64,13 @@ def entry_file(cache: ParseCache, path: Path) -> Path:
 def craft(head: tuple, texts: list) -> bytes:
     """An entry with valid checksums around whatever parts it is given."""
     head_bytes, texts_bytes = marshal.dumps(head), marshal.dumps(texts)
-    header = cache_module._HEADER.pack(zlib.adler32(head_bytes), len(head_bytes), zlib.adler32(texts_bytes), len(texts_bytes))
-    return cache_module._MAGIC + header + head_bytes + texts_bytes
+    header = cache_module.HEADER.pack(zlib.adler32(head_bytes), len(head_bytes), zlib.adler32(texts_bytes), len(texts_bytes))
+    return cache_module.MAGIC + header + head_bytes + texts_bytes
 
 
 def parts(data: bytes) -> tuple[tuple, list]:
-    _s, head_length, _t, _l = cache_module._HEADER.unpack_from(data, len(cache_module._MAGIC))
-    start = cache_module._START
+    _s, head_length, _t, _l = cache_module.HEADER.unpack_from(data, len(cache_module.MAGIC))
+    start = cache_module.START
     return marshal.loads(data[start : start + head_length]), marshal.loads(data[start + head_length :])
 
 
@@ -90,10 +90,10 @@ def mutate(data: bytes, how: tuple) -> bytes:
         at %= len(data)
         return data[:at] + bytes([data[at] ^ value]) + data[at + 1 :]
     if kind == "length":  # one of the two u64 lengths in the header set to anything
-        fields = list(cache_module._HEADER.unpack_from(data, len(cache_module._MAGIC)))
+        fields = list(cache_module.HEADER.unpack_from(data, len(cache_module.MAGIC)))
         fields[1 + 2 * at] = value
-        header = cache_module._HEADER.pack(*fields)
-        return data[: len(cache_module._MAGIC)] + header + data[cache_module._START :]
+        header = cache_module.HEADER.pack(*fields)
+        return data[: len(cache_module.MAGIC)] + header + data[cache_module.START :]
     if kind == "cut":
         return data[: at % len(data)]
     head, texts = parts(data)
@@ -139,9 +139,9 @@ def test_a_damaged_or_crafted_cache_entry_is_a_miss_never_an_exception(tmp_path_
 def snapshot_parts(data: bytes):
     """A snapshot's file records, its chunks (each still marshalled), its lookups (marshalled) and
     each chunk's row count."""
-    payload = data[len(snapshot_module._MAGIC) + snapshot_module._HEADER.size :]
-    (index_length,) = snapshot_module._INDEX_LENGTH.unpack_from(payload)
-    start = snapshot_module._INDEX_LENGTH.size
+    payload = data[len(snapshot_module.MAGIC) + snapshot_module.HEADER.size :]
+    (index_length,) = snapshot_module.INDEX_LENGTH.unpack_from(payload)
+    start = snapshot_module.INDEX_LENGTH.size
     records, lookups, lengths, counts = marshal.loads(payload[start : start + index_length])
     chunks, at = [], start + index_length
     for length in lengths:
@@ -163,8 +163,8 @@ def craft_snapshot(records, chunks, lookups, lengths=None, counts=None) -> bytes
     lengths = [len(chunk) for chunk in chunks] if lengths is None else lengths
     counts = [_rows_in(chunk) for chunk in chunks] if counts is None else counts
     index = marshal.dumps((records, lookups, lengths, counts))
-    payload = snapshot_module._INDEX_LENGTH.pack(len(index)) + index + b"".join(chunks)
-    return snapshot_module._MAGIC + snapshot_module._HEADER.pack(zlib.adler32(payload), len(payload)) + payload
+    payload = snapshot_module.INDEX_LENGTH.pack(len(index)) + index + b"".join(chunks)
+    return snapshot_module.MAGIC + snapshot_module.HEADER.pack(zlib.adler32(payload), len(payload)) + payload
 
 
 SNAPSHOT_MUTATIONS = st.one_of(
@@ -187,9 +187,9 @@ def mutate_snapshot(data: bytes, how: tuple) -> bytes:
         at %= len(data)
         return data[:at] + bytes([data[at] ^ value]) + data[at + 1 :]
     if kind == "length":
-        checksum, _length = snapshot_module._HEADER.unpack_from(data, len(snapshot_module._MAGIC))
-        start = len(snapshot_module._MAGIC)
-        return data[:start] + snapshot_module._HEADER.pack(checksum, at) + data[start + snapshot_module._HEADER.size :]
+        checksum, _length = snapshot_module.HEADER.unpack_from(data, len(snapshot_module.MAGIC))
+        start = len(snapshot_module.MAGIC)
+        return data[:start] + snapshot_module.HEADER.pack(checksum, at) + data[start + snapshot_module.HEADER.size :]
     if kind == "cut":
         return data[: at % len(data)]
     records, chunks, lookups, counts = snapshot_parts(data)
@@ -237,9 +237,9 @@ def mutate_snapshot(data: bytes, how: tuple) -> bytes:
         return craft_snapshot(records, chunks, lookups, [-1, len(chunks[0]) + 1] + [len(chunk) for chunk in chunks[1:]])
     elif at == "index-length-past-end":
         data = craft_snapshot(records, chunks, lookups)
-        start = len(snapshot_module._MAGIC) + snapshot_module._HEADER.size
-        payload = snapshot_module._INDEX_LENGTH.pack(10**9) + data[start + snapshot_module._INDEX_LENGTH.size :]
-        return data[: len(snapshot_module._MAGIC)] + snapshot_module._HEADER.pack(zlib.adler32(payload), len(payload)) + payload
+        start = len(snapshot_module.MAGIC) + snapshot_module.HEADER.size
+        payload = snapshot_module.INDEX_LENGTH.pack(10**9) + data[start + snapshot_module.INDEX_LENGTH.size :]
+        return data[: len(snapshot_module.MAGIC)] + snapshot_module.HEADER.pack(zlib.adler32(payload), len(payload)) + payload
     elif at == "record-unread-with-papers":
         records = [(records[0][0], records[0][1], None, None, ["could not be read"], records[0][5] or 1), *records[1:]]
     elif at == "format-type":
@@ -307,13 +307,13 @@ def test_a_damaged_length_byte_allocates_nothing(tmp_path, archive, monkeypatch)
     os.remove(snapshot_path(cache, [str(folder)]))
     entry = entry_file(cache, folder / DIGESTS[0])
     data = bytearray(entry.read_bytes())
-    data[len(cache_module._MAGIC) + 4 + 7] = 0x7F  # the top byte of the papers part's u64 length
+    data[len(cache_module.MAGIC) + 4 + 7] = 0x7F  # the top byte of the papers part's u64 length
     entry.write_bytes(bytes(data))
     reads = []
     real_read = os.read
     monkeypatch.setattr(os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
     assert cache.read(str(folder / DIGESTS[0])) is None
-    assert max(reads) <= cache_module._FIRST_READ
+    assert max(reads) <= cache_module.FIRST_READ
     monkeypatch.undo()
     assert loaded(folder, cache) == expected
 

@@ -154,8 +154,8 @@ def test_parsing_processes_give_what_parsing_here_gives(archive, tmp_path, monke
     monkeypatch.setattr(loader_module, "_usable_cpus", lambda: 2)  # a pool even on a one-CPU runner
     monkeypatch.setattr(loader_module, "POOL_TASK_BYTES", 256 * 1024)  # many tasks, some taken back
     answers = []
-    real_from_pool = loader_module._from_pool
-    monkeypatch.setattr(loader_module, "_from_pool", lambda *args: answers.append(args[2]) or real_from_pool(*args))
+    real_from_pool = loader_module.from_pool
+    monkeypatch.setattr(loader_module, "from_pool", lambda *args: answers.append(args[2]) or real_from_pool(*args))
     pooled, report = load([archive], cache=None)  # no cache: the processes hand the texts back too
     assert report.problems == [] and report.files == 667
     assert len(answers) > 300  # most files were parsed by the processes

@@ -287,7 +287,7 @@ def test_doi_and_journal_ref_lines():
 @given(st.text(alphabet=st.sampled_from(["a", "é", " ", "\n", "\t", "\\", "$"]), max_size=40))
 def test_abstract_lines_join_as_clean_abstract_does(text):
     """The e-mail's quick join of an abstract's lines gives what clean_abstract gives, paragraphs and all."""
-    assert arxiv_email._joined(text) == clean_abstract(text)
+    assert arxiv_email.joined(text) == clean_abstract(text)
 
 
 def test_listings_before_2007_start_entries_with_paper():

@@ -232,17 +232,17 @@ def test_a_chunk_found_bad_as_it_goes_in_gives_the_load_file_by_file(digests, tm
     load([str(digests)], cache=cache)
     path = Path(snapshot.snapshot_path(cache, [str(digests)]))
     data = path.read_bytes()
-    payload = data[len(snapshot._MAGIC) + snapshot._HEADER.size :]
-    (index_length,) = snapshot._INDEX_LENGTH.unpack_from(payload)
-    start = snapshot._INDEX_LENGTH.size
+    payload = data[len(snapshot.MAGIC) + snapshot.HEADER.size :]
+    (index_length,) = snapshot.INDEX_LENGTH.unpack_from(payload)
+    start = snapshot.INDEX_LENGTH.size
     records, lookups, lengths, counts = marshal.loads(payload[start : start + index_length])
     assert len(lengths) > 3
     chunks_end = len(payload) - lengths[-1]
     rows, title_keys = marshal.loads(payload[chunks_end:])
     bad_last = marshal.dumps(([rows[0][:3], *rows[1:]], title_keys))  # a row too short
     index = marshal.dumps((records, lookups, [*lengths[:-1], len(bad_last)], counts))
-    crafted = snapshot._INDEX_LENGTH.pack(len(index)) + index + payload[start + index_length : chunks_end] + bad_last
-    path.write_bytes(snapshot._MAGIC + snapshot._HEADER.pack(zlib.adler32(crafted), len(crafted)) + crafted)
+    crafted = snapshot.INDEX_LENGTH.pack(len(index)) + index + payload[start + index_length : chunks_end] + bad_last
+    path.write_bytes(snapshot.MAGIC + snapshot.HEADER.pack(zlib.adler32(crafted), len(crafted)) + crafted)
     shown: list[int] = []
     session = LoadSession([str(digests)], cache=ParseCache(tmp_path / "cache"))
     for event in session.load(batch_seconds=0):

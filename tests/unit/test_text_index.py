@@ -323,14 +323,14 @@ def test_a_snapshot_found_damaged_half_way_in_leaves_no_row_of_its_index_trusted
     rows = len(first.store.papers)
     assert first.store.texts.rows == rows > 16
     first.store.texts.close()
-    decoded = snapshot._chunk
+    decoded = snapshot.decode_chunk
     calls = []
 
     def second_chunk_crafted(chunk, files):
         calls.append(chunk)
         return (None, None) if len(calls) == 2 else decoded(chunk, files)
 
-    monkeypatch.setattr(snapshot, "_chunk", second_chunk_crafted)
+    monkeypatch.setattr(snapshot, "decode_chunk", second_chunk_crafted)
     warm = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
     for _ in warm.load():
         pass

@@ -68,10 +68,10 @@ class Entry(NamedTuple):
 
 
 CACHE_FORMAT = 2
-_MAGIC = b"digest-tui parse cache 2\n"
-_HEADER = struct.Struct("<IQIQ")  # Adler-32 and length of the papers part, then of the texts part
-_START = len(_MAGIC) + _HEADER.size
-_FIRST_READ = 64 * 1024  # the header and, for most digest files, the whole papers part
+MAGIC = b"digest-tui parse cache 2\n"
+HEADER = struct.Struct("<IQIQ")  # Adler-32 and length of the papers part, then of the texts part
+START = len(MAGIC) + HEADER.size
+FIRST_READ = 64 * 1024  # the header and, for most digest files, the whole papers part
 _new_tuple = tuple.__new__
 
 
@@ -130,11 +130,11 @@ class ParseCache:
         try:  # raw reads, as few as can be: each system call gives up the GIL and waits to get it back
             descriptor = os.open(entry, os.O_RDONLY | _NONBLOCK)
             try:
-                data = os.read(descriptor, _FIRST_READ)
+                data = os.read(descriptor, FIRST_READ)
                 sizes = _sizes(data)
                 if sizes is None:
                     return None
-                head_end = _START + sizes[0]
+                head_end = START + sizes[0]
                 if len(data) < head_end:
                     # the lengths must add up to the entry's size before anything is read on their word
                     info = os.fstat(descriptor)
@@ -253,8 +253,8 @@ def encode_entry(path: str, stamp: tuple[int, int, int, int], fmt: str, warnings
     """One file's parse as cache-entry bytes (also how a parsing process hands its result back)."""
     head = _head_part(path, stamp, fmt, warnings, papers)
     texts = marshal.dumps([texts_of(paper) for paper in papers])
-    header = _HEADER.pack(zlib.adler32(head), len(head), zlib.adler32(texts), len(texts))
-    return b"".join((_MAGIC, header, head, texts))
+    header = HEADER.pack(zlib.adler32(head), len(head), zlib.adler32(texts), len(texts))
+    return b"".join((MAGIC, header, head, texts))
 
 
 def _head_part(path: str, stamp: tuple[int, int, int, int], fmt: str, warnings: list[str], papers: list[Paper]) -> bytes:
@@ -279,14 +279,14 @@ def write_entry(
     list), so it is never held whole; a smaller file's in one go, whose strings that repeat (an
     institution named by several papers) load back as one."""
     head = _head_part(path, stamp, fmt, warnings, papers)
-    handle.write(_MAGIC)
-    handle.write(bytes(_HEADER.size))
+    handle.write(MAGIC)
+    handle.write(bytes(HEADER.size))
     handle.write(head)
     if len(papers) <= PIECES_FROM:
         texts = marshal.dumps([texts_of(paper) for paper in papers])
         handle.write(texts)
-        handle.seek(len(_MAGIC))
-        handle.write(_HEADER.pack(zlib.adler32(head), len(head), zlib.adler32(texts), len(texts)))
+        handle.seek(len(MAGIC))
+        handle.write(HEADER.pack(zlib.adler32(head), len(head), zlib.adler32(texts), len(texts)))
         return
     texts_sum, texts_length = zlib.adler32(b""), 0
     for start in range(0, len(papers), TEXTS_PER_PIECE):
@@ -297,8 +297,8 @@ def write_entry(
             piece = b"[" + struct.pack("<i", len(papers)) + piece[5:]
         handle.write(piece)
         texts_sum, texts_length = zlib.adler32(piece, texts_sum), texts_length + len(piece)
-    handle.seek(len(_MAGIC))
-    handle.write(_HEADER.pack(zlib.adler32(head), len(head), texts_sum, texts_length))
+    handle.seek(len(MAGIC))
+    handle.write(HEADER.pack(zlib.adler32(head), len(head), texts_sum, texts_length))
 
 
 def readable(path: str) -> bool:
@@ -316,9 +316,9 @@ _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # an entry replaced by a FIFO is not w
 
 def _sizes(data: bytes) -> tuple[int, int] | None:
     """The lengths of an entry's two parts from its header, if it has one and they are sane."""
-    if len(data) < _START or not data.startswith(_MAGIC):
+    if len(data) < START or not data.startswith(MAGIC):
         return None
-    _head_sum, head_length, _texts_sum, texts_length = _HEADER.unpack_from(data, len(_MAGIC))
+    _head_sum, head_length, _texts_sum, texts_length = HEADER.unpack_from(data, len(MAGIC))
     if head_length > MAX_PART or texts_length > MAX_PART:
         return None
     return head_length, texts_length
@@ -326,7 +326,7 @@ def _sizes(data: bytes) -> tuple[int, int] | None:
 
 def head_of(entry_bytes: bytes) -> bytes:
     """Entry bytes without the texts part (which stays in the written entry)."""
-    return entry_bytes[: _START + _HEADER.unpack_from(entry_bytes, len(_MAGIC))[1]]
+    return entry_bytes[: START + HEADER.unpack_from(entry_bytes, len(MAGIC))[1]]
 
 
 def check_entry(data: bytes, entry: str | None = None) -> Entry | None:
@@ -334,16 +334,16 @@ def check_entry(data: bytes, entry: str | None = None) -> Entry | None:
     part is in `data` too, or else (bytes from `head_of`) in the entry file `entry`."""
     if _sizes(data) is None:
         return None
-    head_sum, head_length, texts_sum, texts_length = _HEADER.unpack_from(data, len(_MAGIC))
+    head_sum, head_length, texts_sum, texts_length = HEADER.unpack_from(data, len(MAGIC))
     view = memoryview(data)
-    head = view[_START : _START + head_length]
+    head = view[START : START + head_length]
     if len(head) != head_length or zlib.adler32(head) != head_sum:
         return None
-    rest = view[_START + head_length :]
+    rest = view[START + head_length :]
     if len(rest) == texts_length:
         return Entry(head, Texts(rest, None, 0, texts_length, texts_sum))
     if not rest and entry is not None:
-        return Entry(head, Texts(None, entry, _START + head_length, texts_length, texts_sum))
+        return Entry(head, Texts(None, entry, START + head_length, texts_length, texts_sum))
     return None
 
 

@@ -312,7 +312,7 @@ def read_in_order(
             # its files parsed here, as are files the pool never had
             if future is not None and not future.cancelled() and (pool_answered or future.done() or not future.cancel()):
                 pool_answered = True
-                yield _from_pool(future, at, path, info, cache)
+                yield from_pool(future, at, path, info, cache)
             else:
                 yield read_file(path, info, cache, batched=True)
         completed = True
@@ -408,7 +408,7 @@ def _writer_at(root: str) -> EntryWriter:
     return EntryWriter(ParseCache(Path(root)), WRITER_WAITING_BYTES)
 
 
-def _from_pool(future: Future, at: int, path: str, info: os.stat_result, cache: ParseCache | None) -> Parsed | Problem:
+def from_pool(future: Future, at: int, path: str, info: os.stat_result, cache: ParseCache | None) -> Parsed | Problem:
     try:
         answer = future.result()[at]
     except Exception:

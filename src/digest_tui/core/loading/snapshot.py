@@ -34,9 +34,9 @@ from .loader import _parse
 from ..model import Paper, Source
 from ..store import Store, StoreState, TextReader
 
-_MAGIC = b"digest-tui load snapshot 3\n"
-_HEADER = struct.Struct("<IQ")  # Adler-32 and length of the payload
-_INDEX_LENGTH = struct.Struct("<Q")
+MAGIC = b"digest-tui load snapshot 3\n"
+HEADER = struct.Struct("<IQ")  # Adler-32 and length of the payload
+INDEX_LENGTH = struct.Struct("<Q")
 """The payload: the length of its index (the file records, the lookups, each chunk's length and
 row count, marshalled), the index, then the chunks one after another, each unmarshalled straight
 from the bytes read (not first copied out of a marshalled list of them: 400 MB at a million
@@ -77,7 +77,7 @@ class SnapshotDamaged(Exception):
 @functools.cache
 def _code_version() -> str:
     """A hash of the code that decides what a snapshot holds: merging, sorting and this format."""
-    digest = hashlib.sha256(_MAGIC)
+    digest = hashlib.sha256(MAGIC)
     here = Path(__file__)
     for source in (here.parent.parent / "store.py", here):
         digest.update(source.read_bytes())
@@ -99,20 +99,20 @@ def read_snapshot(cache: ParseCache, paths: list[str], files: list[tuple[str, os
     now, the snapshot is not used (the load reads it); if not, the problem is today's reason."""
     try:
         data = read_regular(snapshot_path(cache, paths), limit=MAX_SNAPSHOT_BYTES)
-        if not data.startswith(_MAGIC) or len(data) < len(_MAGIC) + _HEADER.size:
+        if not data.startswith(MAGIC) or len(data) < len(MAGIC) + HEADER.size:
             return None
-        checksum, length = _HEADER.unpack_from(data, len(_MAGIC))
-        payload = memoryview(data)[len(_MAGIC) + _HEADER.size :]
-        if len(payload) != length or zlib.adler32(payload) != checksum or length < _INDEX_LENGTH.size:
+        checksum, length = HEADER.unpack_from(data, len(MAGIC))
+        payload = memoryview(data)[len(MAGIC) + HEADER.size :]
+        if len(payload) != length or zlib.adler32(payload) != checksum or length < INDEX_LENGTH.size:
             return None
-        (index_length,) = _INDEX_LENGTH.unpack_from(payload)
-        index_end = _INDEX_LENGTH.size + index_length
+        (index_length,) = INDEX_LENGTH.unpack_from(payload)
+        index_end = INDEX_LENGTH.size + index_length
         if index_end > length:
             return None
         collecting = gc.isenabled()
         gc.disable()  # unmarshalling makes ~30 objects a paper and no cycles: collections would only walk them
         try:
-            snapshot = _checked(marshal.loads(payload[_INDEX_LENGTH.size : index_end]), payload[index_end:])
+            snapshot = _checked(marshal.loads(payload[INDEX_LENGTH.size : index_end]), payload[index_end:])
             if snapshot is not None:
                 snapshot = snapshot._replace(identity=(checksum, length))
         finally:
@@ -190,7 +190,7 @@ def _records(records: list) -> list[FileRecord] | None:
     return [_new_tuple(FileRecord, record) for record in records]
 
 
-def _chunk(chunk: object, files: int) -> tuple[list, list] | tuple[None, None]:
+def decode_chunk(chunk: object, files: int) -> tuple[list, list] | tuple[None, None]:
     """A chunk's rows and title keys, if each row is ROW_LENGTH values ending in a file index
     (or a tuple of them) below `files`, and there is one title key (a string) per row. The checks
     run over whole columns in C (`map`, `set`, `min`): a warm start checks 100k rows."""
@@ -274,7 +274,7 @@ def restore(snapshot: Snapshot, store: Store, readers: dict[str, TextReader]) ->
     done = 0
     for chunk, count in snapshot.chunks:
         try:
-            rows, title_keys = _chunk(chunk, len(snapshot.files))
+            rows, title_keys = decode_chunk(chunk, len(snapshot.files))
         except Exception:  # marshal's ValueError, EOFError, TypeError; MemoryError for a crafted size
             rows = title_keys = None
         if rows is None or len(rows) != count:
@@ -324,15 +324,15 @@ def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord],
     del rows
     lookups = marshal.dumps((state.other_keys, state.titles, state.landed, state.date_order))
     index = marshal.dumps(([tuple(record) for record in files], lookups, [len(chunk) for chunk in chunks], counts))
-    parts = [_INDEX_LENGTH.pack(len(index)), index, *chunks]
+    parts = [INDEX_LENGTH.pack(len(index)), index, *chunks]
     checksum = 1  # Adler-32 of nothing
     for part in parts:
         checksum = zlib.adler32(part, checksum)
     identity = (checksum, sum(map(len, parts)))
-    header = _HEADER.pack(*identity)
+    header = HEADER.pack(*identity)
     path = snapshot_path(cache, paths)
     try:
-        atomic_write(path, b"".join((_MAGIC, header, *parts)))
+        atomic_write(path, b"".join((MAGIC, header, *parts)))
     except (OSError, ValueError):
         return None
     _prune(os.path.dirname(path))

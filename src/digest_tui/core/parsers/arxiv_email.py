@@ -366,7 +366,7 @@ def _marks_line_by_line(body: str, at: int, end: int) -> tuple[int, int]:
     return opener, closer
 
 
-def _joined(abstract: str) -> str | None:
+def joined(abstract: str) -> str | None:
     """The abstract's lines joined: arXiv wraps one paragraph at 80 columns with single spaces, so
     a line break becomes a space; indented lines (new paragraphs) and runs of spaces or tabs go
     through clean_abstract. Other Unicode spaces are kept as they are (clean_abstract would make
@@ -438,7 +438,7 @@ def _paper(
     if "DOI" in fields:
         doi = " ".join(fields["DOI"].split()) or None
     if abstract is not None:
-        abstract = _joined(to_unicode(abstract) if "\\" in abstract else abstract)
+        abstract = joined(to_unicode(abstract) if "\\" in abstract else abstract)
     values = _BLANK.copy()
     values[_KEY] = values[_ID_AT] = arxiv_id
     values[_TITLE], values[_AUTHORS], values[_COUNT], values[_CATEGORIES] = title, authors, count, categories
