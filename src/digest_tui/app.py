@@ -434,14 +434,16 @@ class DigestApp(App):
             self.hold_keys()
         return super().push_screen(screen, callback, wait_for_dismiss)
 
-    def hold_keys(self) -> None:
+    def hold_keys(self, until_field: bool = True) -> None:
         """Keep the keys (and pastes) that arrive from now on, until release_keys(): a dialog is
         being pushed whose field is not there yet, and the keys typed behind the key that opened it
-        (in one burst: a paste, a macro, fast typing) must reach that field, not vanish."""
+        (in one burst: a paste, a macro, fast typing) must reach that field, not vanish. Without
+        `until_field` they wait for a ReadyForKeys (or the time-out) even while a field has the focus
+        (the filter's enter: the keys behind it are for the list)."""
         if self._held is None:
             self._held = []
             self._hold_timer = self.set_timer(HOLD_SECONDS, self.release_keys)
-            self._hold_poll = self.set_interval(0.01, self._release_when_typing)
+            self._hold_poll = self.set_interval(0.01, self._release_when_typing, pause=not until_field)
 
     def _release_when_typing(self) -> None:
         """Release the held keys once a text field of the top screen has the focus (the palette's

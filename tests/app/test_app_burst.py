@@ -121,3 +121,16 @@ async def test_ctrl_p_and_a_command_in_one_burst_search_the_palette():
         assert isinstance(app.screen, CommandPalette)
         assert app.screen.query_one(CommandInput).value == "Export"
         assert not app.library.starred_keys()
+
+
+async def test_keys_behind_the_filters_enter_act_on_the_filtered_list():
+    # `/cat:cs.CL⏎jjs` in one burst: j j move in the 16 papers the filter shows, s stars the third
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "slash", "cat:cs.CL", "enter", "j", "j", "s")
+        screen = main_screen(app)
+        assert screen.query_one("#filter", Input).value == "cat:cs.CL"
+        assert screen.query_text == "cat:cs.CL" and len(shown_keys(app)) == 16
+        third = shown_keys(app)[2]
+        assert app.library.starred_keys() == [third]
+        assert current_paper(app).key == third and app.focused is screen.paper_list

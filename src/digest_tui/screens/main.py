@@ -19,7 +19,7 @@ from ..core.loading.session import LoadSession
 from ..core.model import SORTS, Problem
 from ..core.query import Query, QueryError, parse_query
 from ..core.text import one_line
-from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged
+from ..messages import DigestsFound, DigestsLoaded, DigestsRead, FolderChanged, ReadyForKeys
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_list import PaperList
@@ -184,6 +184,7 @@ class MainScreen(Screen):
         self.only_keys: frozenset[str] | None = None
         self._complete_when_shown = False  # set when a load is done, until complete_papers() starts
         self._answered = 0  # the newest of the list's selections shown
+        self._keys_after: int | None = None  # the selection the keys held behind the filter's enter wait for
         self._loaded_generation: int | None = None  # the list's selection asked for once the load was done
         self.digest_load = DigestLoad(self, session)
 
@@ -295,6 +296,9 @@ class MainScreen(Screen):
             self.panes.show_paper(None)
         self.shown, self.total = message.rows, len(self.store)
         self._answered = max(self._answered, message.generation)
+        if self._keys_after is not None and message.generation >= self._keys_after:
+            self._keys_after = None
+            self.post_message(ReadyForKeys())
         if self._answered >= self.paper_list.generation:
             self.searching = False
         if self._loaded_generation is not None and message.generation >= self._loaded_generation:
@@ -362,8 +366,12 @@ class MainScreen(Screen):
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self, event: Input.Submitted) -> None:
-        self.apply_filter(event.value)
-        self.paper_list.focus()
+        applied = self.apply_filter(event.value)
+        self.set_focus(self.paper_list)  # now: the keys held behind enter go to the list,
+        if applied:
+            self._keys_after = self.paper_list.generation  # once its rows are up (see on_paper_list_shown)
+        else:
+            self.post_message(ReadyForKeys())
 
     def apply_filter(self, text: str) -> bool:
         """Filter by a query; a bad query is reported and the old filter stays."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import on
+from textual.binding import Binding
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input
@@ -20,6 +21,8 @@ class FilterBar(CleanInput):
     DEFAULT_CSS = """
     FilterBar, FilterBar:focus { border: none; height: 1; padding: 0 1; }
     """
+
+    BINDINGS = [Binding("enter", "keep", "Keep the filter", show=False, priority=True, id="filter.keep")]
 
     class Typed(Message):
         """The user typed a filter and paused: `text` is the query to apply."""
@@ -70,6 +73,13 @@ class FilterBar(CleanInput):
     def _paused(self, text: str) -> None:
         self._pause = None
         self.post_message(self.Typed(text))
+
+    def action_keep(self) -> None:
+        """enter: keep the filter. A priority binding, so it runs as the key arrives: the keys typed
+        behind it (`/moe⏎js` in one burst) are held until the list has the focus again (the screen
+        says so with ReadyForKeys), and the submit waits for the keys before it to be in the bar."""
+        self.app.hold_keys(until_field=False)  # DigestApp's
+        self.call_later(self.action_submit)
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
