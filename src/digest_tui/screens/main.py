@@ -27,7 +27,6 @@ from ..widgets.paper_panes import PaperPanes
 from ..widgets.reader_footer import ReaderFooter
 from ..widgets.status_line import StatusLine
 from .days import Days
-from .dialogs import PathDialog
 from .digest_load import DigestLoad
 from .live_folders import LiveFolders, live_summary
 from .marking import Marking
@@ -516,13 +515,7 @@ class MainScreen(Screen):
         return True
 
     def action_load_list(self) -> None:
-        from ..core.paths import lists_dir
-
-        def chosen(path: str | None) -> None:
-            if path:
-                self.load_reading_list(path)
-
-        self.app.push_screen(PathDialog("Load a reading list", str(lists_dir()) + "/"), chosen)
+        self.lists.ask_path(self.load_reading_list)
 
     def action_show_problems(self) -> None:
         self.digest_load.show_problems()

@@ -11,7 +11,7 @@ from ..core.library import Library
 from ..core.model import Mark, Paper
 from ..core.store import Store
 from ..core.text import clean
-from .dialogs import ExportDialog, ExportRequest
+from .dialogs import ExportDialog, ExportRequest, PathDialog
 
 
 class ReadingLists:
@@ -74,6 +74,13 @@ class ReadingLists:
         what = "reading list" if request.fmt == "toml" else request.fmt
         self.app.notify(f"Saved {clean(done)} ({what})", timeout=6, markup=False)
         return ""
+
+    def ask_path(self, chosen: Callable[[str], object]) -> None:
+        """Ask which reading list to load (in the lists folder); `chosen(path)` once one is given."""
+        from ..core.paths import lists_dir
+
+        self.app.push_screen(PathDialog("Load a reading list", str(lists_dir()) + "/"),
+                             lambda path: chosen(path) if path else None)
 
     def load(self, path: str) -> tuple[frozenset[str], str] | None:
         """Restore a reading list's papers (into the store) and their stars, tags and notes (into
