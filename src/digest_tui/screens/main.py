@@ -181,10 +181,8 @@ class MainScreen(Screen):
         self.pane_split = pane_split
         self.filter_query: Query | None = None
         self.only_keys: frozenset[str] | None = None
-        self._complete_when_shown = False  # set when a load is done, until complete_papers() starts
         self._answered = 0  # the newest of the list's selections shown
-        self._keys_after: int | None = None  # the selection the keys held behind the filter's enter wait for
-        self._loaded_generation: int | None = None  # the list's selection asked for once the load was done
+        self._when_shown: list[tuple[int, Callable[[], None]]] = []  # see after_rows()
         self.digest_load = DigestLoad(self, session)
 
     # -- layout --------------------------------------------------------------------------------
@@ -259,14 +257,19 @@ class MainScreen(Screen):
         self.problems.extend(message.problems)
         self.paper_list.empty_text = "No papers could be read." if not len(store) else "No papers match."
         self.digest_load.report()
-        self._complete_when_shown = True
         if self.start_on_unread_day and self.day is None:
             self.day = self.days.newest_unread()
         self.live.start(self.post_message)
         self.refilter(keep_current=self.paper_list.cursor != 0)
         # "loading…" until that selection (every paper in) is up: at 1M papers sorting takes seconds
-        self._loaded_generation = self.paper_list.generation
+        self.after_rows(self._listed)
         self.panes.count_replacements(self.subscribed, self.session.cache)
+
+    def _listed(self) -> None:
+        """The list of every loaded paper is up: the load is done, its finishing steps may start
+        (after the paint: their work would slow that last selection and paint down)."""
+        self.reading_files = False
+        self.call_after_refresh(self.complete_papers)
 
     def complete_papers(self) -> None:
         """The load's finishing steps (DigestLoad.finish), once the whole list is up."""
@@ -283,6 +286,10 @@ class MainScreen(Screen):
         # status line showing the last view's counts next to the new filter
         self.set_timer(SEARCHING_AFTER, lambda: self._still_searching(asked))
 
+    def after_rows(self, then: Callable[[], None]) -> None:
+        """Call `then` once the rows of the selection asked for last (or a newer one) are shown."""
+        self._when_shown.append((self.paper_list.generation, then))
+
     def _still_searching(self, asked: int) -> None:
         if self._answered < asked:
             self.searching = True
@@ -295,19 +302,13 @@ class MainScreen(Screen):
             self.panes.show_paper(None)
         self.shown, self.total = message.rows, len(self.store)
         self._answered = max(self._answered, message.generation)
-        if self._keys_after is not None and message.generation >= self._keys_after:
-            self._keys_after = None
-            self.post_message(ReadyForKeys())
         if self._answered >= self.paper_list.generation:
             self.searching = False
-        if self._loaded_generation is not None and message.generation >= self._loaded_generation:
-            self._loaded_generation = None
-            self.reading_files = False
+        due = [then for generation, then in self._when_shown if generation <= self._answered]
+        self._when_shown = [(generation, then) for generation, then in self._when_shown if generation > self._answered]
+        for then in due:
+            then()
         self.count_unread()
-        if self._complete_when_shown and not self.reading_files:
-            self._complete_when_shown = False
-            # after the whole list is up: its work would slow that last selection and paint down
-            self.call_after_refresh(self.complete_papers)
 
     # -- the papers (the panes act on the one under the cursor; dialogs open here) ---------------
 
@@ -368,7 +369,7 @@ class MainScreen(Screen):
         applied = self.apply_filter(event.value)
         self.set_focus(self.paper_list)  # now: the keys held behind enter go to the list,
         if applied:
-            self._keys_after = self.paper_list.generation  # once its rows are up (see on_paper_list_shown)
+            self.after_rows(lambda: self.post_message(ReadyForKeys()))  # once its rows are up
         else:
             self.post_message(ReadyForKeys())
 
