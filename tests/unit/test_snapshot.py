@@ -85,6 +85,21 @@ def test_a_new_file_after_the_snapshot_files_is_merged_into_them(digests, tmp_pa
     assert any(str(digests / f"zz-{page.name}") in {s.file for s in paper.sources} for paper in store.papers)
 
 
+def test_every_key_leads_to_its_row_as_soon_as_a_load_from_the_snapshot_is_done(digests, tmp_path):
+    """The snapshot's keys go into the store's key lookup on its first use (Store.extend): right
+    after LoadDone, before any finishing step, every key finds the row a load file by file gives it."""
+    load([str(digests)], cache=ParseCache(tmp_path / "cache"))
+    session = LoadSession([str(digests)], cache=ParseCache(tmp_path / "cache"))
+    for _event in session.load():
+        pass
+    plain, _report = load([str(digests)], cache=ParseCache(tmp_path / "plain-cache"))
+    keys = {**{paper.key: row for row, paper in enumerate(plain.papers)}, **dict(plain.state().other_keys)}
+    assert len(keys) >= 33
+    assert {key: session.store.row(key) for key in keys} == keys
+    assert session.store.row("2699.99999") is None
+    session.close()
+
+
 @pytest.mark.parametrize("change", ["edited", "removed", "inserted first", "touched"])
 def test_a_snapshot_is_not_used_once_one_of_its_files_changed(digests, tmp_path, change):
     cache = ParseCache(tmp_path / "cache")

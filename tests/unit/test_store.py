@@ -139,3 +139,35 @@ def test_title_order_ignores_leading_brackets():
     papers = [paper(id="1", title_en="[Re] Revisiting warmup"), paper(id="2", title_en="Attention sinks"),
               paper(id="3", title_en="“Quoted” models"), paper(id="4", title_en="Zebra")]
     assert [papers[r].id for r in sort_rows(papers, "title")] == ["2", "3", "1", "4"]
+
+
+def test_papers_put_in_by_extend_are_found_and_merged_by_their_keys():
+    """extend() (a snapshot's rows) leaves its keys out of the key lookup until it is first used:
+    row(), add() and fill_keys() each find every row by its own key, and a snapshot's other keys
+    (put in by restore()) lead where they say."""
+    from digest_tui.core.store import StoreState, title_sort_key
+
+    def restored() -> Store:
+        store = Store()
+        first = [paper(id="2606.00001", title_en="One", sources=(Source("a.txt", "arxivdaily"),)),
+                 paper(id="2606.00002", title_en="Two", sources=(Source("a.txt", "arxivdaily"),))]
+        store.extend(first, list(map(title_sort_key, first)))
+        more = [paper(id="2606.00003", title_en="Three", sources=(Source("b.txt", "arxivdaily"),))]
+        store.extend(more, list(map(title_sort_key, more)))
+        store.restore(StoreState([], [], [("2606.00009", 1)], [], {"a.txt": [0, 1], "b.txt": [2]}, None), {})
+        return store
+
+    store = restored()
+    assert [store.row(key) for key in ("2606.00001", "2606.00002", "2606.00003", "2606.00009")] == [0, 1, 2, 1]
+    assert store.row("2606.00004") is None
+
+    store = restored()  # the first use an add(): the paper merges into its row, no new row
+    rows = store.add([paper(id="2606.00003", title_en="Three", score=90, sources=(Source("c.txt", "hf"),))])
+    assert rows == [2] and len(store) == 3 and store.papers[2].score == 90
+    assert [s.file for s in store.papers[2].sources] == ["b.txt", "c.txt"]
+    assert store.add([paper(id="2606.00009", title_en="Nine", sources=(Source("c.txt", "hf"),))]) == [1]
+
+    store = restored()
+    store.fill_keys()
+    assert store.row("2606.00001") == 0 and store.row("2606.00009") == 1
+    assert store.state().other_keys == [("2606.00009", 1)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -56,7 +57,8 @@ class Store:
         self._stale: set[int] = set()  # rows changed since their index entries were made
         self._stale_texts: set[int] = set()  # rows whose texts came in since their text columns were made
         self._title_keys: list[str] = []  # each row's title_sort_key(), kept up to date by add()
-        self._row_of_key: dict[str, int] = {}
+        self._row_of_key: dict[str, int] = {}  # complete only through _keys(): see extend()
+        self._unkeyed = range(0)  # rows extend() put in whose own keys _keys() has still to add
         self._row_of_title: dict[str, int] = {}
         self._orders: dict[str, tuple[int, list[int]]] = {}
         self._expected: tuple[str, list[int]] | None = None  # see expect()
@@ -78,6 +80,9 @@ class Store:
 
     def row(self, key: str) -> int | None:
         """The row holding the paper with this key (arXiv id or normalised-title key)."""
+        if self._unkeyed:
+            with self._lock:
+                self._keys()
         row = self._row_of_key.get(key)
         return None if row in self._gone else row
 
@@ -135,7 +140,7 @@ class Store:
         landed: list[int] = []
         title_keys = self._title_keys
         pending = self._pending
-        rows, by_key, by_title = self.papers, self._row_of_key, self._row_of_title
+        rows, by_key, by_title = self.papers, self._keys(), self._row_of_title
         by_file, gone = self._landed, self._gone
         titles = iter(titles) if titles is not None else None
         for paper in papers:
@@ -195,7 +200,7 @@ class Store:
         with self._lock:
             if self._gone:
                 return None
-            by_key = self._row_of_key
+            by_key = self._keys()
             papers = self.papers
             cached = self._orders.get("date")
             return StoreState(
@@ -220,13 +225,34 @@ class Store:
 
     def extend(self, papers: list[Paper], title_keys: list[str]) -> None:
         """Append papers known to be distinct from every paper here and from each other (a
-        snapshot's rows); `title_keys` are their title_sort_key()s. Call restore() once all are in."""
+        snapshot's rows); `title_keys` are their title_sort_key()s. Call restore() once all are in.
+        Their keys go into the key lookup when it is first used (row(), add(), fill_keys()): at a
+        million papers that dictionary takes a third of a second, which the list need not wait for."""
         with self._lock:
             start = len(self.papers)
+            if self._unkeyed and self._unkeyed.stop != start:
+                self._keys()
             self._title_keys.extend(title_keys)
             self.papers.extend(papers)
-            self._row_of_key.update(zip([paper.key for paper in papers], range(start, start + len(papers))))
+            self._unkeyed = range(self._unkeyed.start if self._unkeyed else start, start + len(papers))
             self.version += 1
+
+    def fill_keys(self) -> None:
+        """Put the keys of the rows extend() put in into the key lookup now (LoadSession.finish()
+        does, in its worker, so that no key typed or clicked waits for it)."""
+        with self._lock:
+            self._keys()
+
+    def _keys(self) -> dict[str, int]:
+        """The key lookup with the own key of every row in it (call with the lock held). The keys
+        put in after extend() (a snapshot's other keys) win, as they did when they came last."""
+        rows = self._unkeyed
+        if rows:
+            keys = dict(zip(map(_KEY, self.papers[rows.start : rows.stop]), rows))
+            keys.update(self._row_of_key)
+            self._row_of_key = keys
+            self._unkeyed = range(0)
+        return self._row_of_key
 
     def forget_rows(self, other_keys: list[tuple[str, int]], titles: list[tuple[str, int]]) -> None:
         """After extend() of a snapshot's first rows, when the rest of it cannot be used: every row
@@ -238,7 +264,7 @@ class Store:
         with self._lock:
             self._expected = None
             count = len(self.papers)
-            self._row_of_key.update((key, row) for key, row in other_keys if row < count)
+            self._keys().update((key, row) for key, row in other_keys if row < count)
             for title, row in titles:
                 if row < count:
                     self._row_of_title.setdefault(title, row)
@@ -518,6 +544,9 @@ class Store:
             else:
                 return query.select_indexed(order, self.index(query.indexed_columns), found, mark_of)
         return query.select(order, self.index(query.columns), mark_of)
+
+
+_KEY = operator.itemgetter(0)  # a Paper's key
 
 
 _LEADING_PUNCTUATION = "[]()<>{}\"'“”‘’《》【】「」 \\$"

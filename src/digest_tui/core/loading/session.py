@@ -345,6 +345,7 @@ class LoadSession:
         at the end."""
         store = self.store
         try:
+            store.fill_keys()  # a snapshot's keys, left out of its load (Store.extend)
             if index:
                 for name in [name for name in COLUMNS if name not in TEXT_COLUMNS]:
                     store.index([name])
