@@ -137,32 +137,32 @@ def test_a_damaged_or_crafted_cache_entry_is_a_miss_never_an_exception(tmp_path_
 
 
 def snapshot_parts(data: bytes):
-    """A snapshot's file records, its chunks (each still marshalled), its lookups (marshalled) and
-    each chunk's row count."""
+    """A snapshot's file records, its chunks (each still marshalled), its lookups (marshalled),
+    each chunk's row count and the combinations of files papers came from."""
     payload = data[len(snapshot_module.MAGIC) + snapshot_module.HEADER.size :]
     (index_length,) = snapshot_module.INDEX_LENGTH.unpack_from(payload)
     start = snapshot_module.INDEX_LENGTH.size
-    records, lookups, lengths, counts = marshal.loads(payload[start : start + index_length])
+    records, lookups, lengths, counts, combos = marshal.loads(payload[start : start + index_length])
     chunks, at = [], start + index_length
     for length in lengths:
         chunks.append(payload[at : at + length])
         at += length
-    return records, chunks, lookups, counts
+    return records, chunks, lookups, counts, combos
 
 
 def _rows_in(chunk: bytes) -> int:
     try:
-        return len(marshal.loads(chunk)[0])
+        return len(marshal.loads(chunk)[0][0])  # its keys: one a row
     except Exception:
         return 1  # not a chunk at all: any count
 
 
-def craft_snapshot(records, chunks, lookups, lengths=None, counts=None) -> bytes:
+def craft_snapshot(records, chunks, lookups, lengths=None, counts=None, combos=()) -> bytes:
     """A snapshot file of these parts, with a checksum that holds (`lengths` and `counts`: the
     chunks' own unless given)."""
     lengths = [len(chunk) for chunk in chunks] if lengths is None else lengths
     counts = [_rows_in(chunk) for chunk in chunks] if counts is None else counts
-    index = marshal.dumps((records, lookups, lengths, counts))
+    index = marshal.dumps((records, lookups, lengths, counts, list(combos)))
     payload = snapshot_module.INDEX_LENGTH.pack(len(index)) + index + b"".join(chunks)
     return snapshot_module.MAGIC + snapshot_module.HEADER.pack(zlib.adler32(payload), len(payload)) + payload
 
@@ -172,11 +172,12 @@ SNAPSHOT_MUTATIONS = st.one_of(
     st.tuples(st.just("length"), st.integers(0, 2**64 - 1), st.just(0)),
     st.tuples(st.just("cut"), st.integers(0, 10**6), st.just(0)),
     st.tuples(st.just("crafted"), st.sampled_from([
-        "row-short", "row-long", "spec-out-of-range", "spec-tuple-out-of-range", "title-keys-short",
+        "column-short", "column-extra", "spec-out-of-range", "spec-type", "key-type", "combo-out-of-range",
+        "combo-of-one", "title-keys-short",
         "record-short", "count-wrong", "stamp-type", "other-keys-out-of-range", "landed-out-of-range",
         "date-order-wrong", "chunk-not-marshal", "lookups-shape", "records-not-list", "chunk-lengths-short",
         "chunk-lengths-long", "chunk-length-negative", "index-length-past-end", "record-unread-with-papers",
-        "format-type", "chunk-count-wrong", "last-chunk-row-short",
+        "format-type", "chunk-count-wrong", "last-chunk-column-short",
     ]), st.just(0)),
 )
 
@@ -192,17 +193,23 @@ def mutate_snapshot(data: bytes, how: tuple) -> bytes:
         return data[:start] + snapshot_module.HEADER.pack(checksum, at) + data[start + snapshot_module.HEADER.size :]
     if kind == "cut":
         return data[: at % len(data)]
-    records, chunks, lookups, counts = snapshot_parts(data)
-    rows, title_keys = marshal.loads(chunks[0])
+    records, chunks, lookups, counts, combos = snapshot_parts(data)
+    columns, title_keys = marshal.loads(chunks[0])
     other_keys, titles, landed, date_order = marshal.loads(lookups)
-    if at == "row-short":
-        rows = [rows[0][:5], *rows[1:]]
-    elif at == "row-long":
-        rows = [rows[0] + (1,), *rows[1:]]
+    if at == "column-short":
+        columns = [columns[0], columns[1][:-1], *columns[2:]] if len(title_keys) > 1 else [columns[0], [], *columns[2:]]
+    elif at == "column-extra":
+        columns = [*columns, list(columns[-1])]
     elif at == "spec-out-of-range":
-        rows = [rows[0][:-1] + (len(records) + 5,), *rows[1:]]
-    elif at == "spec-tuple-out-of-range":
-        rows = [rows[0][:-1] + ((0, 99),), *rows[1:]]
+        columns = [*columns[:-1], [len(records) + len(combos) + 5, *columns[-1][1:]]]
+    elif at == "spec-type":
+        columns = [*columns[:-1], [(0, 1), *columns[-1][1:]]]  # a tuple of files, as format 3 had it
+    elif at == "key-type":
+        columns = [[7, *columns[0][1:]], *columns[1:]]
+    elif at == "combo-out-of-range":
+        combos = [*combos, (0, 99)]
+    elif at == "combo-of-one":
+        combos = [*combos, (0,)]
     elif at == "title-keys-short":
         title_keys = title_keys[:-1]
     elif at == "record-short":
@@ -218,25 +225,27 @@ def mutate_snapshot(data: bytes, how: tuple) -> bytes:
     elif at == "date-order-wrong":
         date_order = [0] * len(date_order) if date_order else [5, 6]
     elif at == "chunk-not-marshal":
-        return craft_snapshot(records, [b"\xff\x00garbage", *chunks[1:]], lookups, counts=counts)
+        return craft_snapshot(records, [b"\xff\x00garbage", *chunks[1:]], lookups, counts=counts, combos=combos)
     elif at == "chunk-count-wrong":
-        return craft_snapshot(records, chunks, lookups, counts=[counts[0] + 1, *counts[1:]])
-    elif at == "last-chunk-row-short":
-        last_rows, last_keys = marshal.loads(chunks[-1])
-        last = marshal.dumps(([last_rows[0][:5], *last_rows[1:]], last_keys))
-        return craft_snapshot(records, [*chunks[:-1], last], lookups, counts=counts)
+        return craft_snapshot(records, chunks, lookups, counts=[counts[0] + 1, *counts[1:]], combos=combos)
+    elif at == "last-chunk-column-short":
+        last_columns, last_keys = marshal.loads(chunks[-1])
+        last = marshal.dumps(([last_columns[0], last_columns[1][:-1], *last_columns[2:]], last_keys))
+        return craft_snapshot(records, [*chunks[:-1], last], lookups, counts=counts, combos=combos)
     elif at == "lookups-shape":
-        return craft_snapshot(records, chunks, marshal.dumps((other_keys, titles)))
+        return craft_snapshot(records, chunks, marshal.dumps((other_keys, titles)), combos=combos)
     elif at == "records-not-list":
-        return craft_snapshot({"a": 1}, chunks, lookups)
+        return craft_snapshot({"a": 1}, chunks, lookups, combos=combos)
     elif at == "chunk-lengths-short":
-        return craft_snapshot(records, chunks, lookups, [len(chunk) for chunk in chunks][:-1])
+        return craft_snapshot(records, chunks, lookups, [len(chunk) for chunk in chunks][:-1], combos=combos)
     elif at == "chunk-lengths-long":
-        return craft_snapshot(records, chunks, lookups, [len(chunks[0]) + 1] + [len(chunk) for chunk in chunks[1:]])
+        lengths = [len(chunks[0]) + 1] + [len(chunk) for chunk in chunks[1:]]
+        return craft_snapshot(records, chunks, lookups, lengths, combos=combos)
     elif at == "chunk-length-negative":
-        return craft_snapshot(records, chunks, lookups, [-1, len(chunks[0]) + 1] + [len(chunk) for chunk in chunks[1:]])
+        lengths = [-1, len(chunks[0]) + 1] + [len(chunk) for chunk in chunks[1:]]
+        return craft_snapshot(records, chunks, lookups, lengths, combos=combos)
     elif at == "index-length-past-end":
-        data = craft_snapshot(records, chunks, lookups)
+        data = craft_snapshot(records, chunks, lookups, combos=combos)
         start = len(snapshot_module.MAGIC) + snapshot_module.HEADER.size
         payload = snapshot_module.INDEX_LENGTH.pack(10**9) + data[start + snapshot_module.INDEX_LENGTH.size :]
         return data[: len(snapshot_module.MAGIC)] + snapshot_module.HEADER.pack(zlib.adler32(payload), len(payload)) + payload
@@ -244,8 +253,8 @@ def mutate_snapshot(data: bytes, how: tuple) -> bytes:
         records = [(records[0][0], records[0][1], None, None, ["could not be read"], records[0][5] or 1), *records[1:]]
     elif at == "format-type":
         records = [(records[0][0], records[0][1], 7, *records[0][3:]), *records[1:]]
-    chunks = [marshal.dumps((rows, title_keys)), *chunks[1:]]
-    return craft_snapshot(records, chunks, marshal.dumps((other_keys, titles, landed, date_order)))
+    chunks = [marshal.dumps((columns, title_keys)), *chunks[1:]]
+    return craft_snapshot(records, chunks, marshal.dumps((other_keys, titles, landed, date_order)), combos=combos)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -261,8 +270,8 @@ def test_a_damaged_or_crafted_load_snapshot_is_a_miss_never_an_exception(tmp_pat
 
 
 CHUNK_KINDS = [
-    "row-short", "row-long", "spec-out-of-range", "spec-tuple-out-of-range", "title-keys-short", "chunk-not-marshal",
-    "last-chunk-row-short",
+    "column-short", "column-extra", "spec-out-of-range", "spec-type", "key-type", "title-keys-short",
+    "chunk-not-marshal", "last-chunk-column-short",
 ]  # fmt: skip
 """Crafted chunks: found by restore() as each chunk goes in; the rest by read_snapshot()."""
 
@@ -271,6 +280,7 @@ CHUNK_KINDS = [
     *CHUNK_KINDS, "record-short", "count-wrong", "stamp-type", "other-keys-out-of-range", "landed-out-of-range",
     "date-order-wrong", "lookups-shape", "records-not-list", "chunk-lengths-short", "chunk-lengths-long",
     "chunk-length-negative", "index-length-past-end", "record-unread-with-papers", "format-type", "chunk-count-wrong",
+    "combo-out-of-range", "combo-of-one",
 ])  # fmt: skip
 def test_each_crafted_snapshot_is_refused_before_anything_is_made_of_it(tmp_path, archive, kind, monkeypatch):
     """Each shape a snapshot's checksum cannot vouch for is checked: read_snapshot says None, or
@@ -292,7 +302,7 @@ def test_each_crafted_snapshot_is_refused_before_anything_is_made_of_it(tmp_path
         with pytest.raises(snapshot_module.SnapshotDamaged):
             for _papers in snapshot_module.restore(found, store, {}):
                 pass
-        in_before = len(found.chunks) - 1 if kind == "last-chunk-row-short" else 0
+        in_before = len(found.chunks) - 1 if kind == "last-chunk-column-short" else 0
         assert len(store.papers) == in_before
     else:
         assert found is None

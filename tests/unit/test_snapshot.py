@@ -250,12 +250,12 @@ def test_a_chunk_found_bad_as_it_goes_in_gives_the_load_file_by_file(digests, tm
     payload = data[len(snapshot.MAGIC) + snapshot.HEADER.size :]
     (index_length,) = snapshot.INDEX_LENGTH.unpack_from(payload)
     start = snapshot.INDEX_LENGTH.size
-    records, lookups, lengths, counts = marshal.loads(payload[start : start + index_length])
+    records, lookups, lengths, counts, combos = marshal.loads(payload[start : start + index_length])
     assert len(lengths) > 3
     chunks_end = len(payload) - lengths[-1]
-    rows, title_keys = marshal.loads(payload[chunks_end:])
-    bad_last = marshal.dumps(([rows[0][:3], *rows[1:]], title_keys))  # a row too short
-    index = marshal.dumps((records, lookups, [*lengths[:-1], len(bad_last)], counts))
+    columns, title_keys = marshal.loads(payload[chunks_end:])
+    bad_last = marshal.dumps(([columns[0][:-1], *columns[1:]], title_keys))  # a column too short
+    index = marshal.dumps((records, lookups, [*lengths[:-1], len(bad_last)], counts, combos))
     crafted = snapshot.INDEX_LENGTH.pack(len(index)) + index + payload[start + index_length : chunks_end] + bad_last
     path.write_bytes(snapshot.MAGIC + snapshot.HEADER.pack(zlib.adler32(crafted), len(crafted)) + crafted)
     shown: list[int] = []

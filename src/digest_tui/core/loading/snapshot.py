@@ -34,14 +34,15 @@ from .loader import _parse
 from ..model import Paper, Source
 from ..store import Store, StoreState, TextReader
 
-MAGIC = b"digest-tui load snapshot 3\n"
+MAGIC = b"digest-tui load snapshot 4\n"
 HEADER = struct.Struct("<IQ")  # Adler-32 and length of the payload
 INDEX_LENGTH = struct.Struct("<Q")
 """The payload: the length of its index (the file records, the lookups, each chunk's length and
-row count, marshalled), the index, then the chunks one after another, each unmarshalled straight
-from the bytes read (not first copied out of a marshalled list of them: 400 MB at a million
-papers), and only as it goes in (restore()): the first papers are on screen before the rest of a
-big snapshot is decoded."""
+row count, the sets of files papers came from, marshalled), the index, then the chunks one after
+another, each unmarshalled straight from the bytes read (not first copied out of a marshalled list
+of them: 400 MB at a million papers), and only as it goes in (restore()): the first papers are on
+screen before the rest of a big snapshot is decoded. A chunk is column by column (each field of its
+papers in one list, equal values one object: see _shared), so one C call makes its papers."""
 CHUNK_ROWS = 8192
 """Papers per marshalled chunk: the first chunk is in the store (and on screen) while the rest load."""
 _new_tuple = tuple.__new__
@@ -66,6 +67,7 @@ class Snapshot(NamedTuple):
     files: list[FileRecord]
     chunks: list[tuple[memoryview, int]]  # each chunk still marshalled, and how many rows it says it has
     lookups: tuple  # the rest of a StoreState: other keys, titles, each file's rows, the date order
+    combos: list[tuple[int, ...]] = []  # the files of papers from several, each a source set past the files'
     identity: tuple[int, int] = (0, 0)  # the payload's checksum and length: what a text index is sealed for
 
 
@@ -140,14 +142,15 @@ def read_snapshot(cache: ParseCache, paths: list[str], files: list[tuple[str, os
 
 MAX_SNAPSHOT_BYTES = 1 << 32
 """A snapshot file larger than this is not read (100k papers make ~40 MB)."""
-ROW_LENGTH = len(Paper._fields)
-"""Values in a snapshot row: a Paper's without its sources, and which files it came from."""
+CHUNK_COLUMNS = len(Paper._fields)
+"""Columns of a snapshot chunk: a Paper's fields without its sources, then each paper's source set
+(a file's index, or len(files) + the index of a combination of files)."""
 
 
 def _checked(index: object, chunk_bytes: memoryview) -> Snapshot | None:
     """The unmarshalled index and the chunks after it as a Snapshot, if every part has the shape
     write_snapshot() gives it."""
-    records, lookups, lengths, counts = index if index.__class__ is tuple and len(index) == 4 else (None,) * 4
+    records, lookups, lengths, counts, combos = index if index.__class__ is tuple and len(index) == 5 else (None,) * 5
     if records.__class__ is not list or not records or lengths.__class__ is not list or counts.__class__ is not list:
         return None
     if len(counts) != len(lengths) or (lengths and (_kinds(lengths) | _kinds(counts) != {int} or min(lengths) < 0)):
@@ -155,7 +158,7 @@ def _checked(index: object, chunk_bytes: memoryview) -> Snapshot | None:
     if sum(lengths) != len(chunk_bytes) or (counts and min(counts) < 1):
         return None
     files = _records(records)
-    if files is None:
+    if files is None or not _combos_shape(combos, len(files)):
         return None
     chunks = []
     start = 0
@@ -165,7 +168,16 @@ def _checked(index: object, chunk_bytes: memoryview) -> Snapshot | None:
     lookups = marshal.loads(lookups) if lookups.__class__ is bytes else None
     if not _lookups_shape(lookups, sum(counts), files):
         return None
-    return Snapshot(files, chunks, lookups)  # type: ignore[arg-type]
+    return Snapshot(files, chunks, lookups, combos)  # type: ignore[arg-type]
+
+
+def _combos_shape(combos: object, files: int) -> bool:
+    """Whether each combination of files is a tuple of two or more file indexes below `files`."""
+    if combos.__class__ is not list:
+        return False
+    if combos and (_kinds(combos) != {tuple} or min(map(len, combos)) < 2):
+        return False
+    return _row_numbers(list(itertools.chain.from_iterable(combos)), files)
 
 
 def _records(records: list) -> list[FileRecord] | None:
@@ -190,32 +202,25 @@ def _records(records: list) -> list[FileRecord] | None:
     return [_new_tuple(FileRecord, record) for record in records]
 
 
-def decode_chunk(chunk: object, files: int) -> tuple[list, list] | tuple[None, None]:
-    """A chunk's rows and title keys, if each row is ROW_LENGTH values ending in a file index
-    (or a tuple of them) below `files`, and there is one title key (a string) per row. The checks
-    run over whole columns in C (`map`, `set`, `min`): a warm start checks 100k rows."""
+def decode_chunk(chunk: object, sources: int) -> tuple[list, list] | tuple[None, None]:
+    """A chunk's columns and title keys, if there are CHUNK_COLUMNS columns, each a list of one
+    value a row, the keys and the title keys strings, and the last column source sets below
+    `sources`. The checks run over whole columns in C (`map`, `set`, `min`): a warm start checks
+    a million rows."""
     decoded = marshal.loads(chunk)
     if decoded.__class__ is not tuple or len(decoded) != 2:
         return None, None
-    rows, title_keys = decoded
-    if rows.__class__ is not list or title_keys.__class__ is not list or len(rows) != len(title_keys) or not rows:
+    columns, title_keys = decoded
+    if columns.__class__ is not list or len(columns) != CHUNK_COLUMNS or title_keys.__class__ is not list or not title_keys:
         return None, None
-    if _kinds(rows) != {tuple} or set(map(len, rows)) != {ROW_LENGTH} or _kinds(map(_FIRST, rows)) != {str}:
+    if _kinds(columns) != {list} or set(map(len, columns)) != {len(title_keys)}:
         return None, None
-    if _kinds(title_keys) != {str}:
+    if _kinds(columns[0]) != {str} or _kinds(title_keys) != {str}:
         return None, None
-    specs = list(map(_LAST, rows))
-    kinds = _kinds(specs)
-    if not kinds <= {int, tuple}:
+    specs = columns[-1]
+    if _kinds(specs) != {int} or min(specs) < 0 or max(specs) >= sources:
         return None, None
-    single = specs if kinds == {int} else [spec for spec in specs if spec.__class__ is int]
-    if single and not (min(single) >= 0 and max(single) < files):
-        return None, None
-    if tuple in kinds:
-        for spec in {spec for spec in specs if spec.__class__ is tuple}:
-            if not spec or _kinds(spec) != {int} or min(spec) < 0 or max(spec) >= files:
-                return None, None
-    return rows, title_keys
+    return columns, title_keys
 
 
 _FIRST, _LAST = operator.itemgetter(0), operator.itemgetter(-1)
@@ -267,29 +272,21 @@ def restore(snapshot: Snapshot, store: Store, readers: dict[str, TextReader]) ->
     chunks before it in the store. Nothing else can fail on the snapshot's content: read_snapshot()
     checked the rest."""
     sources = [(Source(record.path, record.source_format or ""),) for record in snapshot.files]
-    many: dict[tuple[int, ...], tuple[Source, ...]] = {}
+    sources += [tuple(sources[index][0] for index in combo) for combo in snapshot.combos]
     date_order = snapshot.lookups[3]
     if date_order is not None:
         store.expect("date", date_order)  # the list shown while the chunks come in needs no sort
     done = 0
     for chunk, count in snapshot.chunks:
         try:
-            rows, title_keys = decode_chunk(chunk, len(snapshot.files))
+            columns, title_keys = decode_chunk(chunk, len(sources))
         except Exception:  # marshal's ValueError, EOFError, TypeError; MemoryError for a crafted size
-            rows = title_keys = None
-        if rows is None or len(rows) != count:
+            columns = title_keys = None
+        if columns is None or len(title_keys) != count:
             raise SnapshotDamaged
-        papers = []
-        append = papers.append
-        for row in rows:
-            spec = row[-1]
-            if spec.__class__ is int:
-                append(_new_tuple(Paper, row[:-1] + (sources[spec],)))
-            else:
-                found = many.get(spec)
-                if found is None:
-                    found = many[spec] = tuple(source for index in spec for source in sources[index])
-                append(_new_tuple(Paper, row[:-1] + (found,)))
+        columns[-1] = list(map(sources.__getitem__, columns[-1]))
+        papers = list(map(_new_tuple, itertools.repeat(Paper), zip(*columns)))  # in C: a tuple a paper
+        del columns
         store.extend(papers, title_keys)
         done += len(papers)
         yield done
@@ -306,24 +303,30 @@ def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord],
     if any(len(state.landed.get(record.path, ())) != record.count for record in files):
         return None  # a file added twice, or changed since it was read: the rows are not the load's
     index_of = {record.path: index for index, record in enumerate(files)}
-    rows = []
+    combos: dict[tuple[int, ...], int] = {}
+    specs = []
     for values in state.papers:
         try:
-            spec = [index_of[source.file] for source in values[-1]]
+            spec = tuple([index_of[source.file] for source in values[-1]])
         except KeyError:  # a paper from a reading list or a file not in this load
             return None
         if not spec:
             return None
-        rows.append(values[:-1] + (spec[0] if len(spec) == 1 else tuple(spec),))
-    state = state._replace(papers=None)  # each copy of the papers let go once the next is made (a 100k load's are 30 MB each)
-    chunks = [
-        marshal.dumps((rows[start : start + CHUNK_ROWS], state.title_keys[start : start + CHUNK_ROWS]))
-        for start in range(0, len(rows), CHUNK_ROWS)
-    ]
-    counts = [len(rows[start : start + CHUNK_ROWS]) for start in range(0, len(rows), CHUNK_ROWS)]
-    del rows
+        specs.append(spec[0] if len(spec) == 1 else combos.setdefault(spec, len(files) + len(combos)))
+    papers, title_keys = state.papers, state.title_keys
+    state = state._replace(papers=None)
+    chunks, counts = [], []
+    for start in range(0, len(papers), CHUNK_ROWS):
+        part = papers[start : start + CHUNK_ROWS]
+        columns, keys = _shared([*zip(*part)][:-1], title_keys[start : start + CHUNK_ROWS])  # without the sources
+        columns.append(specs[start : start + CHUNK_ROWS])
+        chunks.append(marshal.dumps((columns, keys)))
+        counts.append(len(part))
+    del papers, specs
     lookups = marshal.dumps((state.other_keys, state.titles, state.landed, state.date_order))
-    index = marshal.dumps(([tuple(record) for record in files], lookups, [len(chunk) for chunk in chunks], counts))
+    index = marshal.dumps(
+        ([tuple(record) for record in files], lookups, [len(chunk) for chunk in chunks], counts, list(combos))
+    )
     parts = [INDEX_LENGTH.pack(len(index)), index, *chunks]
     checksum = 1  # Adler-32 of nothing
     for part in parts:
@@ -338,6 +341,25 @@ def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord],
     _prune(os.path.dirname(path))
     _prune_text_indexes(os.path.dirname(path))
     return identity
+
+
+def _shared(columns: list[tuple], title_keys: list[str]) -> tuple[list[list], list[str]]:
+    """A chunk's columns and title keys as lists, equal strings among them one object, as equal
+    tuples are (marshal writes an object seen before as a reference to it: one paper's key and
+    id, the days, categories, topics and institutions of a chunk's papers, each decoded once and
+    held once in memory). Columns of other values (numbers, flags: 1 == True) are left as they are."""
+    strings: dict[str, str] = {}
+    tuples: dict[tuple, tuple] = {}
+    shared = []
+    for column in columns:
+        kinds = _kinds(column)
+        if kinds <= {str, type(None)}:
+            shared.append(list(map(strings.setdefault, column, column)))
+        elif kinds <= {tuple}:  # of strings (authors, categories, …), as the model has them
+            shared.append(list(map(tuples.setdefault, column, column)))
+        else:
+            shared.append(list(column))
+    return shared, list(map(strings.setdefault, title_keys, title_keys))
 
 
 KEEP = 4
