@@ -281,6 +281,56 @@ async def test_the_command_line_and_the_reader_see_the_same_papers_and_problems_
         assert [app.store.papers[app.store.row(key)].id for key in keys] == dumped_ids
 
 
+@pytest.mark.parametrize("in_background", [False, True])
+def test_the_first_papers_go_in_while_the_text_index_opens_and_the_store_has_it_by_the_end(
+    folder, tmp_path, monkeypatch, in_background
+):
+    """Creating the text index's file (or clearing a big unsealed one) takes a few tenths of a
+    second: it is opened in a thread, not on the way to the first paint."""
+    import threading
+
+    from digest_tui.core import textindex
+
+    release, opening = threading.Event(), threading.Event()
+    real_init = textindex.TextIndex.__init__
+
+    def slow_init(self, *args, **kwargs):
+        opening.set()
+        assert release.wait(10), "the load waited for the text index before its first papers"
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(textindex.TextIndex, "__init__", slow_init)
+    session = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    if in_background:
+        session.find_in_background()
+    events = session.load(batch_seconds=0)
+    assert isinstance(next(events), FilesFound)
+    first = next(events)
+    assert isinstance(first, FilesRead) and len(session.store) > 0
+    assert opening.wait(10) and session.store.texts is None  # still opening: searched in memory meanwhile
+    release.set()
+    rest = list(events)
+    assert isinstance(rest[-1], LoadDone)
+    assert session.store.texts is not None and session.store.texts.rows == 0  # the store's by the end
+    list(session.finish())
+    assert session.store.texts_synced
+    session.store.texts.close()
+
+
+def test_a_load_stopped_early_closes_the_text_index_it_opened(folder, tmp_path):
+    """Nobody else could open the file while this process held it."""
+    first = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    events = first.load(batch_seconds=0)
+    next(events), next(events)
+    events.close()  # the reader quit during the load
+    second = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in second.load():
+        pass
+    assert second.store.texts is not None  # the file was free: not refused as in use by another instance
+    second.close()
+    second.store.texts.close()
+
+
 SPY = """
 import sys
 from digest_tui.core.loading import session

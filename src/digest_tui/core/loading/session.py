@@ -13,7 +13,9 @@ What a load does, in order (the same for every front end):
 
 1. List the files under the paths (folders recursively, in name order) and read the load snapshot
    for these paths, when the store starts empty (`find_in_background()` starts this in a thread
-   before the reader imports Textual), and say `FilesFound`.
+   before the reader imports Textual), and say `FilesFound`. The text index on disk (when there
+   is a cache) is opened in a thread of its own meanwhile, off the way to the first papers; the
+   store has it by `LoadDone`.
 2. Put the snapshot's papers in, a chunk at a time, when its files are the first files found now,
    unchanged; then read the remaining files in order (from the parse cache when unchanged, else
    parsed, by a pool of processes when there are many bytes to parse). The first papers are
@@ -174,6 +176,7 @@ class LoadSession:
         self.report = LoadReport()
         """What the load did so far: files read, papers seen, every problem in order."""
         self._listing: Future | None = None
+        self._texts_opened: Future | None = None  # the text index being opened (see _open_texts)
         self._records: list[FileRecord] = []
         self._snapshot_due = False
         self._seal: tuple[tuple[int, int], int] | None = None  # (snapshot identity, store version) the text index may be sealed for
@@ -187,14 +190,19 @@ class LoadSession:
         answer. The reader calls this before it imports Textual: listing 3,600 files and reading a
         40 MB snapshot mostly wait on the system, which the import's ~0.2 s of Python does not."""
         future: Future = Future()
+        opened: Future = Future()
 
         def run() -> None:
             try:
-                future.set_result(self._find())
+                listing = self._find()
             except BaseException as error:
                 future.set_exception(error)
+                opened.set_result(None)
+                return
+            future.set_result(listing)
+            self._open_texts(listing.snapshot, opened)  # here, while the load puts the first papers in
 
-        self._listing = future
+        self._listing, self._texts_opened = future, opened
         threading.Thread(target=run, name="digest-tui find", daemon=True).start()
         return self
 
@@ -228,8 +236,14 @@ class LoadSession:
 
     def _load(self, batch_seconds: float, pause: Callable[[], object] | None, sort: str | None) -> Iterator[LoadEvent]:
         store, cache, report = self.store, self.cache, self.report
+        # papers from elsewhere (a reading list): this load's text index is not theirs to change
+        own_texts = not store.papers and store.texts is None
         files, walk_problems, snapshot = self._listed()
-        self._open_texts(snapshot)
+        if self._texts_opened is None:
+            self._texts_opened = Future()
+            threading.Thread(target=self._open_texts, args=(snapshot, self._texts_opened), name="digest-tui texts",
+                             daemon=True).start()
+        take_texts = functools.partial(self._take_texts, own_texts)
         yield FilesFound(len(files))
         unwalked = iter(walk_problems)
         next_unwalked = next(unwalked, None)
@@ -266,6 +280,7 @@ class LoadSession:
                 for chunk, _papers in enumerate(restore(snapshot, store, readers), 1):
                     # a snapshot of a chunk or two is in before a paint would be: no in-between report
                     if chunks > 2 and time.monotonic() - last >= batch_seconds:
+                        take_texts(wait=False)
                         yield FilesRead(len(records) * chunk // chunks, met)
                         met, last, shown = [], time.monotonic(), True
                         if chunk == 1 and pause is not None:  # unmarshalling holds the GIL a chunk at a time
@@ -310,6 +325,7 @@ class LoadSession:
                 count(record, read - 1)
                 interval = batch_seconds if last - started < 1 else 5 * batch_seconds
                 if time.monotonic() - last >= interval:
+                    take_texts(wait=False)
                     yield FilesRead(read, met)
                     met, last, shown = [], time.monotonic(), True
         finally:
@@ -320,18 +336,38 @@ class LoadSession:
             self._seal = (snapshot.identity, store.version)
         if sort is not None:
             store.ordered(sort)  # sorted here and now, so the first view after the load finds it done
+        take_texts(wait=True)
         yield LoadDone(len(files), met)
 
-    def _open_texts(self, snapshot: Snapshot | None) -> None:
-        """Give the store its text index on disk (textindex.py), before a snapshot's papers go in:
-        trusted for them when it was sealed for this snapshot, else made again from the store."""
-        if self.cache is None or self.store.papers or self.store.texts is not None or not available():
-            return  # (papers from elsewhere, a reading list: this load's index is not theirs to change)
+    def _open_texts(self, snapshot: Snapshot | None, opened: Future) -> None:
+        """Open the text index on disk (textindex.py) for the store, into `opened` (None: none):
+        trusted for the snapshot's rows when it was sealed for this snapshot, else made again from
+        the store. It runs in a thread of its own, off the way to the first paint (creating the
+        file, or clearing a big unsealed one, takes a few tenths of a second); _take_texts() gives
+        it to the store."""
+        texts = None
         try:
-            texts = TextIndex(text_index_path(self.cache, self.paths), None if snapshot is None else snapshot.identity)
+            if self.cache is not None and available():
+                texts = TextIndex(text_index_path(self.cache, self.paths), None if snapshot is None else snapshot.identity)
         except (OSError, TextIndexError, sqlite3.Error):
-            return  # no index (a read-only cache, another reader using it): the texts are searched in memory
-        self.store.attach_texts(texts)
+            pass  # no index (a read-only cache, another reader using it): the texts are searched in memory
+        finally:
+            opened.set_result(texts)
+
+    def _take_texts(self, own: bool, wait: bool) -> None:
+        """Give the store the text index once it is open (`wait`: wait for it), when the load
+        is `own`: it began with an empty store (not papers from a reading list)."""
+        opened = self._texts_opened
+        if opened is None or not (wait or opened.done()):
+            return
+        self._texts_opened = None
+        texts = opened.result()
+        if texts is None:
+            return
+        if own and self.store.texts is None:
+            self.store.attach_texts(texts)
+        else:
+            texts.close()
 
     # -- after the load ------------------------------------------------------------------------
 
@@ -406,6 +442,7 @@ class LoadSession:
         """Wait for the parsing processes to have written their cache entries; resume garbage
         collection if this session paused it (a load stopped before finish())."""
         self._wait_for_entries()
+        self._take_texts(False, wait=True)  # a load stopped before the text index was the store's: closed
         if self._gc_was_on is not None:
             resume_gc(self._gc_was_on)
             self._gc_was_on = None
