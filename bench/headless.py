@@ -4,8 +4,9 @@ venv python (so each peak RSS is that of one job), printing one JSON object on s
     headless.py load ARCH CACHE_DIR      the archive's LoadSession run through ParseCache(CACHE_DIR), as
                                          `dump` runs it (the reader iterates the same session): cold when
                                          the folder is empty, warm when a previous run filled it
-    headless.py filter ARCH CACHE_DIR    load (warm), build the whole search index, then type each query
-                                         one character at a time: parse_query + Store.select each
+    headless.py filter ARCH CACHE_DIR    the reader's load and finishing steps (the text index on disk
+                                         written on a first start, found whole on the next), then each
+                                         query typed one character at a time: parse_query + Store.select
     headless.py listing ARCH OUT [CACHE_DIR]   write the archive's papers as one arXiv listing e-mail
     headless.py info                     Python and Textual versions
 """
@@ -84,18 +85,25 @@ def cmd_load(arch: str, cache_dir: str) -> dict:
 
 
 def cmd_filter(arch: str, cache_dir: str) -> dict:
+    """The reader's path: LoadSession.load() then finish() (the steps its workers iterate: the
+    search-index columns, the snapshot, the text index on disk written or found whole), then
+    each query typed one character at a time. `ready_s`: from the start until both are done."""
     from digest_tui.core.library import NO_MARK
-    from digest_tui.core.index import COLUMNS
+    from digest_tui.core.loading.cache import ParseCache
+    from digest_tui.core.loading.session import LoadSession
     from digest_tui.core.query import QueryError, parse_query
 
-    store, report, load_s = timed_load(arch, cache_dir)
-    out: dict = {"load_s": load_s, "papers": len(store), "rss_after_load_mb": peak_rss_mb()}
-    t0 = time.perf_counter()
-    store.ordered("date")
-    out["sort_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    store.index(COLUMNS)
-    out["docs_s"] = time.perf_counter() - t0
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    session = LoadSession([arch], cache=ParseCache(cache_dir))
+    for _event in session.load():
+        pass
+    out: dict = {"load_s": time.perf_counter() - t0, "rss_after_load_mb": peak_rss_mb()}
+    for _step in session.finish():
+        pass
+    out["ready_s"], out["ready_cpu_s"] = time.perf_counter() - t0, time.process_time() - cpu0
+    store = session.store
+    out["papers"] = len(store)
+    out["text_index"] = store.texts is not None and store.texts_synced
     out["rss_after_docs_mb"] = peak_rss_mb()
 
     def mark_of(key: str):

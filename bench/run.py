@@ -72,10 +72,12 @@ TARGETS = {
     "filter_ms": 100.0,
     "fulltext_ms": 300.0,
     "rss_kb_per_paper": 3.0,
+    "ready_s": 5.0,
 }
 """The goals of issue 18 (set for 1M papers; a smaller archive must meet them too): first paint
 <= 2x the empty app, full load warm <= 3 s and cold >= 100 MB/s of digest text, a fielded filter
-<= 100 ms and a full-text one <= 300 ms, resident memory <= 3 KB a paper."""
+<= 100 ms and a full-text one <= 300 ms, both ready <= 5 s after a warm start, resident memory
+<= 3 KB a paper."""
 EMAIL_TARGETS = {"mb_per_s": 110.0, "first_paint_x_floor": 2.0, "peak_x_file": 3.0, "peer_x": {10_000: 12.0, 100_000: 20.0}}
 """Issue 18's goals for one listing e-mail: >= 110 MB/s parsed, first paint <= 2x the floor, peak
 memory <= 3x the file's size, and against the peer >= 12x faster at 10k papers, >= 20x at 100k."""
@@ -446,7 +448,9 @@ def measure_size(n: int, work: Path, screens: Path, our_cmd: list[str], args, pe
     res["files"], res["bytes"] = cold["files"], cold["bytes"]
     say("  headless load, warm …")
     res["headless_warm"] = headless("load", str(arch), str(cache))
-    say("  headless filter latency …")
+    say("  headless filter, a first start (the text index is written) …")
+    res["headless_filter_first"] = headless("filter", str(arch), str(cache))
+    say("  headless filter latency, a warm start …")
     res["headless_filter"] = flt = headless("filter", str(arch), str(cache))
     shown = None
     if "error" not in flt:
@@ -694,7 +698,15 @@ def rows_for(r: dict) -> list[tuple[str, str, str]]:
     if "error" in flt:
         rows.append(("filter", f"failed: {flt['error']}", ""))
     else:
-        rows.append(("search index, all built (first full-text keystroke)", _s(flt["docs_s"]), ""))
+        first = r.get("headless_filter_first", {})
+        if "ready_s" in first:
+            rows.append(("text index written on a first start (load, then the reader's finishing steps)", _s(first["ready_s"]), ""))
+        ready = flt["ready_s"]
+        rows.append((
+            "full text and fielded ready after a warm start" + ("" if flt.get("text_index") else " (no text index: in memory)"),
+            _s(ready) + _mark(ready <= TARGETS["ready_s"]),
+            f"≤ {TARGETS['ready_s']:g} s",
+        ))  # fmt: skip
         for kind, label, target in (
             ("title", "filter keystroke, title:mixture", TARGETS["filter_ms"]),
             ("fielded", "filter keystroke, cat: score>= author:", TARGETS["filter_ms"]),

@@ -380,3 +380,35 @@ def test_a_filter_while_the_index_is_still_being_written_searches_in_memory_inst
     for text in ["mixture", "预训练", "inst:university", "has:zh", "a"]:
         query = parse_query(text)
         assert store.select(query, marks) == in_memory.select(query, marks), text
+
+
+def test_a_build_cut_short_goes_on_from_the_rows_written_next_time(tmp_path, monkeypatch):
+    import digest_tui.core.store as store_module
+
+    monkeypatch.setattr(store_module, "TEXT_INDEX_BATCH", 4)  # several batches from the fixtures
+    folder = tmp_path / "digests"
+    shutil.copytree(FIXTURES, folder)
+    first = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in first.load():
+        pass
+    steps = first.finish()
+    while next(steps) != "texts":
+        pass
+    next(steps)  # two batches written, then the reader quits
+    steps.close()
+    first.store.texts.close()
+    papers = len(first.store.papers)
+    assert papers > 8
+
+    again = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in again.load():
+        pass
+    assert again.store.texts.rows == 8  # the two batches are trusted: the build goes on from row 8
+    assert again.store.texts_unsynced() == papers - 8
+    for _ in again.finish():
+        pass
+    assert again.store.texts.rows == papers and again.store.texts_synced
+    in_memory, _report = load([folder])
+    for text in ["mixture", "has:en", "-has:zh", "inst:university", "a", "预训练", "summarisation", '"zebrafish origami"']:
+        query = parse_query(text)
+        assert again.store.select(query, marks) == in_memory.select(query, marks), text

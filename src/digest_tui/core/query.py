@@ -229,7 +229,7 @@ _MERGED_COLUMNS = {
 }  # fmt: skip
 """The columns a mergeable group's values are searched in (each a substring test); "id" is a
 prefix test of the id column."""
-_INDEXED = ("word", "abstract", "inst")
+_INDEXED = ("word", "abstract", "inst", "title", "author")
 """The groups whose tests a text index on disk answers (textindex.COLUMNS holds their columns)."""
 
 
@@ -404,9 +404,12 @@ class _Parser:
         if name == "inst":
             test = self.text_test(("inst",), (v,), lambda: f"{self.value(v)} in {self.column('inst')}")
             return Compiled(test, _COST_TEXT, name, v)
-        if name in ("author", "topic", "title"):
-            column = {"author": "authors", "title": "titles"}.get(name, name)
-            return Compiled(f"{self.value(v)} in {self.column(column)}", _COST_TEXT, name, v)
+        if name in ("author", "title"):
+            column = {"author": "authors", "title": "titles"}[name]
+            test = self.text_test((column,), (v,), lambda: f"{self.value(v)} in {self.column(column)}")
+            return Compiled(test, _COST_TEXT, name, v)
+        if name == "topic":
+            return Compiled(f"{self.value(v)} in {self.column('topic')}", _COST_TEXT, name, v)
         if name == "abstract":
             name_v = self.value(v)
             columns = _MERGED_COLUMNS["abstract"]

@@ -363,8 +363,8 @@ class Store:
             self.texts = texts
             self._texts_synced = 0 if texts is None else texts.rows
 
-    def sync_texts(self, rows: int = TEXT_INDEX_BATCH) -> bool:
-        """Write up to `rows` rows' texts to the text index, those changed first, then those it
+    def sync_texts(self, rows: int | None = None) -> bool:
+        """Write up to `rows` rows' texts (TEXT_INDEX_BATCH) to the text index, those changed first, then those it
         has not had; whether any remain. The papers keep their texts pending: each file's are
         read, merged as fill_texts() would merge them, folded, and let go. Safe in a worker
         thread: the store's lock is held while TEXT_INDEX_CHUNK rows' texts are read, not while
@@ -372,14 +372,18 @@ class Store:
         texts = self.texts
         if texts is None:
             return False
+        rows = TEXT_INDEX_BATCH if rows is None else rows
         with self._texts_syncing:
             values: list[tuple] = []
             taken: list[int] = []
             while len(taken) < rows:
                 with self._lock:
-                    dirty = self._texts_dirty
-                    todo = [dirty.pop() for _ in range(min(TEXT_INDEX_CHUNK, rows - len(taken), len(dirty)))]
-                    start = self._texts_synced
+                    dirty, start = self._texts_dirty, self._texts_synced
+                    todo = []
+                    while dirty and len(todo) < min(TEXT_INDEX_CHUNK, rows - len(taken)):
+                        row = dirty.pop()
+                        if row < start:  # (a row not written yet will be, as it is then)
+                            todo.append(row)
                     end = max(start, min(len(self.papers), start + min(TEXT_INDEX_CHUNK, rows - len(taken)) - len(todo)))
                     todo.extend(range(start, end))
                     self._texts_synced = end
@@ -454,10 +458,26 @@ class Store:
         for a short needle, the columns of the test that are in memory too)."""
         if not needles:
             return texts.having(columns[0])
+        if "" in needles:  # (`inst:-`: the fold of joiners alone) in every value, empty ones too
+            return set(range(len(self.papers)))
         if all(len(needle) >= 3 for needle in needles):
             return texts.search(columns, needles)
         here = [name for name in columns if name not in TEXT_COLUMNS]
         return texts.search(columns, needles, dict(zip(here, self.index(here))))
+
+    def seal_texts(self, identity: object, version: int) -> None:
+        """Seal the text index for the load snapshot `identity` (textindex.TextIndex.seal), if the
+        store is still the version that snapshot was made of: for the leading rows it holds as
+        they are now (every row, once sync_texts() is done). No write runs meanwhile."""
+        texts = self.texts
+        if texts is None:
+            return
+        with self._texts_syncing:
+            with self._lock:
+                if self.version != version:
+                    return
+                rows = min(self._texts_synced, len(self.papers), min(self._texts_dirty, default=len(self.papers)))
+            texts.seal(identity, rows)
 
     @property
     def texts_synced(self) -> bool:

@@ -418,9 +418,11 @@ class LoadSession:
         store = self.store
         try:
             while store.sync_texts():
+                if self._seal is not None:  # what is written stays written if the reader stops now
+                    store.seal_texts(*self._seal)
                 yield "texts"
-            if self._seal is not None and self._seal[1] == store.version and store.texts_synced:
-                store.texts.seal(self._seal[0], len(store.papers))
+            if self._seal is not None:
+                store.seal_texts(*self._seal)
         except TextIndexError:
             store.attach_texts(None)
         yield "texts"
