@@ -239,7 +239,9 @@ def test_a_warm_start_trusts_the_index_and_a_changed_file_is_indexed_again(tmp_p
     assert not warm.store.texts_synced  # the rows it changed wait for the next search
     in_memory, _report = load([folder])
     assert len(in_memory.select(query, marks)) == 1
-    for text in ['"zebrafish origami"', "mixture", "has:en", "-has:zh", "inst:university", "a", "预训练", "summarisation"]:
+    for text in ['"zebrafish origami"', "mixture", "has:en", "-has:zh", "inst:university", "a", "预训练", "summarisation"] + [
+        "title:mixture", "title:a", "author:zhao", "author:li OR title:the", "inst:-", "title:-", "-title:-",
+    ]:  # fmt: skip
         query = parse_query(text)
         assert warm.store.select(query, marks) == in_memory.select(query, marks), text
     assert warm.store.texts_synced and warm.store.texts.rows == 0  # rows of the snapshot changed: unsealed
