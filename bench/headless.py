@@ -98,9 +98,14 @@ def cmd_filter(arch: str, cache_dir: str) -> dict:
     for _event in session.load():
         pass
     out: dict = {"load_s": time.perf_counter() - t0, "rss_after_load_mb": peak_rss_mb()}
-    for _step in session.finish():
-        pass
+    steps: dict[str, float] = {}
+    last = time.perf_counter()
+    for step in session.finish():
+        now = time.perf_counter()
+        steps[step] = steps.get(step, 0.0) + now - last
+        last = now
     out["ready_s"], out["ready_cpu_s"] = time.perf_counter() - t0, time.process_time() - cpu0
+    out["finish_steps_s"] = steps
     store = session.store
     out["papers"] = len(store)
     out["text_index"] = store.texts is not None and store.texts_synced
