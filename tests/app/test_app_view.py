@@ -37,3 +37,38 @@ async def test_a_day_and_a_reading_list_narrow_the_rows_and_the_days_with_a_matc
         await settle(pilot)
         assert papers.rows == [row for row in matching[:5] if store.papers[row].date == day]
         assert screen.days.matching == sorted({store.papers[row].date for row in matching[:5]})
+
+
+async def test_a_query_typed_over_stops_the_search_still_running_for_the_one_before():
+    import threading
+
+    from digest_tui.core.textindex import SearchInterrupted
+
+    app = demo_app()
+    async with started(app) as pilot:
+        papers = main_screen(app).paper_list
+        store = app.store
+        slow, fast = parse_query("mixture"), parse_query("cat:cs.CV")
+        stopped = threading.Event()
+        select = store.select
+
+        def searching(query, *args, **kwargs):
+            if query is slow:  # a full-text search that takes a long time on a big archive
+                if not stopped.wait(5):
+                    raise AssertionError("never interrupted")
+                raise SearchInterrupted
+            return select(query, *args, **kwargs)
+
+        interrupts = []
+        store.select = searching
+        store.interrupt_search = lambda: interrupts.append(True) or stopped.set()
+        papers.select((slow, "date", None, None))
+        await pilot.pause(0.05)
+        papers.select((slow, "score", None, None))  # the same query (a load's batch): left to run
+        assert interrupts == []
+        papers.select((fast, "date", None, None))  # typed over: the running search is stopped
+        await settle(pilot)
+        assert interrupts == [True]
+        expected = select(fast, app.library.mark, "date")
+        assert expected and papers.rows == expected and papers.view[0] is fast
+        assert main_screen(app).shown == len(expected)

@@ -414,3 +414,41 @@ def test_a_build_cut_short_goes_on_from_the_rows_written_next_time(tmp_path, mon
     for text in ["mixture", "has:en", "-has:zh", "inst:university", "a", "预训练", "summarisation", '"zebrafish origami"']:
         query = parse_query(text)
         assert again.store.select(query, marks) == in_memory.select(query, marks), text
+
+
+def test_interrupt_stops_a_search_running_in_another_thread_and_never_a_write(tmp_path):
+    import threading
+
+    from digest_tui.core.textindex import SearchInterrupted
+
+    index = TextIndex(str(tmp_path / "t"))
+    words = [f"w{number:04d}x" for number in range(4000)]
+    index.put([texts(row, " ".join(words[row : row + 40])) for row in range(4000)])
+    expected = index.search(("abstract_en",), words)
+    assert len(expected) == 4000
+
+    def hammered(action):
+        """Run action() in a thread while interrupt() is called as fast as it goes; its outcome."""
+        outcome: list = []
+
+        def run():
+            try:
+                outcome.append(action())
+            except Exception as error:  # the outcome is what the test looks at
+                outcome.append(error)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        while thread.is_alive():
+            index.interrupt()
+        thread.join()
+        return outcome[0]
+
+    outcomes = [hammered(lambda: index.search(("abstract_en",), words)) for _ in range(5)]
+    assert all(outcome == expected or isinstance(outcome, SearchInterrupted) for outcome in outcomes)
+    assert any(isinstance(outcome, SearchInterrupted) for outcome in outcomes)
+    # writes go on whatever interrupt() is called meanwhile, and the index answers as before
+    for start in range(4000, 4400, 100):
+        assert hammered(lambda start=start: index.put([texts(row, "late row") for row in range(start, start + 100)])) is None
+    assert index.search(("abstract_en",), ["late row"]) == set(range(4000, 4400))
+    assert index.search(("abstract_en",), words) == expected

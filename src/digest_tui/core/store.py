@@ -479,6 +479,13 @@ class Store:
                 rows = min(self._texts_synced, len(self.papers), min(self._texts_dirty, default=len(self.papers)))
             texts.seal(identity, rows)
 
+    def interrupt_search(self) -> None:
+        """Stop a select() running in another thread on the text index: it raises
+        textindex.SearchInterrupted (a newer query has made its answer moot)."""
+        texts = self.texts
+        if texts is not None:
+            texts.interrupt()
+
     @property
     def texts_synced(self) -> bool:
         """Whether the text index (if any) holds every row's texts as they are now."""

@@ -84,6 +84,10 @@ class TextIndexError(Exception):
     store searches in memory instead."""
 
 
+class SearchInterrupted(Exception):
+    """A search was stopped by interrupt(): a newer one wants the index (its rows are not known)."""
+
+
 def phrase(needle: str) -> str:
     """A needle as an FTS5 phrase (a string in double quotes, its own quotes doubled)."""
     return '"' + needle.replace('"', '""') + '"'
@@ -98,6 +102,8 @@ class TextIndex:
         (None: trusted for nothing); anything else in it is thrown away."""
         self.path = path
         self._lock = threading.Lock()
+        self._state = threading.Lock()  # guards _searching, so interrupt() never meets a write
+        self._searching = False  # a search's statements run (interrupt() stops only those)
         self.rows = 0
         """Leading rows the file holds that are trusted (0..rows-1): those of the sealed snapshot."""
         self.flags = bytearray()
@@ -229,6 +235,8 @@ class TextIndex:
         short needle is looked for there first (see _short)."""
         found: set[int] = set()
         with self._lock:
+            with self._state:
+                self._searching = True
             try:
                 long = []
                 for needle in map(_storable, needles):
@@ -239,8 +247,20 @@ class TextIndex:
                 for start in range(0, len(long), MAX_TERMS):  # a 10,000-word OR in a few statements
                     found.update(self._match(columns, long[start : start + MAX_TERMS]))
             except sqlite3.Error as error:
+                if getattr(error, "sqlite_errorcode", None) == _INTERRUPTED:
+                    raise SearchInterrupted from error
                 raise TextIndexError(error) from error
+            finally:
+                with self._state:
+                    self._searching = False
         return found
+
+    def interrupt(self) -> None:
+        """Stop the search running now, if one is (from another thread): it raises
+        SearchInterrupted. A write (put, seal) is never stopped."""
+        with self._state:
+            if self._searching:
+                self._connection.interrupt()
 
     def _match(self, columns: tuple[str, ...], phrases: list[str]) -> list[int]:
         expression = "{" + " ".join(columns) + "} : (" + " OR ".join(phrases) + ")"
@@ -289,6 +309,8 @@ class TextIndex:
 _INSERT = f"INSERT INTO texts (rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
 
 
+_INTERRUPTED = 9
+"""SQLITE_INTERRUPT: a statement stopped by Connection.interrupt()."""
 _IN_USE = (5, 6)
 """SQLITE_BUSY, SQLITE_LOCKED: another connection holds the file."""
 

@@ -24,6 +24,7 @@ from ..core.model import Paper
 from ..core.query import Query
 from ..core.text import clean
 from ..core.store import Store
+from ..core.textindex import SearchInterrupted
 from .highlight import mark_words
 from .wrapped import truncate_text
 
@@ -38,10 +39,10 @@ View = tuple[Query | None, str, frozenset[str] | None, str | None]
 class RowsSelected(Message, bubble=False):
     """The filtering worker's answer for one view of the list."""
 
-    def __init__(self, generation: int, rows: list[int], view: View, seconds: float, days: list[str] | None) -> None:
+    def __init__(self, generation: int, rows: list[int] | None, view: View, seconds: float, days: list[str] | None) -> None:
         super().__init__()
         self.generation = generation
-        self.rows = rows
+        self.rows = rows  # None: the search was interrupted for a newer view
         self.view = view
         self.seconds = seconds  # how long the selection took
         self.days = days  # with a filter or list: the days that have a paper matching it, on any day
@@ -154,6 +155,7 @@ class PaperList(ScrollView, can_focus=True):
         self.selection_seconds = 0.0
         self._selecting = False
         self._reselect = False
+        self._running: View = self.view  # the view the worker selects rows for
         self._keep_current = True
         self._hold_line = False
 
@@ -208,8 +210,11 @@ class PaperList(ScrollView, can_focus=True):
         self._hold_line = hold_line
         if self._selecting:
             self._reselect = True
+            if view[0] is not self._running[0]:
+                self.store.interrupt_search()  # a query typed over: its answer would only be thrown away
             return
         self._selecting = True
+        self._running = view
         self.select_rows(self.generation, view)
 
     @work(thread=True, exclusive=True, group="filter")
@@ -217,7 +222,11 @@ class PaperList(ScrollView, can_focus=True):
         started = monotonic()
         query, sort, only, day = view
         store = self.store
-        rows = store.select(query, self.mark_of, sort)
+        try:
+            rows = store.select(query, self.mark_of, sort)
+        except SearchInterrupted:
+            self.post_message(RowsSelected(generation, None, view, monotonic() - started, None))
+            return
         days = None
         if only is not None or day is not None or query is not None:
             papers = store.papers
@@ -235,7 +244,10 @@ class PaperList(ScrollView, can_focus=True):
         if self._reselect:
             self._reselect = False
             self._selecting = True
+            self._running = self.view
             self.select_rows(self.generation, self.view)
+        if message.rows is None:
+            return  # interrupted for the view now being selected
         query, sort, only, day = message.view
         now = self.view
         if message.generation != self.generation and not (
