@@ -142,7 +142,7 @@ class TextIndex:
         connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=0.2)
         try:
             connection.execute("PRAGMA locking_mode = EXCLUSIVE")
-            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA journal_mode = TRUNCATE")  # not WAL: every page is written once, not twice
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # takes the lock now
         except sqlite3.Error:
@@ -191,10 +191,11 @@ class TextIndex:
                     connection.execute("UPDATE meta SET value = NULL WHERE key = 'identity'")
                     self.rows, self._sealed = 0, False
                 flags = self.flags
+                written = len(flags)  # rows from here on were never written: nothing to replace
                 top = max((values[0] for values in rows), default=-1) + 1
                 if len(flags) < top:
                     flags.extend(bytes(top - len(flags)))
-                connection.executemany("DELETE FROM texts WHERE rowid = ?", [(values[0],) for values in rows])
+                connection.executemany("DELETE FROM texts WHERE rowid = ?", [(values[0],) for values in rows if values[0] < written])
                 en, zh = COLUMNS.index("abstract_en") + 1, COLUMNS.index("abstract_zh") + 1
                 for values in rows:
                     flags[values[0]] = (1 if values[en] else 0) | (2 if values[zh] else 0)
