@@ -263,12 +263,13 @@ class MainScreen(Screen):
         self.refilter(keep_current=self.paper_list.cursor != 0)
         # "loading…" until that selection (every paper in) is up: at 1M papers sorting takes seconds
         self.after_rows(self._listed)
-        self.panes.count_replacements(self.subscribed, self.session.cache)
 
     def _listed(self) -> None:
-        """The list of every loaded paper is up: the load is done, its finishing steps may start
-        (after the paint: their work would slow that last selection and paint down)."""
+        """The list of every loaded paper is up: the load is done, the ledger's replacement flags
+        are counted and its finishing steps may start (after the paint: their work would slow
+        that last selection and paint down; at a million papers the ledger takes 0.16 s)."""
         self.reading_files = False
+        self.panes.count_replacements(self.subscribed, self.session.cache)
         self.call_after_refresh(self.complete_papers)
 
     def complete_papers(self) -> None:
