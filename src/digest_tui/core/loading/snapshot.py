@@ -284,13 +284,25 @@ def restore(snapshot: Snapshot, store: Store, readers: dict[str, TextReader]) ->
             columns = title_keys = None
         if columns is None or len(title_keys) != count:
             raise SnapshotDamaged
-        columns[-1] = list(map(sources.__getitem__, columns[-1]))
-        papers = list(map(_new_tuple, itertools.repeat(Paper), zip(*columns)))  # in C: a tuple a paper
+        papers = papers_of(columns, sources)
         del columns
         store.extend(papers, title_keys)
         done += len(papers)
         yield done
     store.restore(StoreState([], [], *snapshot.lookups), readers)
+
+
+def papers_of(columns: list[list], sources: list[tuple[Source, ...]]) -> list[Paper]:
+    """The papers of a chunk's columns (checked by decode_chunk), each with the sources of its set."""
+    columns[-1] = list(map(sources.__getitem__, columns[-1]))
+    return list(map(_new_tuple, itertools.repeat(Paper), zip(*columns)))  # in C: one tuple a paper
+
+
+def encode_chunk(papers: list[tuple], specs: list[int], title_keys: list[str]) -> bytes:
+    """A chunk of papers (their values without long texts), each's source set and title key."""
+    columns, keys = _shared([*zip(*papers)][:-1], title_keys)  # without the sources
+    columns.append(specs)
+    return marshal.dumps((columns, keys))
 
 
 def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord], store: Store) -> tuple[int, int] | None:
@@ -317,11 +329,9 @@ def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord],
     state = state._replace(papers=None)
     chunks, counts = [], []
     for start in range(0, len(papers), CHUNK_ROWS):
-        part = papers[start : start + CHUNK_ROWS]
-        columns, keys = _shared([*zip(*part)][:-1], title_keys[start : start + CHUNK_ROWS])  # without the sources
-        columns.append(specs[start : start + CHUNK_ROWS])
-        chunks.append(marshal.dumps((columns, keys)))
-        counts.append(len(part))
+        end = start + CHUNK_ROWS
+        chunks.append(encode_chunk(papers[start:end], specs[start:end], title_keys[start:end]))
+        counts.append(min(CHUNK_ROWS, len(papers) - start))
     del papers, specs
     lookups = marshal.dumps((state.other_keys, state.titles, state.landed, state.date_order))
     index = marshal.dumps(
