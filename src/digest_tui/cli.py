@@ -11,13 +11,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import msgspec
+
 from . import __version__
 from .core.loading.session import LoadReport, LoadSession, default_cache, load
-from .core.model import Paper
+from .core.model import Paper, abs_url
 from .core.index import make_doc
 from .core.paths import demo_dir
-from .core.jsonout import dumps
-from .core.text import clean, json_printable, path_text
+from .core.jsonout import Finder, dumps
+from .core.text import clean, path_text
 from .core.model import SORTS
 from .core.store import Store
 
@@ -49,9 +51,8 @@ def warn(message: str) -> None:
 
 _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]")
 """Characters JSON may carry raw but a terminal acts on (C1 controls such as CSI, bidi overrides):
-written as \\uXXXX escapes, which keeps the JSON the same data. A pattern, not a str.translate
-table: one search of a paper's JSON that finds nothing (nearly always) is ~20x faster than a
-translate, which looks every character up in the table (most of `dump`'s time at 100k papers)."""
+written as \\uXXXX escapes, which keeps the JSON the same data. write_json_array looks for them
+in the bytes it writes (jsonout.Finder), and only a chunk that holds one is searched as text."""
 
 
 def _escape(match: re.Match) -> str:
@@ -173,26 +174,54 @@ def _library_marks():
 
 def write_json_array(store: Store, rows: list[int], out=None) -> None:
     """Stream the papers as a JSON array, one object per paper on a line of its own, in chunks of
-    about a megabyte: the bytes json.dumps(ensure_ascii=False) would give (core.jsonout), through
-    json_safe only for a paper with an unprintable character in it (rare: text.json_printable tells)."""
+    about a megabyte: the bytes json.dumps(ensure_ascii=False) gives for each paper_json() (made
+    by core.jsonout from a _DumpRecord, which msgspec lays out faster than a dict), through
+    json_safe only for a chunk that holds a character it escapes (rare: _UNSAFE_FOUND looks at
+    the chunk's bytes)."""
     if out is None:
         sys.stdout.flush()
         out = sys.stdout.buffer
     papers, chunks, size = store.papers, [b"["], 0
+    sources_of: dict[tuple, list[dict]] = {}  # the papers of one file share one tuple of sources
+    record, rest = _DumpRecord, _DUMP_REST
     for index, row in enumerate(rows):
-        values = paper_json(papers[row])
-        data = dumps(values)
-        if not json_printable(values.values()):
-            data = json_safe(data.decode("utf-8")).encode("utf-8")
+        paper = papers[row]
+        sources = sources_of.get(paper.sources)
+        if sources is None:
+            sources = sources_of[paper.sources] = _sources_json(paper.sources)
+        arxiv_id = paper.id
+        data = dumps(record(arxiv_id, abs_url(arxiv_id) if arxiv_id else None, *rest(paper), dict(paper.ai_sections), sources))
         chunks.append(b",\n" if index else b"\n")
         chunks.append(data)
         size += len(data)
         if size >= CHUNK_BYTES:
-            out.write(b"".join(chunks))
+            out.write(_json_safe_chunk(b"".join(chunks)))
             chunks, size = [], 0
     chunks.append(b"\n]\n" if rows else b"]\n")
-    out.write(b"".join(chunks))
+    out.write(_json_safe_chunk(b"".join(chunks)))
     out.flush()
+
+
+_DumpRecord = msgspec.defstruct("_DumpRecord", [(name, object) for name in DUMP_KEYS])
+"""paper_json() as a struct: the same fields in the same order, written as the same JSON object."""
+_DUMP_REST = operator.itemgetter(*[Paper._fields.index(name) for name in DUMP_KEYS[2:-2]])
+"""The Paper fields from DUMP_KEYS' third to its last two (id and url come first; ai_sections and
+sources, last, are turned into tables)."""
+assert DUMP_KEYS[:2] == ("id", "url") and DUMP_KEYS[-2:] == ("ai_sections", "sources")
+
+
+def _sources_json(sources) -> list[dict]:
+    return [{"file": path_text(source.file), "format": source.format} for source in sources]
+
+
+_UNSAFE_FOUND = Finder(_JSON_UNSAFE)
+
+
+def _json_safe_chunk(data: bytes) -> bytes:
+    """Whole papers' JSON (and the array's punctuation) through json_safe, when it holds a
+    character json_safe escapes: each character is escaped alone, so a chunk's escapes are its
+    papers'."""
+    return json_safe(data.decode("utf-8")).encode("utf-8") if _UNSAFE_FOUND(data) else data
 
 
 CHUNK_BYTES = 1 << 20

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from digest_tui.cli import DUMP_KEYS, main
 
@@ -219,3 +220,30 @@ def test_a_failed_write_to_standard_output_is_one_line_not_a_traceback():
         assert done.returncode == 1, args
         assert done.stderr.splitlines()[-1] == "digest-tui: cannot write to standard output: No space left on device"
         assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_dump_of_every_fixture_format_and_a_hostile_file_name_is_the_reference_bytes(tmp_path, capsysbinary, monkeypatch):
+    """Every format the fixtures hold (AI sections, several sources a paper, no id), and a file
+    whose name carries a bidi override and a CSI, through chunks small enough that some hold an
+    escape and some none: the bytes are paper_json's through json.dumps and json_safe, paper by paper."""
+    import shutil
+
+    from digest_tui import cli
+    from digest_tui.core.loading.session import load
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    folder = tmp_path / "digests"
+    shutil.copytree(fixtures, folder)
+    hostile = folder / "ai\u202eevil\x9b[2J-2026-07-02_AI_enhanced_Chinese.jsonl"
+    shutil.copy(fixtures / "fmt-ai-enhanced-2026-07-02_AI_enhanced_Chinese.jsonl", hostile)
+    monkeypatch.setattr(cli, "CHUNK_BYTES", 3000)
+    assert main(["dump", str(folder)]) == 0
+    out = capsysbinary.readouterr().out
+    store, _ = load([str(folder)])
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    objects = [cli.json_safe(encode(cli.paper_json(store.papers[row]))) for row in store.ordered("date")]
+    assert len(objects) > 50
+    assert any(paper.ai_sections for paper in store.papers) and any(len(paper.sources) > 1 for paper in store.papers)
+    assert sum("\\u202eevil\\u009b[2J" in obj for obj in objects) >= 1 and sum("\\u" in obj for obj in objects) < len(objects)
+    assert out == ("[\n" + ",\n".join(objects) + "\n]\n").encode("utf-8")
+    assert [paper["id"] for paper in json.loads(out)] == [store.papers[row].id for row in store.ordered("date")]

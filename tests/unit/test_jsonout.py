@@ -1,5 +1,6 @@
 """core.jsonout writes what the standard library's json writes, byte for byte; text.printable's
-quick answer never lets through a string that clean() or dump's escapes would change."""
+quick answer never lets through a string that clean() or dump's escapes would change, and
+jsonout.Finder finds in JSON bytes exactly the characters it is given."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from hypothesis import strategies as st
 
 from digest_tui import cli
 from digest_tui.core import text
-from digest_tui.core.jsonout import dumps
-from digest_tui.core.text import clean, json_printable, printable, without_surrogates
+from digest_tui.core.jsonout import Finder, dumps
+from digest_tui.core.text import CLEANED, clean, printable, without_surrogates
 
 # what digests put in strings, hostile characters included (controls, C1, bidi, zero-width, surrogates)
 TEXT = st.text(
@@ -90,11 +91,6 @@ def test_printable_values_are_left_alone_by_clean_and_by_dump(values):
             assert cli.json_safe(json.dumps(string, ensure_ascii=False)) == json.dumps(string, ensure_ascii=False)
     if all(s.replace("\n", "").isprintable() for s in strings):
         assert printable(values)
-    if json_printable(values):
-        for string in strings:
-            assert cli.json_safe(json.dumps(string, ensure_ascii=False)) == json.dumps(string, ensure_ascii=False)
-    if printable(values):
-        assert json_printable(values)
 
 
 def test_printable_looks_inside_tables_and_named_tuples():
@@ -115,7 +111,68 @@ def test_printable_ascii_and_other_text_alike():
         assert not printable([{"k": bad}]), repr(bad)
 
 
-def test_json_printable_lets_through_only_what_json_escapes_itself():
-    assert json_printable(["tab\t", "nul\x00", "esc\x1b", "中文\n"])  # JSON writes these as escapes
-    for bad in ("del\x7f", "c1\x9b", "中文\x9b", "bidi\u202e", "zw\u200b", "bom\ufeff", "ls\u2028"):
-        assert not json_printable(["fine", bad]), repr(bad)
+# -- Finder: the characters clean() changes and those dump escapes, looked for in JSON bytes --------
+
+FINDERS = {"cleaned": CLEANED, "dump's escapes": cli._JSON_UNSAFE}
+FOUND = {chars: Finder(chars) for chars in FINDERS.values()}  # each made once: ~25 ms
+
+
+def every_character() -> list[str]:
+    return [chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000]
+
+
+@pytest.mark.parametrize("name", FINDERS)
+def test_finder_finds_each_character_of_its_set_and_nothing_else(name):
+    chars = FINDERS[name]
+    find = Finder(chars)
+    wanted = [char for char in every_character() if chars.match(char)]
+    assert len(wanted) > 40
+    for char in wanted:
+        for value in ([f"a{char}b"], {"k": [1, None, f"中{char}"]}, [f"\\{char}"], [char * 3]):
+            assert find(dumps(value)), (hex(ord(char)), value)
+            assert find(dumps(value, indent=2)), (hex(ord(char)), value)
+    others = "".join(char for char in every_character() if not chars.match(char))
+    for start in range(0, len(others), 50_000):  # every other character, in pieces of a chunk's size
+        assert not find(dumps([others[start : start + 50_000], "\\t \\u001b \\\\r", "quote\"", "line\nbreak"]))
+
+
+def test_finder_tells_an_escaped_control_from_a_backslash_before_a_letter():
+    """`\\t` in JSON is a tab; `\\\\t` a backslash and a t (LaTeX's \\theta): only the tab is cleaned."""
+    find = Finder(CLEANED)
+    assert not find(dumps([r"$\theta$ \rho \beta \frac \u00e9 C:\\temp", "\\" * 7 + "t"]))
+    assert find(dumps(["\\" * 7 + "\t"])) and find(dumps(["\\\t"])) and find(dumps(["x\r\n"]))
+    assert not find(dumps(["x\ny\n", '"quoted"']))  # a line break and a quote are kept as they are
+
+
+@pytest.mark.parametrize("name", FINDERS)
+def test_finder_past_its_quick_looks(name, monkeypatch):
+    """A byte found more often than its looks (16 and LOOKS a megabyte) in one piece: the rest
+    goes to one regex search."""
+    find = Finder(FINDERS[name])
+    monkeypatch.setattr(Finder, "LOOKS", 0)
+    busy = "“引号” — \\theta \\\\ 5° ±1 · ，" * 20  # first bytes of the set's (\xe2, \xc2, \xef, \\), not it
+    assert not find(dumps([busy]))
+    for bad in ("\u202e", "\x9b", "\ufeff", "\u2028", "\x7f"):
+        assert find(dumps([busy, busy + bad + busy])), repr(bad)
+    if name == "cleaned":
+        assert find(dumps([busy + "\\\\\t"])) and not find(dumps([busy + "\\\\t"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(VALUES, max_size=4))
+def test_finder_agrees_with_a_search_of_every_string(values):
+    def strings(value):
+        if isinstance(value, str):
+            yield without_surrogates(value)  # JSON cannot carry a lone surrogate: dumps writes U+FFFD
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from strings(key)
+                yield from strings(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                yield from strings(item)
+
+    for chars in FINDERS.values():
+        expected = any(chars.search(string) for string in strings(values))
+        assert FOUND[chars](dumps(values)) == expected
+        assert FOUND[chars](dumps(values, indent=2)) == expected

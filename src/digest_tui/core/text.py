@@ -38,6 +38,8 @@ _CHANGED = re.compile("[" + "".join(f"\\u{code:04x}" for code in sorted(_TABLE))
 _CHANGED_LINES = re.compile(_CHANGED.pattern.replace("\\u000a", ""))
 """Any character clean() changes (with `newlines`, other than `\\n`): one search of a text that
 has none, such as an abstract with line breaks, is much faster than translating it line by line."""
+CLEANED = _CHANGED_LINES
+"""Any character clean(newlines=True) changes: what an export looks for before it cleans a record."""
 
 
 def clean(text: str, *, newlines: bool = False) -> str:
@@ -64,17 +66,6 @@ def printable(values: Iterable[object]) -> bool:
     if len(data.translate(None, _ASCII_UNPRINTABLE)) != len(data):  # twice as fast as isprintable()
         return False
     return other.isprintable() or other.replace("\n", " ").isprintable()
-
-
-def json_printable(values: Iterable[object]) -> bool:
-    """printable() for text written as JSON, which escapes the C0 controls itself: an ASCII
-    string needs only a look for DEL (memchr). True means no character `dump` escapes for the
-    terminal's sake (all of them unprintable, and none below U+0080 but DEL) is there."""
-    texts = _joined(values)
-    if texts is None:
-        return _printable_deep(values)
-    ascii, other = texts
-    return "\x7f" not in ascii and (other.isprintable() or other.replace("\n", " ").isprintable())
 
 
 def _joined(values: Iterable[object]) -> tuple[str, str] | None:
