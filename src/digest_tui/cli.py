@@ -491,7 +491,17 @@ def reader_app(argv: Sequence[str], *, needs_terminal: bool = False):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line (`argv`, else the program's arguments). Run as the program, `dump`
+    and `export` end the process as soon as their output is out (end_at_once)."""
+    program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
+    code = _run(argv)
+    if program and argv[:1] in (["dump"], ["export"]):
+        end_at_once(code)
+    return code
+
+
+def _run(argv: list[str]) -> int:
     try:
         if argv[:1] == ["dump"]:
             return dump_main(argv[1:])
@@ -510,3 +520,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def end_at_once(code: int) -> None:
+    """End the process with `code` once standard output and error are flushed, without freeing
+    every object first: at 100k papers that is ~0.15 s of CPU (~1.5 s at 1M) the prompt would
+    wait for after the last byte is written, and nothing is left to do by then (the output is
+    flushed, the library and cache files are written and closed, the parsing processes ended:
+    what the interpreter's exit would add is only the freeing)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None and not stream.closed:
+                stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed pipe or a full disk, already said
+    os._exit(code)

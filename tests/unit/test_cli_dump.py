@@ -247,3 +247,26 @@ def test_dump_of_every_fixture_format_and_a_hostile_file_name_is_the_reference_b
     assert sum("\\u202eevil\\u009b[2J" in obj for obj in objects) >= 1 and sum("\\u" in obj for obj in objects) < len(objects)
     assert out == ("[\n" + ",\n".join(objects) + "\n]\n").encode("utf-8")
     assert [paper["id"] for paper in json.loads(out)] == [store.papers[row].id for row in store.ordered("date")]
+
+
+def test_the_program_writes_what_main_writes_then_ends_at_once(capsysbinary):
+    """Run as the program, `dump` and `export` end the process once the output is flushed
+    (cli.end_at_once): every byte is out, and the exit status is main()'s."""
+    for args in (["dump", "--demo"], ["export", "-q", "date>=1900", "-f", "json", "--demo"],
+                 ["export", "-q", "date>=1900", "-f", "bib", "--demo"]):  # fmt: skip
+        assert main(args) == 0
+        expected = capsysbinary.readouterr().out
+        done = subprocess.run([sys.executable, "-m", "digest_tui", *args], capture_output=True, timeout=120)
+        assert done.returncode == 0 and done.stderr == b"", args
+        assert done.stdout == expected and len(expected) > 10_000, args
+    done = subprocess.run([sys.executable, "-m", "digest_tui", "export", "-q", "title:nosuchword", "-f", "json", "--demo"],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 1 and done.stderr.startswith("digest-tui: nothing to export")
+
+
+def test_a_reader_that_stops_early_is_no_error(tmp_path):
+    """`digest-tui dump | head -c 100`: the pipe closes under the writer; the status stays 0, no traceback."""
+    script = f"{sys.executable} -m digest_tui dump --demo | head -c 100 > {tmp_path / 'head'}; echo ${{PIPESTATUS[0]}}"
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "0" and done.stderr == ""
+    assert (tmp_path / "head").read_bytes().startswith(b'[\n{"id": ')
