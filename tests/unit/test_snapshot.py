@@ -270,3 +270,28 @@ def test_a_chunk_found_bad_as_it_goes_in_gives_the_load_file_by_file(digests, tm
     assert everything(session.store) == expected
     assert [str(p) for p in session.report.problems] == [str(p) for p in expected_report.problems]
     assert used_snapshot(digests, cache)  # written again, whole
+
+
+def test_a_chunk_gives_back_its_papers_with_equal_values_held_once():
+    """encode_chunk / decode_chunk / papers_of: the papers come back equal, and a value equal in
+    several papers of a chunk (a day, a list of categories, a paper's key and id) is one object
+    (memory, and one unmarshal instead of thousands); a tuple holding what cannot be hashed is
+    written as it is."""
+    from digest_tui.core.model import Source, make_paper
+
+    source = (Source("a.txt", "arxivdaily"),)
+    papers = [
+        make_paper(id=f"2606.{at:05d}", title_en=f"Paper {at}", authors=("A. Author", f"B {at}"), score=at % 2,
+                   new_submission=bool(at % 2), categories=tuple(["cs.CL", "cs.LG"]), date="2026-06-18",
+                   sources=source)
+        for at in range(6)
+    ]  # fmt: skip
+    papers.append(make_paper(id="2606.00099", title_en="Odd", ai_sections=(["tldr", "a list"],), sources=source))
+    chunk = snapshot.encode_chunk(papers, [0] * len(papers), [paper.title_en.casefold() for paper in papers])
+    columns, title_keys = snapshot.decode_chunk(chunk, 1)
+    back = snapshot.papers_of(columns, [source])
+    assert back == papers and title_keys == [paper.title_en.casefold() for paper in papers]
+    assert [type(paper.score) for paper in back[:6]] == [int] * 6  # 1 is not True, nor 0 False
+    assert back[0].categories is back[5].categories and back[0].date is back[5].date
+    assert back[0].key is back[0].id
+    assert snapshot.decode_chunk(chunk, 0) == (None, None)  # a source set past those there are

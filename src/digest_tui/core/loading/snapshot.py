@@ -366,7 +366,10 @@ def _shared(columns: list[tuple], title_keys: list[str]) -> tuple[list[list], li
         if kinds <= {str, type(None)}:
             shared.append(list(map(strings.setdefault, column, column)))
         elif kinds <= {tuple}:  # of strings (authors, categories, …), as the model has them
-            shared.append(list(map(tuples.setdefault, column, column)))
+            try:
+                shared.append(list(map(tuples.setdefault, column, column)))
+            except TypeError:  # one holds a list (not the model's): written as it is
+                shared.append(list(column))
         else:
             shared.append(list(column))
     return shared, list(map(strings.setdefault, title_keys, title_keys))
