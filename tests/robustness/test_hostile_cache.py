@@ -175,7 +175,7 @@ SNAPSHOT_MUTATIONS = st.one_of(
         "column-short", "column-extra", "spec-out-of-range", "spec-type", "key-type", "combo-out-of-range",
         "combo-of-one", "title-keys-short",
         "record-short", "count-wrong", "stamp-type", "other-keys-out-of-range", "landed-out-of-range",
-        "date-order-wrong", "chunk-not-marshal", "lookups-shape", "records-not-list", "chunk-lengths-short",
+        "landed-file-missing", "date-order-wrong", "chunk-not-marshal", "lookups-shape", "records-not-list", "chunk-lengths-short",
         "chunk-lengths-long", "chunk-length-negative", "index-length-past-end", "record-unread-with-papers",
         "format-type", "chunk-count-wrong", "last-chunk-column-short",
     ]), st.just(0)),
@@ -222,6 +222,8 @@ def mutate_snapshot(data: bytes, how: tuple) -> bytes:
         other_keys = [*other_keys, ("ghost", 10**6)]
     elif at == "landed-out-of-range":
         landed = {file: [*rows_of, 10**6] for file, rows_of in landed.items()}
+    elif at == "landed-file-missing":  # its papers would stay when the file is taken away
+        landed = dict(list(landed.items())[1:])
     elif at == "date-order-wrong":
         date_order = [0] * len(date_order) if date_order else [5, 6]
     elif at == "chunk-not-marshal":
@@ -278,6 +280,7 @@ CHUNK_KINDS = [
 
 @pytest.mark.parametrize("kind", [
     *CHUNK_KINDS, "record-short", "count-wrong", "stamp-type", "other-keys-out-of-range", "landed-out-of-range",
+    "landed-file-missing",
     "date-order-wrong", "lookups-shape", "records-not-list", "chunk-lengths-short", "chunk-lengths-long",
     "chunk-length-negative", "index-length-past-end", "record-unread-with-papers", "format-type", "chunk-count-wrong",
     "combo-out-of-range", "combo-of-one",

@@ -254,6 +254,8 @@ def _lookups_shape(lookups: object, rows: int, files: list[FileRecord]) -> bool:
     counts = {record.path: record.count for record in files if record.format is not None}
     if list(map(len, landed.values())) != list(map(counts.get, landed)):
         return False
+    if len(landed) != sum(1 for count in counts.values() if count):  # and no file that gave papers left out
+        return False
     if not _row_numbers(list(itertools.chain.from_iterable(landed.values())), rows):
         return False
     if date_order is not None:
