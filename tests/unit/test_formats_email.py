@@ -350,3 +350,63 @@ def test_batches_merged_are_the_whole_parse(shared_digests, name, size):
         assert len(sizes) == len(whole) + 1
     # the paper listed twice: the first listing's abstract (known values win, the first one first)
     assert not whole[0].abstract_en.startswith("Listed again.") and whole[0].id == papers[whole[0].key].id
+
+
+def _head_variants(mailing_text: str) -> list[tuple[str, str]]:
+    """Each real entry of the mailing (as written) and the same entry with its head rearranged:
+    its field lines in the reverse order, after a Title given first (the last one wins) and with a
+    line that is no field among them."""
+    dashes = "-" * 78 + "\n"
+    out = []
+    for chunk in mailing_text.split(dashes):
+        if not chunk.startswith("\\\\\narXiv:"):
+            continue
+        head, mark, rest = chunk.partition("\n\\\\")
+        lines = head.split("\n")
+        fields: list[str] = []
+        for line in lines[2:]:  # after `\\` and `arXiv:ID`: the field lines with their continuations
+            if line[:1] in (" ", "\t") and fields:
+                fields[-1] += "\n" + line
+            elif line:
+                fields.append(line)
+        rearranged = [*lines[:2], "Title: A title given first", *reversed(fields[1:]), "a line that is no field", fields[0]]
+        out.append((chunk, "\n".join(rearranged) + mark + rest))
+    return out
+
+
+def test_a_head_in_any_order_reads_as_its_fields_say(shared_digests, monkeypatch):
+    """A head in arXiv's order is read by one pattern, any other head field by field: both give
+    what its fields say (a field given twice: its last value; a line that is no field: skipped)."""
+    text = (shared_digests / "arxiv-listing-email-2026-01-23-cs.txt").read_text(encoding="utf-8")
+    pairs = _head_variants(text)
+    assert len(pairs) == 382
+    dashes = "-" * 78 + "\n"
+    by_field = []
+    real = arxiv_email._fields
+    monkeypatch.setattr(arxiv_email, "_fields", lambda head: by_field.append(head) or real(head))
+    as_written, notes = arxiv_email.parse_listing(dashes + dashes.join(chunk for chunk, _ in pairs), "m", "2026-01-23")
+    assert by_field == []  # every real head is in arXiv's order
+    rearranged, other_notes = arxiv_email.parse_listing(dashes + dashes.join(other for _, other in pairs), "m", "2026-01-23")
+    assert len(by_field) == 382
+    assert as_written == rearranged and len(as_written) == 382 and notes == other_notes == []
+    # read by hand from the mailing: a cross-list with wrapped authors and comments, and a replacement
+    papers = {paper.id: paper for paper in rearranged}
+    firm = papers["2601.15774"]
+    assert firm.title_en == "FirmReBugger: A Benchmark Framework for Monolithic Firmware Fuzzers"
+    assert firm.authors[-1] == "Damith C. Ranasinghe" and firm.categories == ("cs.CR", "cs.SE")
+    assert firm.comments == "Accepted to USENIX Security 2026. Code, see http://myhost.domain/file.mpg"
+    assert firm.announce_type == "cross-list" and firm.abstract_en.startswith("Monolithic Firmware is widespread.")
+    thought = papers["2404.11833"]
+    assert thought.announce_type == "replacement" and thought.doi == "10.52202/079017-4395"
+    assert thought.title_en == "Thought of Search: Planning with Language Models Through The Lens of Efficiency"
+
+
+def test_one_spaced_is_split_and_join():
+    from digest_tui.core.parsers.text import one_spaced
+
+    for text in ["", " ", "a", " a b ", "a\nb", "a\n  b", "a  b", "a\tb", "a\x1cb", "a\x0bb", "a\rb", "a\xa0b", "é\n é",
+                 "a\u3000b", "a\x85b", "\n\n a \n"]:  # fmt: skip
+        assert one_spaced(text) == " ".join(text.split()), repr(text)
+    assert [chr(c) for c in range(128) if len(one_spaced(f"a{chr(c)}b").split(" ")) == 2] == [
+        chr(c) for c in range(128) if chr(c).isspace()
+    ]

@@ -79,7 +79,7 @@ def test_a_listing_read_in_batches_is_in_the_store_as_it_comes_and_whole_at_the_
 
 def test_a_listing_that_fails_half_way_is_a_problem_and_the_load_goes_on(listing, monkeypatch):
     monkeypatch.setattr(arxiv_email, "BATCH_ENTRIES", 50)
-    real = arxiv_email._paper
+    real = arxiv_email._entry
     calls = []
 
     def failing(*args):

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from ..model import ARXIV_ID, Paper, Source, merge
 from .errors import DigestError
 from .tex import to_unicode
-from .text import clean_abstract
+from .text import clean_abstract, one_spaced
 
 NAME = "arxiv-email"
 NO_ENTRIES = "an arXiv listing e-mail with no arXiv:ID entries"
@@ -142,12 +142,23 @@ _HIDDEN = re.compile(r"\((\d{1,6})\s+additional\s+authors?\s+not\s+shown\)")
 _GROUP = re.compile(r"\([^()]*\)")
 
 
+def _one_line(value: str) -> str:
+    """`" ".join(value.split())` of a field's value, faster for the usual one: a value's continuation
+    lines are indented by two spaces, and one_spaced() is quicker on single spaces (turning one
+    run of spaces into another changes no word)."""
+    return one_spaced(value.replace("\n  ", " ") if "\n  " in value else value)
+
+
 def split_authors(raw: str) -> tuple[str, ...]:
     """`A, B (MIT), C and D` -> (A, B, C, D): affiliations in parentheses are dropped."""
-    raw = " ".join(_without_parens(raw).split())
+    if "(" in raw:
+        raw = _without_parens(raw)
+    raw = _one_line(raw)
     if " and " in raw:
-        raw = raw.replace(" and ", ",")
+        raw = raw.replace(" and ", ", ")  # (`, ` as a comma is written: the split below takes it as `,`)
     # single spaces only now: a name's own spaces are those next to a comma
+    if " ," not in raw and raw.count(",") == raw.count(", "):  # the usual `A, B, C`: split at once
+        return tuple(filter(None, raw.split(", ")))
     return tuple(filter(None, raw.replace(", ", ",").replace(" ,", ",").split(",")))
 
 
@@ -382,41 +393,36 @@ def _entry(
     body: str, start: re.Match, end: int, listing_date: str | None, sources: tuple[Source, ...]
 ) -> tuple[Paper | None, str | None]:  # fmt: skip
     """One entry's paper, from its `arXiv:` line (`start`) to the separator after it (at `end`), and
-    a warning if it looks cut. Read in place: the entry is not copied out of the body."""
+    a warning if it looks cut. Read in place: the entry is not copied out of the body. Built here,
+    in one function, rather than by make_paper(): this is the loop of a 100 MB file."""
     at = start.end()
-    opener, closer = _marks(body, at, end)
-    head = body[at : min(opener, closer)]
-    abstract = None
-    if opener < closer:  # the abstract, between the `\\\\` line and the closing `\\\\ (...)` line
-        line_end = body.find("\n", opener + 1, closer)
-        abstract = body[line_end + 1 : closer] if line_end != -1 else ""  # an entry cut right after its `\\\\`
-    return _paper(start.group(1, 2, 3), head, abstract, closer < end, listing_date, sources)
-
-
-def _paper(
-    start: tuple[str, str, str], head: str, abstract: str | None, closed: bool, listing_date: str | None,
-    sources: tuple[Source, ...],
-) -> tuple[Paper | None, str | None]:  # fmt: skip
-    """An entry's paper from the groups of its `arXiv:` line, its head (the lines after that one,
-    up to the first `\\\\` line), its abstract as written (None without one), and whether the closing
-    `\\\\ (...)` line is there; and a warning if it looks cut. Built here rather than by
-    make_paper(): this is the loop of a 100 MB file."""
-    paper_cross, arxiv_id, rest = start
-    fields = dict(_FIELD.findall(head))
-    title = fields.get("Title")
-    title = " ".join(title.split()) if title else None
+    closer = body.rfind("\n\\\\ (", at, end)
+    opener = body.find("\n\\\\\n", at, closer) if closer != -1 else -1
+    if opener != -1:  # the usual entry: its abstract right after the `\\\\` line
+        abstract = body[opener + 4 : closer]
+    else:
+        opener, closer = _marks(body, at, end)
+        abstract = None
+        if opener < closer:  # the abstract, between the `\\\\` line and the closing `\\\\ (...)` line
+            line_end = body.find("\n", opener + 1, closer)
+            abstract = body[line_end + 1 : closer] if line_end != -1 else ""  # an entry cut right after its `\\\\`
+    head_end = min(opener, closer)
+    head = _HEAD.fullmatch(body, at, head_end)
+    date, replaced, title, authors, categories, comments, journal_ref, doi = (
+        head.groups() if head is not None else _fields(body[at:head_end])
+    )
+    paper_cross, arxiv_id, rest = start.group(1, 2, 3)
+    title = _one_line(title) if title else None
     if not title:
         return None, f"entry arXiv:{arxiv_id} has no title; skipped"
     if "\\" in title:
         title = to_unicode(title)
-    replaced = _REPLACED.search(head) if "replaced with" in head or " added" in head else None
-    if replaced:
+    if replaced is not None:
         kind = "replacement"
-        date = listing_date or _day(_DAY.search(replaced.group(1)))
+        date = listing_date or _day(_DAY.search(replaced))
     else:
         kind = "cross-list" if paper_cross or "cross-list" in rest else "new"
-        date = listing_date or _day(_DAY.search(fields.get("Date") or ""))
-    authors = fields.get("Authors") or fields.get("Author")
+        date = listing_date or _day(_DAY.search(date or ""))
     count = None
     if authors:
         hidden = _HIDDEN.search(authors) if "not shown" in authors else None  # `et al. (17 additional authors not shown)`
@@ -428,15 +434,10 @@ def _paper(
             count = len(authors) or None
     else:
         authors = ()
-    categories = fields.get("Categories")
     categories = _categories(categories) if categories else ()
-    comments = journal_ref = doi = None
-    if "Comments" in fields:
-        comments = to_unicode(" ".join(fields["Comments"].split())) or None
-    if "Journal-ref" in fields:
-        journal_ref = to_unicode(" ".join(fields["Journal-ref"].split())) or None
-    if "DOI" in fields:
-        doi = " ".join(fields["DOI"].split()) or None
+    comments = to_unicode(" ".join(comments.split())) or None if comments else None
+    journal_ref = to_unicode(" ".join(journal_ref.split())) or None if journal_ref else None
+    doi = " ".join(doi.split()) or None if doi else None
     if abstract is not None:
         abstract = joined(to_unicode(abstract) if "\\" in abstract else abstract)
     values = _BLANK.copy()
@@ -445,6 +446,36 @@ def _paper(
     values[_DATE], values[_KIND], values[_SOURCES], values[_ABSTRACT] = date, kind, sources, abstract
     values[_COMMENTS], values[_JOURNAL_REF], values[_DOI] = comments, journal_ref, doi
     paper = tuple.__new__(Paper, values)
-    if not closed and not replaced:
+    if closer == end and replaced is None:  # no closing `\\\\ (...)` line
         return paper, f"entry arXiv:{arxiv_id} is cut off (no closing \\\\ line)"
     return paper, None
+
+
+# a field's value and its continuation lines (indented), possessive: a line given back would
+# never let what follows match (it starts with a field's name or ends the head)
+_VALUE = r"[ \t]?([^\n]*+(?:\n[ \t][^\n]*+)*+)"
+_SKIPPED = _VALUE.replace("(", "(?:", 1)
+_HEAD = re.compile(
+    rf"\n(?:Date:{_VALUE}|replaced with revised version\b[ \t]*([^\n]*))\n++Title:{_VALUE}\n++Authors?:{_VALUE}"
+    rf"\n++Categories:{_VALUE}(?:\n++Comments:{_VALUE})?(?:\n++Report-no:{_SKIPPED})?(?:\n++MSC-class:{_SKIPPED})?"
+    rf"(?:\n++ACM-class:{_SKIPPED})?(?:\n++Journal-ref:{_VALUE})?(?:\n++DOI:{_VALUE})?(?:\n++License:{_SKIPPED})?\n*"
+)
+"""An entry's head as arXiv writes it, its fields in arXiv's order, each once (nearly every entry):
+matched in place, it gives what _fields() would, without the head's copy, a list and a dict.
+Between its lines only blank ones: a head with any other line (or field) is _fields()'s."""
+
+Fields = tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None, str | None]
+"""An entry's raw fields: Date, what follows `replaced with revised version` (on a replacement's
+line; None for an entry that is not one), Title, Authors (or Author), Categories, Comments,
+Journal-ref, DOI; None for a field not there."""
+
+
+def _fields(head: str) -> Fields:
+    """The Fields of any head: each field found where it is (the last of a field given twice)."""
+    fields = dict(_FIELD.findall(head))
+    replaced = _REPLACED.search(head) if "replaced with" in head or " added" in head else None
+    return (
+        fields.get("Date"), replaced.group(1) if replaced else None, fields.get("Title"),
+        fields.get("Authors") or fields.get("Author"), fields.get("Categories"), fields.get("Comments"),
+        fields.get("Journal-ref"), fields.get("DOI"),
+    )  # fmt: skip

@@ -116,7 +116,7 @@ def _replace(match: re.Match) -> str:
         return escaped
     if styled is not None:
         return _convert(styled)
-    return _pieces(grouped or token)
+    return _piece(token) if token is not None else _pieces(grouped)  # a token alone is one piece
 
 
 _PIECE = re.compile(rf"{_ACCENT}|{_LETTER}|{_GREEK}")

@@ -36,6 +36,21 @@ def clean_abstract(value: object) -> str | None:
     value = value.strip()
     if not ("\n " in value or "\n\t" in value or "\n\n" in value or "\n\f" in value or "\n\v" in value):
         # no line break where _PARAGRAPH could split: one paragraph, without the regex (5x faster)
-        return without_surrogates(" ".join(value.split())) or None
-    paragraphs = (" ".join(part.split()) for part in _PARAGRAPH.split(value))
+        return without_surrogates(one_spaced(value)) or None
+    paragraphs = (one_spaced(part) for part in _PARAGRAPH.split(value))
     return without_surrogates("\n".join(part for part in paragraphs if part)) or None
+
+
+def one_spaced(text: str) -> str:
+    """`" ".join(text.split())`: every run of whitespace one space, none at the ends. Wrapped ASCII
+    text whose only whitespace is single spaces and line breaks (nearly every paragraph of an
+    abstract) is joined without splitting it into words (several times faster)."""
+    if text.isascii():
+        line = text.strip().replace("\n", " ")
+        # the other ASCII whitespace (one search each: memchr is many times faster than any() or a regex)
+        if not (
+            "  " in line or "\t" in line or "\v" in line or "\f" in line or "\r" in line
+            or "\x1c" in line or "\x1d" in line or "\x1e" in line or "\x1f" in line
+        ):  # fmt: skip
+            return line
+    return " ".join(text.split())
