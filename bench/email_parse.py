@@ -6,7 +6,7 @@ Builds a synthetic listing by repeating the entries of a real one (../shared/dig
 2026-01-23 cs mailing by default) with fresh ids until it holds PAPERS papers (100,000 by
 default), writes it to a temporary folder, then, in a fresh process per run and alternating:
 
-- `parsers.parse_file` (read, decode, parse in one process, as a load reads a small file);
+- `parsers.parse_file` (read, decode, parse in one process; a file this big a part at a time);
 - a load session without a cache (`LoadSession([file]).load()`), which cuts a big listing at its
   entries for the parsing processes (one per CPU) and puts its papers in the store as they come.
 

@@ -88,7 +88,7 @@ def test_a_listing_that_fails_half_way_is_a_problem_and_the_load_goes_on(listing
             raise ValueError("a parser bug")
         return real(*args)
 
-    monkeypatch.setattr(arxiv_email, "_paper", failing)
+    monkeypatch.setattr(arxiv_email, "_entry", failing)
     session = LoadSession([listing])
     events = list(session.load(batch_seconds=0))
     session.close()
@@ -208,3 +208,37 @@ def test_a_listing_not_utf8_throughout_reads_as_one_piece_would_and_a_quoted_one
     assert batched.plan_parts(str(tmp_path / "quoted.txt"), len(quoted.encode()), 200_000) is None
     parts = batched.plan_parts(str(path), len(data), 200_000)
     assert parts is not None and not parts.checked  # ASCII: looked at after the first part
+
+
+def test_parse_file_reads_a_big_listing_a_part_at_a_time_as_the_whole_text_reads(shared_digests, tmp_path, monkeypatch):
+    """parse_file() of a listing too big to hold whole twice (its bytes and its text) reads and
+    parses it a part at a time: the same papers, warnings and format as the whole text parsed at
+    once; a file that cannot be cut (quoted) is read whole."""
+    import datetime as dt
+
+    from digest_tui.core import parsers
+    from digest_tui.core.parsers import batched
+
+    path = tmp_path / "big.txt"
+    big_listing(shared_digests, path, 4)
+    text = path.read_text(encoding="utf-8")
+    cut = tmp_path / "cut.txt"  # ends inside its last character, and in the middle of an entry
+    cut.write_bytes(path.read_bytes()[: len(text) // 2] + "é".encode()[:1])
+    quoted = tmp_path / "quoted.txt"
+    quoted.write_text("\n".join("> " + line for line in text.split("\n")), encoding="utf-8")
+    monkeypatch.setattr(parsers, "IN_PARTS_BYTES", 500_000)
+    monkeypatch.setattr(batched, "FIRST_PART_BYTES", 300_000)
+    monkeypatch.setattr(batched, "PART_BYTES", 250_000)
+    parts_read = []
+    real = batched._part_text
+    monkeypatch.setattr(batched, "_part_text", lambda *args: parts_read.append(args[2]) or real(*args))
+    for file, expected_parts in ((path, True), (cut, True), (quoted, False)):
+        parts_read.clear()
+        result = parse_file(str(file))
+        whole_text, was_cut, info = parsers.read_text(str(file))
+        whole = parsers.parse_read(str(file), whole_text, was_cut, dt.date.fromtimestamp(info.st_mtime))
+        assert (result.papers, result.warnings, result.format) == (whole.papers, whole.warnings, whole.format)
+        assert (len(parts_read) >= 4) is expected_parts, file.name
+    assert len(result.papers) == 4 * 382
+    cut_result = parse_file(str(cut))
+    assert cut_result.warnings[0].startswith("the file ends inside a character")

@@ -179,6 +179,8 @@ def lines_warning(lines: list[str]) -> str | None:
     return one_line(lines[0], limit=200) + more
 
 
+IN_PARTS_BYTES = 16 * 2**20
+"""parse_file() reads a file this big a part at a time, when it can be cut (batched.parse_in_parts)."""
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Larger files are refused unread: a digest page is a few hundred kilobytes, a year of them tens of MB."""
 
@@ -221,7 +223,18 @@ def read_text(path: str) -> tuple[str, bool, os.stat_result]:
 
 
 def parse_file(path: str) -> ParseResult:
-    """Read and parse one file; every failure is a DigestError with a one-line reason."""
+    """Read and parse one file; every failure is a DigestError with a one-line reason. A big
+    listing e-mail is read and parsed a part at a time (parsers.batched.parse_in_parts)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        info = None  # read_text() says why
+    if info is not None and stat.S_ISREG(info.st_mode) and info.st_size >= IN_PARTS_BYTES:
+        from .batched import parse_in_parts
+
+        result = parse_in_parts(path, info.st_size)
+        if result is not None:
+            return result
     text, cut, info = read_text(path)
     return parse_read(path, text, cut, dt.date.fromtimestamp(info.st_mtime))
 
