@@ -114,6 +114,28 @@ def test_a_load_leaves_the_store_sorted_and_every_paper_in(folder):
     assert plain.store.ordered("title") == order  # the same order, made on demand
 
 
+def test_the_cache_entries_of_files_parsed_here_are_written_after_the_load(folder, tmp_path):
+    """The entries of the files the loading thread parsed are written by the finishing steps (or
+    close()), not on the way to LoadDone: a big listing's last papers are not kept waiting."""
+    files, _ = find_files([folder])
+    readable = [(path, info) for path, info in files if not path.endswith(("17b.txt", ".fifo"))]
+    for finished in (True, False):
+        cache = ParseCache(tmp_path / f"cache-{finished}")
+        session = LoadSession([folder], cache=cache)
+        events = list(session.load())
+        assert isinstance(events[-1], LoadDone) and len(session.store) > 30
+        assert [path for path, info in readable if cache.get(path, info) is not None] == []
+        if finished:
+            steps = list(session.finish(index=False))
+            assert steps.index("entries") < steps.index("snapshot")
+        else:
+            session.close()
+        assert [path for path, info in readable if cache.get(path, info) is None] == []
+    warm = LoadSession([folder], cache=ParseCache(tmp_path / "cache-False"))
+    warm.run()
+    assert warm.store.papers == session.store.papers
+
+
 def test_the_finishing_steps_index_write_the_snapshot_then_fill_the_texts(folder, tmp_path, monkeypatch):
     """Without a text index on disk (an SQLite without FTS5's trigrams), the texts come into the
     papers and their columns are made in memory."""

@@ -34,8 +34,10 @@ snapshot's files' problems come back with them. So the command line prints exact
 the reader shows, in the order the user named the paths.
 
 `finish()` then makes the search-index columns that need no long texts (fielded and title filters
-work from then on), writes the load snapshot when the load was not all from one (after those
-columns: a filter typed right after the load should not wait for the write), brings in the texts
+work from then on), writes the cache entries of the files parsed in the loading thread (a big
+listing's entry is not written on the way to its last papers on screen), writes the load snapshot
+when the load was not all from one (after those columns: a filter typed right after the load
+should not wait for the write), brings in the texts
 a warm start left in the parse cache, and indexes them. Cyclic garbage collection is paused from
 the start of `load()` to the end of `finish()` (or `close()`). A cold load's parsing processes
 write most cache entries after the parsing (at the lowest priority: the load does not wait for
@@ -182,6 +184,7 @@ class LoadSession:
         self._seal: tuple[tuple[int, int], int] | None = None  # (snapshot identity, store version) the text index may be sealed for
         self._gc_was_on: bool | None = None
         self._writing: list = []  # parsing processes still writing cache entries (see read_in_order)
+        self._unwritten: list[Reading] = []  # files parsed here whose cache entries finish() writes
 
     # -- listing -------------------------------------------------------------------------------
 
@@ -317,6 +320,8 @@ class LoadSession:
                             met, last, shown, due = [], time.monotonic(), True, False
                             if first and pause is not None:
                                 pause()
+                    if cache is not None and isinstance(item.outcome, Parsed):
+                        self._unwritten.append(item)
                     item = item.outcome
                 elif isinstance(item, Parsed):
                     item.add_to(store)
@@ -373,8 +378,9 @@ class LoadSession:
 
     def finish(self, index: bool = True) -> Iterator[str]:
         """The steps after a load, yielding the name of each one done: the search-index columns
-        that need no long texts (when `index`), "snapshot", "cache" (the parsing processes'
-        entries are written), then "texts" after every few files' texts, and the text columns.
+        that need no long texts (when `index`), "entries" (the cache entries of the files parsed
+        in this process), "snapshot", "cache" (the parsing processes' entries are written), then
+        "texts" after every few files' texts, and the text columns.
         With a text index on disk, the texts are written there instead (when `index`) and stay
         out of the papers; without `index`, they come in (for the command line, which writes them
         all), and the index is left alone unless it is whole already. Garbage collection resumes
@@ -386,6 +392,9 @@ class LoadSession:
                 for name in [name for name in COLUMNS if name not in TEXT_COLUMNS]:
                     store.index([name])
                     yield name
+            if self._unwritten:
+                self._write_entries()
+                yield "entries"
             if self._snapshot_due:
                 self._snapshot_due = False
                 version = store.version
@@ -435,14 +444,21 @@ class LoadSession:
             pass
         return self.report
 
+    def _write_entries(self) -> None:
+        """The cache entries of the files parsed here (kept off the load's way: see Reading)."""
+        while self._unwritten:
+            self._unwritten.pop(0).write_entry()
+
     def _wait_for_entries(self) -> None:
         """Until the parsing processes have written their cache entries (and ended)."""
         while self._writing:
             self._writing.pop().shutdown(wait=True)
 
     def close(self) -> None:
-        """Wait for the parsing processes to have written their cache entries; resume garbage
-        collection if this session paused it (a load stopped before finish())."""
+        """Write the cache entries of the files parsed here and wait for the parsing processes to
+        have written theirs; resume garbage collection if this session paused it (a load stopped
+        before finish())."""
+        self._write_entries()
         self._wait_for_entries()
         self._take_texts(False, wait=True)  # a load stopped before the text index was the store's: closed
         if self._gc_was_on is not None:
