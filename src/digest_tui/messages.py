@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from .core.fetch import Outcome
 from .core.loading.session import Changes, FilesFound, FilesRead, LoadDone, LoadEvent
 from .core.model import Problem
+
+if TYPE_CHECKING:  # the fetcher (http, ssl, every parser) is imported when a fetch starts, not with the reader
+    from .core.fetch import Outcome
 
 
 @dataclass
