@@ -410,3 +410,20 @@ def test_one_spaced_is_split_and_join():
     assert [chr(c) for c in range(128) if len(one_spaced(f"a{chr(c)}b").split(" ")) == 2] == [
         chr(c) for c in range(128) if chr(c).isspace()
     ]
+
+
+def test_an_entry_is_written_in_the_order_of_the_papers_fields():
+    """_entry() makes a paper as one tuple of every field (for speed): in Paper's own order, each
+    field the entry gives where Paper has it and the rest Paper's defaults."""
+    from digest_tui.core.model import Paper, make_paper
+
+    assert Paper._fields == arxiv_email._ENTRY_FIELDS
+    entry = _entry("2607.00004", "An abstract.", title="A Title", authors="A. Person and B. Other",
+                   extra="Comments: 3 pages\nJournal-ref: J. 1\nDOI: 10.1/x\n")  # fmt: skip
+    [paper], warnings = arxiv_email.parse(_listing("Wed  8 Jul 26 18:00:00 GMT  to  Thu  9 Jul 26 18:00:00 GMT", entry), "m", DAY)
+    assert warnings == []
+    assert paper == make_paper(
+        id="2607.00004", title_en="A Title", authors=("A. Person", "B. Other"), author_count=2,
+        categories=("cs.CL",), date="2026-07-10", comments="3 pages", journal_ref="J. 1", doi="10.1/x",
+        abstract_en="An abstract.", announce_type="new", sources=(Source("m", "arxiv-email"),),
+    )  # fmt: skip

@@ -329,14 +329,15 @@ def announcement_day(window_end: str) -> str:
     return (day + dt.timedelta(days=step)).isoformat()
 
 
-_BLANK = [Paper._field_defaults.get(name) for name in Paper._fields]
-"""A paper with every field unknown, as a list: an entry's paper is this with its fields set, made
-into a Paper in one step (a keyword call per paper is a tenth of a 100 MB listing's time)."""
-_KEY, _ID_AT, _TITLE, _AUTHORS, _COUNT, _CATEGORIES, _DATE, _KIND, _SOURCES, _ABSTRACT, _COMMENTS, _JOURNAL_REF, _DOI = (
-    Paper._fields.index(name)
-    for name in ("key", "id", "title_en", "authors", "author_count", "categories", "date", "announce_type", "sources",
-                 "abstract_en", "comments", "journal_ref", "doi")
+_ENTRY_FIELDS = (
+    "key", "id", "title_en", "title_zh", "authors", "author_count", "institutions", "institutions_raw", "categories",
+    "date", "new_submission", "score", "upvotes", "topic", "topic_reason", "summary_zh", "comments", "journal_ref",
+    "doi", "abstract_zh", "abstract_en", "organization", "summary_en", "keywords", "github_repo", "github_stars",
+    "comments_count", "announce_type", "ai_sections", "sources",
 )  # fmt: skip
+"""Paper's fields in order, as _entry() writes a paper: one tuple of every field, made into a Paper
+in one step (a keyword call per paper is a tenth of a 100 MB listing's time, setting the fields of
+a list of defaults a twentieth); a test holds this to Paper._fields."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -399,7 +400,10 @@ def _entry(
     closer = body.rfind("\n\\\\ (", at, end)
     opener = body.find("\n\\\\\n", at, closer) if closer != -1 else -1
     if opener != -1:  # the usual entry: its abstract right after the `\\\\` line
-        abstract = body[opener + 4 : closer]
+        first = opener + 4
+        if body.startswith("  ", first) and first + 2 < closer and not body[first + 2].isspace():
+            first += 2  # its first line's indent, which joined() would strip: one copy of the abstract the less
+        abstract = body[first:closer]
     else:
         opener, closer = _marks(body, at, end)
         abstract = None
@@ -440,12 +444,10 @@ def _entry(
     doi = " ".join(doi.split()) or None if doi else None
     if abstract is not None:
         abstract = joined(to_unicode(abstract) if "\\" in abstract else abstract)
-    values = _BLANK.copy()
-    values[_KEY] = values[_ID_AT] = arxiv_id
-    values[_TITLE], values[_AUTHORS], values[_COUNT], values[_CATEGORIES] = title, authors, count, categories
-    values[_DATE], values[_KIND], values[_SOURCES], values[_ABSTRACT] = date, kind, sources, abstract
-    values[_COMMENTS], values[_JOURNAL_REF], values[_DOI] = comments, journal_ref, doi
-    paper = tuple.__new__(Paper, values)
+    paper = tuple.__new__(Paper, (  # in _ENTRY_FIELDS' order
+        arxiv_id, arxiv_id, title, None, authors, count, (), None, categories, date, None, None, None, None, None, None,
+        comments, journal_ref, doi, None, abstract, None, None, (), None, None, None, kind, (), sources,
+    ))  # fmt: skip
     if closer == end and replaced is None:  # no closing `\\\\ (...)` line
         return paper, f"entry arXiv:{arxiv_id} is cut off (no closing \\\\ line)"
     return paper, None
