@@ -226,19 +226,23 @@ def test_parse_file_reads_a_big_listing_a_part_at_a_time_as_the_whole_text_reads
     cut.write_bytes(path.read_bytes()[: len(text) // 2] + "é".encode()[:1])
     quoted = tmp_path / "quoted.txt"
     quoted.write_text("\n".join("> " + line for line in text.split("\n")), encoding="utf-8")
+    late = tmp_path / "latin1.txt"  # a byte that is not UTF-8 in its last part: the whole file is GB18030
+    data = path.read_bytes()
+    late.write_bytes(data[:-2000] + "Gödel".encode("latin-1") + data[-2000:])
     monkeypatch.setattr(parsers, "IN_PARTS_BYTES", 500_000)
     monkeypatch.setattr(batched, "FIRST_PART_BYTES", 300_000)
     monkeypatch.setattr(batched, "PART_BYTES", 250_000)
     parts_read = []
     real = batched._part_text
     monkeypatch.setattr(batched, "_part_text", lambda *args: parts_read.append(args[2]) or real(*args))
-    for file, expected_parts in ((path, True), (cut, True), (quoted, False)):
+    for file, expected_parts in ((path, True), (cut, True), (quoted, False), (late, True)):
         parts_read.clear()
         result = parse_file(str(file))
         whole_text, was_cut, info = parsers.read_text(str(file))
         whole = parsers.parse_read(str(file), whole_text, was_cut, dt.date.fromtimestamp(info.st_mtime))
         assert (result.papers, result.warnings, result.format) == (whole.papers, whole.warnings, whole.format)
         assert (len(parts_read) >= 4) is expected_parts, file.name
-    assert len(result.papers) == 4 * 382
+    gb18030 = "Gödel".encode("latin-1").decode("gb18030")
+    assert sum(gb18030 in repr(paper) for paper in result.papers) == 1 and len(result.papers) == 4 * 382
     cut_result = parse_file(str(cut))
     assert cut_result.warnings[0].startswith("the file ends inside a character")

@@ -21,7 +21,7 @@ import gc
 import marshal
 import warnings as _warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 
 from ..model import Paper, ParseResult, merge
@@ -198,9 +198,26 @@ def parse_in_parts(path: str, size: int) -> ParseResult | None:
     parts = plan_parts(path, size, PART_BYTES)
     if parts is None:
         return None
-    reading = BatchedFile(path, parts, (parse_part(path, parts, index) for index in range(1, len(parts))))
-    for _batch in reading:
-        pass
+    not_utf8: list[int] = []
+
+    def later() -> Iterator[tuple[list[Paper], list[str], list[str], bool]]:
+        for index in range(1, len(parts)):
+            try:
+                yield parse_part(path, parts, index)
+            except UnicodeDecodeError:
+                not_utf8.append(index)
+                raise
+
+    # each part is decoded as UTF-8 as it comes (the rest of a file with an ASCII first part is not
+    # read an extra time beforehand): a part that is not means the whole file is read as decode() reads it
+    reading = BatchedFile(path, replace(parts, checked=True), later())
+    try:
+        for _batch in reading:
+            pass
+    except DigestError:
+        if not_utf8:
+            return None
+        raise
     return reading.result
 
 
