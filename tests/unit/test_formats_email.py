@@ -427,3 +427,25 @@ def test_an_entry_is_written_in_the_order_of_the_papers_fields():
         categories=("cs.CL",), date="2026-07-10", comments="3 pages", journal_ref="J. 1", doi="10.1/x",
         abstract_en="An abstract.", announce_type="new", sources=(Source("m", "arxiv-email"),),
     )  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["$", "\\", "x", " ", "{", "}"]), max_size=30))
+def test_maths_in_dollars_alone_are_found_as_every_kind_is(text):
+    """A text whose only maths delimiter is `$` takes a quick path: the spans every kind's search finds."""
+    from digest_tui.core.parsers import tex
+
+    while "$$" in text:  # (`$$` is a delimiter of its own: the other path's)
+        text = text.replace("$$", "$x$")
+    upcoming = {pair: text.find(pair[0]) for pair in tex._DELIMITERS}
+    assert tex._dollar_spans(text, text.find("$")) == tex._spans(text, upcoming)
+
+
+@pytest.mark.parametrize("window", [1, 5, 21, 22, 64])
+def test_separator_dashes_found_a_window_at_a_time_as_find_finds_them(monkeypatch, window):
+    """The search for the next separator's dashes, a window at a time, finds what one str.find does."""
+    monkeypatch.setattr(arxiv_email, "_DASHES_WINDOW", window)
+    dashes = "\n" + "-" * 20
+    body = "ab" + dashes + "-" * 5 + "\ncd" + "e" * 37 + dashes + "x" * 61 + dashes[:-1] + "\n" + dashes + "\n-" + dashes
+    for at in range(len(body) + 2):
+        assert arxiv_email._dashes(body, at) == body.find(dashes, at), at

@@ -253,7 +253,10 @@ def _batches(
     notes: list[str] = []
     chunk_start = at
     for separator_start, separator_end in _separators(body, at):
-        start = _START.search(body, chunk_start, separator_start)
+        # an entry as arXiv writes it, `\\\\` then `arXiv:ID` right after the separator: its first
+        # line matched where it is (the search would find it there, no line before it can match)
+        start = _START.match(body, chunk_start + 4, separator_start) if body.startswith(_ENTRY, chunk_start) else None
+        start = start or _START.search(body, chunk_start, separator_start)
         chunk_start = separator_end
         if start is None:
             continue
@@ -282,7 +285,7 @@ def _separators(body: str, at: int = 0) -> Iterator[tuple[int, int]]:
     line_end = body.find("\n", at)
     if _SEPARATOR.fullmatch(body, at, max(line_end, at)):
         yield at, max(line_end, at)
-    dash, percent = body.find(_DASHES, at), _percent_line(body, at)
+    dash, percent = _dashes(body, at), _percent_line(body, at)
     while dash != -1 or percent != -1:
         at = dash if percent == -1 or (dash != -1 and dash < percent) else percent
         line_end = body.find("\n", at + 1)
@@ -290,7 +293,7 @@ def _separators(body: str, at: int = 0) -> Iterator[tuple[int, int]]:
         if _SEPARATOR.fullmatch(body, at + 1, line_end):
             yield at + 1, line_end
         if at == dash:
-            dash = body.find(_DASHES, line_end)
+            dash = _dashes(body, line_end)
         if at == percent or percent < line_end:
             percent = _percent_line(body, line_end) if percent != -1 else -1
     yield len(body), len(body)
@@ -304,7 +307,23 @@ def _percent_line(body: str, at: int) -> int:
     return percent - 1 if percent != -1 else -1
 
 
+def _dashes(body: str, at: int) -> int:
+    """body.find(_DASHES, at), looked for a window at a time: over the rest of a big body, str.find
+    prepares its search for a long text (two-way) on every call, which costs more than searching
+    the entry the separator ends."""
+    end = len(body)
+    while at < end:
+        window_end = at + _DASHES_WINDOW
+        found = body.find(_DASHES, at, window_end + len(_DASHES) - 1)
+        if found != -1 or window_end >= end:
+            return found
+        at = window_end
+    return -1
+
+
 _DASHES = "\n" + "-" * 20
+_ENTRY = "\n\\\\\narXiv:"  # after a separator line (from its line break)
+_DASHES_WINDOW = 16384
 
 
 def mail_day(value: str) -> str | None:

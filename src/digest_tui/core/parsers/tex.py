@@ -59,8 +59,15 @@ def _math_spans(text: str) -> list[tuple[int, int]]:
     """Where the maths are (`$...$`, `$$...$$`, `\\(...\\)`, `\\[...\\]`; an escaped `\\$` opens
     or closes nothing), found with str.find in one pass: each kind's next opener is remembered
     until passed, and a kind with no opener, or no closer, after some point is not looked for again."""
-    spans: list[tuple[int, int]] = []
     upcoming = {pair: text.find(pair[0]) for pair in _DELIMITERS}  # each kind's next opener at or after `at`
+    if upcoming[_DOLLAR] != -1 and upcoming[_DOLLARS] == upcoming[_PARENS] == upcoming[_BRACKETS] == -1:
+        return _dollar_spans(text, upcoming[_DOLLAR])  # nearly every text with maths
+    return _spans(text, upcoming)
+
+
+def _spans(text: str, upcoming: dict[tuple[str, str], int]) -> list[tuple[int, int]]:
+    """_math_spans() given where each kind of opener is first (-1: nowhere)."""
+    spans: list[tuple[int, int]] = []
     at = 0
     while True:
         for pair, position in list(upcoming.items()):
@@ -86,6 +93,27 @@ def _math_spans(text: str) -> list[tuple[int, int]]:
             continue
         spans.append((start, end + len(closer)))
         at = end + len(closer)
+
+
+_DOLLARS, _DOLLAR, _PARENS, _BRACKETS = _DELIMITERS
+
+
+def _dollar_spans(text: str, start: int) -> list[tuple[int, int]]:
+    """_math_spans() of a text whose only delimiter is `$` (no `$$`, `\\(` or `\\[`), its first at
+    `start`: each `$` that is not escaped opens, the next one that is not closes."""
+    spans: list[tuple[int, int]] = []
+    while start != -1:
+        if start and text[start - 1] == "\\":  # `\\$`: an escaped dollar
+            start = text.find("$", start + 1)
+            continue
+        end = text.find("$", start + 1)
+        while end != -1 and text[end - 1] == "\\":
+            end = text.find("$", end + 1)
+        if end == -1:  # nothing closes it: the rest is text
+            return spans
+        spans.append((start, end + 1))
+        start = text.find("$", end + 1)
+    return spans
 
 
 def _convert(text: str) -> str:
