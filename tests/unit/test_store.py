@@ -171,3 +171,23 @@ def test_papers_put_in_by_extend_are_found_and_merged_by_their_keys():
     store.fill_keys()
     assert store.row("2606.00001") == 0 and store.row("2606.00009") == 1
     assert store.state().other_keys == [("2606.00009", 1)]
+
+
+def test_fill_keys_puts_a_snapshots_keys_in_a_few_rows_at_a_time_with_the_same_result(monkeypatch):
+    """fill_keys() in chunks of one row (the lock let go between them) gives the lookup the
+    keys give at once; a key restore() put in keeps its row, even one that is also a row's own."""
+    import digest_tui.core.store as store_module
+    from digest_tui.core.store import StoreState, title_sort_key
+
+    papers = [paper(id=f"2606.0000{at}", title_en=f"P{at}", sources=(Source("a.txt", "arxivdaily"),)) for at in range(5)]
+    chunked = Store()
+    chunked.extend(papers, list(map(title_sort_key, papers)))
+    chunked.restore(StoreState([], [], [("2606.00003", 1), ("2606.00009", 4)], [], {"a.txt": list(range(5))}, None), {})
+    monkeypatch.setattr(store_module, "KEY_CHUNK", 1)
+    held = []
+    real_add_keys = chunked._add_keys
+    monkeypatch.setattr(chunked, "_add_keys", lambda count: held.append(count) or real_add_keys(count))
+    chunked.fill_keys()
+    assert held == [1] * 5
+    assert [chunked.row(f"2606.0000{at}") for at in range(5)] == [0, 1, 2, 1, 4]
+    assert chunked.row("2606.00009") == 4

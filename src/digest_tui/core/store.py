@@ -32,6 +32,8 @@ INDEX_CHUNK = 4096
 """Rows of a search-index column made per hold of the store's lock."""
 TEXT_INDEX_CHUNK = 1024
 """Rows whose texts sync_texts() reads per hold of the store's lock."""
+KEY_CHUNK = 16384
+"""Rows whose keys fill_keys() puts in per hold of the store's lock (a few milliseconds)."""
 TEXT_INDEX_BATCH = 8192
 """Rows sync_texts() writes to the text index in one transaction (30% less CPU than 1,024)."""
 
@@ -238,21 +240,33 @@ class Store:
             self.version += 1
 
     def fill_keys(self) -> None:
-        """Put the keys of the rows extend() put in into the key lookup now (LoadSession.finish()
-        does, in its worker, so that no key typed or clicked waits for it)."""
-        with self._lock:
-            self._keys()
+        """Put the keys of the rows extend() put in into the key lookup now, KEY_CHUNK rows per
+        hold of the lock and of the GIL (LoadSession.finish() does, in its worker, so that no key
+        typed or clicked waits for it, nor for a million keys put in at once)."""
+        while self._unkeyed:
+            with self._lock:
+                self._add_keys(KEY_CHUNK)
+            time.sleep(0)  # the UI thread, if it waits for the lock or the GIL, gets them now
 
     def _keys(self) -> dict[str, int]:
-        """The key lookup with the own key of every row in it (call with the lock held). The keys
-        put in after extend() (a snapshot's other keys) win, as they did when they came last."""
-        rows = self._unkeyed
-        if rows:
-            keys = dict(zip(map(_KEY, self.papers[rows.start : rows.stop]), rows))
-            keys.update(self._row_of_key)
-            self._row_of_key = keys
-            self._unkeyed = range(0)
+        """The key lookup with the own key of every row in it (call with the lock held)."""
+        while self._unkeyed:
+            self._add_keys(len(self._unkeyed))
         return self._row_of_key
+
+    def _add_keys(self, count: int) -> None:
+        """The own keys of the next `count` rows extend() left out (call with the lock held). A key
+        put in since (a snapshot's other keys) keeps its row, as when it came after them."""
+        rows = self._unkeyed
+        if not rows:
+            return
+        done = range(rows.start, min(rows.stop, rows.start + count))
+        own = dict(zip(map(_KEY, self.papers[done.start : done.stop]), done))
+        by_key = self._row_of_key
+        kept = {key: by_key[key] for key in own.keys() & by_key.keys()}
+        by_key.update(own)
+        by_key.update(kept)
+        self._unkeyed = range(done.stop, rows.stop)
 
     def forget_rows(self, other_keys: list[tuple[str, int]], titles: list[tuple[str, int]]) -> None:
         """After extend() of a snapshot's first rows, when the rest of it cannot be used: every row
