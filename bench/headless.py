@@ -87,7 +87,8 @@ def cmd_load(arch: str, cache_dir: str) -> dict:
 def cmd_filter(arch: str, cache_dir: str) -> dict:
     """The reader's path: LoadSession.load() then finish() (the steps its workers iterate: the
     search-index columns, the snapshot, the text index on disk written or found whole), then
-    each query typed one character at a time. `ready_s`: from the start until both are done."""
+    each query typed one character at a time. `ready_s`: from the start until finish() says
+    "ready" (any filter answered without a column to make first); `finished_s`: all its steps."""
     from digest_tui.core.library import NO_MARK
     from digest_tui.core.loading.cache import ParseCache
     from digest_tui.core.loading.session import LoadSession
@@ -104,7 +105,9 @@ def cmd_filter(arch: str, cache_dir: str) -> dict:
         now = time.perf_counter()
         steps[step] = steps.get(step, 0.0) + now - last
         last = now
-    out["ready_s"], out["ready_cpu_s"] = time.perf_counter() - t0, time.process_time() - cpu0
+        if step == "ready":  # any filter is answered without a column to make first
+            out["ready_s"], out["ready_cpu_s"] = now - t0, time.process_time() - cpu0
+    out["finished_s"], out["finished_cpu_s"] = time.perf_counter() - t0, time.process_time() - cpu0
     out["finish_steps_s"] = steps
     store = session.store
     out["papers"] = len(store)

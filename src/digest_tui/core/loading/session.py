@@ -72,6 +72,10 @@ BIG_FILE_BYTES = 2**20
 TEXT_FILES_PER_STEP = 16
 """Files whose texts `finish()` brings in per step (a step is one chance for a worker to stop)."""
 
+ON_DISK_TOO = ("titles", "authors")
+"""Search-index columns a whole text index holds too: `title:`, `author:` and free words are
+looked up there, so on a warm start these are made in memory after the filter is ready."""
+
 
 @dataclass(frozen=True, slots=True)
 class FilesFound:
@@ -380,16 +384,19 @@ class LoadSession:
         """The steps after a load, yielding the name of each one done: the search-index columns
         that need no long texts (when `index`), "entries" (the cache entries of the files parsed
         in this process), "snapshot", "cache" (the parsing processes' entries are written), then
-        "texts" after every few files' texts, and the text columns.
-        With a text index on disk, the texts are written there instead (when `index`) and stay
-        out of the papers; without `index`, they come in (for the command line, which writes them
-        all), and the index is left alone unless it is whole already. Garbage collection resumes
-        at the end."""
+        "texts" after every few files' texts, the text columns, and "ready" (when `index`: from
+        then on a filter of any kind is answered without a column to make first). With a text
+        index on disk, the texts are written there instead (when `index`) and stay out of the
+        papers; where it is whole already (a warm start), the titles and authors in memory, which
+        only a one-character word still reads, come after "ready". Without `index`, the texts
+        come in (for the command line, which writes them all), and the index is left alone
+        unless it is whole already. Garbage collection resumes at the end."""
         store = self.store
         try:
             store.fill_keys()  # a snapshot's keys, left out of its load (Store.extend)
+            later = [name for name in ON_DISK_TOO if store.texts is not None and store.texts_synced]
             if index:
-                for name in [name for name in COLUMNS if name not in TEXT_COLUMNS]:
+                for name in [name for name in COLUMNS if name not in TEXT_COLUMNS and name not in later]:
                     store.index([name])
                     yield name
             if self._unwritten:
@@ -409,13 +416,16 @@ class LoadSession:
                 store.attach_texts(None)  # writing it would take longer than the command: search in memory
             if store.texts is not None and index:
                 yield from self._sync_texts()
-                if store.texts is not None:
-                    return
-            while store.texts_pending:
-                store.fill_texts(files=TEXT_FILES_PER_STEP)
-                yield "texts"
+            if store.texts is None or not index:
+                while store.texts_pending:
+                    store.fill_texts(files=TEXT_FILES_PER_STEP)
+                    yield "texts"
             if index:
-                for name in sorted(TEXT_COLUMNS):
+                for name in [*sorted(TEXT_COLUMNS), *later] if store.texts is None else ():
+                    store.index([name])
+                    yield name
+                yield "ready"
+                for name in later if store.texts is not None else ():
                     store.index([name])
                     yield name
         finally:
