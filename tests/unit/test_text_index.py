@@ -313,6 +313,26 @@ def test_the_text_index_of_a_snapshot_pruned_away_goes_with_it(tmp_path, monkeyp
     assert not [name for name in os.listdir(os.path.dirname(paths[0])) if name.startswith(os.path.basename(paths[0]))]
 
 
+def test_only_the_text_indexes_of_the_newest_snapshots_are_kept(tmp_path):
+    cache = ParseCache(tmp_path / "cache")
+    indexes, snapshots = [], []
+    for name in ("one", "two", "three"):  # three path sets (or three versions of the snapshot code)
+        folder = tmp_path / name
+        folder.mkdir()
+        shutil.copy(FIXTURES / "merge-a.txt", folder)
+        session = LoadSession([folder], cache=cache)
+        for _ in session.load():
+            pass
+        for _ in session.finish():
+            pass
+        session.store.texts.close()
+        indexes.append(text_index_path(cache, [str(folder)]))
+        snapshots.append(snapshot.snapshot_path(cache, [str(folder)]))
+        os.utime(snapshots[-1], ns=(len(snapshots), len(snapshots)))  # the older, the first
+    assert snapshot.KEEP > 2 and all(map(os.path.exists, snapshots))  # snapshots are small: all kept
+    assert [os.path.exists(path) for path in indexes] == [False, True, True]  # 13 GB each at 1M papers
+
+
 def test_a_snapshot_found_damaged_half_way_in_leaves_no_row_of_its_index_trusted(tmp_path, monkeypatch):
     monkeypatch.setattr(snapshot, "CHUNK_ROWS", 8)  # several chunks: some go in before the bad one
     folder = tmp_path / "digests"

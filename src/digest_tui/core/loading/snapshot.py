@@ -379,6 +379,8 @@ def _shared(columns: list[tuple], title_keys: list[str]) -> tuple[list[list], li
 
 KEEP = 4
 """Snapshots kept (of different path sets, or of older code): the most recently written."""
+KEEP_TEXT_INDEXES = 2
+"""Text indexes kept: those of the newest snapshots (a few times the archive's texts each)."""
 
 
 STALE_TEMPORARY_NS = int(STALE_AFTER * 10**9)
@@ -408,11 +410,15 @@ def text_index_path(cache: ParseCache, paths: list[str]) -> str:
 
 
 def _prune_text_indexes(loads: str) -> None:
-    """Remove the text indexes (and their SQLite companions) of snapshots pruned away: each is as
-    big as a few times its archive's texts. (A reader still using one keeps its open file.)"""
+    """Keep the text indexes (and their SQLite companions) of the KEEP_TEXT_INDEXES newest
+    snapshots only: each is a few times as big as its archive's texts (13 GB at 1M papers), and
+    a new version of the snapshot code starts a new one. (A reader still using one keeps its
+    open file.)"""
     texts = os.path.join(os.path.dirname(loads), "texts")
     try:
-        kept = set(os.listdir(loads))
+        with os.scandir(loads) as entries:
+            found = sorted(((entry.stat().st_mtime_ns, entry.name) for entry in entries if not entry.name.endswith(".tmp")), reverse=True)
+        kept = {name for _mtime, name in found[:KEEP_TEXT_INDEXES]}
         with os.scandir(texts) as entries:
             for entry in entries:
                 if entry.name.split("-", 1)[0] not in kept:
