@@ -259,6 +259,10 @@ def test_a_short_needle_is_looked_for_in_the_columns_in_memory_first_then_in_the
     assert index.search(columns, ["b"], in_memory) == {7}  # 39 of 40 left: the trigrams it starts
     assert index.search(columns, ["ab"], in_memory) == {7}  # two characters: the trigrams
     assert index.search(columns, ["xy"], in_memory) == {8}
+    # `title:e`, `title:xy`: the one column is in memory, and scanning it is the answer
+    assert index.search(("titles",), ["e"], in_memory) == set(range(40)) - {8}
+    assert index.search(("titles",), ["xy"], in_memory) == {8}
+    assert index.search(("titles",), ["xy"]) == {8}  # (without it: the trigrams, the same rows)
 
 
 def test_a_second_reader_on_the_same_archive_searches_in_memory_and_leaves_the_file_alone(tmp_path):

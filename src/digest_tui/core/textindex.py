@@ -268,12 +268,15 @@ class TextIndex:
         return [row for (row,) in self._connection.execute("SELECT rowid FROM texts WHERE texts MATCH ?", (expression,))]
 
     def _short(self, columns: tuple[str, ...], needle: str, in_memory: dict[str, list]) -> Iterable[int]:
-        """A needle of one or two characters. For one character, where some of the columns are in
-        memory (a free word's titles, authors, id), those are scanned first: a letter is in nearly
+        """A needle of one or two characters. Where the one column is in memory (`title:`,
+        `author:`), it is scanned. For one character, where some of them are (a free word's
+        titles, authors, id), those are scanned first: a letter is in nearly
         every title, and when few rows are left, only their texts here are looked at. Otherwise the needle is
         the OR of the trigrams it starts, from the vocabulary (as many as it has: hundreds for a
         letter, and every row they are in)."""
         here = [in_memory[name] for name in columns if name in in_memory]
+        if len(here) == 1 == len(columns):  # (`title:m`, `author:zh`) a scan of it is the answer
+            return [row for row, value in enumerate(here[0]) if needle in value]
         if here and len(needle) == 1:  # two characters are in too few titles for this to pay
             rest = [row for row, value in enumerate(here[0]) if needle not in value]
             for column in here[1:]:
