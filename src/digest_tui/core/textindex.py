@@ -34,7 +34,8 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-FORMAT = "digest-tui text index 2"
+FORMAT = "digest-tui text index 3"
+"""Bumped when what the file holds or how it is written changes (code_version() hashes it)."""
 COLUMNS = ("titles", "authors", "id", "abstract_en", "abstract_zh", "inst")
 """The FTS5 table's columns (index.COLUMNS of those names): what a free word is looked for in, and
 the long texts (index.TEXT_COLUMNS). The titles, authors and id are in memory too, for `title:`,
@@ -60,11 +61,11 @@ MAX_TERMS = 990
 
 @functools.cache
 def code_version() -> str:
-    """A hash of what decides what the file holds: the folding (index.py) and this module."""
-    digest = hashlib.sha256(FORMAT.encode())
-    here = Path(__file__)
-    for source in (here.parent / "index.py", here):
-        digest.update(source.read_bytes())
+    """A hash of what decides what the file holds: the folding (index.py), the format, columns and
+    padding. (Not this module's search code: a change there must not cost a 1M-paper archive the
+    minutes of writing its index again. A change to what put() writes changes FORMAT.)"""
+    digest = hashlib.sha256(repr((FORMAT, COLUMNS, PAD)).encode())
+    digest.update((Path(__file__).parent / "index.py").read_bytes())
     return digest.hexdigest()[:16]
 
 
