@@ -601,3 +601,21 @@ async def test_a_click_selects_a_paper_and_a_double_click_opens_its_details():
         await press(pilot)
         assert screen.paper_list.cursor == 5
         assert isinstance(app.focused, PaperDetail)
+
+
+async def test_a_filter_on_a_big_archive_whose_text_index_is_being_written_says_how_much_it_searched(monkeypatch):
+    from digest_tui.core.store import Store
+
+    share = {"value": 41}
+    monkeypatch.setattr(Store, "texts_searched", lambda self, query: share["value"] if query is not None and query.texts else None)
+    app = demo_app()
+    async with started(app) as pilot:
+        await press(pilot, "slash")
+        await pilot.press(*"mixture", "enter")
+        await settle(pilot)
+        assert "· filter: mixture (full text in 41% so far: indexing)" in status_text(app), status_text(app)
+        share["value"] = None  # the index is whole: the next filter says nothing of it
+        await press(pilot, "slash")
+        await pilot.press("space", "x", "enter")
+        await settle(pilot)
+        assert "indexing" not in status_text(app) and "filter: mixture x" in status_text(app), status_text(app)

@@ -476,3 +476,40 @@ def test_interrupt_stops_a_search_running_in_another_thread_and_never_a_write(tm
         assert hammered(lambda start=start: index.put([texts(row, "late row") for row in range(start, start + 100)])) is None
     assert index.search(("abstract_en",), ["late row"]) == set(range(4000, 4400))
     assert index.search(("abstract_en",), words) == expected
+
+
+def test_past_in_memory_texts_a_filter_during_the_build_searches_the_rows_written_so_far(tmp_path, monkeypatch):
+    import digest_tui.core.store as store_module
+
+    monkeypatch.setattr(store_module, "TEXT_INDEX_BATCH", 4)
+    monkeypatch.setattr(store_module, "IN_MEMORY_TEXTS", 10)  # the fixtures as a "big" archive
+    folder = tmp_path / "digests"
+    shutil.copytree(FIXTURES, folder)
+    LoadSession([folder], cache=ParseCache(tmp_path / "cache")).run()  # the parse cache and snapshot, no text index
+    session = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in session.load():
+        pass
+    steps = session.finish()
+    while next(steps) != "texts":
+        pass
+    next(steps)  # two batches of four rows written; the build goes on
+    store = session.store
+    papers = len(store.papers)
+    in_memory, _report = load([folder])
+    for text in ["mixture", "a", "inst:university", "has:zh", "预训练", "title:the", "summarisation OR zebrafish"]:
+        query = parse_query(text)
+        everywhere = in_memory.select(query, marks)
+        found = store.select(query, marks)
+        # every match in the rows written is found, and nothing that is not a match
+        assert [row for row in everywhere if row < 8] == [row for row in found if row < 8], text
+        assert set(found) <= set(everywhere), text
+        assert store.texts_searched(query) == 8 * 100 // papers
+    assert len(store.select(parse_query("the"), marks)) < len(in_memory.select(parse_query("the"), marks))  # not all searched yet
+    assert store.texts_pending  # no text came into memory for it
+    assert store.texts_searched(parse_query("cat:cs.CL")) is None  # (no text test: all searched)
+    for _ in steps:
+        pass
+    for text in ["mixture", "a", "-has:zh"]:
+        query = parse_query(text)
+        assert store.select(query, marks) == in_memory.select(query, marks)
+        assert store.texts_searched(query) is None

@@ -36,6 +36,10 @@ KEY_CHUNK = 16384
 """Rows whose keys fill_keys() puts in per hold of the store's lock (a few milliseconds)."""
 TEXT_INDEX_BATCH = 8192
 """Rows sync_texts() writes to the text index in one transaction (30% less CPU than 1,024)."""
+IN_MEMORY_TEXTS = 200_000
+"""Rows up to which a text filter typed while the text index is still being written searches
+every text in memory (read in for it: ~5 KB a paper more); above, it searches the rows the index
+holds so far (texts_searched() says how many), rather than a million papers' texts coming in."""
 
 class StoreState(NamedTuple):
     """A store's contents as plain values (what a snapshot keeps): each row's paper values without
@@ -493,6 +497,17 @@ class Store:
                 rows = min(self._texts_synced, len(self.papers), min(self._texts_dirty, default=len(self.papers)))
             texts.seal(identity, rows)
 
+    def texts_searched(self, query: Query | None) -> int | None:
+        """The percentage of rows whose texts a select() of this query searches now, when not
+        all (the text index is still being written, on an archive past IN_MEMORY_TEXTS); None
+        when it searches them all."""
+        if query is None or not query.texts or self.texts is None or len(self.papers) <= IN_MEMORY_TEXTS:
+            return None
+        unsynced = self.texts_unsynced()
+        if unsynced <= TEXT_INDEX_BATCH:
+            return None
+        return (len(self.papers) - unsynced) * 100 // len(self.papers)
+
     def interrupt_search(self) -> None:
         """Stop a select() running in another thread on the text index: it raises
         textindex.SearchInterrupted (a newer query has made its answer moot)."""
@@ -574,10 +589,12 @@ class Store:
             return order
         texts = self.texts
         # while the text index is still being written (a first start: minutes at 1M papers), the
-        # texts are searched in memory as without one, rather than the filter waiting for it all
-        if texts is not None and query.texts and self.texts_unsynced() <= TEXT_INDEX_BATCH:
+        # texts are searched in memory as without one, rather than the filter waiting for it all;
+        # past IN_MEMORY_TEXTS rows, in the rows the index holds so far
+        whole = texts is not None and self.texts_unsynced() <= TEXT_INDEX_BATCH
+        if texts is not None and query.texts and (whole or len(self.papers) > IN_MEMORY_TEXTS):
             try:
-                while self.sync_texts():
+                while whole and self.sync_texts():
                     pass
                 found = [self._text_rows(texts, columns, needles) for columns, needles in query.texts]
             except TextIndexError:  # the file failed us: searched in memory from now on

@@ -132,6 +132,8 @@ class MainScreen(Screen):
     total: reactive[int] = reactive(0, init=False)
     reading_files: reactive[bool] = reactive(True, init=False)
     searching: reactive[bool] = reactive(False, init=False)
+    indexed: reactive[int | None] = reactive(None, init=False)
+    """The percentage of papers whose texts the filter shown searched, when not all (Store.texts_searched)."""
     files_read: reactive[int] = reactive(0, init=False)
     files_total: reactive[int] = reactive(0, init=False)
     unread: reactive[int | None] = reactive(None, init=False)
@@ -196,7 +198,7 @@ class MainScreen(Screen):
             MainScreen.shown, MainScreen.total, MainScreen.reading_files, MainScreen.files_read,
             MainScreen.files_total, MainScreen.day, MainScreen.query_text, MainScreen.sort, MainScreen.language,
             MainScreen.side_by_side, MainScreen.filter_error, MainScreen.unread, MainScreen.selected,
-            MainScreen.searching, list_name=MainScreen.only_label)
+            MainScreen.searching, MainScreen.indexed, list_name=MainScreen.only_label)
         yield ReaderFooter()
         if not self.reading_list:  # the load starts now, not once the widgets are mounted: ~0.1 s sooner
             self.digest_load.start(self.sort)
@@ -302,6 +304,7 @@ class MainScreen(Screen):
         if not message.rows:
             self.panes.show_paper(None)
         self.shown, self.total = message.rows, len(self.store)
+        self.indexed = self.store.texts_searched(self.paper_list.view[0])
         self._answered = max(self._answered, message.generation)
         if self._answered >= self.paper_list.generation:
             self.searching = False

@@ -36,6 +36,9 @@ class StatusLine(Widget):
     side_by_side: reactive[bool] = reactive(False)
     selected: reactive[int] = reactive(0)
     """Papers selected (space, *)."""
+    indexed: reactive[int | None] = reactive(None)
+    """The percentage of papers whose texts the filter searched (the text index of a big archive
+    is still being written); None: every paper's."""
     filter_error: reactive[str | None] = reactive(None)
     """Why the filter being typed is not valid (the old one stays)."""
     unread: reactive[int | None] = reactive(None)
@@ -60,6 +63,8 @@ class StatusLine(Widget):
             text.append(f" · list: {clean(self.list_name)}")
         if self.query_text:
             text.append(f" · filter: {clean(self.query_text)}")
+            if self.indexed is not None:
+                text.append(f" (full text in {self.indexed}% so far: indexing)", Style(italic=True))
         language = LANGUAGES.get(self.language, self.language)
         if self.side_by_side:
             language += "+" + LANGUAGES["zh" if self.language == "en" else "en"]
