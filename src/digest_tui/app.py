@@ -19,6 +19,7 @@ from .core.loading.session import LoadSession, default_cache
 from .core.model import Mark
 from .messages import DigestsFetched, ReadyForKeys, SourceFetched
 from .screens.saved_searches import SavedSearches
+from .workers import SwitchInterval
 
 SAVE_DELAY = 0.5
 """Seconds of quiet before library changes are written (every change is saved, a burst once)."""
@@ -132,6 +133,7 @@ class DigestApp(App):
         """The reader closed with library changes it could not save (the command line exits 1)."""
         self._answered = False  # the user chose what becomes of an unsaved library (UnsavedDialog)
         self._remember_failed = False
+        self._switch_interval = SwitchInterval()
         if theme is not None:
             if theme in self.available_themes:
                 self.theme = theme
@@ -173,6 +175,7 @@ class DigestApp(App):
             live=LiveFolders(self.session, self.watch_folders, self.watch_options), subscribed=self.fetch_settings.arxiv)
 
     def on_mount(self) -> None:
+        self._switch_interval.set()  # the workers let go of the GIL sooner while the reader runs
         if self.library.notice:
             self.notify(self.library.notice, title="Library", severity="warning", timeout=15, markup=False)
         for problem in self.config_problems:
@@ -305,6 +308,7 @@ class DigestApp(App):
             self.exit(return_code=1)
 
     def on_unmount(self) -> None:
+        self._switch_interval.restore()
         if self._theme_timer is not None:
             self._theme_timer.stop()
             self.remember_theme(settled=True)

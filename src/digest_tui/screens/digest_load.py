@@ -12,6 +12,7 @@ from ..core.loading.session import LoadSession
 from ..core.model import Problem
 from ..core.text import clean
 from ..messages import message_for
+from ..workers import give_way
 from .dialogs import ProblemsDialog
 
 
@@ -37,6 +38,7 @@ class DigestLoad:
         thread, not the UI thread: a UI thread busy merging would hold the GIL, and this thread,
         giving it up at every file read, would wait for it each time. It pauses where the first
         papers should paint before heavier work (parsing processes, a snapshot's chunks)."""
+        give_way()
         worker = get_current_worker()
         with closing(self.session.load(pause=lambda: self.painted.wait(1.0), sort=sort)) as events:
             for event in events:
@@ -52,6 +54,7 @@ class DigestLoad:
         self.screen.run_worker(self._finish, name="complete_papers", group="docs", exclusive=True, thread=True)
 
     def _finish(self) -> None:
+        give_way()
         worker = get_current_worker()
         with closing(self.session.finish()) as steps:
             for _step in steps:

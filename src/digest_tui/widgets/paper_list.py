@@ -25,6 +25,7 @@ from ..core.query import Query
 from ..core.text import clean
 from ..core.store import Store
 from ..core.textindex import SearchInterrupted
+from ..workers import give_way
 from .highlight import mark_words
 from .wrapped import truncate_text
 
@@ -219,6 +220,7 @@ class PaperList(ScrollView, can_focus=True):
 
     @work(thread=True, exclusive=True, group="filter")
     def select_rows(self, generation: int, view: View) -> None:
+        give_way()
         started = monotonic()
         query, sort, only, day = view
         store = self.store
