@@ -297,11 +297,11 @@ def test_a_row_written_twice_in_one_batch_keeps_its_last_values(tmp_path):
         assert index.search(("abstract_en",), ["second"]) == {0}
 
 
-def test_the_text_index_of_a_snapshot_pruned_away_goes_with_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(snapshot, "KEEP", 1)
-    cache = ParseCache(tmp_path / "cache")
-    paths = []
-    for name in ("one", "two"):
+def loaded_one_after_another(tmp_path: Path, cache: ParseCache, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Each name a folder of one digest, loaded and finished in turn through `cache` (the reader
+    quits after each), its snapshot made older than the next one's: (text index, snapshot) of each."""
+    made = []
+    for name in names:
         folder = tmp_path / name
         folder.mkdir()
         shutil.copy(FIXTURES / "merge-a.txt", folder)
@@ -311,30 +311,23 @@ def test_the_text_index_of_a_snapshot_pruned_away_goes_with_it(tmp_path, monkeyp
         for _ in session.finish():
             pass
         session.store.texts.close()
-        paths.append(text_index_path(cache, [str(folder)]))
-        os.utime(snapshot.snapshot_path(cache, [str(folder)]), ns=(len(paths), len(paths)))  # the older, the first
+        made.append((text_index_path(cache, [str(folder)]), snapshot.snapshot_path(cache, [str(folder)])))
+        os.utime(made[-1][1], ns=(len(made), len(made)))  # the older, the first
+    return made
+
+
+def test_the_text_index_of_a_snapshot_pruned_away_goes_with_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(snapshot, "KEEP", 1)
+    paths = [index for index, _snapshot in loaded_one_after_another(tmp_path, ParseCache(tmp_path / "cache"), ("one", "two"))]
     assert not os.path.exists(paths[0]) and os.path.exists(paths[1])
     assert not [name for name in os.listdir(os.path.dirname(paths[0])) if name.startswith(os.path.basename(paths[0]))]
 
 
 def test_only_the_text_indexes_of_the_newest_snapshots_are_kept(tmp_path):
-    cache = ParseCache(tmp_path / "cache")
-    indexes, snapshots = [], []
-    for name in ("one", "two", "three"):  # three path sets (or three versions of the snapshot code)
-        folder = tmp_path / name
-        folder.mkdir()
-        shutil.copy(FIXTURES / "merge-a.txt", folder)
-        session = LoadSession([folder], cache=cache)
-        for _ in session.load():
-            pass
-        for _ in session.finish():
-            pass
-        session.store.texts.close()
-        indexes.append(text_index_path(cache, [str(folder)]))
-        snapshots.append(snapshot.snapshot_path(cache, [str(folder)]))
-        os.utime(snapshots[-1], ns=(len(snapshots), len(snapshots)))  # the older, the first
-    assert snapshot.KEEP > 2 and all(map(os.path.exists, snapshots))  # snapshots are small: all kept
-    assert [os.path.exists(path) for path in indexes] == [False, True, True]  # 13 GB each at 1M papers
+    # three path sets (or three versions of the snapshot code)
+    made = loaded_one_after_another(tmp_path, ParseCache(tmp_path / "cache"), ("one", "two", "three"))
+    assert snapshot.KEEP > 2 and all(os.path.exists(path) for _index, path in made)  # snapshots are small: all kept
+    assert [os.path.exists(index) for index, _snapshot in made] == [False, True, True]  # 13 GB each at 1M papers
 
 
 def test_a_snapshot_found_damaged_half_way_in_leaves_no_row_of_its_index_trusted(tmp_path, monkeypatch):
