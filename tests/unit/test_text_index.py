@@ -131,6 +131,17 @@ def test_every_query_of_the_tests_selects_the_same_rows_in_memory_and_on_disk_fi
     assert assert_same_rows(in_memory, on_disk, QUERIES) > 20
 
 
+def finished(paths: list[Path], cache: ParseCache) -> LoadSession:
+    """A load session of these paths through `cache`, loaded and its finishing steps done (the
+    text index written or found whole), as the reader leaves it."""
+    session = LoadSession(paths, cache=cache)
+    for _ in session.load():
+        pass
+    for _ in session.finish():
+        pass
+    return session
+
+
 def texts(row: int, en: str = "", zh: str = "", inst: str = "", titles: str = "") -> tuple:
     """A row of text-index values (textindex.COLUMNS) with these abstracts, institutions and titles."""
     values = {"abstract_en": en, "abstract_zh": zh, "inst": inst, "titles": titles}
@@ -215,11 +226,7 @@ def test_a_warm_start_trusts_the_index_and_a_changed_file_is_indexed_again(tmp_p
     folder = tmp_path / "digests"
     shutil.copytree(FIXTURES, folder)
     cache = ParseCache(tmp_path / "cache")
-    first = LoadSession([folder], cache=cache)
-    for _ in first.load():
-        pass
-    for _ in first.finish():
-        pass
+    first = finished([folder], cache)
     path = text_index_path(cache, [str(folder)])
     assert os.path.exists(path)
     warm = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
@@ -268,17 +275,9 @@ def test_a_short_needle_is_looked_for_in_the_columns_in_memory_first_then_in_the
 def test_a_second_reader_on_the_same_archive_searches_in_memory_and_leaves_the_file_alone(tmp_path):
     folder = tmp_path / "digests"
     shutil.copytree(FIXTURES, folder)
-    first = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
-    for _ in first.load():
-        pass
-    for _ in first.finish():
-        pass
+    first = finished([folder], ParseCache(tmp_path / "cache"))
     assert first.store.texts is not None
-    second = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
-    for _ in second.load():
-        pass
-    for _ in second.finish():
-        pass
+    second = finished([folder], ParseCache(tmp_path / "cache"))
     assert second.store.texts is None  # refused the file: in memory, as without a cache
     query = parse_query("summarisation OR 模型 OR inst:univ")
     assert second.store.select(query, marks) == first.store.select(query, marks) != []
@@ -305,11 +304,7 @@ def loaded_one_after_another(tmp_path: Path, cache: ParseCache, names: tuple[str
         folder = tmp_path / name
         folder.mkdir()
         shutil.copy(FIXTURES / "merge-a.txt", folder)
-        session = LoadSession([folder], cache=cache)
-        for _ in session.load():
-            pass
-        for _ in session.finish():
-            pass
+        session = finished([folder], cache)
         session.store.texts.close()
         made.append((text_index_path(cache, [str(folder)]), snapshot.snapshot_path(cache, [str(folder)])))
         os.utime(made[-1][1], ns=(len(made), len(made)))  # the older, the first
@@ -334,11 +329,7 @@ def test_a_snapshot_found_damaged_half_way_in_leaves_no_row_of_its_index_trusted
     monkeypatch.setattr(snapshot, "CHUNK_ROWS", 8)  # several chunks: some go in before the bad one
     folder = tmp_path / "digests"
     shutil.copytree(FIXTURES, folder)
-    first = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
-    for _ in first.load():
-        pass
-    for _ in first.finish():
-        pass
+    first = finished([folder], ParseCache(tmp_path / "cache"))
     rows = len(first.store.papers)
     assert first.store.texts.rows == rows > 16
     first.store.texts.close()
@@ -367,11 +358,7 @@ def test_many_papers_are_read_whole_for_an_export_without_their_texts_staying_in
     cache = ParseCache(tmp_path / "cache")
     cold = LoadSession([FIXTURES], cache=cache)
     cold.run()
-    session = LoadSession([FIXTURES], cache=ParseCache(tmp_path / "cache"))
-    for _ in session.load():
-        pass
-    for _ in session.finish():
-        pass
+    session = finished([FIXTURES], ParseCache(tmp_path / "cache"))
     store = session.store
     rows = list(range(len(store.papers)))[::-1]
     assert store.papers_with_texts(rows) == [cold.store.papers[row] for row in rows]
