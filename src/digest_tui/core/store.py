@@ -591,7 +591,7 @@ class Store:
         # while the text index is still being written (a first start: minutes at 1M papers), the
         # texts are searched in memory as without one, rather than the filter waiting for it all;
         # past IN_MEMORY_TEXTS rows, in the rows the index holds so far
-        whole = texts is not None and self.texts_unsynced() <= TEXT_INDEX_BATCH
+        whole = texts is not None and bool(query.texts) and self.texts_unsynced() <= TEXT_INDEX_BATCH
         if texts is not None and query.texts and (whole or len(self.papers) > IN_MEMORY_TEXTS):
             try:
                 while whole and self.sync_texts():

@@ -394,7 +394,7 @@ class LoadSession:
         store = self.store
         try:
             store.fill_keys()  # a snapshot's keys, left out of its load (Store.extend)
-            later = [name for name in ON_DISK_TOO if store.texts is not None and store.texts_synced]
+            later = list(ON_DISK_TOO) if store.texts is not None and store.texts_synced else []
             if index:
                 for name in [name for name in COLUMNS if name not in TEXT_COLUMNS and name not in later]:
                     store.index([name])
