@@ -271,6 +271,7 @@ def read_in_order(
     cache: ParseCache | None = None,
     before_pool: Callable[[], object] | None = None,
     writing: Callable[[ProcessPoolExecutor], object] | None = None,
+    head_start: HeadStart | None = None,
 ) -> Iterator[Parsed | Problem | Reading]:
     """Each file's papers (or Problem, or for a file parsed here a Reading), in the order given.
     When many bytes are not in the cache, they are parsed by a pool of processes, one per CPU
@@ -282,9 +283,11 @@ def read_in_order(
     for a moment). Once every file is read, the pool is given to `writing` (when given) instead of
     waited for: its processes may still be writing cache entries (see EntryWriter);
     `pool.shutdown()` waits for them. Until then, a text wanted from an entry not written yet is
-    read from its digest file."""
+    read from its digest file. A `head_start` (see HeadStart) is waited for before the first file."""
     if not files:
         return
+    if head_start is not None:
+        head_start.wait()  # the first file's entry is in the cache now, most likely
     workers = min(_usable_cpus(), POOL_MAX_WORKERS)
     pool: ProcessPoolExecutor | None = None
 
@@ -423,6 +426,74 @@ def from_pool(future: Future, at: int, path: str, info: os.stat_result, cache: P
     if entry is None:
         return read_file(path, info, cache)
     return _cached(path, info, entry, cache)
+
+
+HEAD_START_BYTES = POOL_TASK_BYTES
+"""A first file up to this big is parsed by the head start (a bigger one is read in batches here)."""
+HEAD_START_WAIT = 2.0
+"""Seconds the load waits, at most, for the head start to end."""
+
+
+class HeadStart:
+    """The first file of a start, parsed by a forked copy of this process while the reader
+    imports Textual and starts up: that import is pure Python and keeps one CPU busy, and a thread
+    would only take turns with it, but a process has the other CPU. It writes the file's cache
+    entry (when the file is not in the cache yet), so the load finds it there and its papers are on
+    screen as soon as the screen is. Linux only, from a process with no other thread (forking a
+    process with threads can deadlock), with a parse cache and two CPUs; else nothing happens."""
+
+    def __init__(self, pid: int, done: int) -> None:
+        self._pid, self._done = pid, done  # `done` reads EOF once the copy has ended
+
+    @classmethod
+    def start(cls, paths: Iterable[str | os.PathLike], cache: ParseCache | None) -> HeadStart | None:
+        import threading
+
+        if cache is None or not sys.platform.startswith("linux") or threading.active_count() > 1 or _usable_cpus() < 2:
+            return None
+        paths = list(paths)
+        done, done_in_copy = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(done), os.close(done_in_copy)
+            return None
+        if pid == 0:  # the copy: whatever happens, it ends here, without Python's clean-up (the parent's)
+            try:
+                os.close(done)
+                _silence_output()
+                _parse_first_file(paths, cache)
+            finally:
+                os._exit(0)
+        os.close(done_in_copy)
+        return cls(pid, done)
+
+    def wait(self) -> None:
+        """Until the copy has ended (at most HEAD_START_WAIT seconds: then it is stopped)."""
+        if self._done < 0:
+            return
+        import select
+        import signal
+
+        ended, _, _ = select.select([self._done], [], [], HEAD_START_WAIT)
+        if not ended:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)  # an entry half written is a temporary file, never read
+        os.close(self._done)
+        self._done = -1
+        with contextlib.suppress(OSError):
+            os.waitpid(self._pid, 0)
+
+
+def _parse_first_file(paths: list[str | os.PathLike], cache: ParseCache) -> None:
+    """In the head start's copy: the cache entry of the first file under the paths, unless it is
+    there already, too big (see HEAD_START_BYTES) or not a file."""
+    first = next(_regular_files(paths), None)
+    if not isinstance(first, tuple):
+        return
+    path, info = first
+    if info.st_size <= HEAD_START_BYTES and cache.get(path, info) is None:
+        parse_to_entries([(path, stamp_of(info))], str(cache.root))  # the first entry is written at once
 
 
 def _usable_cpus() -> int:

@@ -61,7 +61,7 @@ from ..index import COLUMNS, TEXT_COLUMNS
 from ..store import Store
 from ..textindex import TextIndex, TextIndexError, available
 from .cache import ParseCache, stamp_of
-from .loader import Parsed, Reading, list_files, pause_gc, read_file, read_in_order, resume_gc, texts_from_cache
+from .loader import HeadStart, Parsed, Reading, list_files, pause_gc, read_file, read_in_order, resume_gc, texts_from_cache
 from .snapshot import FileRecord, Snapshot, SnapshotDamaged, read_snapshot, restore, text_index_path, write_snapshot
 from .watch import FolderWatcher, affected_files, files_to_read, sharing_files
 
@@ -182,6 +182,7 @@ class LoadSession:
         self.report = LoadReport()
         """What the load did so far: files read, papers seen, every problem in order."""
         self._listing: Future | None = None
+        self._head_start: HeadStart | None = None
         self._texts_opened: Future | None = None  # the text index being opened (see _open_texts)
         self._records: list[FileRecord] = []
         self._snapshot_due = False
@@ -195,9 +196,12 @@ class LoadSession:
     def find_in_background(self) -> LoadSession:
         """Start listing the files and reading the snapshot now, in a thread; load() takes its
         answer. The reader calls this before it imports Textual: listing 3,600 files and reading a
-        40 MB snapshot mostly wait on the system, which the import's ~0.2 s of Python does not."""
+        40 MB snapshot mostly wait on the system, which the import's ~0.2 s of Python does not;
+        and a forked copy parses the first file on the other CPU meanwhile (loader.HeadStart)."""
         future: Future = Future()
         opened: Future = Future()
+        if not self.store.papers:  # the first file's parse, meanwhile, by a copy of this process
+            self._head_start = HeadStart.start(self.paths, self.cache)
 
         def run() -> None:
             try:
@@ -299,7 +303,7 @@ class LoadSession:
                 count(record, at)
         restored = len(records)
         rest = files[restored:]
-        parsed = read_in_order(rest, cache, pause, self._writing.append)
+        parsed = read_in_order(rest, cache, pause, self._writing.append, self._head_start)
         try:
             for read, (item, (_path, info)) in enumerate(zip(parsed, rest), restored + 1):
                 if isinstance(item, Reading):  # a file parsed here a batch at a time: in the store as they come
@@ -339,6 +343,7 @@ class LoadSession:
                     met, last, shown = [], time.monotonic(), True
         finally:
             parsed.close()  # every file is read (or the load stopped): the parsing processes, if any, shut down now
+        self._end_head_start()
         count(None, len(files))  # the paths not walked after the last file
         self._snapshot_due = cache is not None and restored < len(files)
         if snapshot is not None and not self._snapshot_due:
@@ -459,6 +464,11 @@ class LoadSession:
         while self._unwritten:
             self._unwritten.pop(0).write_entry()
 
+    def _end_head_start(self) -> None:
+        if self._head_start is not None:
+            self._head_start.wait()
+            self._head_start = None
+
     def _wait_for_entries(self) -> None:
         """Until the parsing processes have written their cache entries (and ended)."""
         while self._writing:
@@ -468,6 +478,7 @@ class LoadSession:
         """Write the cache entries of the files parsed here and wait for the parsing processes to
         have written theirs; resume garbage collection if this session paused it (a load stopped
         before finish())."""
+        self._end_head_start()
         self._write_entries()
         self._wait_for_entries()
         self._take_texts(False, wait=True)  # a load stopped before the text index was the store's: closed
