@@ -8,12 +8,11 @@ from contextlib import closing
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from ..core.loading.session import LoadSession
+from ..core.loading.session import FilesFound, LoadSession
 from ..core.model import Problem
 from ..core.text import clean
 from ..messages import message_for
 from ..workers import give_way
-from .dialogs import ProblemsDialog
 
 
 class DigestLoad:
@@ -25,6 +24,8 @@ class DigestLoad:
         self.screen = screen
         self.session = session
         self.problems: list[Problem] = []
+        self.first_read = threading.Event()
+        """Set once the first papers are in the store (or the load ended, or stopped, without any)."""
         self.painted = threading.Event()
         """Set once the list is painted after the first file: the load waits for it (at most 1 s)
         before heavier work, so the first papers are on screen sooner."""
@@ -40,11 +41,16 @@ class DigestLoad:
         papers should paint before heavier work (parsing processes, a snapshot's chunks)."""
         give_way()
         worker = get_current_worker()
-        with closing(self.session.load(pause=lambda: self.painted.wait(1.0), sort=sort)) as events:
-            for event in events:
-                if worker.is_cancelled:
-                    return
-                self.screen.post_message(message_for(event))
+        try:
+            with closing(self.session.load(pause=lambda: self.painted.wait(1.0), sort=sort)) as events:
+                for event in events:
+                    if worker.is_cancelled:
+                        return
+                    self.screen.post_message(message_for(event))
+                    if not isinstance(event, FilesFound):
+                        self.first_read.set()
+        finally:
+            self.first_read.set()
 
     def finish(self) -> None:
         """After a load, the session's finishing steps (LoadSession.finish): the search index
@@ -77,4 +83,6 @@ class DigestLoad:
         if not self.problems:
             self.screen.notify("Every file loaded cleanly.", timeout=3)
             return
+        from .dialogs import ProblemsDialog  # (the dialogs are not on the way to the first paint)
+
         self.screen.app.push_screen(ProblemsDialog(self.problems))

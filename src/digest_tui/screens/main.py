@@ -34,6 +34,8 @@ from .reading_lists import ReadingLists
 from .saved_searches import SavedSearches
 
 LOAD_REFRESH_SECONDS = 1.0
+FIRST_PAPERS_WAIT = 0.05
+"""Seconds the screen waits, once mounted, for the load's first papers before it is first drawn."""
 SEARCHING_AFTER = 0.3
 """Seconds a selection of rows may take before the status line says it is searching."""
 
@@ -236,6 +238,10 @@ class MainScreen(Screen):
         if self.reading_list:  # its papers go in first, then the digests' merge into them
             self.load_reading_list(self.reading_list)
             self.digest_load.start(self.sort)
+        elif self.digest_load.first_read.wait(FIRST_PAPERS_WAIT) and len(self.store):
+            # the first file's papers, in the first frame drawn (the frame before them would show
+            # "Loading digests…" for the few milliseconds that the first file takes to read)
+            self.paper_list.select_now((self.filter_query, self.sort, self.only_keys, self.day))
 
     # -- loading (DigestLoad's worker reads, parses and adds to the store; the UI thread redraws) -----
 

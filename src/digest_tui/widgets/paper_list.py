@@ -218,17 +218,31 @@ class PaperList(ScrollView, can_focus=True):
         self._running = view
         self.select_rows(self.generation, view)
 
+    def select_now(self, view: View) -> None:
+        """Show the rows of this view selected here and now, in the UI thread: for the first papers
+        of a load, a few dozen, so that the first frame drawn shows them (a worker's answer would
+        come a frame later)."""
+        if self._selecting:
+            self.select(view)
+            return
+        self.generation += 1
+        self.view = view
+        self._keep_current = self._hold_line = False
+        self.on_rows_selected(self._selected(self.generation, view))
+
     @work(thread=True, exclusive=True, group="filter")
     def select_rows(self, generation: int, view: View) -> None:
         give_way()
+        self.post_message(self._selected(generation, view))
+
+    def _selected(self, generation: int, view: View) -> RowsSelected:
         started = monotonic()
         query, sort, only, day = view
         store = self.store
         try:
             rows = store.select(query, self.mark_of, sort)
         except SearchInterrupted:
-            self.post_message(RowsSelected(generation, None, view, monotonic() - started, None))
-            return
+            return RowsSelected(generation, None, view, monotonic() - started, None)
         days = None
         if only is not None or day is not None or query is not None:
             papers = store.papers
@@ -238,7 +252,7 @@ class PaperList(ScrollView, can_focus=True):
                 days = facets.days(papers[row] for row in rows)
             if day is not None:
                 rows = [row for row in rows if papers[row].date == day]
-        self.post_message(RowsSelected(generation, rows, view, monotonic() - started, days))
+        return RowsSelected(generation, rows, view, monotonic() - started, days)
 
     def on_rows_selected(self, message: RowsSelected) -> None:
         self._selecting = False
