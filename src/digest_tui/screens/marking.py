@@ -9,7 +9,6 @@ from textual.app import App
 from ..core.library import Library
 from ..core.model import Paper
 from ..widgets.paper_panes import PaperPanes
-from .dialogs import ConfirmDialog, NoteDialog, TagDialog
 from .triage import TriageScreen, triage_order
 
 
@@ -43,6 +42,8 @@ class Marking:
             return shown_tags(), library.tags()
 
         label = targets[0][1] if len(targets) == 1 else f"{len(targets)} selected papers"
+        from .dialogs import TagDialog
+
         self.app.push_screen(TagDialog(label, shown_tags(), library.tags(), toggle),
                              (lambda _result: done(bool(changed))) if done is not None else None)
 
@@ -56,6 +57,8 @@ class Marking:
                     with self.library.step("note"):
                         self.library.set_note(paper, text)
                     self.panes.paper_changed(row)
+
+            from .dialogs import NoteDialog
 
             self.app.push_screen(NoteDialog(paper, self.library.mark(paper.key).note), save)
 
@@ -75,6 +78,8 @@ class Marking:
                 self.app.notify(f"Marked {len(unread)} papers read (u undoes).", timeout=3)
 
         papers = "paper" if len(unread) == 1 else "papers"
+        from .dialogs import ConfirmDialog
+
         self.app.push_screen(ConfirmDialog(f"Mark {len(unread)} unread {papers} of the {len(rows)} shown as read?"),
                              answered)
 

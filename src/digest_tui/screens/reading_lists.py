@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from ..core import export
 from ..core.library import Library
 from ..core.model import Mark, Paper
 from ..core.store import Store
 from ..core.text import clean
-from .dialogs import ExportDialog, ExportRequest, PathDialog
+
+if TYPE_CHECKING:
+    from .dialogs import ExportRequest
+
+# core.export and the dialogs are imported where they are used: not on the way to the first paint
 
 
 class ReadingLists:
@@ -31,6 +35,8 @@ class ReadingLists:
 
     def records_for(self, scope: str, tag: str | None = None) -> list[tuple[Paper, Mark]]:
         """(paper, mark) pairs for `selected`, `starred`, `tag` or `view` (the papers shown now)."""
+        from ..core import export
+
         store, library = self.store, self.library
         if scope in ("view", "selected"):
             rows = self.shown()[0] if scope == "view" else self.selected()
@@ -43,6 +49,8 @@ class ReadingLists:
     def open_export(self, *, reading_list: bool, request: ExportRequest | None = None, error: str = "") -> None:
         """The export (or save-list) dialog; what it returns is written here, and a failure opens
         it again as it was, saying why."""
+        from .dialogs import ExportDialog
+
         counts = {"starred": len(self.library.starred_keys()), "view": len(self.shown()[0]),
                   "selected": len(self.selected())}
         tags = self.library.tag_counts()
@@ -60,6 +68,8 @@ class ReadingLists:
 
     def write(self, request: ExportRequest) -> str:
         """Write what the export dialog asked for; "" when it is saved, else what went wrong."""
+        from ..core import export
+
         records = self.records_for(request.scope, request.tag)
         query = export.scope_query(request.scope, request.tag, self.shown()[1] if request.scope == "view" else "")
         path = request.path
@@ -78,6 +88,7 @@ class ReadingLists:
     def ask_path(self, chosen: Callable[[str], object]) -> None:
         """Ask which reading list to load (in the lists folder); `chosen(path)` once one is given."""
         from ..core.paths import lists_dir
+        from .dialogs import PathDialog
 
         self.app.push_screen(PathDialog("Load a reading list", str(lists_dir()) + "/"),
                              lambda path: chosen(path) if path else None)
@@ -85,6 +96,8 @@ class ReadingLists:
     def load(self, path: str) -> tuple[frozenset[str], str] | None:
         """Restore a reading list's papers (into the store) and their stars, tags and notes (into
         the library); its keys and name, or None when it could not be read (the user is told)."""
+        from ..core import export
+
         try:
             reading_list = export.load_reading_list(path)
         except (export.ReadingListError, OSError) as error:

@@ -9,7 +9,6 @@ from textual.app import App
 
 from ..core import config as settings
 from ..core.query import QueryError, parse_query
-from .dialogs import NameDialog
 
 
 class SavedSearches:
@@ -46,6 +45,8 @@ class SavedSearches:
         def named(name: str | None) -> None:
             if name:
                 self.save(name, text)
+
+        from .dialogs import NameDialog
 
         self.app.push_screen(NameDialog("Save this search", f"Filter: {text}", known, placeholder="name"), named)
 
