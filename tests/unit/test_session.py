@@ -19,7 +19,7 @@ from digest_tui.core.index import COLUMNS, TEXT_COLUMNS
 from digest_tui.core.loading import session as session_module
 from digest_tui.core.loading import snapshot
 from digest_tui.core.loading.cache import ParseCache
-from digest_tui.core.loading.loader import find_files
+from digest_tui.core.loading.loader import find_files, read_file
 from digest_tui.core.loading.session import FilesFound, FilesRead, LoadDone, LoadSession
 from digest_tui.core.parsers import parse_file
 from digest_tui.core.paths import demo_dir
@@ -328,7 +328,10 @@ def test_the_first_papers_go_in_while_the_text_index_opens_and_the_store_has_it_
     if in_background:
         session.find_in_background()
     events = session.load(batch_seconds=0)
-    assert isinstance(next(events), FilesFound)
+    event = next(events)
+    if in_background and isinstance(event, FilesRead):  # the first file, read from the cache before the rest was listed
+        event = next(events)
+    assert isinstance(event, FilesFound)
     first = next(events)
     assert isinstance(first, FilesRead) and len(session.store) > 0
     assert opening.wait(10) and session.store.texts is None  # still opening: searched in memory meanwhile
@@ -385,3 +388,73 @@ def test_the_command_line_starts_listing_before_textual_is_imported(args, expect
     assert done.returncode == 0, done.stderr
     # with a reading list its papers go in first, so there is no listing (and snapshot) to start early
     assert done.stdout.strip() == expected
+
+
+def first_entry_cached(folder: Path, cache: ParseCache) -> tuple[str, os.stat_result]:
+    """The parse cache holding the first file's entry only, as the reader's head start leaves it."""
+    path, info = find_files([folder])[0][0]
+    read_file(path, info, cache)
+    assert cache.get(path, info) is not None
+    return path, info
+
+
+def papers_in_order(store) -> list:
+    return [store.paper(row) for row in store.ordered("title")]
+
+
+def test_a_start_puts_the_first_file_s_papers_in_before_the_rest_is_listed(folder, tmp_path, monkeypatch):
+    """With the first file in the parse cache and no load snapshot, its papers are reported before
+    the other files are even listed (their listing waits for the reader's first paint, `pause`);
+    the rest of the load, its problems and its papers are a file-by-file load's."""
+    missing = tmp_path / "missing.txt"
+    cache = ParseCache(tmp_path / "cache")
+    first_path, _ = first_entry_cached(folder, cache)
+    listed: list[bool] = []
+    real_list_files = session_module.list_files
+    monkeypatch.setattr(session_module, "list_files", lambda paths: listed.append(True) or real_list_files(paths))
+    session = LoadSession([folder, missing], cache=ParseCache(tmp_path / "cache")).find_in_background()
+    seen: list = []
+    for event in session.load(batch_seconds=0, pause=lambda: seen.append(("pause", bool(listed)))):
+        seen.append((event, len(session.store)))
+    first_papers = len(parse_file(first_path).papers)
+    assert seen[0] == (FilesRead(1, []), first_papers)  # in the store, before any FilesFound
+    assert seen[1] == ("pause", False)  # the reader paints them; only then is the rest listed
+    assert seen[2][0] == FilesFound(len(DEMO_FILES) + 2)
+    events = [event for event, _count in seen[2:] if event != "pause"]
+    assert isinstance(events[-1], LoadDone) and events[-1].files == len(DEMO_FILES) + 2
+    assert problems_in(events) == expected_problems(folder, missing)
+    for _ in session.finish():
+        pass
+    by_file = LoadSession([folder, missing])
+    by_file.run()
+    assert session.report.problems == by_file.report.problems
+    assert (session.report.files, session.report.papers) == (by_file.report.files, by_file.report.papers)
+    assert papers_in_order(session.store) == papers_in_order(by_file.store)
+    assert snapshot.read_snapshot(cache, [str(folder), str(missing)], find_files([folder])[0]) is not None
+
+
+def test_a_first_file_that_changed_while_the_rest_was_listed_is_read_again(folder, tmp_path, monkeypatch):
+    """Its early papers (from the old version in the cache) go; the new version is read in its turn."""
+    cache = ParseCache(tmp_path / "cache")
+    first_path, old_info = first_entry_cached(folder, cache)
+    monkeypatch.setattr(session_module, "first_file", lambda paths: (first_path, old_info))  # found before the change
+    monkeypatch.setattr(session_module.HeadStart, "start", lambda paths, cache: None)  # it would cache the new version
+    shutil.copy(demo_dir() / DEMO_FILES[1], first_path)  # another day's papers
+    os.utime(first_path, ns=(old_info.st_atime_ns, old_info.st_mtime_ns + 10**9))
+    session = LoadSession([folder], cache=ParseCache(tmp_path / "cache")).find_in_background()
+    events = list(session.load(batch_seconds=0))
+    assert events[0] == FilesRead(1, [])  # the old version's papers went in early
+    for _ in session.finish():
+        pass
+    by_file = LoadSession([folder])
+    by_file.run()
+    assert len(session.store) == len(by_file.store)
+    assert papers_in_order(session.store) == papers_in_order(by_file.store)
+
+
+def test_a_warm_start_with_a_snapshot_lists_everything_first(folder, tmp_path):
+    cache = ParseCache(tmp_path / "cache")
+    LoadSession([folder], cache=cache).run()  # writes the snapshot
+    session = LoadSession([folder], cache=ParseCache(tmp_path / "cache")).find_in_background()
+    events = events_of(session, batch_seconds=0)
+    assert isinstance(events[0], FilesFound)  # the snapshot is checked against the whole listing

@@ -52,7 +52,9 @@ class StatusLine(Widget):
         if self.selected:
             text.append(f" · {self.selected} selected", Style(bold=True, reverse=True))
         if self.reading_files:
-            text.append(f" · loading… {self.files_read} of {self.files_total} files", Style(italic=True))
+            # (the first file's papers can be in before the others are counted)
+            counted = f" {self.files_read} of {self.files_total} files" if self.files_total else ""
+            text.append(f" · loading…{counted}", Style(italic=True))
         elif self.searching:
             text.append(" · searching…", Style(italic=True))
         if self.day is not None:

@@ -156,6 +156,11 @@ def _maildir_tmp(folder: str) -> bool:
     return os.path.isdir(os.path.join(parent, "cur")) and os.path.isdir(os.path.join(parent, "new"))
 
 
+def first_file(paths: Iterable[str | os.PathLike]) -> tuple[str, os.stat_result] | None:
+    """The first regular file under the paths, as list_files() would give it first (None if none)."""
+    return next((item for item in _regular_files(paths) if not isinstance(item, Problem)), None)
+
+
 def find_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[str, os.stat_result]], list[Problem]]:
     """Every regular file under the paths, with its stat, and the paths that could not be walked."""
     found: list[tuple[str, os.stat_result]] = []

@@ -15,7 +15,12 @@ What a load does, in order (the same for every front end):
    for these paths, when the store starts empty (`find_in_background()` starts this in a thread
    before the reader imports Textual), and say `FilesFound`. The text index on disk (when there
    is a cache) is opened in a thread of its own meanwhile, off the way to the first papers; the
-   store has it by `LoadDone`.
+   store has it by `LoadDone`. On such a start with a parse cache and no load snapshot for these
+   paths, that thread finds the first file before the others: when its cache entry is there (the
+   reader's head start, loader.HeadStart, writes it), its papers go in and are reported
+   (`FilesRead`) before `FilesFound`, and the others are listed after `pause` (the reader's first
+   paint: at a million papers listing them is ~0.2 s of Python, which would take turns with the
+   start's). A first file that changed meanwhile is taken out again and read in its turn.
 2. Put the snapshot's papers in, a chunk at a time, when its files are the first files found now,
    unchanged; then read the remaining files in order (from the parse cache when unchanged, else
    parsed, by a pool of processes when there are many bytes to parse). The first papers are
@@ -61,12 +66,16 @@ from ..index import COLUMNS, TEXT_COLUMNS
 from ..store import Store
 from ..textindex import TextIndex, TextIndexError, available
 from .cache import ParseCache, stamp_of
-from .loader import HeadStart, Parsed, Reading, list_files, pause_gc, read_file, read_in_order, resume_gc, texts_from_cache
-from .snapshot import FileRecord, Snapshot, SnapshotDamaged, read_snapshot, restore, text_index_path, write_snapshot
+from .loader import HeadStart, Parsed, Reading, first_file, list_files, pause_gc, read_file, read_in_order, resume_gc, texts_from_cache
+from .snapshot import (
+    FileRecord, Snapshot, SnapshotDamaged, read_snapshot, restore, snapshot_path, text_index_path, write_snapshot,
+)  # fmt: skip
 from .watch import FolderWatcher, affected_files, files_to_read, sharing_files
 
 BATCH_SECONDS = 0.1
 """How often a load reports progress in its first second (then five times as seldom)."""
+LIST_REST_WAIT = 1.0
+"""Seconds the listing waits, at most, once the first file is found early (see find_in_background)."""
 BIG_FILE_BYTES = 2**20
 """A file read in batches this big is reported as each batch comes (more will)."""
 TEXT_FILES_PER_STEP = 16
@@ -182,6 +191,8 @@ class LoadSession:
         self.report = LoadReport()
         """What the load did so far: files read, papers seen, every problem in order."""
         self._listing: Future | None = None
+        self._first: Future | None = None  # the first file under the paths, found before the others (see _read_first)
+        self._list_rest: threading.Event | None = None  # set once the others may be listed
         self._head_start: HeadStart | None = None
         self._texts_opened: Future | None = None  # the text index being opened (see _open_texts)
         self._records: list[FileRecord] = []
@@ -200,22 +211,51 @@ class LoadSession:
         and a forked copy parses the first file on the other CPU meanwhile (loader.HeadStart)."""
         future: Future = Future()
         opened: Future = Future()
+        first: Future = Future()
+        go = self._list_rest = threading.Event()
         if not self.store.papers:  # the first file's parse, meanwhile, by a copy of this process
             self._head_start = HeadStart.start(self.paths, self.cache)
 
         def run() -> None:
             try:
+                found = self._first_to_read()
+                first.set_result(found)
+                if found is not None:  # listing the rest (Python's work, taking turns with the start's) can wait
+                    go.wait(LIST_REST_WAIT)
                 listing = self._find()
             except BaseException as error:
+                if not first.done():
+                    first.set_result(None)
                 future.set_exception(error)
                 opened.set_result(None)
                 return
             future.set_result(listing)
             self._open_texts(listing.snapshot, opened)  # here, while the load puts the first papers in
 
-        self._listing, self._texts_opened = future, opened
+        self._listing, self._texts_opened, self._first = future, opened, first
         threading.Thread(target=run, name="digest-tui find", daemon=True).start()
         return self
+
+    def _first_to_read(self) -> tuple[str, os.stat_result] | None:
+        """The first file under the paths, when its papers could go in before the rest is listed: a
+        start with a parse cache and no load snapshot for these paths (a warm start's snapshot
+        needs the whole listing to be checked)."""
+        if self.cache is None or self.store.papers or os.path.exists(snapshot_path(self.cache, self.paths)):
+            return None
+        return first_file(self.paths)
+
+    def _read_first(self) -> tuple[Parsed, os.stat_result] | None:
+        """The first file's papers from the parse cache (where the head start put them), while the
+        rest is still to be listed; None when the listing is done (or was not started early), or
+        the file is not in the cache (it is read in its turn)."""
+        first, self._first = self._first, None
+        if first is None or self._listing is None or self._listing.done() or first.result() is None:
+            return None
+        path, info = first.result()
+        if self._head_start is not None:
+            self._head_start.wait()
+        item = read_file(path, info, self.cache, batched=True)  # not in the cache: a Reading, left unread
+        return (item, info) if isinstance(item, Parsed) else None
 
     def _find(self) -> Listing:
         files, problems = list_files(self.paths)
@@ -249,12 +289,27 @@ class LoadSession:
         store, cache, report = self.store, self.cache, self.report
         # papers from elsewhere (a reading list): this load's text index is not theirs to change
         own_texts = not store.papers and store.texts is None
+        early = self._read_first()
+        if early is not None:  # the first papers on screen before the rest is even listed
+            early[0].add_to(store)
+            yield FilesRead(1, [])
+            if pause is not None:
+                pause()
+        if self._list_rest is not None:
+            self._list_rest.set()
         files, walk_problems, snapshot = self._listed()
         if self._texts_opened is None:
             self._texts_opened = Future()
             threading.Thread(target=self._open_texts, args=(snapshot, self._texts_opened), name="digest-tui texts",
                              daemon=True).start()
         take_texts = functools.partial(self._take_texts, own_texts)
+        if early is not None:
+            path, info = early[0].path, early[1]
+            if files and files[0][0] == path and stamp_of(files[0][1]) == stamp_of(info):
+                snapshot = None
+            else:  # the first file changed, or another came before it, while the rest was listed
+                store.remove_files([path])
+                early = None
         yield FilesFound(len(files))
         unwalked = iter(walk_problems)
         next_unwalked = next(unwalked, None)
@@ -280,6 +335,8 @@ class LoadSession:
         last -= batch_seconds  # the first papers go out at once: on screen as early as possible
         shown = False  # whether any papers were reported yet
         records = self._records = [] if snapshot is None else list(snapshot.files)
+        if early is not None:
+            records.append(record_of(*early))
         if snapshot is not None:
             chunks = len(snapshot.chunks)
             readers = {
@@ -301,6 +358,8 @@ class LoadSession:
                 records = self._records = []
             for at, record in enumerate(records):
                 count(record, at)
+        elif early is not None:
+            count(records[0], 0)
         restored = len(records)
         rest = files[restored:]
         parsed = read_in_order(rest, cache, pause, self._writing.append, self._head_start)
@@ -345,7 +404,7 @@ class LoadSession:
             parsed.close()  # every file is read (or the load stopped): the parsing processes, if any, shut down now
         self._end_head_start()
         count(None, len(files))  # the paths not walked after the last file
-        self._snapshot_due = cache is not None and restored < len(files)
+        self._snapshot_due = cache is not None and (restored < len(files) or early is not None)
         if snapshot is not None and not self._snapshot_due:
             self._seal = (snapshot.identity, store.version)
         if sort is not None:
