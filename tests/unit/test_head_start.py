@@ -31,7 +31,7 @@ if case == "big":
     loader.HEAD_START_BYTES = 10
 if case == "stuck":
     loader.HEAD_START_WAIT = 0.3
-    loader._parse_first_file = lambda paths, cache: time.sleep(30)
+    loader._parse_first_file = lambda *_args: time.sleep(30)
 if case == "session":
     session = LoadSession([folder], cache=cache).find_in_background()
     session.run()

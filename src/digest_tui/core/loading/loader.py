@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from ..parsers.batched import Parts
+    from .stream import Streamed
 
 
 @dataclass(slots=True)
@@ -190,10 +191,11 @@ class Reading:
     write_entry(), once the file is read (a load leaves it to its finishing steps: encoding and
     writing a listing of 10k papers takes a third as long as parsing it)."""
 
-    def __init__(self, path: str, info: os.stat_result, cache: ParseCache | None) -> None:
+    def __init__(self, path: str, info: os.stat_result, cache: ParseCache | None, streamed: Streamed | None = None) -> None:
         self.path, self.info, self.cache = path, info, cache
         self.outcome: Parsed | Problem | None = None
         self._parts: tuple[Parts, Iterator[bytes]] | None = None
+        self._streamed = streamed  # the batches as the head start's copy parses them (HeadStart.take)
 
     def cut(self, started_pool: Callable[[], ProcessPoolExecutor | None]) -> None:
         """Read the file in parts, the first here and the others by the pool `started_pool()` gives
@@ -205,9 +207,12 @@ class Reading:
             self._parts = (parts, _parts_read(self.path, parts, started_pool))
 
     def __iter__(self) -> Iterator[tuple[list[Paper], list[Paper]]]:
-        from ..parsers.batched import BatchedFile
+        if self._streamed is not None:
+            reading = self._streamed  # (the parsers are the copy's: not imported here)
+        else:
+            from ..parsers.batched import BatchedFile
 
-        reading = BatchedFile(self.path, *self._parts) if self._parts is not None else BatchedFile(self.path)
+            reading = BatchedFile(self.path, *self._parts) if self._parts is not None else BatchedFile(self.path)
         try:
             yield from reading
         except Exception as error:
@@ -283,16 +288,18 @@ def read_in_order(
     (parsing is pure Python: threads would take turns), which write the cache entries too and hand
     the entry bytes back; this thread reads cached files meanwhile, and parses files itself only
     until the pool is up. A big first file (one listing e-mail of many papers) is cut at its entries
-    for the pool (parsers.batched), its first part read here. `before_pool` is called before the
+    for the pool (parsers.batched), its first part read here; a first file the head start's copy
+    parses comes as the Reading of the batches it sends. `before_pool` is called before the
     processes start (the app waits there for its first paint: starting two Pythons takes both CPUs
     for a moment). Once every file is read, the pool is given to `writing` (when given) instead of
     waited for: its processes may still be writing cache entries (see EntryWriter);
     `pool.shutdown()` waits for them. Until then, a text wanted from an entry not written yet is
-    read from its digest file. A `head_start` (see HeadStart) is waited for before the first file."""
+    read from its digest file. A `head_start` (see HeadStart) is waited for before the first file,
+    unless it sends that file's papers."""
     if not files:
         return
-    if head_start is not None:
-        head_start.wait()  # the first file's entry is in the cache now, most likely
+    # the first file's entry is in the cache now, most likely, or the copy is parsing it for us
+    streamed = head_start.take(*files[0]) if head_start is not None else None
     workers = min(_usable_cpus(), POOL_MAX_WORKERS)
     pool: ProcessPoolExecutor | None = None
 
@@ -306,7 +313,7 @@ def read_in_order(
 
     completed = False
     try:
-        first = read_file(*files[0], cache, batched=True)
+        first = Reading(*files[0], cache, streamed) if streamed is not None else read_file(*files[0], cache, batched=True)
         if isinstance(first, Reading) and workers > 1 and files[0][1].st_size >= CUT_MIN_BYTES:
             first.cut(started_pool)
         yield first  # papers on screen first; the pool (if any) starts after
@@ -442,13 +449,17 @@ HEAD_START_WAIT = 2.0
 class HeadStart:
     """The first file of a start, parsed by a forked copy of this process while the reader
     imports Textual and starts up: that import is pure Python and keeps one CPU busy, and a thread
-    would only take turns with it, but a process has the other CPU. It writes the file's cache
-    entry (when the file is not in the cache yet), so the load finds it there and its papers are on
-    screen as soon as the screen is. Linux only, from a process with no other thread (forking a
-    process with threads can deadlock), with a parse cache and two CPUs; else nothing happens."""
+    would only take turns with it, but a process has the other CPU. A small file (up to
+    HEAD_START_BYTES) the copy writes into the cache (when it is not there yet), so the load finds
+    it there and its papers are on screen as soon as the screen is; a bigger one (below
+    CUT_MIN_BYTES, which the pool reads in parts) it sends a batch of papers at a time as it parses
+    (stream.py), and the load takes them as they come (take()). Linux only, from a process with no
+    other thread (forking a process with threads can deadlock), with a parse cache and two CPUs;
+    else nothing happens."""
 
-    def __init__(self, pid: int, done: int) -> None:
+    def __init__(self, pid: int, done: int, records: int = -1, shared: int = -1) -> None:
         self._pid, self._done = pid, done  # `done` reads EOF once the copy has ended
+        self._records, self._shared = records, shared  # the stream of a bigger first file (stream.py)
 
     @classmethod
     def start(cls, paths: Iterable[str | os.PathLike], cache: ParseCache | None) -> HeadStart | None:
@@ -458,47 +469,82 @@ class HeadStart:
             return None
         paths = list(paths)
         done, done_in_copy = os.pipe()
+        records, records_in_copy = os.pipe()
+        try:
+            shared = os.memfd_create("digest-tui head start")
+        except (OSError, AttributeError):
+            shared = -1
         try:
             pid = os.fork()
         except OSError:
-            os.close(done), os.close(done_in_copy)
+            for descriptor in (done, done_in_copy, records, records_in_copy, shared):
+                if descriptor >= 0:
+                    os.close(descriptor)
             return None
         if pid == 0:  # the copy: whatever happens, it ends here, without Python's clean-up (the parent's)
             try:
-                os.close(done)
+                os.close(done), os.close(records)
+                gc.disable()  # a parse makes no cycles, and a collection would touch (copy) the parent's pages
                 _silence_output()
-                _parse_first_file(paths, cache)
+                _parse_first_file(paths, cache, records_in_copy if shared >= 0 else -1, shared)
             finally:
                 os._exit(0)
-        os.close(done_in_copy)
-        return cls(pid, done)
+        os.close(done_in_copy), os.close(records_in_copy)
+        return cls(pid, done, records, shared)
+
+    def take(self, path: str, info: os.stat_result) -> Streamed | None:
+        """The papers of the file `path` (as it is now: `info`) a batch at a time as the copy
+        parses it, when it does; else None, once the copy has ended (see wait())."""
+        from .stream import Streamed
+
+        if self._records >= 0 and self._shared >= 0:
+            streamed = Streamed.open(self._records, self._shared, path, stamp_of(info), HEAD_START_WAIT, self._stop)
+            if streamed is not None:
+                return streamed
+        self.wait()
+        return None
+
+    def _stop(self) -> None:
+        import signal
+
+        with contextlib.suppress(OSError):
+            os.kill(self._pid, signal.SIGKILL)  # an entry half written is a temporary file, never read
 
     def wait(self) -> None:
         """Until the copy has ended (at most HEAD_START_WAIT seconds: then it is stopped)."""
+        for descriptor in (self._records, self._shared):
+            if descriptor >= 0:
+                os.close(descriptor)
+        self._records = self._shared = -1
         if self._done < 0:
             return
         import select
-        import signal
 
         ended, _, _ = select.select([self._done], [], [], HEAD_START_WAIT)
         if not ended:
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGKILL)  # an entry half written is a temporary file, never read
+            self._stop()
         os.close(self._done)
         self._done = -1
         with contextlib.suppress(OSError):
             os.waitpid(self._pid, 0)
 
 
-def _parse_first_file(paths: list[str | os.PathLike], cache: ParseCache) -> None:
-    """In the head start's copy: the cache entry of the first file under the paths, unless it is
-    there already, too big (see HEAD_START_BYTES) or not a file."""
+def _parse_first_file(paths: list[str | os.PathLike], cache: ParseCache, records: int = -1, shared: int = -1) -> None:
+    """In the head start's copy: the cache entry of the first file under the paths, or its stream
+    (see HeadStart) to `records` and `shared` when it is bigger; nothing when it is in the cache
+    already, too big for either, or not a file."""
     first = next(_regular_files(paths), None)
     if not isinstance(first, tuple):
         return
     path, info = first
-    if info.st_size <= HEAD_START_BYTES and cache.get(path, info) is None:
+    if cache.get(path, info) is not None:
+        return
+    if info.st_size <= HEAD_START_BYTES:
         parse_to_entries([(path, stamp_of(info))], str(cache.root))  # the first entry is written at once
+    elif info.st_size < CUT_MIN_BYTES and records >= 0:
+        from .stream import send
+
+        send(path, stamp_of(info), records, shared)
 
 
 def _usable_cpus() -> int:

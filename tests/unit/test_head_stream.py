@@ -1,0 +1,260 @@
+"""The head start's stream (loading/stream.py): a first file bigger than the head start writes
+into the cache is parsed by the forked copy and sent a batch at a time; the load takes the batches
+as they come, and parses the rest itself when the copy stops sending. Whatever happens, the store
+ends as a load without a head start leaves it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from digest_tui.core.loading import stream
+from digest_tui.core.loading.cache import stamp_of
+from digest_tui.core.loading.session import LoadSession
+from digest_tui.core.parsers import DigestError, arxiv_email
+from digest_tui.core.parsers.batched import BatchedFile
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="the stream is a memfd: Linux only")
+
+SEPARATOR = "-" * 78
+
+
+@pytest.fixture
+def listing(fixtures, tmp_path) -> Path:
+    """The fixture listing e-mail (5 entries) with its first entry listed again at the end, with
+    another abstract and one more category: a paper the stream sends twice, merged."""
+    text = (fixtures / "fmt-arxiv-email.txt").read_text(encoding="utf-8")
+    first = text.index("\\\\\narXiv:")
+    entry = text[first : text.index("\n" + SEPARATOR, first) + 1]
+    again = entry.replace("\\\\\n  Retrieval", "\\\\\n  Listed again. Retrieval", 1)
+    again = again.replace("Categories: cs.CL cs.IR", "Categories: cs.CL cs.IR cs.DL", 1)
+    assert again.count("cs.DL") == 1 and "Listed again." in again
+    path = tmp_path / "listing.txt"
+    path.write_text(text.rstrip("\n") + "\n" + SEPARATOR + "\n" + again + SEPARATOR + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(arxiv_email, "BATCH_ENTRIES", 2)  # batches of 1 (the first), then 2
+
+
+class Channel:
+    """The pipe and the shared file of a stream, written by send() in this process."""
+
+    def __init__(self) -> None:
+        self.records, self.records_in = os.pipe()
+        self.shared = os.memfd_create("test stream")
+        self.stopped = 0
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+    def open(self, path: Path, stamp=None, wait: float = 2.0) -> stream.Streamed | None:
+        stamp = stamp or stamp_of(os.stat(path))
+        return stream.Streamed.open(self.records, self.shared, str(path), stamp, wait, self.stop)
+
+    def close(self) -> None:
+        for descriptor in (self.records, self.records_in, self.shared):
+            try:
+                os.close(descriptor)
+            except OSError:
+                pass
+
+
+@pytest.fixture
+def channel():
+    made = Channel()
+    yield made
+    made.close()
+
+
+def sent(channel: Channel, path: Path, keep: int | None = None) -> None:
+    """send() of the file; with `keep`, only its first `keep` records reach the pipe (then it closes)."""
+    if keep is None:
+        stream.send(str(path), stamp_of(os.stat(path)), channel.records_in, channel.shared)
+    else:
+        reading, writing = os.pipe()
+        stream.send(str(path), stamp_of(os.stat(path)), writing, channel.shared)
+        os.close(writing)
+        records = os.read(reading, 1 << 16)
+        os.close(reading)
+        os.write(channel.records_in, records[: keep * stream.RECORD.size])
+    os.close(channel.records_in)
+    channel.records_in = -1
+
+
+def test_the_batches_received_give_what_the_file_parsed_here_gives(listing, channel, small_batches):
+    sent(channel, listing)
+    streamed = channel.open(listing)
+    assert streamed is not None
+    batches = list(streamed)
+    here = BatchedFile(str(listing))
+    expected = list(here)
+    # all were sent before the first was taken: the first comes alone, the rest as one
+    assert [len(firsts) for firsts, _again in batches] == [1, 4]
+    assert [p for firsts, _ in batches for p in firsts] == [p for firsts, _ in expected for p in firsts]
+    assert [p for _, again in batches for p in again] == [p for _, again in expected for p in again]
+    assert len([p for _, again in batches for p in again]) == 1  # the entry listed again
+    assert streamed.result.papers == here.result.papers
+    first = streamed.result.papers[0]
+    assert first.categories == ("cs.CL", "cs.IR", "cs.DL")  # merged, as parse_file does
+    assert "Listed again." not in first.abstract_en
+    assert (streamed.result.format, streamed.result.warnings) == (here.result.format, here.result.warnings)
+    assert streamed.result.papers[0].sources == ((str(listing), "arxiv-email"),)
+    assert channel.stopped == 0
+
+
+def test_batches_sent_while_they_are_taken_come_as_sent(listing, channel, small_batches):
+    taken: list[int] = []
+    streamed = channel.open  # replaced by the stream once open
+
+    def take() -> None:
+        nonlocal streamed
+        streamed = channel.open(listing)
+        taken.extend(len(firsts) for firsts, _again in streamed)
+
+    reading, writing = os.pipe()
+    stream.send(str(listing), stamp_of(os.stat(listing)), writing, channel.shared)
+    os.close(writing)
+    records = os.read(reading, 1 << 16)
+    os.close(reading)
+    reader = threading.Thread(target=take)
+    reader.start()
+    size = stream.RECORD.size
+    for at in range(0, len(records), size):  # a record at a time, a moment apart
+        os.write(channel.records_in, records[at : at + size])
+        reader.join(0.05)
+    os.close(channel.records_in)
+    channel.records_in = -1
+    reader.join(10)
+    assert not reader.is_alive()
+    assert taken[0] == 1 and sum(taken) == 5  # the first alone, always
+    here = BatchedFile(str(listing))
+    list(here)
+    assert streamed.result.papers == here.result.papers
+
+
+def test_a_copy_that_stops_sending_leaves_the_rest_to_be_parsed_here(listing, channel, small_batches):
+    sent(channel, listing, keep=2)  # the file's record and its first batch, then the pipe closes
+    streamed = channel.open(listing)
+    batches = list(streamed)
+    here = BatchedFile(str(listing))
+    expected = list(here)
+    assert [b for b in batches] == expected  # the first from the copy, the others parsed here
+    assert streamed.result.papers == here.result.papers
+    assert channel.stopped == 1
+
+
+def test_a_copy_stuck_is_stopped_after_the_wait(listing, channel, small_batches):
+    sent_records = os.pipe()
+    stream.send(str(listing), stamp_of(os.stat(listing)), sent_records[1], channel.shared)
+    os.close(sent_records[1])
+    records = os.read(sent_records[0], 1 << 16)
+    os.close(sent_records[0])
+    os.write(channel.records_in, records[: 2 * stream.RECORD.size])  # and the pipe stays open: stuck
+    streamed = channel.open(listing, wait=0.2)
+    papers = [p for firsts, _ in streamed for p in firsts]
+    assert len(papers) == 5 and channel.stopped == 1
+
+
+def test_a_file_that_cannot_be_parsed_fails_as_it_does_here(fixtures, channel):
+    path = fixtures / "not-a-digest.txt"
+    sent(channel, path)
+    streamed = channel.open(path)
+    with pytest.raises(DigestError) as failed:
+        list(streamed)
+    with pytest.raises(DigestError) as here:
+        list(BatchedFile(str(path)))
+    assert str(failed.value) == str(here.value) == "not a digest in any known format"
+
+
+def test_a_stream_of_another_version_of_the_file_is_refused(listing, channel):
+    sent(channel, listing)
+    stamp = stamp_of(os.stat(listing))
+    assert channel.open(listing, stamp=(stamp[0] + 1, *stamp[1:])) is None
+    assert channel.stopped == 1
+
+
+def test_no_stream_when_the_copy_sends_nothing(listing, channel):
+    os.close(channel.records_in)
+    channel.records_in = -1
+    assert channel.open(listing) is None
+    assert channel.stopped == 0
+
+
+RUN = """
+import json, os, sys
+from pathlib import Path
+from digest_tui.core.loading import loader, stream
+from digest_tui.core.loading.cache import ParseCache
+from digest_tui.core.loading.session import LoadSession
+from digest_tui.core.parsers import arxiv_email
+
+path, cache_root, case = sys.argv[1:4]
+loader.HEAD_START_BYTES = 10  # the listing is "big": streamed
+arxiv_email.BATCH_ENTRIES = 2
+if case == "dies":  # the copy ends after its first batch
+    sent = stream._rows
+    calls = []
+    def rows(papers):
+        calls.append(1)
+        if len(calls) > 2:
+            os._exit(0)
+        return sent(papers)
+    stream._rows = rows
+cache = ParseCache(Path(cache_root))
+session = LoadSession([path], cache=cache).find_in_background()
+import digest_tui.core.parsers  # noqa: what the copy will have imported by then, so as to say below whether this process parsed
+parsed_here = []
+from digest_tui.core.parsers import batched
+class Counted(batched.BatchedFile):
+    def __iter__(self):
+        parsed_here.append(1)
+        return super().__iter__()
+batched.BatchedFile = Counted
+session.run()
+store = session.store
+out = {
+    "papers": [[p.key, p.title_en, p.abstract_en] for p in store.papers],
+    "parsed_here": len(parsed_here),
+    "cached": cache.get(path, os.stat(path)) is not None,
+    "problems": [str(p) for p in session.report.problems],
+}
+print(json.dumps(out))
+"""
+
+
+def run(path: Path, cache: Path, case: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", RUN, str(path), str(cache), case], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def plain(path: Path) -> list[list]:
+    session = LoadSession([path])
+    session.run()
+    return [[p.key, p.title_en, p.abstract_en] for p in session.store.papers]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the head start forks: Linux only")
+def test_a_load_of_a_streamed_file_gives_the_papers_of_a_load_without(listing, tmp_path):
+    out = run(listing, tmp_path / "cache", "stream")
+    assert out["papers"] == plain(listing)
+    assert len(out["papers"]) == 5 and out["problems"] == []
+    assert out["parsed_here"] == 0  # the copy parsed it
+    assert out["cached"]  # and the load's finishing steps wrote its cache entry
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the head start forks: Linux only")
+def test_a_copy_that_dies_mid_stream_costs_the_load_nothing(listing, tmp_path):
+    out = run(listing, tmp_path / "cache", "dies")
+    assert out["papers"] == plain(listing)
+    assert out["parsed_here"] == 1 and out["cached"]
