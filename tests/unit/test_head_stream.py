@@ -17,6 +17,7 @@ import pytest
 from digest_tui.core.loading import stream
 from digest_tui.core.loading.cache import stamp_of
 from digest_tui.core.loading.session import LoadSession
+from digest_tui.core.model import folded_title
 from digest_tui.core.parsers import DigestError, arxiv_email
 from digest_tui.core.parsers.batched import BatchedFile
 
@@ -97,11 +98,14 @@ def test_the_batches_received_give_what_the_file_parsed_here_gives(listing, chan
     batches = list(streamed)
     here = BatchedFile(str(listing))
     expected = list(here)
-    # all were sent before the first was taken: the first comes alone, the rest as one
-    assert [len(firsts) for firsts, _again in batches] == [1, 4]
-    assert [p for firsts, _ in batches for p in firsts] == [p for firsts, _ in expected for p in firsts]
-    assert [p for _, again in batches for p in again] == [p for _, again in expected for p in again]
-    assert len([p for _, again in batches for p in again]) == 1  # the entry listed again
+    # all were sent before the first was taken: the whole file comes as one batch
+    assert [len(firsts) for firsts, _again, _titles in batches] == [5]
+    assert streamed.whole
+    assert [p for firsts, _, _ in batches for p in firsts] == [p for firsts, _ in expected for p in firsts]
+    assert [p for _, again, _ in batches for p in again] == [p for _, again in expected for p in again]
+    assert len([p for _, again, _ in batches for p in again]) == 1  # the entry listed again
+    # each first listing's folded title, as the store would work it out
+    assert [t for _, _, titles in batches for t in titles] == [folded_title(p) for f, _ in expected for p in f]
     assert streamed.result.papers == here.result.papers
     first = streamed.result.papers[0]
     assert first.categories == ("cs.CL", "cs.IR", "cs.DL")  # merged, as parse_file does
@@ -118,7 +122,7 @@ def test_batches_sent_while_they_are_taken_come_as_sent(listing, channel, small_
     def take() -> None:
         nonlocal streamed
         streamed = channel.open(listing)
-        taken.extend(len(firsts) for firsts, _again in streamed)
+        taken.extend(len(firsts) for firsts, _again, _titles in streamed)
 
     reading, writing = os.pipe()
     stream.send(str(listing), stamp_of(os.stat(listing)), writing, channel.shared)
@@ -135,7 +139,7 @@ def test_batches_sent_while_they_are_taken_come_as_sent(listing, channel, small_
     channel.records_in = -1
     reader.join(10)
     assert not reader.is_alive()
-    assert taken[0] == 1 and sum(taken) == 5  # the first alone, always
+    assert taken[0] == 1 and sum(taken) == 5  # the first alone when the rest is still to come
     here = BatchedFile(str(listing))
     list(here)
     assert streamed.result.papers == here.result.papers
@@ -147,7 +151,9 @@ def test_a_copy_that_stops_sending_leaves_the_rest_to_be_parsed_here(listing, ch
     batches = list(streamed)
     here = BatchedFile(str(listing))
     expected = list(here)
-    assert [b for b in batches] == expected  # the first from the copy, the others parsed here
+    # the first from the copy, the others parsed here (their titles left to the store)
+    assert [(firsts, again) for firsts, again, _titles in batches] == expected
+    assert batches[0][2] == [folded_title(batches[0][0][0])] and batches[1][2] is None
     assert streamed.result.papers == here.result.papers
     assert channel.stopped == 1
 
@@ -160,7 +166,7 @@ def test_a_copy_stuck_is_stopped_after_the_wait(listing, channel, small_batches)
     os.close(sent_records[0])
     os.write(channel.records_in, records[: 2 * stream.RECORD.size])  # and the pipe stays open: stuck
     streamed = channel.open(listing, wait=0.2)
-    papers = [p for firsts, _ in streamed for p in firsts]
+    papers = [p for firsts, _, _ in streamed for p in firsts]
     assert len(papers) == 5 and channel.stopped == 1
 
 
@@ -195,6 +201,7 @@ from pathlib import Path
 from digest_tui.core.loading import loader, stream
 from digest_tui.core.loading.cache import ParseCache
 from digest_tui.core.loading.session import LoadSession
+from digest_tui.core.model import folded_title
 from digest_tui.core.parsers import arxiv_email
 
 path, cache_root, case = sys.argv[1:4]
@@ -210,7 +217,17 @@ if case == "dies":  # the copy ends after its first batch
         return sent(papers)
     stream._rows = rows
 cache = ParseCache(Path(cache_root))
-session = LoadSession([path], cache=cache).find_in_background()
+paths = [path]
+if case == "two":  # a second file after the streamed one
+    second = Path(path).with_name("zz-second.txt")
+    second.write_bytes(Path(path).read_bytes())
+    paths = [str(Path(path).parent)]
+session = LoadSession(paths, cache=cache).find_in_background()
+if case in ("whole", "two"):  # the copy has sent all it will and ended: the load finds the whole file there
+    import select
+    from digest_tui.core.loading import session as sessions
+    sessions.BIG_FILE_BYTES = 10  # reported as it comes, as a listing of megabytes is
+    select.select([session._head_start._done], [], [], 30)
 import digest_tui.core.parsers  # noqa: what the copy will have imported by then, so as to say below whether this process parsed
 parsed_here = []
 from digest_tui.core.parsers import batched
@@ -219,13 +236,18 @@ class Counted(batched.BatchedFile):
         parsed_here.append(1)
         return super().__iter__()
 batched.BatchedFile = Counted
-session.run()
+pauses = []
+for _event in session.load(pause=lambda: pauses.append(1)):
+    pass
+for _step in session.finish(index=False):
+    pass
 store = session.store
 out = {
     "papers": [[p.key, p.title_en, p.abstract_en] for p in store.papers],
     "parsed_here": len(parsed_here),
     "cached": cache.get(path, os.stat(path)) is not None,
     "problems": [str(p) for p in session.report.problems],
+    "pauses": len(pauses),
 }
 print(json.dumps(out))
 """
@@ -258,3 +280,20 @@ def test_a_copy_that_dies_mid_stream_costs_the_load_nothing(listing, tmp_path):
     out = run(listing, tmp_path / "cache", "dies")
     assert out["papers"] == plain(listing)
     assert out["parsed_here"] == 1 and out["cached"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the head start forks: Linux only")
+def test_a_whole_streamed_file_that_is_the_last_is_not_paused_after(listing, tmp_path):
+    # the reader's pause waits for the first paint before heavier work: after the only file, all
+    # in the store already, nothing is left but to show the whole list
+    out = run(listing, tmp_path / "cache", "whole")
+    assert out["papers"] == plain(listing) and out["parsed_here"] == 0
+    assert out["pauses"] == 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the head start forks: Linux only")
+def test_a_streamed_file_with_files_after_it_is_paused_after(listing, tmp_path):
+    out = run(listing, tmp_path / "cache", "two")
+    assert out["pauses"] == 1
+    assert out["parsed_here"] == 1  # the second file
+    assert out["papers"] == plain(listing)  # the same papers, listed twice

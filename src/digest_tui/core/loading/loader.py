@@ -186,8 +186,9 @@ def list_files(paths: Iterable[str | os.PathLike]) -> tuple[list[tuple[str, os.s
 class Reading:
     """A file being parsed a batch of papers at a time (parsers.BatchedFile), so that a big listing
     e-mail's first papers are in the store while the rest is read: iterate it for the batches
-    (papers listed for the first time, papers listed again); then `outcome` is the file's Parsed,
-    whose papers were all given, or the Problem that stopped it. The cache entry is written by
+    (papers listed for the first time, papers listed again, the first ones' folded titles or None
+    when they are not known); then `outcome` is the file's Parsed, whose papers were all given,
+    or the Problem that stopped it. The cache entry is written by
     write_entry(), once the file is read (a load leaves it to its finishing steps: encoding and
     writing a listing of 10k papers takes a third as long as parsing it)."""
 
@@ -196,6 +197,11 @@ class Reading:
         self.outcome: Parsed | Problem | None = None
         self._parts: tuple[Parts, Iterator[bytes]] | None = None
         self._streamed = streamed  # the batches as the head start's copy parses them (HeadStart.take)
+
+    @property
+    def whole(self) -> bool:
+        """Whether the batch given last was known to be the file's last (the head start's stream knows)."""
+        return self._streamed is not None and self._streamed.whole
 
     def cut(self, started_pool: Callable[[], ProcessPoolExecutor | None]) -> None:
         """Read the file in parts, the first here and the others by the pool `started_pool()` gives
@@ -206,15 +212,17 @@ class Reading:
         if parts is not None:
             self._parts = (parts, _parts_read(self.path, parts, started_pool))
 
-    def __iter__(self) -> Iterator[tuple[list[Paper], list[Paper]]]:
+    def __iter__(self) -> Iterator[tuple[list[Paper], list[Paper], list[str | None] | None]]:
         if self._streamed is not None:
             reading = self._streamed  # (the parsers are the copy's: not imported here)
+            batches = iter(reading)
         else:
             from ..parsers.batched import BatchedFile
 
             reading = BatchedFile(self.path, *self._parts) if self._parts is not None else BatchedFile(self.path)
+            batches = ((firsts, again, None) for firsts, again in reading)
         try:
-            yield from reading
+            yield from batches
         except Exception as error:
             self.outcome = Problem(self.path, _reason(error))
             return

@@ -367,7 +367,7 @@ class LoadSession:
             for read, (item, (_path, info)) in enumerate(zip(parsed, rest), restored + 1):
                 if isinstance(item, Reading):  # a file parsed here a batch at a time: in the store as they come
                     due = False
-                    for batch, again in item:
+                    for batch, again, titles in item:
                         # reported once the next batch is read (a small file, of one batch, is reported
                         # once, after it), or at once for a big file (a listing e-mail of many papers)
                         if due:
@@ -376,7 +376,7 @@ class LoadSession:
                             met, last, shown = [], time.monotonic(), True
                             if first and pause is not None:  # parsing holds the GIL a batch at a time
                                 pause()
-                        store.add(batch)
+                        store.add(batch, titles)
                         if again:
                             store.add(again, lands=False)  # counted among the file's papers once
                         interval = batch_seconds if last - started < 1 else 5 * batch_seconds
@@ -385,7 +385,8 @@ class LoadSession:
                             first = not shown
                             yield FilesRead(read - 1, met)
                             met, last, shown, due = [], time.monotonic(), True, False
-                            if first and pause is not None:
+                            # (no pause when nothing is left to read: the list, whole, comes next)
+                            if first and pause is not None and not (item.whole and read == len(files)):
                                 pause()
                     if cache is not None and isinstance(item.outcome, Parsed):
                         self._unwritten.append(item)

@@ -4,13 +4,15 @@ The copy parses the file as the loading thread would (parsers.batched.BatchedFil
 batch as it comes: the batch marshalled into a file in memory both processes hold (a memfd, so a
 slow reader never holds the parser up: a pipe holds 64 KB), and where it is there, a record on a
 pipe. The messages, in order: ("file", path, stamp), then ("batch", papers, their sources, papers
-listed again, theirs) for each batch, then ("done", format, warnings) or ("failed", reason). A
+listed again, theirs, the papers' folded titles) for each batch (what the store merges by is
+worked out here, on the copy's CPU), then ("done", format, warnings) or ("failed", reason). A
 copy that stops sending (it died, or is stuck) is stopped, and the file is parsed here from the
 batch after the last one received: a BatchedFile gives the same batches in the same order.
 """
 
 from __future__ import annotations
 
+import collections
 import marshal
 import operator
 import os
@@ -18,10 +20,11 @@ import select
 import struct
 from collections.abc import Callable, Iterator
 
-from ..model import Paper, ParseResult, Source, merge
+from ..model import Paper, ParseResult, Source, folded_title, merge
 
-RECORD = struct.Struct("<QQ")
-"""A record on the pipe: where a message starts in the shared file, and its length."""
+RECORD = struct.Struct("<QQ?")
+"""A record on the pipe: where a message starts in the shared file, its length, and whether it
+is the last ("done" or "failed": a reader can tell the whole file is there without loading it)."""
 _new_tuple = tuple.__new__
 _KEY = operator.itemgetter(0)
 
@@ -39,14 +42,14 @@ def send(path: str, stamp: tuple[int, int, int, int], records: int, shared: int)
         at = 0
         while at < len(data):
             at += os.pwrite(shared, data[at:], end + at)
-        os.write(records, RECORD.pack(end, len(data)))  # 16 bytes: written whole (PIPE_BUF)
+        os.write(records, RECORD.pack(end, len(data), value[0] in ("done", "failed")))  # written whole (PIPE_BUF)
         end += len(data)
 
     message(("file", path, stamp))
     reading = BatchedFile(path)
     try:
         for firsts, again in reading:
-            message(("batch", *_rows(firsts), *_rows(again)))
+            message(("batch", *_rows(firsts), *_rows(again), list(map(folded_title, firsts))))
     except Exception as error:  # BatchedFile's DigestError; anything else is a parser bug, said in one line
         from .loader import _reason
 
@@ -67,15 +70,19 @@ def _rows(papers: list[Paper]) -> tuple[list[tuple], tuple | list[tuple]]:
 
 class Streamed:
     """The papers of a file a copy sends, iterated as a parsers.batched.BatchedFile is: each
-    batch (papers listed for the first time, papers listed again), then `result` is the file's
-    ParseResult; a failure is a DigestError, raised after the batches before it were given.
-    `stop()` ends the copy when it has sent nothing for `wait_seconds`."""
+    batch (papers listed for the first time, papers listed again, and the first ones' folded
+    titles, or None when they are not known), then `result` is the file's ParseResult; a failure
+    is a DigestError, raised after the batches before it were given. The first batch comes alone
+    (on screen at once), unless the whole file is there already; after it, the batches sent by
+    the time one is taken come as one (a load the copy is ahead of takes the rest in one step).
+    `whole` says whether the batch given last was the file's last. `stop()` ends the copy when it
+    has sent nothing for `wait_seconds`."""
 
-    def __init__(self, path: str, records: int, shared: int, wait_seconds: float, stop: Callable[[], object]) -> None:
+    def __init__(self, path: str, records: _Records, wait_seconds: float, stop: Callable[[], object]) -> None:
         self.path = path
         self.result: ParseResult | None = None
-        self._records, self._shared = records, shared
-        self._wait_seconds, self._stop = wait_seconds, stop
+        self.whole = False
+        self._records, self._wait_seconds, self._stop = records, wait_seconds, stop
         self._sources: tuple[tuple, tuple[Source, ...]] = ((), ())
         self._merged: dict[str, Paper] = {}  # by key, as BatchedFile merges them: the result's papers
 
@@ -86,47 +93,56 @@ class Streamed:
     ) -> Streamed | None:  # fmt: skip
         """The stream of `path` as it is now (`stamp`), when the copy sends that file; else None (it
         sends nothing, or another file or version of it: then it is stopped)."""
-        first = _receive(records, shared, wait_seconds)
-        if first is None:
+        reader = _Records(records, shared)
+        if not reader.fill(wait_seconds):
+            if not reader.ended:
+                stop()  # stuck before it began
             return None
-        if first != ("file", path, stamp):
+        if reader.take() != ("file", path, stamp):
             stop()
             return None
-        return cls(path, records, shared, wait_seconds, stop)
+        return cls(path, reader, wait_seconds, stop)
 
-    def __iter__(self) -> Iterator[tuple[list[Paper], list[Paper]]]:
-        # after the first batch, those already sent when one is taken come with it, as one: a
-        # load that the copy is ahead of takes the rest of the file in one step (one store.add)
+    def __iter__(self) -> Iterator[tuple[list[Paper], list[Paper], list[str | None] | None]]:
+        records = self._records
         given = 0
-        firsts: list[Paper] = []
-        again: list[Paper] = []
-        message = _receive(self._records, self._shared, self._wait_seconds)
         while True:
-            kind = message[0] if message is not None else None
-            if kind == "batch":
-                self._take(message, firsts, again)
-                given += 1
-                if given == 1 or not _ready(self._records):  # the first alone: on screen at once
-                    yield firsts, again
-                    firsts, again = [], []
-                message = _receive(self._records, self._shared, self._wait_seconds)
-                continue
-            if firsts or again:
-                yield firsts, again
-            if kind == "done":
-                self.result = ParseResult(list(self._merged.values()), message[1], message[2])
+            if not records.pending and not records.fill(self._wait_seconds):
+                self._stop()  # the copy died or is stuck: the rest is read here
+                yield from self._here(given)
                 return
-            if kind == "failed":
+            records.fill(0.0)  # and whatever else is there now
+            if records.last():
+                message = records.take()
+                if message is None:
+                    continue  # (unreadable: as if the copy had stopped)
+                if message[0] == "done":
+                    self.result = ParseResult(list(self._merged.values()), message[1], message[2])
+                    return
                 from ..parsers.errors import DigestError  # (a load of a file that parses imports no parser here)
 
                 raise DigestError(message[1])
-            self._stop()  # the copy died or is stuck: the rest is read here
-            yield from self._here(given)
-            return
+            count = len(records.pending) - records.ends()
+            if given == 0 and not records.ends():
+                count = 1
+            firsts: list[Paper] = []
+            again: list[Paper] = []
+            titles: list[str | None] = []
+            for _ in range(count):
+                message = records.take()
+                if message is None or message[0] != "batch":
+                    records.pending.clear()
+                    records.ended = True  # (unreadable: as if the copy had stopped)
+                    break
+                self._take(message, firsts, again, titles)
+                given += 1
+            self.whole = bool(records.ends())
+            if firsts or again:
+                yield firsts, again, titles
 
-    def _take(self, message: tuple, firsts: list[Paper], again: list[Paper]) -> None:
-        """A batch message's papers, onto `firsts` and `again`, and merged into the result's."""
-        _kind, first_rows, sources, again_rows, again_sources = message
+    def _take(self, message: tuple, firsts: list[Paper], again: list[Paper], titles: list[str | None]) -> None:
+        """A batch message's papers, onto `firsts` and `again` (and the titles), and merged into the result's."""
+        _kind, first_rows, sources, again_rows, again_sources, first_titles = message
         new, more = self._papers(first_rows, sources), self._papers(again_rows, again_sources)
         merged = self._merged
         merged.update(zip(map(_KEY, new), new))
@@ -134,50 +150,73 @@ class Streamed:
             merged[paper.key] = merge(merged[paper.key], paper)
         firsts.extend(new)
         again.extend(more)
+        titles.extend(first_titles)
 
     def _papers(self, rows: list[tuple], sources: tuple | list[tuple]) -> list[Paper]:
         if sources.__class__ is tuple:
             if sources != self._sources[0]:
                 self._sources = (sources, tuple(Source(*source) for source in sources))
             shared = (self._sources[1],)
-            papers = [_new_tuple(Paper, row + shared) for row in rows]
-        else:
-            papers = [_new_tuple(Paper, (*row, tuple(Source(*s) for s in own))) for row, own in zip(rows, sources)]
-        return papers
+            return [_new_tuple(Paper, row + shared) for row in rows]
+        return [_new_tuple(Paper, (*row, tuple(Source(*s) for s in own))) for row, own in zip(rows, sources)]
 
-    def _here(self, given: int) -> Iterator[tuple[list[Paper], list[Paper]]]:
+    def _here(self, given: int) -> Iterator[tuple[list[Paper], list[Paper], None]]:
         """The batches after the first `given`, parsed here (the file's result too)."""
         from ..parsers.batched import BatchedFile
 
         reading = BatchedFile(self.path)
-        for index, batch in enumerate(reading):
+        for index, (firsts, again) in enumerate(reading):
             if index >= given:
-                yield batch
+                self.whole = False
+                yield firsts, again, None
         self.result = reading.result
 
 
-def _receive(records: int, shared: int, wait_seconds: float) -> tuple | None:
-    """The next message, or None when the copy sends none within `wait_seconds` (ended or stuck)."""
-    record = b""
-    while len(record) < RECORD.size:
-        ready, _, _ = select.select([records], [], [], wait_seconds)
-        if not ready:
-            return None
-        more = os.read(records, RECORD.size - len(record))
-        if not more:
-            return None
-        record += more
-    at, length = RECORD.unpack(record)
-    data = os.pread(shared, length, at)
-    if len(data) != length:
-        return None
-    try:
-        message = marshal.loads(data)
-    except (ValueError, EOFError, TypeError):
-        return None
-    return message if message.__class__ is tuple and message else None
+class _Records:
+    """The records come so far on the pipe, not yet taken, and their messages in the shared file."""
 
+    def __init__(self, records: int, shared: int) -> None:
+        self.records, self.shared = records, shared
+        self.pending: collections.deque[tuple[int, int, bool]] = collections.deque()
+        self._bytes = b""  # a record read in part
+        self.ended = False
+        """Whether no more records can come (the pipe is closed: the copy has ended)."""
 
-def _ready(records: int) -> bool:
-    """Whether a record is there to read now."""
-    return bool(select.select([records], [], [], 0)[0])
+    def fill(self, wait_seconds: float) -> bool:
+        """Read the records there are (waiting up to `wait_seconds` for one when there are none);
+        whether any is pending now."""
+        while not self.ended:
+            ready, _, _ = select.select([self.records], [], [], wait_seconds if not self.pending else 0.0)
+            if not ready:
+                break
+            data = os.read(self.records, 1 << 16)
+            if not data:
+                self.ended = True
+                break
+            data = self._bytes + data
+            whole = len(data) - len(data) % RECORD.size
+            self.pending.extend(RECORD.iter_unpack(data[:whole]))
+            self._bytes = data[whole:]
+        return bool(self.pending)
+
+    def last(self) -> bool:
+        """Whether the next record is the last message."""
+        return bool(self.pending) and self.pending[0][2]
+
+    def ends(self) -> int:
+        """1 when the last message is among the pending records (it is the last of them), else 0."""
+        return int(bool(self.pending) and self.pending[-1][2])
+
+    def take(self) -> tuple | None:
+        """The next pending record's message (None if it cannot be read back: then none follows)."""
+        at, length, _last = self.pending.popleft()
+        data = os.pread(self.shared, length, at)
+        try:
+            message = marshal.loads(data) if len(data) == length else None
+        except (ValueError, EOFError, TypeError):
+            message = None
+        if message.__class__ is not tuple or not message:
+            self.pending.clear()
+            self.ended = True  # nothing after it is taken: the rest is read from the file
+            return None
+        return message
