@@ -500,6 +500,11 @@ class HeadStart:
         os.close(done_in_copy), os.close(records_in_copy)
         return cls(pid, done, records, shared)
 
+    def streams(self, info: os.stat_result) -> bool:
+        """Whether the copy sends a file of this size a batch at a time (when it is not in the cache), rather than
+        writing its cache entry."""
+        return self._records >= 0 and self._shared >= 0 and HEAD_START_BYTES < info.st_size < CUT_MIN_BYTES
+
     def take(self, path: str, info: os.stat_result) -> Streamed | None:
         """The papers of the file `path` (as it is now: `info`) a batch at a time as the copy
         parses it, when it does; else None, once the copy has ended (see wait())."""

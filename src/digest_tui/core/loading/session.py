@@ -253,6 +253,8 @@ class LoadSession:
             return None
         path, info = first.result()
         if self._head_start is not None:
+            if self._head_start.streams(info):
+                return None  # its papers come a batch at a time as the copy parses them: read in its turn
             self._head_start.wait()
         item = read_file(path, info, self.cache, batched=True)  # not in the cache: a Reading, left unread
         return (item, info) if isinstance(item, Parsed) else None
