@@ -452,9 +452,69 @@ def test_a_first_file_that_changed_while_the_rest_was_listed_is_read_again(folde
     assert papers_in_order(session.store) == papers_in_order(by_file.store)
 
 
-def test_a_warm_start_with_a_snapshot_lists_everything_first(folder, tmp_path):
+@pytest.fixture
+def warm(folder, tmp_path, monkeypatch) -> ParseCache:
+    """A parse cache and load snapshot of `folder` from a first start, in chunks of 4 rows (the
+    first file's papers span several)."""
+    monkeypatch.setattr(snapshot, "CHUNK_ROWS", 4)
     cache = ParseCache(tmp_path / "cache")
-    LoadSession([folder], cache=cache).run()  # writes the snapshot
-    session = LoadSession([folder], cache=ParseCache(tmp_path / "cache")).find_in_background()
+    LoadSession([folder], cache=cache).run()
+    assert snapshot.read_snapshot(cache, [str(folder)], find_files([folder])[0]) is not None
+    return cache
+
+
+def test_a_warm_start_puts_the_first_file_s_papers_in_then_the_snapshot_over_them(folder, warm, monkeypatch):
+    first_path = find_files([folder])[0][0][0]
+    first_papers = len(parse_file(first_path).papers)
+    assert first_papers > 4  # more than a chunk: the snapshot's first rows replace them once two chunks are in
+    read: list[int] = []
+    real_read_in_order = session_module.read_in_order
+    monkeypatch.setattr(session_module, "read_in_order", lambda files, *rest: read.append(len(files)) or real_read_in_order(files, *rest))
+    session = LoadSession([folder], cache=ParseCache(warm.root)).find_in_background()
+    seen: list = []
+    early_keys: list[str] = []
+    for event in session.load(batch_seconds=0, pause=lambda: seen.append("pause")):
+        if not seen:
+            early_keys = [paper.key for paper in session.store.papers]
+        seen.append(event)
+    assert seen[0] == FilesRead(1, []) and len(early_keys) == first_papers
+    assert seen[1] == "pause" and seen[2] == FilesFound(len(DEMO_FILES) + 2)
+    assert read == [0]  # every file came from the snapshot: none was read again
+    assert [paper.key for paper in session.store.papers[:first_papers]] == early_keys  # the rows a view held
+    for _ in session.finish():
+        pass
+    by_file = LoadSession([folder])
+    by_file.run()
+    assert session.report.problems == by_file.report.problems
+    assert (session.report.files, session.report.papers) == (by_file.report.files, by_file.report.papers)
+    assert [session.store.paper(row) for row in range(len(session.store.papers))] == by_file.store.papers
+    assert session.store.ordered("date") == by_file.store.ordered("date")
+
+
+def test_a_damaged_snapshot_after_the_early_papers_reads_every_file(folder, warm, monkeypatch):
+    real_decode = snapshot.decode_chunk
+    calls: list[int] = []
+
+    def decode(chunk, sources):
+        calls.append(1)
+        return (None, None) if len(calls) == 3 else real_decode(chunk, sources)  # a crafted third chunk
+
+    monkeypatch.setattr(snapshot, "decode_chunk", decode)
+    session = LoadSession([folder], cache=ParseCache(warm.root)).find_in_background()
+    events = list(session.load(batch_seconds=0))
+    assert events[0] == FilesRead(1, []) and len(calls) >= 3
+    for _ in session.finish():
+        pass
+    by_file = LoadSession([folder])
+    by_file.run()
+    assert len(session.store) == len(by_file.store)
+    assert papers_in_order(session.store) == papers_in_order(by_file.store)
+
+
+def test_a_big_first_file_is_not_read_before_the_listing(folder, warm, monkeypatch):
+    """A big listing e-mail's entry would take longer to read whole than the snapshot's first chunk."""
+    monkeypatch.setattr(session_module, "HEAD_START_BYTES", 10)
+    session = LoadSession([folder], cache=ParseCache(warm.root)).find_in_background()
     events = events_of(session, batch_seconds=0)
-    assert isinstance(events[0], FilesFound)  # the snapshot is checked against the whole listing
+    assert events[0] == FilesFound(len(DEMO_FILES) + 2)
+    assert isinstance(events[-1], LoadDone) and len(session.store) == len(session.store.papers) > 30

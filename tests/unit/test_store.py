@@ -191,3 +191,27 @@ def test_fill_keys_puts_a_snapshots_keys_in_a_few_rows_at_a_time_with_the_same_r
     assert held == [1] * 5
     assert [chunked.row(f"2606.0000{at}") for at in range(5)] == [0, 1, 2, 1, 4]
     assert chunked.row("2606.00009") == 4
+
+
+def test_start_over_leaves_what_extend_into_an_empty_store_leaves():
+    """A warm start's first snapshot rows in place of the first file's papers read early: nothing of
+    those stays behind (their file, texts pending, an order, a title), and the old list is left whole."""
+    from digest_tui.core.store import title_sort_key
+
+    store = Store()
+    early = [paper(id="2606.00001", title_en="One", sources=(Source("a.txt", "arxivdaily"),)),
+             paper(id="2606.00007", title_en="Seven", sources=(Source("a.txt", "arxivdaily"),))]
+    store.add(early)
+    held = store.papers
+    assert store.ordered("title") == [0, 1] and store.files() == ["a.txt"]
+    merged = [paper(id="2606.00001", title_en="One", score=80, sources=(Source("a.txt", "arxivdaily"), Source("b.txt", "hf"))),
+              paper(id="2606.00002", title_en="Two", sources=(Source("a.txt", "arxivdaily"),)),
+              paper(id="2606.00003", title_en="Three", sources=(Source("b.txt", "hf"),))]
+    version = store.version
+    store.start_over(merged, list(map(title_sort_key, merged)), ("date", [2, 0, 1]))
+    assert store.version > version and len(store) == 3
+    assert held == early and store.papers is not held  # a view that held the old list read it whole
+    assert store.papers[0].score == 80 and store.files() == []  # until restore() says each file's rows
+    assert [store.row(key) for key in ("2606.00001", "2606.00002", "2606.00003", "2606.00007")] == [0, 1, 2, None]
+    assert store.ordered("date") == [2, 0, 1]  # the expected order, as expect() sets it for an empty store
+    assert [store.papers[row].id for row in store.ordered("title")] == ["2606.00001", "2606.00003", "2606.00002"]

@@ -229,6 +229,23 @@ class Store:
             if not self.papers:
                 self._expected = (sort, order)
 
+    def start_over(self, papers: list[Paper], title_keys: list[str], expected: tuple[str, list[int]] | None) -> None:
+        """Drop every row and put these in, as extend() into an empty store would, with `expected`
+        as expect() would have it, in one hold of the lock: a warm start's first snapshot chunk in
+        place of the first file's papers read early (LoadSession._read_first), whose rows the chunk
+        begins with, so a view of them stays valid. `papers` is a new list: a reader holding the
+        old one keeps reading the rows it had."""
+        with self._lock:
+            self._index = {}
+            self._stale, self._stale_texts, self._gone = set(), set(), set()
+            self._row_of_key, self._row_of_title = {}, {}
+            self._orders, self._landed, self._pending, self._last_read = {}, {}, {}, None
+            self._texts_synced, self._texts_dirty = 0, set()
+            self._expected = expected
+            self._title_keys, self.papers = list(title_keys), list(papers)
+            self._unkeyed = range(len(self.papers))
+            self.version += 1
+
     def extend(self, papers: list[Paper], title_keys: list[str]) -> None:
         """Append papers known to be distinct from every paper here and from each other (a
         snapshot's rows); `title_keys` are their title_sort_key()s. Call restore() once all are in.

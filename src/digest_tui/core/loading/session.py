@@ -15,12 +15,13 @@ What a load does, in order (the same for every front end):
    for these paths, when the store starts empty (`find_in_background()` starts this in a thread
    before the reader imports Textual), and say `FilesFound`. The text index on disk (when there
    is a cache) is opened in a thread of its own meanwhile, off the way to the first papers; the
-   store has it by `LoadDone`. On such a start with a parse cache and no load snapshot for these
-   paths, that thread finds the first file before the others: when its cache entry is there (the
-   reader's head start, loader.HeadStart, writes it), its papers go in and are reported
-   (`FilesRead`) before `FilesFound`, and the others are listed after `pause` (the reader's first
-   paint: at a million papers listing them is ~0.2 s of Python, which would take turns with the
-   start's). A first file that changed meanwhile is taken out again and read in its turn.
+   store has it by `LoadDone`. On such a start with a parse cache, that thread finds the first
+   file before the others: when its cache entry is there (a warm start has it; on a first start
+   the reader's head start, loader.HeadStart, writes it), its papers go in and are reported
+   (`FilesRead`) before `FilesFound`, and the others are listed, and the snapshot read, after
+   `pause` (the reader's first paint: at a million papers that is ~0.7 s of Python, which would
+   take turns with the start's). A snapshot goes in over those papers (it begins with them:
+   snapshot.restore). A first file that changed meanwhile is taken out again and read in its turn.
 2. Put the snapshot's papers in, a chunk at a time, when its files are the first files found now,
    unchanged; then read the remaining files in order (from the parse cache when unchanged, else
    parsed, by a pool of processes when there are many bytes to parse). The first papers are
@@ -66,9 +67,9 @@ from ..index import COLUMNS, TEXT_COLUMNS
 from ..store import Store
 from ..textindex import TextIndex, TextIndexError, available
 from .cache import ParseCache, stamp_of
-from .loader import HeadStart, Parsed, Reading, first_file, list_files, pause_gc, read_file, read_in_order, resume_gc, texts_from_cache
+from .loader import HEAD_START_BYTES, HeadStart, Parsed, Reading, first_file, list_files, pause_gc, read_file, read_in_order, resume_gc, texts_from_cache
 from .snapshot import (
-    FileRecord, Snapshot, SnapshotDamaged, read_snapshot, restore, snapshot_path, text_index_path, write_snapshot,
+    FileRecord, Snapshot, SnapshotDamaged, read_snapshot, restore, text_index_path, write_snapshot,
 )  # fmt: skip
 from .watch import FolderWatcher, affected_files, files_to_read, sharing_files
 
@@ -222,7 +223,7 @@ class LoadSession:
                 first.set_result(found)
                 if found is not None:  # listing the rest (Python's work, taking turns with the start's) can wait
                     go.wait(LIST_REST_WAIT)
-                listing = self._find()
+                listing = self._find(early=found is not None)
             except BaseException as error:
                 if not first.done():
                     first.set_result(None)
@@ -237,12 +238,13 @@ class LoadSession:
         return self
 
     def _first_to_read(self) -> tuple[str, os.stat_result] | None:
-        """The first file under the paths, when its papers could go in before the rest is listed: a
-        start with a parse cache and no load snapshot for these paths (a warm start's snapshot
-        needs the whole listing to be checked)."""
-        if self.cache is None or self.store.papers or os.path.exists(snapshot_path(self.cache, self.paths)):
+        """The first file under the paths, when its papers could go in before the rest is listed:
+        a start with a parse cache and an empty store, and a file no bigger than the head start
+        parses (a big listing e-mail is read in batches, or a snapshot's first chunk goes in first)."""
+        if self.cache is None or self.store.papers:
             return None
-        return first_file(self.paths)
+        found = first_file(self.paths)
+        return found if found is not None and found[1].st_size <= HEAD_START_BYTES else None
 
     def _read_first(self) -> tuple[Parsed, os.stat_result] | None:
         """The first file's papers from the parse cache (where the head start put them), while the
@@ -259,15 +261,17 @@ class LoadSession:
         item = read_file(path, info, self.cache, batched=True)  # not in the cache: a Reading, left unread
         return (item, info) if isinstance(item, Parsed) else None
 
-    def _find(self) -> Listing:
+    def _find(self, early: bool = False) -> Listing:
+        """The files, and the snapshot when the store is empty (or holds the first file's papers
+        alone, read `early`: a snapshot starts with them)."""
         files, problems = list_files(self.paths)
-        snapshot = read_snapshot(self.cache, self.paths, files) if self.cache is not None and not self.store.papers else None
-        return Listing(files, problems, snapshot)
+        usable = self.cache is not None and (early or not self.store.papers)
+        return Listing(files, problems, read_snapshot(self.cache, self.paths, files) if usable else None)
 
-    def _listed(self) -> Listing:
+    def _listed(self, early: int) -> Listing:
         listing = self._listing.result() if self._listing is not None else self._find()
         self._listing = None
-        if listing.snapshot is not None and self.store.papers:  # a reading list went in meanwhile
+        if listing.snapshot is not None and len(self.store.papers) > early:  # a reading list went in meanwhile
             listing = listing._replace(snapshot=None)
         return listing
 
@@ -299,7 +303,7 @@ class LoadSession:
                 pause()
         if self._list_rest is not None:
             self._list_rest.set()
-        files, walk_problems, snapshot = self._listed()
+        files, walk_problems, snapshot = self._listed(len(store.papers) if early is not None else 0)
         if self._texts_opened is None:
             self._texts_opened = Future()
             threading.Thread(target=self._open_texts, args=(snapshot, self._texts_opened), name="digest-tui texts",
@@ -307,11 +311,10 @@ class LoadSession:
         take_texts = functools.partial(self._take_texts, own_texts)
         if early is not None:
             path, info = early[0].path, early[1]
-            if files and files[0][0] == path and stamp_of(files[0][1]) == stamp_of(info):
-                snapshot = None
-            else:  # the first file changed, or another came before it, while the rest was listed
+            if not files or files[0][0] != path or stamp_of(files[0][1]) != stamp_of(info):
+                # the first file changed, or another came before it, while the rest was listed
                 store.remove_files([path])
-                early = None
+                early = snapshot = None
         yield FilesFound(len(files))
         unwalked = iter(walk_problems)
         next_unwalked = next(unwalked, None)
@@ -337,7 +340,7 @@ class LoadSession:
         last -= batch_seconds  # the first papers go out at once: on screen as early as possible
         shown = False  # whether any papers were reported yet
         records = self._records = [] if snapshot is None else list(snapshot.files)
-        if early is not None:
+        if early is not None and snapshot is None:  # (a snapshot's papers go in over the early ones)
             records.append(record_of(*early))
         if snapshot is not None:
             chunks = len(snapshot.chunks)
@@ -407,7 +410,7 @@ class LoadSession:
             parsed.close()  # every file is read (or the load stopped): the parsing processes, if any, shut down now
         self._end_head_start()
         count(None, len(files))  # the paths not walked after the last file
-        self._snapshot_due = cache is not None and (restored < len(files) or early is not None)
+        self._snapshot_due = cache is not None and (restored < len(files) or (early is not None and snapshot is None))
         if snapshot is not None and not self._snapshot_due:
             self._seal = (snapshot.identity, store.version)
         if sort is not None:

@@ -269,15 +269,21 @@ def _lookups_shape(lookups: object, rows: int, files: list[FileRecord]) -> bool:
 def restore(snapshot: Snapshot, store: Store, readers: dict[str, TextReader]) -> Iterator[int]:
     """Put a snapshot's papers into an empty store, a chunk at a time (yielding the papers in so
     far after each), then its lookups; `readers` reads each file's texts (from its cache entry).
-    Each chunk is decoded and checked here, before any of it goes in: one that is not what
-    write_snapshot() wrote (a crafted file: the checksum holds) raises SnapshotDamaged, with the
-    chunks before it in the store. Nothing else can fail on the snapshot's content: read_snapshot()
-    checked the rest."""
+    A store holding the papers of the snapshot's first file alone (read early, into an empty
+    store: the rows the snapshot begins with) has them replaced by the first chunks in one step
+    (Store.start_over), once those hold as many rows. Each chunk is decoded and checked here,
+    before any of it goes in: one that is not what write_snapshot() wrote (a crafted file: the
+    checksum holds) raises SnapshotDamaged, with the chunks before it in the store. Nothing else
+    can fail on the snapshot's content: read_snapshot() checked the rest."""
     sources = [(Source(record.path, record.source_format or ""),) for record in snapshot.files]
     sources += [tuple(sources[index][0] for index in combo) for combo in snapshot.combos]
     date_order = snapshot.lookups[3]
-    if date_order is not None:
-        store.expect("date", date_order)  # the list shown while the chunks come in needs no sort
+    # the list shown while the chunks come in needs no sort
+    expected = None if date_order is None else ("date", date_order)
+    early = len(store.papers)
+    if not early and expected is not None:
+        store.expect(*expected)
+    waiting: tuple[list[Paper], list[str]] = ([], [])
     done = 0
     for chunk, count in snapshot.chunks:
         try:
@@ -288,9 +294,19 @@ def restore(snapshot: Snapshot, store: Store, readers: dict[str, TextReader]) ->
             raise SnapshotDamaged
         papers = papers_of(columns, sources)
         del columns
-        store.extend(papers, title_keys)
         done += len(papers)
+        if early:
+            waiting[0].extend(papers)
+            waiting[1].extend(title_keys)
+            if done < early:
+                continue
+            store.start_over(*waiting, expected)
+            early, waiting = 0, ([], [])
+        else:
+            store.extend(papers, title_keys)
         yield done
+    if early:  # fewer rows in the whole snapshot than read early: not this load's snapshot after all
+        raise SnapshotDamaged
     store.restore(StoreState([], [], *snapshot.lookups), readers)
 
 
