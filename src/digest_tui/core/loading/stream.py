@@ -32,6 +32,7 @@ _KEY = operator.itemgetter(0)
 def send(path: str, stamp: tuple[int, int, int, int], records: int, shared: int) -> None:
     """In the copy: the papers of the file at `path` (whose stamp is `stamp`), a batch at a time,
     through the pipe `records` and the shared file `shared` (see the module's docstring)."""
+    from ..parsers import DigestError
     from ..parsers.batched import BatchedFile
 
     end = 0
@@ -50,10 +51,8 @@ def send(path: str, stamp: tuple[int, int, int, int], records: int, shared: int)
     try:
         for firsts, again in reading:
             message(("batch", *_rows(firsts), *_rows(again), list(map(folded_title, firsts))))
-    except Exception as error:  # BatchedFile's DigestError; anything else is a parser bug, said in one line
-        from .loader import _reason
-
-        message(("failed", _reason(error)))
+    except DigestError as error:  # BatchedFile's every failure (anything else ends the copy: the load then reads the file)
+        message(("failed", str(error)))
         return
     message(("done", reading.result.format, reading.result.warnings))
 
