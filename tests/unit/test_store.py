@@ -75,6 +75,41 @@ def test_default_order_is_date_then_score_then_title():
     assert [papers[r].id for r in sort_rows(papers, "score")] == ["1", "4", "3", "2", "6", "5"]
 
 
+def test_the_grouped_sort_gives_the_order_of_a_sort_of_every_row_by_each_key_in_turn(monkeypatch):
+    """Many ties on every key (a few days, scores, upvotes and titles, some unknown), and groups
+    small enough to be grouped again: the order is that of stable sorts by title, score, date
+    (then score or upvotes again) over all the rows at once, as the store sorted before."""
+    import random
+
+    from digest_tui.core import store as store_module
+    from digest_tui.core.model import SORTS
+    from digest_tui.core.store import title_sort_key
+
+    monkeypatch.setattr(store_module, "SORT_GROUP_ROWS", 3)
+    pick = random.Random(18).choice
+    papers = [paper(id=f"2606.{n:05d}", title_en=pick(["alpha", "Alpha", "[Re] beta", "beta", "gamma", "ab", "a", ""]),
+                    date=pick(["2026-06-16", "2026-06-17", "2026-06-18", None]), score=pick([None, 10, 50, 90]),
+                    upvotes=pick([None, 0, 3])) for n in range(600)]
+    titles = list(map(title_sort_key, papers))
+
+    def passes(sort: str) -> list[int]:
+        rows = sorted(range(len(papers)), key=titles.__getitem__)
+        scores = [-1 if p.score is None else p.score for p in papers]
+        rows.sort(key=scores.__getitem__, reverse=True)
+        if sort == "title":
+            return sorted(range(len(papers)), key=titles.__getitem__)
+        rows.sort(key=[p.date or "" for p in papers].__getitem__, reverse=True)
+        if sort == "score":
+            rows.sort(key=scores.__getitem__, reverse=True)
+        if sort == "upvotes":
+            rows.sort(key=[-1 if p.upvotes is None else p.upvotes for p in papers].__getitem__, reverse=True)
+        return rows
+
+    for sort in SORTS:
+        assert sort_rows(papers, sort) == passes(sort), sort
+        assert sort_rows(papers, sort, titles) == passes(sort), sort
+
+
 def test_upvote_order_puts_unknown_last():
     papers = [paper(id="1", title_en="a", upvotes=None), paper(id="2", title_en="b", upvotes=0),
               paper(id="3", title_en="c", upvotes=7)]
