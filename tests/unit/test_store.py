@@ -250,3 +250,21 @@ def test_start_over_leaves_what_extend_into_an_empty_store_leaves():
     assert [store.row(key) for key in ("2606.00001", "2606.00002", "2606.00003", "2606.00007")] == [0, 1, 2, None]
     assert store.ordered("date") == [2, 0, 1]  # the expected order, as expect() sets it for an empty store
     assert [store.papers[row].id for row in store.ordered("title")] == ["2606.00001", "2606.00003", "2606.00002"]
+
+
+def test_an_ascii_title_folds_as_the_general_rule_folds_it():
+    # the ASCII shortcut (bytes: lower case, then every character that is not a letter or digit
+    # dropped) must merge exactly the titles that NFKC, casefold and dropping [\W_] merge
+    import re
+    import unicodedata
+
+    from digest_tui.core.model import normalise_title
+
+    def general(title: str) -> str:
+        return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", title).casefold())
+
+    every_ascii = "".join(map(chr, range(128)))
+    titles = [every_ascii, every_ascii[::-1], "Scaling k-NN LMs: 10^12 Tokens (v2)", "  A_B\tc\n", "", "x" * 300]
+    for title in titles:
+        assert title.isascii() and normalise_title(title) == general(title), repr(title)
+    assert normalise_title(every_ascii) == "0123456789abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
