@@ -216,6 +216,11 @@ if case == "dies":  # the copy ends after its first batch
             os._exit(0)
         return sent(papers)
     stream._rows = rows
+if case == "cut":  # a big file, cut: the copy sends its first part, the pool reads the others
+    from digest_tui.core.parsers import batched
+    batched.FIRST_PART_BYTES = 300_000
+    loader.CUT_MIN_BYTES = 1_000_000
+    loader.PART_BYTES = 250_000
 cache = ParseCache(Path(cache_root))
 paths = [path]
 if case == "two":  # a second file after the streamed one
@@ -231,6 +236,13 @@ if case in ("whole", "two"):  # the copy has sent all it will and ended: the loa
 import digest_tui.core.parsers  # noqa: what the copy will have imported by then, so as to say below whether this process parsed
 parsed_here = []
 from digest_tui.core.parsers import batched
+first_parts_here = []
+part_text = batched._part_text
+def counted_part_text(path, parts, index):
+    if index == 0:
+        first_parts_here.append(1)
+    return part_text(path, parts, index)
+batched._part_text = counted_part_text
 class Counted(batched.BatchedFile):
     def __iter__(self):
         parsed_here.append(1)
@@ -248,6 +260,7 @@ out = {
     "cached": cache.get(path, os.stat(path)) is not None,
     "problems": [str(p) for p in session.report.problems],
     "pauses": len(pauses),
+    "first_parts_here": len(first_parts_here),
 }
 print(json.dumps(out))
 """
@@ -297,3 +310,119 @@ def test_a_streamed_file_with_files_after_it_is_paused_after(listing, tmp_path):
     assert out["pauses"] == 1
     assert out["parsed_here"] == 1  # the second file
     assert out["papers"] == plain(listing)  # the same papers, listed twice
+
+
+def long_listing(fixtures: Path, path: Path, copies: int) -> None:
+    """The fixture listing with its entries repeated `copies` times under fresh ids: a file big
+    enough to be cut into parts (parsers.batched) once the sizes are made small."""
+    text = (fixtures / "fmt-arxiv-email.txt").read_text(encoding="utf-8")
+    first = text.index("\\\\\narXiv:")
+    head, body = text[:first], text[first:]
+    separator = SEPARATOR + "\n"
+    entries = [chunk for chunk in body.split(separator) if chunk.startswith("\\\\\narXiv:")]
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(head)
+        for number in range(copies * len(entries)):
+            entry = entries[number % len(entries)]
+            old = entry[len("\\\\\narXiv:") :].split(None, 1)[0]
+            new = f"3001.{10000 + number:05d}"
+            entry = entry.replace("arXiv:" + old, "arXiv:" + new, 1).replace("abs/" + old, "abs/" + new, 1)
+            out.write(entry if entry.endswith("\n") else entry + "\n")
+            out.write(separator)
+
+
+@pytest.fixture
+def cut_listing(fixtures, tmp_path, monkeypatch):
+    """A listing of 2,500 papers (about 1.2 MB) and its parts: a first part of about 300 KB, then parts of 250 KB."""
+    from digest_tui.core.parsers import batched
+
+    path = tmp_path / "long.txt"
+    long_listing(fixtures, path, 500)
+    monkeypatch.setattr(batched, "FIRST_PART_BYTES", 300_000)
+    parts = batched.plan_parts(str(path), path.stat().st_size, 250_000)
+    assert parts is not None and len(parts) >= 4
+    return path, parts
+
+
+def rest_of(path: Path, parts, first) -> BatchedFile:
+    """What the load reads after a first part read elsewhere: the other parts, as the parsing processes read them."""
+    from digest_tui.core.parsers import batched
+
+    later = (batched.read_part(str(path), parts, index) for index in range(1, len(parts)))
+    return BatchedFile(str(path), parts, later, first=first)
+
+
+def test_a_cut_file_is_sent_as_far_as_its_first_part_and_the_rest_reads_on_from_there(cut_listing, channel):
+    from digest_tui.core.parsers import batched, parse_file
+
+    path, parts = cut_listing
+    stream.send(str(path), stamp_of(os.stat(path)), channel.records_in, channel.shared, parts)
+    os.close(channel.records_in)
+    channel.records_in = -1
+    streamed = channel.open(path)
+    assert streamed.parts == (parts.cuts, parts.format, parts.context, parts.checked)
+    first = [paper for firsts, again, _titles in streamed for paper in firsts + again]
+    assert streamed.result is None and not streamed.whole  # the rest is the load's to read
+    assert streamed.parts[3] is True  # the copy looked: UTF-8 throughout
+    assert len(first) == len(streamed.first[0]) and 0 < len(first) < 2500
+    rest = rest_of(path, batched.Parts(*streamed.parts), streamed.first)
+    later = [paper for firsts, again in rest for paper in firsts + again]
+    whole = parse_file(str(path))
+    assert first + later == whole.papers and len(whole.papers) == 2500
+    assert rest.result.papers == whole.papers and rest.result.warnings == whole.warnings
+    assert all(paper.sources == whole.papers[0].sources for paper in first + later)
+
+
+def test_a_copy_that_stops_in_the_first_part_leaves_the_rest_of_it_to_be_read_here(cut_listing, channel):
+    from digest_tui.core.parsers import batched, parse_file
+
+    path, parts = cut_listing
+    reading, writing = os.pipe()
+    stream.send(str(path), stamp_of(os.stat(path)), writing, channel.shared, parts)
+    os.close(writing)
+    records = os.read(reading, 1 << 16)
+    os.close(reading)
+    os.write(channel.records_in, records[: 2 * stream.RECORD.size])  # the file's record and its first batch
+    os.close(channel.records_in)
+    channel.records_in = -1
+    streamed = channel.open(path)
+    first = [paper for firsts, again, _titles in streamed for paper in firsts + again]
+    assert channel.stopped == 1 and streamed.first is not None
+    rest = rest_of(path, batched.Parts(*streamed.parts), streamed.first)
+    later = [paper for firsts, again in rest for paper in firsts + again]
+    assert first + later == parse_file(str(path)).papers
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the head start forks: Linux only")
+def test_a_load_of_a_cut_file_takes_its_first_part_from_the_copy(fixtures, tmp_path):
+    path = tmp_path / "long.txt"
+    long_listing(fixtures, path, 500)
+    out = run(path, tmp_path / "cache", "cut")
+    assert out["papers"] == plain(path) and len(out["papers"]) == 2500 and out["problems"] == []
+    assert out["first_parts_here"] == 0  # the copy's
+    assert out["parsed_here"] == 1  # the rest, read on from the copy's first part (by the pool)
+    assert out["cached"]
+
+
+def test_a_cut_file_that_is_not_utf8_after_its_first_part_reads_as_the_whole_file_does(cut_listing, channel):
+    # a byte that is not UTF-8 late in the file: the whole file is GB18030 (as decode() reads it),
+    # which the copy says; the load reads the rest so (its first part is ASCII: the same either way)
+    from digest_tui.core.parsers import batched, parse_file
+
+    path, _parts = cut_listing
+    data = path.read_bytes()
+    assert data[:300_000].isascii()
+    path.write_bytes(data[:-2000] + "Gödel".encode("latin-1") + data[-2000:])
+    parts = batched.plan_parts(str(path), path.stat().st_size, 250_000)
+    assert parts is not None and not parts.checked
+    stream.send(str(path), stamp_of(os.stat(path)), channel.records_in, channel.shared, parts)
+    os.close(channel.records_in)
+    channel.records_in = -1
+    streamed = channel.open(path)
+    first = [paper for firsts, again, _titles in streamed for paper in firsts + again]
+    assert streamed.parts[3] is False
+    rest = rest_of(path, batched.Parts(*streamed.parts), streamed.first)
+    later = [paper for firsts, again in rest for paper in firsts + again]
+    whole = parse_file(str(path))
+    assert first + later == whole.papers and rest.result.warnings == whole.warnings
+    assert sum("Gödel".encode("latin-1").decode("gb18030") in repr(paper) for paper in later) == 1

@@ -197,6 +197,7 @@ class Reading:
         self.outcome: Parsed | Problem | None = None
         self._parts: tuple[Parts, Iterator[bytes]] | None = None
         self._streamed = streamed  # the batches as the head start's copy parses them (HeadStart.take)
+        self._started_pool: Callable[[], ProcessPoolExecutor | None] | None = None  # (a streamed file cut: see cut())
 
     @property
     def whole(self) -> bool:
@@ -206,6 +207,9 @@ class Reading:
     def cut(self, started_pool: Callable[[], ProcessPoolExecutor | None]) -> None:
         """Read the file in parts, the first here and the others by the pool `started_pool()` gives
         (when the file can be cut: parsers.batched.plan_parts)."""
+        if self._streamed is not None:  # the copy planned the parts and reads the first one
+            self._started_pool = started_pool
+            return
         from ..parsers.batched import plan_parts
 
         parts = plan_parts(self.path, self.info.st_size, PART_BYTES)
@@ -213,20 +217,32 @@ class Reading:
             self._parts = (parts, _parts_read(self.path, parts, started_pool))
 
     def __iter__(self) -> Iterator[tuple[list[Paper], list[Paper], list[str | None] | None]]:
-        if self._streamed is not None:
-            reading = self._streamed  # (the parsers are the copy's: not imported here)
-            batches = iter(reading)
-        else:
-            from ..parsers.batched import BatchedFile
-
-            reading = BatchedFile(self.path, *self._parts) if self._parts is not None else BatchedFile(self.path)
-            batches = ((firsts, again, None) for firsts, again in reading)
+        result: list[ParseResult] = []
         try:
-            yield from batches
+            yield from self._batches(result)
         except Exception as error:
             self.outcome = Problem(self.path, _reason(error))
             return
-        self.outcome = Parsed(self.path, reading.result)
+        self.outcome = Parsed(self.path, result[0])
+
+    def _batches(self, result: list[ParseResult]) -> Iterator[tuple[list[Paper], list[Paper], list[str | None] | None]]:
+        streamed = self._streamed
+        if streamed is not None:
+            yield from streamed  # (the parsers are the copy's: not imported here for a file it sends whole)
+            if streamed.parts is None:
+                result.append(streamed.result)
+                return
+        from ..parsers.batched import BatchedFile, Parts
+
+        if streamed is not None:  # a cut file, its first part the copy's: the others read as they would be
+            parts = Parts(*streamed.parts)
+            later = _parts_read(self.path, parts, self._started_pool or (lambda: None))
+            reading = BatchedFile(self.path, parts, later, first=streamed.first)
+        else:
+            reading = BatchedFile(self.path, *self._parts) if self._parts is not None else BatchedFile(self.path)
+        for firsts, again in reading:
+            yield firsts, again, None
+        result.append(reading.result)
 
     def write_entry(self) -> None:
         """Write the cache entry of the file read (nothing for a Problem, or without a cache)."""
@@ -459,11 +475,11 @@ class HeadStart:
     imports Textual and starts up: that import is pure Python and keeps one CPU busy, and a thread
     would only take turns with it, but a process has the other CPU. A small file (up to
     HEAD_START_BYTES) the copy writes into the cache (when it is not there yet), so the load finds
-    it there and its papers are on screen as soon as the screen is; a bigger one (below
-    CUT_MIN_BYTES, which the pool reads in parts) it sends a batch of papers at a time as it parses
-    (stream.py), and the load takes them as they come (take()). Linux only, from a process with no
-    other thread (forking a process with threads can deadlock), with a parse cache and two CPUs;
-    else nothing happens."""
+    it there and its papers are on screen as soon as the screen is; a bigger one it sends a batch
+    of papers at a time as it parses (stream.py), and the load takes them as they come (take()):
+    the whole file below CUT_MIN_BYTES, else its first part (the pool reads the others). Linux
+    only, from a process with no other thread (forking a process with threads can deadlock), with
+    a parse cache and two CPUs; else nothing happens."""
 
     def __init__(self, pid: int, done: int, records: int = -1, shared: int = -1) -> None:
         self._pid, self._done = pid, done  # `done` reads EOF once the copy has ended
@@ -501,9 +517,9 @@ class HeadStart:
         return cls(pid, done, records, shared)
 
     def streams(self, info: os.stat_result) -> bool:
-        """Whether the copy sends a file of this size a batch at a time (when it is not in the cache), rather than
-        writing its cache entry."""
-        return self._records >= 0 and self._shared >= 0 and HEAD_START_BYTES < info.st_size < CUT_MIN_BYTES
+        """Whether the copy may send a file of this size a batch at a time (when it is not in the
+        cache: all of it, or a big one's first part), rather than write its cache entry."""
+        return self._records >= 0 and self._shared >= 0 and info.st_size > HEAD_START_BYTES
 
     def take(self, path: str, info: os.stat_result) -> Streamed | None:
         """The papers of the file `path` (as it is now: `info`) a batch at a time as the copy
@@ -554,10 +570,17 @@ def _parse_first_file(paths: list[str | os.PathLike], cache: ParseCache, records
         return
     if info.st_size <= HEAD_START_BYTES:
         parse_to_entries([(path, stamp_of(info))], str(cache.root))  # the first entry is written at once
-    elif info.st_size < CUT_MIN_BYTES and records >= 0:
+    elif records >= 0 and info.st_size < CUT_MIN_BYTES:
         from .stream import send
 
         send(path, stamp_of(info), records, shared)
+    elif records >= 0:  # cut for the parsing processes, when it can be: the first part is sent
+        from ..parsers.batched import plan_parts
+        from .stream import send
+
+        parts = plan_parts(path, info.st_size, PART_BYTES)
+        if parts is not None:
+            send(path, stamp_of(info), records, shared, parts)
 
 
 def _usable_cpus() -> int:

@@ -3,9 +3,13 @@
 The copy parses the file as the loading thread would (parsers.batched.BatchedFile) and sends each
 batch as it comes: the batch marshalled into a file in memory both processes hold (a memfd, so a
 slow reader never holds the parser up: a pipe holds 64 KB), and where it is there, a record on a
-pipe. The messages, in order: ("file", path, stamp), then ("batch", papers, their sources, papers
-listed again, theirs, the papers' folded titles) for each batch (what the store merges by is
-worked out here, on the copy's CPU), then ("done", format, warnings) or ("failed", reason). A
+pipe. The messages, in order: ("file", path, stamp, parts), then ("batch", papers, their
+sources, papers listed again, theirs, the papers' folded titles) for each batch (what the store
+merges by is worked out there, on the copy's CPU), then ("done", format, warnings) or ("failed",
+reason). A big file cut into parts for the parsing processes (parsers.batched) is sent as far as
+its first part, the parts as the copy planned them in the first message: then the last message is
+("part", warnings, what the libraries warned, whether the file is UTF-8 throughout), and the load
+reads the other parts. A
 copy that stops sending (it died, or is stuck) is stopped, and the file is parsed here from the
 batch after the last one received: a BatchedFile gives the same batches in the same order.
 """
@@ -19,19 +23,27 @@ import os
 import select
 import struct
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ..model import Paper, ParseResult, Source, folded_title, merge
+
+if TYPE_CHECKING:
+    from ..parsers.batched import Parts
 
 RECORD = struct.Struct("<QQ?")
 """A record on the pipe: where a message starts in the shared file, its length, and whether it
 is the last ("done" or "failed": a reader can tell the whole file is there without loading it)."""
 _new_tuple = tuple.__new__
 _KEY = operator.itemgetter(0)
+_LAST = ("done", "part", "failed")
 
 
-def send(path: str, stamp: tuple[int, int, int, int], records: int, shared: int) -> None:
+def send(path: str, stamp: tuple[int, int, int, int], records: int, shared: int, parts: Parts | None = None) -> None:
     """In the copy: the papers of the file at `path` (whose stamp is `stamp`), a batch at a time,
-    through the pipe `records` and the shared file `shared` (see the module's docstring)."""
+    through the pipe `records` and the shared file `shared` (see the module's docstring); with
+    `parts` (a big file cut for the parsing processes), those of its first part only."""
+    from dataclasses import replace
+
     from ..parsers import DigestError
     from ..parsers.batched import BatchedFile
 
@@ -43,18 +55,26 @@ def send(path: str, stamp: tuple[int, int, int, int], records: int, shared: int)
         at = 0
         while at < len(data):
             at += os.pwrite(shared, data[at:], end + at)
-        os.write(records, RECORD.pack(end, len(data), value[0] in ("done", "failed")))  # written whole (PIPE_BUF)
+        os.write(records, RECORD.pack(end, len(data), value[0] in _LAST))  # written whole (PIPE_BUF)
         end += len(data)
 
-    message(("file", path, stamp))
-    reading = BatchedFile(path)
+    plan = None if parts is None else (parts.cuts, parts.format, parts.context, parts.checked)
+    message(("file", path, stamp, plan))
+    # the first part alone, the rest of the file unlooked at: the load checks it, with the parts as planned
+    reading = BatchedFile(path) if parts is None else BatchedFile(path, replace(parts, checked=True))
     try:
         for firsts, again in reading:
             message(("batch", *_rows(firsts), *_rows(again), list(map(folded_title, firsts))))
     except DigestError as error:  # BatchedFile's every failure (anything else ends the copy: the load then reads the file)
         message(("failed", str(error)))
         return
-    message(("done", reading.result.format, reading.result.warnings))
+    if parts is None:
+        message(("done", reading.result.format, reading.result.warnings))
+    else:  # and whether the rest is UTF-8 (when the first part is ASCII), which the load need not look at then
+        from ..parsers.batched import _rest_utf8
+
+        _papers, warnings, said = reading.first
+        message(("part", warnings, said, parts.checked or _rest_utf8(path, parts)))
 
 
 def _rows(papers: list[Paper]) -> tuple[list[tuple], tuple | list[tuple]]:
@@ -77,9 +97,17 @@ class Streamed:
     `whole` says whether the batch given last was the file's last. `stop()` ends the copy when it
     has sent nothing for `wait_seconds`."""
 
-    def __init__(self, path: str, records: _Records, wait_seconds: float, stop: Callable[[], object]) -> None:
+    def __init__(
+        self, path: str, parts: tuple | None, records: _Records, wait_seconds: float, stop: Callable[[], object],
+    ) -> None:  # fmt: skip
         self.path = path
+        self.parts = parts
+        """A cut file's parts (Parts' fields) when only its first part is sent (once it is, `checked`
+        says whether the whole file is UTF-8); None for a whole file."""
         self.result: ParseResult | None = None
+        """The whole file's, once its last batch is given."""
+        self.first: tuple[dict[str, Paper], list[str], list[str]] | None = None
+        """A cut file's first part, once its last batch is given: BatchedFile's `first`."""
         self.whole = False
         self._records, self._wait_seconds, self._stop = records, wait_seconds, stop
         self._sources: tuple[tuple, tuple[Source, ...]] = ((), ())
@@ -97,10 +125,11 @@ class Streamed:
             if not reader.ended:
                 stop()  # stuck before it began
             return None
-        if reader.take() != ("file", path, stamp):
+        first = reader.take()
+        if first is None or first[:3] != ("file", path, stamp) or len(first) != 4:
             stop()
             return None
-        return cls(path, reader, wait_seconds, stop)
+        return cls(path, first[3], reader, wait_seconds, stop)
 
     def __iter__(self) -> Iterator[tuple[list[Paper], list[Paper], list[str | None] | None]]:
         records = self._records
@@ -117,6 +146,10 @@ class Streamed:
                     continue  # (unreadable: as if the copy had stopped)
                 if message[0] == "done":
                     self.result = ParseResult(list(self._merged.values()), message[1], message[2])
+                    return
+                if message[0] == "part":
+                    self.first = (self._merged, message[1], message[2])
+                    self.parts = (*self.parts[:3], message[3])
                     return
                 from ..parsers.errors import DigestError  # (a load of a file that parses imports no parser here)
 
@@ -135,7 +168,7 @@ class Streamed:
                     break
                 self._take(message, firsts, again, titles)
                 given += 1
-            self.whole = bool(records.ends())
+            self.whole = bool(records.ends()) and self.parts is None
             if firsts or again:
                 yield firsts, again, titles
 
@@ -160,15 +193,16 @@ class Streamed:
         return [_new_tuple(Paper, (*row, tuple(Source(*s) for s in own))) for row, own in zip(rows, sources)]
 
     def _here(self, given: int) -> Iterator[tuple[list[Paper], list[Paper], None]]:
-        """The batches after the first `given`, parsed here (the file's result too)."""
-        from ..parsers.batched import BatchedFile
+        """The batches after the first `given`, parsed here (the file's result too, or its first part's `first`)."""
+        from ..parsers.batched import BatchedFile, Parts
 
-        reading = BatchedFile(self.path)
+        # (a cut file's first part with the rest unlooked at, as the copy read it)
+        reading = BatchedFile(self.path) if self.parts is None else BatchedFile(self.path, Parts(*self.parts[:3], True))
         for index, (firsts, again) in enumerate(reading):
             if index >= given:
                 self.whole = False
                 yield firsts, again, None
-        self.result = reading.result
+        self.result, self.first = reading.result, reading.first
 
 
 class _Records:

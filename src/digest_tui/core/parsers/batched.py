@@ -242,12 +242,20 @@ class BatchedFile:
     with the second, all by key, are the file's papers, and once it is exhausted `result` is
     exactly what parse_file() gives. A format that cannot read in batches (it has no
     parse_batches()) comes as one batch. With `parts`, the first part is read here and `later`
-    gives read_part() (or parse_part()) of each other part, in order. Every failure is a DigestError, as in
-    parse_file(); one raised after some batches leaves those given."""
+    gives read_part() (or parse_part()) of each other part, in order; without `later`, only the
+    first part is read (no `result`). Once the first part is read, `first` is what the rest of
+    the file needs of it (its papers by key, its warnings, what the libraries warned); given
+    `first`, the first part is not read here (another process read it) and the batches are those
+    of the other parts. Every failure is a DigestError, as in parse_file(); one raised after some
+    batches leaves those given."""
 
-    def __init__(self, path: str, parts: Parts | None = None, later: Iterator[bytes] | None = None) -> None:
+    def __init__(
+        self, path: str, parts: Parts | None = None, later: Iterator[bytes] | None = None,
+        first: tuple[dict[str, Paper], list[str], list[str]] | None = None,
+    ) -> None:  # fmt: skip
         self.path = path
         self.parts, self.later = parts, later
+        self.first = first
         self.result: ParseResult | None = None
 
     def __iter__(self) -> Iterator[tuple[list[Paper], list[Paper]]]:
@@ -261,30 +269,20 @@ class BatchedFile:
                 if self.result.papers:
                     yield self.result.papers, []
                 return
-        else:
+        elif self.first is None:
             module = _module(parts.format)
             try:
                 text, cut = _part_text(path, parts, 0)
             except (OSError, UnicodeDecodeError) as error:
                 raise failure(module, error) from None
-        batches = module.parse_batches(text, path)
-        del text  # the batches hold it while they are read
-        papers: dict[str, Paper] = {}
-        warnings: list[str] = []
-        said: list[str] = []
-        while True:
-            try:
-                with _warnings.catch_warnings(record=True) as caught:  # only while the parser runs (see parse_as)
-                    _warnings.simplefilter("always")
-                    batch, notes = next(batches, (None, None))
-            except Exception as error:
-                raise failure(module, error) from None
-            said.extend(library_lines(caught))
-            if batch is None:
-                break
-            warnings.extend(notes)
-            if batch:
-                yield _split(papers, batch)
+        else:
+            module, text, cut = _module(parts.format), None, False
+        if text is not None:
+            yield from self._read_first(module, text)
+            del text
+        papers, warnings, said = self.first
+        if parts is not None and self.later is None:
+            return  # the first part only
         if parts is not None and not parts.checked and not _rest_utf8(path, parts):
             # not UTF-8 after the (ASCII) first part: the file reads as GB18030, as decode() reads a
             # whole file, and the rest is parsed here in one piece (the parts' tasks never start)
@@ -337,3 +335,25 @@ class BatchedFile:
         self.result = finished(module, list(papers.values()), warnings, lines_warning(said))
         if cut:
             self.result.warnings = first_warning(cut_warning(self.result), self.result.warnings)
+
+    def _read_first(self, module: ModuleType, text: str) -> Iterator[tuple[list[Paper], list[Paper]]]:
+        """The batches of the text read here (the file's, or its first part's); then `first` is set."""
+        batches = module.parse_batches(text, self.path)
+        del text  # the batches hold it while they are read
+        papers: dict[str, Paper] = {}
+        warnings: list[str] = []
+        said: list[str] = []
+        while True:
+            try:
+                with _warnings.catch_warnings(record=True) as caught:  # only while the parser runs (see parse_as)
+                    _warnings.simplefilter("always")
+                    batch, notes = next(batches, (None, None))
+            except Exception as error:
+                raise failure(module, error) from None
+            said.extend(library_lines(caught))
+            if batch is None:
+                break
+            warnings.extend(notes)
+            if batch:
+                yield _split(papers, batch)
+        self.first = (papers, warnings, said)
