@@ -134,3 +134,18 @@ async def test_keys_behind_the_filters_enter_act_on_the_filtered_list():
         third = shown_keys(app)[2]
         assert app.library.starred_keys() == [third]
         assert current_paper(app).key == third and app.focused is screen.paper_list
+
+
+async def test_escape_behind_a_word_in_one_burst_clears_the_filter_for_good():
+    # `/sparse⎋` in one burst: the bar's changes for s, sp, … are still queued when esc clears it;
+    # none of them may start the filter again afterwards
+    app = demo_app()
+    async with started(app) as pilot:
+        everything = shown_keys(app)
+        await burst(pilot, "slash", "sparse", "escape")
+        screen = main_screen(app)
+        assert screen.query_one("#filter", Input).value == ""
+        assert screen.query_text == "" and shown_keys(app) == everything
+        assert "filter:" not in status_text(app)
+        await burst(pilot, "slash", "cat:cs.CL", "escape", "j", "s")  # and the keys after esc act on the whole list
+        assert shown_keys(app) == everything and app.library.starred_keys() == [everything[1]]

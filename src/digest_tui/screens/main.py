@@ -374,6 +374,15 @@ class MainScreen(Screen):
     def filter_typed(self, message: FilterBar.Typed) -> None:
         self.apply_filter(message.text)
 
+    @on(FilterBar.Cleared)
+    def filter_cleared(self, message: FilterBar.Cleared) -> None:
+        filtered = self.filter_query is not None or self.only_keys is not None
+        self._clear_filter()
+        if filtered:
+            self.after_rows(lambda: self.post_message(ReadyForKeys()))  # the keys held behind esc act on these rows
+        else:
+            self.post_message(ReadyForKeys())
+
     @on(Input.Submitted, "#filter")
     def filter_submitted(self, event: Input.Submitted) -> None:
         applied = self.apply_filter(event.value)
@@ -398,6 +407,12 @@ class MainScreen(Screen):
 
     def action_clear_filter(self) -> None:
         """esc: out of the reading view first, then the selection goes, then the filter (and a list's view)."""
+        if self.focused is self.filter_bar:  # once what was typed before esc is in the bar (filter_cleared)
+            self.filter_bar.clear()
+            return
+        self._clear_filter()
+
+    def _clear_filter(self) -> None:
         if (self.panes.zoomed or self.panes.reading) and self.focused is not self.filter_bar:
             self.panes.show_list()  # esc leaves the reading view first; the next esc clears the filter
             return

@@ -24,6 +24,9 @@ class FilterBar(CleanInput):
 
     BINDINGS = [Binding("enter", "keep", "Keep the filter", show=False, priority=True, id="filter.keep")]
 
+    class Cleared(Message):
+        """esc in the bar, once the keys typed before it are in: the screen clears the filter."""
+
     class Typed(Message):
         """The user typed a filter and paused: `text` is the query to apply."""
 
@@ -67,6 +70,8 @@ class FilterBar(CleanInput):
     @on(Input.Changed)
     def typed(self, event: Input.Changed) -> None:
         event.stop()
+        if event.value != self.value:  # a change queued before the bar was cleared (or typed over since)
+            return
         self.stop_pause()
         self._pause = self.set_timer(FILTER_DELAY, lambda text=event.value: self._paused(text))
 
@@ -80,6 +85,14 @@ class FilterBar(CleanInput):
         says so with ReadyForKeys), and the submit waits for the keys before it to be in the bar."""
         self.app.hold_keys(until_field=False)  # DigestApp's
         self.call_later(self.action_submit)
+
+    def clear(self) -> None:
+        """esc in the bar (the screen's priority binding, view.clear, calls this): the screen is told
+        (Cleared) once the keys typed before it (`/moe⎋` in one burst) are in the bar, not before
+        (they would come after the clearing and filter again); the keys behind it are held until
+        the list has the focus, as behind enter."""
+        self.app.hold_keys(until_field=False)
+        self.call_later(self.post_message, self.Cleared())
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
