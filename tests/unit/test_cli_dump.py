@@ -190,7 +190,7 @@ def test_dump_is_byte_for_byte_what_the_standard_library_writes(tmp_path, capsys
         "详情\nAI中文摘要\n\n第一段。\n\n第二段\u2028。\n\n英文摘要\n\nFirst.\n\nSecond.\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(cli, "CHUNK_BYTES", 1000)  # many pieces
+    monkeypatch.setattr(cli, "BATCH", 3)  # many pieces
     assert main(["dump", "--demo", str(page)]) == 0
     out = capsysbinary.readouterr().out
     store, _ = load([str(page), str(demo_dir())])
@@ -236,7 +236,7 @@ def test_dump_of_every_fixture_format_and_a_hostile_file_name_is_the_reference_b
     shutil.copytree(fixtures, folder)
     hostile = folder / "ai\u202eevil\x9b[2J-2026-07-02_AI_enhanced_Chinese.jsonl"
     shutil.copy(fixtures / "fmt-ai-enhanced-2026-07-02_AI_enhanced_Chinese.jsonl", hostile)
-    monkeypatch.setattr(cli, "CHUNK_BYTES", 3000)
+    monkeypatch.setattr(cli, "BATCH", 2)
     assert main(["dump", str(folder)]) == 0
     out = capsysbinary.readouterr().out
     store, _ = load([str(folder)])
@@ -270,3 +270,16 @@ def test_a_reader_that_stops_early_is_no_error(tmp_path):
     done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "0" and done.stderr == ""
     assert (tmp_path / "head").read_bytes().startswith(b'[\n{"id": ')
+
+
+def test_main_called_from_code_holds_no_store_afterwards_and_keeps_collecting(capsys):
+    """The program keeps what dump and export loaded until it ends at once (and collects no
+    cycles meanwhile); main() called with arguments, as here, lets go of it and changes no setting."""
+    import gc
+
+    from digest_tui import cli
+
+    for args in (["dump", "--demo"], ["export", "-q", "date>=1900", "-f", "json", "--demo"]):
+        assert main(args) == 0
+        assert cli._kept == [] and gc.isenabled(), args
+    assert capsys.readouterr().out.count('"id": ') > 20
