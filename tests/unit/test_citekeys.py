@@ -162,3 +162,24 @@ def test_the_citekeys_table_reads_back_the_same_through_the_fast_path_and_tomlli
     again = Library.load(path)
     assert [again.citekey(f"2606.1000{n}") for n in range(3)] == ["a2026x", "b2026y", "c2026z"]
     assert again.notice is None
+
+
+def test_keys_written_by_hand_after_the_plain_lines_are_read_and_checked_over_them(tmp_path):
+    """The plain `"key" = "value"` lines are read without tomllib (and need no check: their shape is
+    a valid key); a line after them that a person wrote goes through tomllib and is checked, and it
+    wins over a plain line of the same paper, as it would in a TOML table."""
+    path = tmp_path / "library.toml"
+    path.write_text('version = 1\n[citekeys]\n"2606.10000" = "a2026x"\n"2606.10001" = "b2026y"\n'
+                    "'2606.10001' = \"mine2026\"\n\"2606.10002\" = \"bad key\"\n'2606.10003' = \"c2026z\"\n",
+                    encoding="utf-8")  # fmt: skip
+    library = Library.load(path)
+    assert [library.citekey(f"2606.1000{n}") for n in range(4)] == ["a2026x", "mine2026", None, "c2026z"]
+    assert "citekeys" in library.notice and "bad key" in library.notice
+
+
+def test_an_empty_paper_key_in_the_plain_lines_is_skipped_with_a_notice(tmp_path):
+    path = tmp_path / "library.toml"
+    path.write_text('version = 1\n[citekeys]\n"2606.10000" = "a2026x"\n"" = "b2026y"\n', encoding="utf-8")
+    library = Library.load(path)
+    assert library.citekey("2606.10000") == "a2026x" and library.citekey("") is None
+    assert "citekeys" in library.notice and "b2026y" in library.notice

@@ -49,17 +49,19 @@ def dumps(keys: dict[str, str]) -> str:
 
 def split(text: str) -> tuple[str, dict[str, str]]:
     """`text` with the lines of a [citekeys] table in dumps()'s plain shape taken out (the header
-    stays, with any other lines), and those keys; nothing taken where tomllib must decide."""
+    stays, with any other lines), and those keys; nothing taken where tomllib must decide. Every
+    key taken is a non-empty string and every value a valid citation key (citekey.VALID)."""
     match = _TABLE.search(text)
     if match is None or not match.group(1):
         return text, {}
     before = text[: match.start()]
     if '"""' in before or "'''" in before:
         return text, {}  # perhaps inside a multi-line string
-    keys = {}
-    for line in match.group(1)[:-1].split("\n"):
-        key, value = line[1:-1].split('" = "')
-        keys.setdefault(key, value)
-    if len(keys) != match.group(1).count("\n"):
-        return text, {}  # a key written twice: tomllib says so
+    keys = dict(_LINE.findall(match.group(1)))
+    if len(keys) != match.group(1).count("\n") or "" in keys:
+        return text, {}  # a key written twice, or an empty one: tomllib and parse()'s checks say so
     return text[: match.start()] + "[citekeys]\n" + text[match.end() :], keys
+
+
+_LINE = re.compile(r'^"([^"\\\x00-\x1f\x7f]*)" = "([A-Za-z0-9][A-Za-z0-9_.+-]*)"$', re.M)
+"""One line of _TABLE's plain shape: (key, value), the value a citation key as citekey.VALID has it."""

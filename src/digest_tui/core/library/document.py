@@ -74,12 +74,10 @@ def parse(data: bytes) -> Document:
     """The library in a file's bytes; Unreadable when they are no library at all."""
     try:
         text, read = _split_read(data.decode("utf-8-sig"))  # a BOM: some editors write one
-        text, keys = citekeys.split(text)
+        text, plain_keys = citekeys.split(text)  # valid already: only the others are checked below
         table = tomllib.loads(text)
         if read is not None and table.get("read") == []:
             table["read"] = read
-        if keys:
-            table["citekeys"] = keys | table["citekeys"]  # the header stays: the table is there
     except UnicodeDecodeError:
         raise Unreadable("not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
@@ -112,13 +110,15 @@ def parse(data: bytes) -> Document:
     else:
         problems.append("read: expected a list of paper keys")
     keys = table.get("citekeys", {})
-    if not isinstance(keys, dict):
+    if not isinstance(keys, dict):  # (not so when split() took lines: the header stays, the table is there)
         problems.append("citekeys: expected a table")
         keys = {}
-    for key, value in keys.items():
+    document.citekeys = plain_keys
+    for key, value in keys.items():  # what tomllib read (quoted or commented by hand), over the plain lines
         if key and isinstance(value, str) and citekey.VALID.fullmatch(value):
-            document.citekeys[key] = value
+            plain_keys[key] = value
         else:
+            plain_keys.pop(key, None)
             problems.append(f"citekeys.{_quote_key(key)}: expected a citation key (letters, digits, _.+-), got {short_repr(value)}")
     papers = table.get("papers", {})
     if not isinstance(papers, dict):

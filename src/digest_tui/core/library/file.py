@@ -81,7 +81,8 @@ class Library(Marks):
         every instance's. When they cannot be saved they are still made (in memory, saved with
         the next save) and `save_notice` says why."""
         papers = list(papers)
-        missing = [paper for paper in papers if paper.key not in self._citekeys]
+        pinned = self._citekeys
+        missing = [paper for paper in papers if paper.key not in pinned]
         if missing and self.path is not None and not self.read_only:
             try:
                 self.save(pin=missing)
@@ -92,7 +93,8 @@ class Library(Marks):
         elif missing:
             citekey.assign(missing, self._citekeys)
             self.changed = True
-        return [self._citekeys[paper.key] for paper in papers]
+        pinned = self._citekeys  # (save() may have put a new table there)
+        return [pinned[paper.key] for paper in papers]
 
     # -- steps and undo ----------------------------------------------------------------
 

@@ -138,12 +138,12 @@ class Marks:
     def records(self, keys: Iterable[str], live: Mapping[str, Paper] | None = None) -> list[tuple[Paper, Mark]]:
         """(paper, mark) for each key, for export. The paper comes from `live` (e.g. the store,
         with abstracts and all) when it has the key, else from the snapshot, else from the key."""
-        out = []
+        live_paper, mark_of, out = (live or {}).get, self._marks.get, []
         for key in keys:
-            paper = live.get(key) if live is not None else None
+            paper = live_paper(key)
             if paper is None:
                 paper = self.paper(key) or _bare_paper(key)
-            out.append((paper, self.mark(key)))
+            out.append((paper, mark_of(key, NO_MARK)))
         return out
 
     # -- changing marks ------------------------------------------------------------------
