@@ -41,7 +41,7 @@ class Format:
 
 
 FORMATS = (
-    Format("bib", (".bib",), "BibTeX (LaTeX, Zotero, JabRef)", bib.render),
+    Format("bib", (".bib",), "BibTeX (LaTeX, Zotero, JabRef)", bib.render, chunks=bib.chunks),
     Format("ris", (".ris",), "RIS (Zotero, EndNote, Mendeley)", ris.render),
     Format("csl", (".csl.json",), "CSL-JSON (Zotero preprints, pandoc, Quarto)", csl.render),
     Format("obsidian", (), "Obsidian vault (a folder of notes)", None, folder=True),

@@ -34,6 +34,7 @@ always plain text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..model import Paper
 from .common import Details, Record, arxiv_id, authors_known, doi, paragraphs, published, safe_records, tidy
@@ -44,9 +45,23 @@ _AND_WORD = re.compile(r"\band\b", re.I)
 _LINE_AT = re.compile(r"(\n\s*)@")
 
 
+BATCH = 256
+"""Entries made into one piece of UTF-8 by chunks()."""
+
+
 def render(records: list[Record], keys: list[str], details: Details) -> str:
-    """Every record as one `@misc` entry."""
-    return "\n".join(entry(paper, mark, key) for key, (paper, mark) in zip(keys, safe_records(records)))
+    """Every record as one `@misc` entry, a blank line between two."""
+    return b"".join(chunks(records, keys, details)).decode("utf-8")
+
+
+def chunks(records: list[Record], keys: list[str], details: Details) -> Iterator[bytes]:
+    """render()'s text as UTF-8, BATCH entries a piece: no string of the whole export is made
+    (~0.4 s at 100k papers, and a string is as wide as its widest character: one emoji would make
+    every character of 200 MB four bytes)."""
+    for start in range(0, len(records), BATCH):
+        batch = safe_records(records[start : start + BATCH])
+        text = "\n".join(entry(paper, mark, key) for key, (paper, mark) in zip(keys[start : start + BATCH], batch))
+        yield (b"\n" if start else b"") + text.encode("utf-8")
 
 
 def fields(paper: Paper, mark) -> list[tuple[str, str]]:
@@ -55,11 +70,16 @@ def fields(paper: Paper, mark) -> list[tuple[str, str]]:
 
     def add(name: str, value: str | None) -> None:
         if value:
-            # an `@` starting a line would start a new entry for bibtexparser: braced, it prints the same
-            out.append((name, "{" + _LINE_AT.sub(r"\1{@}", value) + "}"))
+            if "@" in value:  # an `@` starting a line would start a new entry for bibtexparser: braced, it prints the same
+                value = _LINE_AT.sub(r"\1{@}", value)
+            out.append((name, "{" + value + "}"))
 
     add("title", tex(tidy(paper.title_en or paper.title_zh or paper.id or paper.key), title=True))
-    names = [_author(a) for a in paper.authors if a.strip()]
+    authors = paper.authors
+    if _NEEDS_LOOK.search("\n".join(authors)) is None:  # nothing to escape, brace or drop (nearly always)
+        names = [" ".join(name.split()) for name in authors]
+    else:
+        names = [_author(a) for a in authors if a.strip()]
     if not authors_known(paper):  # a listing gave the first few, or only how many ("• 8 authors")
         names.append("others")
     add("author", " and ".join(names))
@@ -76,19 +96,37 @@ def fields(paper: Paper, mark) -> list[tuple[str, str]]:
             add("primaryclass", escape(paper.categories[0]))
         add("url", escape(paper.url or ""))
     add("doi", escape(doi(paper) or ""))
-    add("journal", tex(tidy(paper.journal_ref)))
-    add("abstract", "\n\n".join(tex(part) for part in paragraphs(paper.abstract_en)))
-    add("note", tex(tidy(paper.comments)))
+    add("journal", _tex_line(paper.journal_ref))
+    add("abstract", "\n\n".join(map(_tex, paragraphs(paper.abstract_en))))
+    add("note", _tex_line(paper.comments))
     add("annote", "\n".join(escape(line) for line in mark.note.split("\n")))
     add("keywords", escape(", ".join(mark.tags)))
     if paper.title_en and paper.title_zh:
-        add("usera", tex(tidy(paper.title_zh)))
+        add("usera", _tex_line(paper.title_zh))
     return out
+
+
+def _tex(text: str) -> str:
+    """tex(text): the text itself when it has nothing tex() keeps or escapes (one search)."""
+    return text if _TEX_OR_SPECIAL.search(text) is None else tex(text)
+
+
+def _tex_line(text: str | None) -> str:
+    return _tex(tidy(text)) if text else ""
+
+
+_TEX_OR_SPECIAL = re.compile(r"[$\\{}%&#_~^]")
+"""A character tex() starts a piece of TeX at (`$`, `\\`, `{`) or escapes."""
 
 
 def entry(paper: Paper, mark, key: str) -> str:
     body = "".join(f"  {name} = {value},\n" for name, value in fields(paper, mark))
     return f"@misc{{{key},\n{body}}}\n"
+
+
+_NEEDS_LOOK = re.compile(_TEX_OR_SPECIAL.pattern + r"|\band\b|^\s*$", re.I | re.M)
+"""In the authors joined by line breaks, what makes a name more than tidy(name): a character
+tex() keeps or escapes, an `and` (braced), a name of spaces only (left out)."""
 
 
 def _author(name: str) -> str:

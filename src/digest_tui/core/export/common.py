@@ -43,13 +43,25 @@ def now() -> dt.datetime:
 
 def tidy(text: str | None) -> str:
     """One line, single spaces."""
-    return " ".join(text.split()) if text else ""
+    if not text:
+        return ""
+    if text.isascii() and text[0] != " " != text[-1] and not any(map(text.__contains__, _UNTIDY_ASCII)):
+        return text  # already tidy (most ASCII texts): a few searches in C, not a split into words
+    return " ".join(text.split())
+
+
+_UNTIDY_ASCII = ("  ", *(chr(code) for code in range(0x80) if chr(code).isspace() and code != 0x20))
+"""What tidy() changes in an ASCII text that starts and ends with no space: two spaces, or a
+space character str.split() splits at (tab, line breaks, the file/group/record/unit separators)."""
 
 
 def paragraphs(text: str | None) -> list[str]:
     """The paragraphs of a long text (split at blank lines), each made one line."""
     if not text:
         return []
+    if "\n" not in text:  # one paragraph
+        line = tidy(text)
+        return [line] if line else []
     return [line for line in (tidy(part) for part in re.split(r"\n\s*\n", text)) if line]
 
 

@@ -30,7 +30,6 @@ _ESCAPES = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
-_PLAIN_ESCAPES = str.maketrans(_ESCAPES)
 TEXT_COMMANDS = frozenset(
     ["textsc", "textit", "textbf", "texttt", "textrm", "textsf", "textsl", "textup", "textmd", "emph", "underline", "mbox", "url", "textsuperscript", "textsubscript"]
 )
@@ -50,15 +49,26 @@ _SPECIAL = re.compile(r"[$\\{]")
 
 def escape(text: str) -> str:
     """Plain text (a person's note, a tag) for a BibTeX value: every special character made literal."""
-    return text.translate(_PLAIN_ESCAPES)
+    if _TO_ESCAPE.search(text) is None:  # nearly always: one search in C, not a look-up a character
+        return text
+    return _TO_ESCAPE.sub(_escaped, text)
+
+
+_TO_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
+
+
+def _escaped(match: re.Match) -> str:
+    return _ESCAPES[match[0]]
 
 
 def tex(text: str, *, title: bool = False) -> str:
     """Text from a digest for a BibTeX value: its TeX kept, the rest escaped; with `title`,
     capitals protected (see the module docstring)."""
-    out: list[str] = []
     # the next word starts the title: sentence case keeps its first letter only if it is the first character
     state = {"start": title and text[:1].isalpha()}
+    if _SPECIAL.search(text) is None:  # no TeX to keep (most texts): the whole text is one plain run
+        return _plain(text, state, title)
+    out: list[str] = []
     _convert(text, out, state, protect=title)
     return "".join(out)
 
@@ -112,18 +122,55 @@ def _convert(text: str, out: list[str], state: dict, protect: bool) -> None:
 
 
 def _plain(text: str, state: dict, protect: bool) -> str:
-    """A run of plain characters: specials escaped and, in a title, capitalised words braced."""
+    """A run of plain characters: specials escaped and, in a title, capitalised words braced.
+    Escaping changes only characters that are no part of a word, and writes no capital (nor a
+    letter next to a word), so the words of the escaped text are the run's own: one search finds
+    those with a capital, and only they are looked at one by one."""
     if not protect:
         return escape(text)
-    out, last = [], 0
-    for match in _WORD.finditer(text):
-        out.append(escape(text[last : match.start()]))
-        word = match[0]
-        out.append(_protect(word, state["start"]))
+    head = ""
+    if state["start"]:  # the title's first word: kept as it is if only its first letter is a capital
+        first = _WORD.search(text)
+        if first is None:
+            return escape(text)
         state["start"] = False
-        last = match.end()
-    out.append(escape(text[last:]))
-    return "".join(out)
+        head = escape(text[: first.start()]) + _protect(first[0], True)
+        text = text[first.end() :]
+    return head + _capitalised_word().sub(_braced, escape(text))
+
+
+def _braced(match: re.Match) -> str:
+    """A word with a capital letter braced (`{LLM}s` for a plural of capitals): _protect's, not first."""
+    word = match[0]
+    caps = _CAPS_PLURAL.fullmatch(word)
+    return "{" + caps[1] + "}s" if caps else "{" + word + "}"
+
+
+_CAPS_PLURAL = re.compile(r"([A-Z]{2,})(s)")
+_CAPITALISED: list[re.Pattern[str]] = []
+
+
+def _capitalised_word() -> re.Pattern[str]:
+    """A whole word (`[^\\W_]+`) with a letter str.isupper() says is a capital, as search() and
+    sub() find it from the left: a match starts where such a word starts (in a word without one
+    it fails at every letter) and runs to the word's end. The class of every capital is made at
+    the first title (~0.1 s: every code point is asked)."""
+    if not _CAPITALISED:
+        import array
+        import sys
+
+        codes = array.array("I", range(0xD800))
+        codes.extend(range(0xE000, 0x110000))
+        every = codes.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
+        ranges: list[list[int]] = []
+        for code in map(ord, filter(str.isupper, every)):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+        upper = "".join(f"\\U{low:08x}" + (f"-\\U{high:08x}" if high > low else "") for low, high in ranges)
+        _CAPITALISED.append(re.compile(r"[^\W_]*?[" + upper + r"][^\W_]*"))
+    return _CAPITALISED[0]
 
 
 def _protect(word: str, first: bool) -> str:
@@ -131,7 +178,7 @@ def _protect(word: str, first: bool) -> str:
         return word
     if first and not any(c.isupper() for c in word[1:]):
         return word
-    caps = re.fullmatch(r"([A-Z]{2,})(s)", word)
+    caps = _CAPS_PLURAL.fullmatch(word)
     if caps:
         return "{" + caps[1] + "}s"
     return "{" + word + "}"
@@ -146,13 +193,19 @@ def _currency(match: re.Match, text: str) -> bool:
 def _math_letters(math: str) -> str:
     """Maths with Unicode symbols (`$Ω$`, which a parser made of `$\\Omega$`) written as TeX again:
     pdfLaTeX knows no `Ω` in maths. What pylatexenc has no command for stays as it is."""
-    import logging
+    if not _ENCODER:
+        import logging
 
-    from pylatexenc.latexencode import UnicodeToLatexEncoder
+        from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-    logging.getLogger("pylatexenc.latexencode").setLevel(logging.ERROR)  # "no known representation"
-    encoder = UnicodeToLatexEncoder(non_ascii_only=True, unknown_char_policy="keep")
-    return encoder.unicode_to_latex(math)
+        logging.getLogger("pylatexenc.latexencode").setLevel(logging.ERROR)  # "no known representation"
+        _ENCODER.append(UnicodeToLatexEncoder(non_ascii_only=True, unknown_char_policy="keep"))
+    return _ENCODER[0].unicode_to_latex(math)
+
+
+_ENCODER: list = []
+"""The one pylatexenc encoder, made at the first maths with a Unicode symbol (making one is
+~40 µs, and it keeps nothing from one text to the next)."""
 
 
 def _closing(text: str, start: int) -> int:
@@ -174,6 +227,8 @@ def _closing(text: str, start: int) -> int:
 
 
 def _balanced(text: str) -> bool:
+    if "{" not in text and "}" not in text:
+        return True  # (most maths: `$\\sim$`, `$^3$`)
     depth, i = 0, 0
     while i < len(text):
         if text[i] == "\\":

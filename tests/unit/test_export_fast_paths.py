@@ -1,0 +1,95 @@
+"""The exports' fast paths give what the plain definitions give: tidy, paragraphs, TeX escaping,
+capitals protected in titles and BibTeX author lists, for any text (hypothesis) and for the
+hostile and real cases written out here."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest_tui.core.export import bib, common, tex
+from digest_tui.core.model import Mark, make_paper
+
+# the definitions the fast paths stand for (each the code before it had a fast path)
+
+_ESCAPES = str.maketrans(tex._ESCAPES)
+
+
+def reference_tidy(text):
+    return " ".join(text.split()) if text else ""
+
+
+def reference_paragraphs(text):
+    if not text:
+        return []
+    return [line for line in (reference_tidy(part) for part in re.split(r"\n\s*\n", text)) if line]
+
+
+def reference_plain(text, state, protect):
+    """tex._plain as a loop over every word."""
+    if not protect:
+        return text.translate(_ESCAPES)
+    out, last = [], 0
+    for match in re.finditer(r"[^\W_]+", text):
+        out.append(text[last : match.start()].translate(_ESCAPES))
+        out.append(tex._protect(match[0], state["start"]))
+        state["start"] = False
+        last = match.end()
+    out.append(text[last:].translate(_ESCAPES))
+    return "".join(out)
+
+
+def reference_authors(paper):
+    names = [bib._author(a) for a in paper.authors if a.strip()]
+    if not common.authors_known(paper):
+        names.append("others")
+    return " and ".join(names)
+
+
+# every kind of character the fast paths look at: specials, each whitespace str.split() knows,
+# capitals in and out of ASCII (Ä, Σ, the astral 𝐀), digits and `_` inside words, `and`
+PIECES = st.sampled_from(
+    ["a", "b", "A", "Z", "LLM", "LLMs", "Ä", "é", "Σ", "ǅ", "𝐀", "中", "1", "_", "and", "AND", "-", ":", "'",
+     "$", "\\", "{", "}", "%", "&", "#", "~", "^", "@", " ", "  ", "\n", "\n\n", "\t", "\r", "\x0b", "\x0c",
+     "\x1c", "\x1f", "\x85", "\xa0", "\u2003", "\u2028", "\u3000", "textbackslash", "x", "s"]
+)  # fmt: skip
+TEXTS = st.lists(PIECES, max_size=40).map("".join) | st.text(max_size=60)
+
+
+@settings(max_examples=600, deadline=None)
+@given(TEXTS)
+def test_tidy_and_paragraphs_are_their_definitions(text):
+    assert common.tidy(text) == reference_tidy(text)
+    assert common.paragraphs(text) == reference_paragraphs(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(TEXTS, st.booleans(), st.booleans())
+def test_a_plain_run_is_escaped_and_its_capitalised_words_braced_as_word_by_word(text, start, protect):
+    ours, theirs = {"start": start}, {"start": start}
+    assert tex._plain(text, ours, protect) == reference_plain(text, theirs, protect)
+    assert ours == theirs
+    assert tex.escape(text) == text.translate(_ESCAPES)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(TEXTS, max_size=5), st.sampled_from([None, 0, 9]))
+def test_an_author_list_is_each_name_through_tex_and_and_braced(authors, count):
+    paper = make_paper(id="2606.00001", title_en="T", authors=tuple(authors), author_count=count)
+    [author] = [value for name, value in bib.fields(paper, Mark()) if name == "author"] or ["{}"]
+    assert author == "{" + reference_authors(paper) + "}"
+
+
+def test_the_cases_written_out():
+    state = {"start": True}
+    assert tex._plain("Regmix is LLMs-Based: ÄÖ élan Été x_Y 𝐀x tri_And and", state, True) == (
+        "Regmix is {LLM}s-{Based}: {ÄÖ} élan {Été} x\\_{Y} {𝐀x} tri\\_{And} and"
+    )
+    assert state == {"start": False}
+    assert tex.tex("Large Lookup $x$", title=True) == "Large {Lookup} {$x$}"
+    assert common.tidy(" a\tb  c\n") == "a b c" and common.tidy("a\x1fb") == "a b" and common.tidy("a b") == "a b"
+    assert common.paragraphs("One\n \nTwo  words") == ["One", "Two words"]
+    paper = make_paper(id="2606.00001", title_en="T", authors=("Barnes and Noble", " Ann  Lee ", "  ", "R&D $x$"))
+    assert dict(bib.fields(paper, Mark()))["author"] == "{{Barnes and Noble} and Ann Lee and R\\&D $x$}"
