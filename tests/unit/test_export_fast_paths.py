@@ -56,10 +56,12 @@ PIECES = st.sampled_from(
      "\x1c", "\x1f", "\x85", "\xa0", "\u2003", "\u2028", "\u3000", "textbackslash", "x", "s"]
 )  # fmt: skip
 TEXTS = st.lists(PIECES, max_size=40).map("".join) | st.text(max_size=60)
+LONG_TEXTS = st.tuples(TEXTS, TEXTS).map(lambda ends: ends[0] + "many plain words " * 8 + "end" + ends[1])
+"""Texts past the length where tidy() looks for a quick answer."""
 
 
 @settings(max_examples=600, deadline=None)
-@given(TEXTS)
+@given(TEXTS | LONG_TEXTS)
 def test_tidy_and_paragraphs_are_their_definitions(text):
     assert common.tidy(text) == reference_tidy(text)
     assert common.paragraphs(text) == reference_paragraphs(text)
@@ -90,6 +92,10 @@ def test_the_cases_written_out():
     assert state == {"start": False}
     assert tex.tex("Large Lookup $x$", title=True) == "Large {Lookup} {$x$}"
     assert common.tidy(" a\tb  c\n") == "a b c" and common.tidy("a\x1fb") == "a b" and common.tidy("a b") == "a b"
+    long = " ".join(["word"] * 30)
+    assert common.tidy(long + " ") == long and common.tidy("\x1c" + long) == long and common.tidy(long) == long
+    assert common.tidy(long.replace(" ", "\t", 1)) == long and common.tidy(long.replace(" ", "  ", 1)) == long
+    assert common.tidy(long.replace(" ", "\x1f", 1)) == long
     assert common.paragraphs("One\n \nTwo  words") == ["One", "Two words"]
     paper = make_paper(id="2606.00001", title_en="T", authors=("Barnes and Noble", " Ann  Lee ", "  ", "R&D $x$"))
     assert dict(bib.fields(paper, Mark()))["author"] == "{{Barnes and Noble} and Ann Lee and R\\&D $x$}"

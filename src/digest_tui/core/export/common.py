@@ -45,8 +45,8 @@ def tidy(text: str | None) -> str:
     """One line, single spaces."""
     if not text:
         return ""
-    if text.isascii() and text[0] != " " != text[-1] and not any(map(text.__contains__, _UNTIDY_ASCII)):
-        return text  # already tidy (most ASCII texts): a few searches in C, not a split into words
+    if len(text) > 120 and text.isascii() and text[0] != " " != text[-1] and not any(map(text.__contains__, _UNTIDY_ASCII)):
+        return text  # a long text already tidy (most abstracts): a few searches in C, not a split into words
     return " ".join(text.split())
 
 

@@ -19,7 +19,7 @@ _LINE_START = re.compile(r"^(\s*)([-+=>:%]|\d+(?=[.)]))")
 
 def escape(text: str) -> str:
     """One line of untrusted text made inert in Markdown (see the module docstring)."""
-    text = _SPECIAL.sub(r"\\\1", text)
+    text = _SPECIAL.sub(_backslashed, text)
     match = _LINE_START.match(text)
     if match:
         if match[2][0].isdigit():  # `1. ` starts a list: escape the dot or paren after the number
@@ -28,6 +28,10 @@ def escape(text: str) -> str:
         else:
             text = text[: match.start(2)] + "\\" + text[match.start(2) :]
     return text
+
+
+def _backslashed(match: re.Match) -> str:
+    return "\\" + match[0]  # (a function: a template such as r"\\\1" is expanded in Python, ~3x slower)
 
 
 def tag(name: str) -> str:

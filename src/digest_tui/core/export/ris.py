@@ -24,47 +24,64 @@ Zotero reads `<br/>`-free text and keeps paragraph breaks only as spaces too.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .common import Details, Record, arxiv_id, authors_known, doi, published, safe_records, split_name, tidy
 
 
+BATCH = 256
+"""Records made into one piece of UTF-8 by chunks()."""
+
+
 def render(records: list[Record], keys: list[str], details: Details) -> str:
+    """Every record as its tagged lines, a blank line after each."""
+    return b"".join(chunks(records, keys, details)).decode("utf-8")
+
+
+def chunks(records: list[Record], keys: list[str], details: Details) -> Iterator[bytes]:
+    """render()'s text as UTF-8, BATCH records a piece (no string of the whole export is made)."""
+    for start in range(0, len(records), BATCH):
+        batch = safe_records(records[start : start + BATCH])
+        yield "".join(record(paper, mark, key) for key, (paper, mark) in zip(keys[start : start + BATCH], batch)).encode("utf-8")
+
+
+def record(paper, mark, key: str) -> str:
+    """One paper's lines, from `TY  - UNPB` to `ER  - `, and the blank line after them."""
     lines: list[str] = []
-    for key, (paper, mark) in zip(keys, safe_records(records)):
 
-        def add(tag: str, value: str | None) -> None:
-            value = tidy(value)
-            if value:
-                lines.append(f"{tag}  - {value}")
+    def add(tag: str, value: str | None) -> None:
+        value = tidy(value)
+        if value:
+            lines.append(f"{tag}  - {value}")
 
-        lines.append("TY  - UNPB")
-        add("ID", key)
-        add("TI", paper.title_en or paper.title_zh or paper.id or paper.key)
-        if paper.title_en:
-            add("TT", paper.title_zh)
-        for author in paper.authors:
-            add("AU", family_first(author))
-        if not authors_known(paper):
-            add("AU", "et al.")
-        year, month = published(paper)
-        add("PY", year)
-        if year and month:
-            add("DA", f"{year}/{month:02d}//")
-        found = arxiv_id(paper)
-        if found:
-            add("DB", "arXiv")
-            add("AN", f"arXiv:{found}")
-            add("UR", paper.url)
-        add("DO", doi(paper))
-        add("JO", paper.journal_ref)
-        add("AB", paper.abstract_en or paper.abstract_zh)
-        for tag in mark.tags:
-            add("KW", tag)
-        if paper.comments:
-            add("N1", f"Comments: {paper.comments}")
-        add("N1", mark.note)
-        lines.append("ER  - ")
-        lines.append("")
-    return "\n".join(lines) + ("\n" if lines else "")
+    lines.append("TY  - UNPB")
+    add("ID", key)
+    add("TI", paper.title_en or paper.title_zh or paper.id or paper.key)
+    if paper.title_en:
+        add("TT", paper.title_zh)
+    for author in paper.authors:
+        add("AU", family_first(author))
+    if not authors_known(paper):
+        add("AU", "et al.")
+    year, month = published(paper)
+    add("PY", year)
+    if year and month:
+        add("DA", f"{year}/{month:02d}//")
+    found = arxiv_id(paper)
+    if found:
+        add("DB", "arXiv")
+        add("AN", f"arXiv:{found}")
+        add("UR", paper.url)
+    add("DO", doi(paper))
+    add("JO", paper.journal_ref)
+    add("AB", paper.abstract_en or paper.abstract_zh)
+    for tag in mark.tags:
+        add("KW", tag)
+    if paper.comments:
+        add("N1", f"Comments: {paper.comments}")
+    add("N1", mark.note)
+    lines.append("ER  - \n\n")
+    return "\n".join(lines)
 
 
 def family_first(name: str) -> str:
