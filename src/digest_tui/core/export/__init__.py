@@ -46,7 +46,7 @@ FORMATS = (
     Format("csl", (".csl.json",), "CSL-JSON (Zotero preprints, pandoc, Quarto)", csl.render),
     Format("obsidian", (), "Obsidian vault (a folder of notes)", None, folder=True),
     Format("md", (".md", ".markdown"), "Markdown", markdown.render),
-    Format("csv", (".csv",), "CSV (spreadsheets, pandas)", csv.render),
+    Format("csv", (".csv",), "CSV (spreadsheets, pandas)", csv.render, chunks=csv.chunks),
     Format("json", (".json",), "JSON (every field)", json.render, chunks=json.chunks),
     Format("toml", (".toml",), "Reading list (TOML, loads back)", readinglist.render, cites=False),
 )

@@ -90,8 +90,7 @@ def fields(paper: Paper, mark) -> list[tuple[str, str]]:
     found = arxiv_id(paper)
     if found:
         add("eprint", found)
-        add("eprinttype", "arxiv")
-        add("archiveprefix", "arXiv")
+        out += _ARXIV
         if paper.categories:
             add("primaryclass", escape(paper.categories[0]))
         add("url", escape(paper.url or ""))
@@ -99,11 +98,16 @@ def fields(paper: Paper, mark) -> list[tuple[str, str]]:
     add("journal", _tex_line(paper.journal_ref))
     add("abstract", "\n\n".join(map(_tex, paragraphs(paper.abstract_en))))
     add("note", _tex_line(paper.comments))
-    add("annote", "\n".join(escape(line) for line in mark.note.split("\n")))
-    add("keywords", escape(", ".join(mark.tags)))
+    if mark.note:
+        add("annote", "\n".join(escape(line) for line in mark.note.split("\n")))
+    if mark.tags:
+        add("keywords", escape(", ".join(mark.tags)))
     if paper.title_en and paper.title_zh:
         add("usera", _tex_line(paper.title_zh))
     return out
+
+
+_ARXIV = (("eprinttype", "{arxiv}"), ("archiveprefix", "{arXiv}"))
 
 
 def _tex(text: str) -> str:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
-from .common import Details, Record, arxiv_id, record_values, safe_records
+from .common import Details, Record, arxiv_id, paper_values, safe_records
 
 COLUMNS = (
     "id", "citekey", "url", "title_en", "title_zh", "authors", "institutions", "date", "categories",
@@ -23,24 +24,44 @@ BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@")
 
 
+BATCH = 256
+"""Rows made into one piece of UTF-8 by chunks()."""
+_PAPER_COLUMNS = tuple(name for name in COLUMNS if name not in ("id", "citekey", "starred", "read", "tags", "note"))
+
+
 def render(records: list[Record], keys: list[str], details: Details) -> str:
     """A BOM, a header row (COLUMNS) and a row per paper."""
+    return b"".join(chunks(records, keys, details)).decode("utf-8")
+
+
+def chunks(records: list[Record], keys: list[str], details: Details) -> Iterator[bytes]:
+    """render()'s text as UTF-8, BATCH rows a piece (no string of the whole export is made)."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
-    for key, (paper, mark) in zip(keys, safe_records(records)):
-        values = record_values(paper, mark, key)
-        found = arxiv_id(paper)
-        values["id"] = f"arXiv:{found}" if found else ""
-        for name in ("authors", "institutions"):
-            values[name] = "; ".join(values[name])
-        for name in ("categories", "tags"):
-            values[name] = " ".join(values[name])
-        for name in ("starred", "read"):
-            values[name] = "true" if values[name] else "false"
-        writer.writerow(["" if values[name] is None else _cell(values[name]) for name in COLUMNS])
-    return out.getvalue()
+    for start in range(0, len(records), BATCH):
+        writer.writerows([_row(paper, mark, key) for key, (paper, mark) in zip(keys[start : start + BATCH], safe_records(records[start : start + BATCH]))])
+        yield out.getvalue().encode("utf-8")
+        out.seek(0)
+        out.truncate()
+    if not records:
+        yield out.getvalue().encode("utf-8")
+
+
+def _row(paper, mark, key: str) -> list:
+    """One paper's cells, in COLUMNS' order: record_values' values, lists joined."""
+    values = paper_values(paper, _PAPER_COLUMNS)
+    values.update(citekey=key, starred=mark.starred, read=mark.read, tags=list(mark.tags), note=mark.note)
+    found = arxiv_id(paper)
+    values["id"] = f"arXiv:{found}" if found else ""
+    for name in ("authors", "institutions"):
+        values[name] = "; ".join(values[name])
+    for name in ("categories", "tags"):
+        values[name] = " ".join(values[name])
+    for name in ("starred", "read"):
+        values[name] = "true" if values[name] else "false"
+    return ["" if values[name] is None else _cell(values[name]) for name in COLUMNS]
 
 
 def _cell(value) -> object:

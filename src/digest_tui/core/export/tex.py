@@ -142,7 +142,7 @@ def _plain(text: str, state: dict, protect: bool) -> str:
 def _braced(match: re.Match) -> str:
     """A word with a capital letter braced (`{LLM}s` for a plural of capitals): _protect's, not first."""
     word = match[0]
-    caps = _CAPS_PLURAL.fullmatch(word)
+    caps = _CAPS_PLURAL.fullmatch(word) if word[-1] == "s" else None
     return "{" + caps[1] + "}s" if caps else "{" + word + "}"
 
 
