@@ -52,7 +52,7 @@ def reference_authors(paper):
 # capitals in and out of ASCII (Ä, Σ, the astral 𝐀), digits and `_` inside words, `and`
 PIECES = st.sampled_from(
     ["a", "b", "A", "Z", "LLM", "LLMs", "Ä", "é", "Σ", "ǅ", "𝐀", "中", "1", "_", "and", "AND", "-", ":", "'",
-     "$", "\\", "{", "}", "%", "&", "#", "~", "^", "@", " ", "  ", "\n", "\n\n", "\t", "\r", "\x0b", "\x0c",
+     '"', "$", "\\", "{", "}", "%", "&", "#", "~", "^", "@", " ", "  ", "\n", "\n\n", "\t", "\r", "\x0b", "\x0c",
      "\x1c", "\x1f", "\x85", "\xa0", "\u2003", "\u2028", "\u3000", "textbackslash", "x", "s"]
 )  # fmt: skip
 TEXTS = st.lists(PIECES, max_size=40).map("".join) | st.text(max_size=60)
@@ -99,3 +99,18 @@ def test_the_cases_written_out():
     assert common.paragraphs("One\n \nTwo  words") == ["One", "Two words"]
     paper = make_paper(id="2606.00001", title_en="T", authors=("Barnes and Noble", " Ann  Lee ", "  ", "R&D $x$"))
     assert dict(bib.fields(paper, Mark()))["author"] == "{{Barnes and Noble} and Ann Lee and R\\&D $x$}"
+
+
+ENTRY_VALUES = st.one_of(TEXTS, st.booleans(), st.lists(TEXTS, min_size=1, max_size=4), st.just([]), st.integers(0, 99))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(["id", "title_en", "authors", "tags", "starred", "note", "a-b_9"]), ENTRY_VALUES))
+def test_a_reading_list_entry_is_what_tomli_w_writes(entry):
+    """Strings with quotes, backslashes, controls and line breaks (multi-line strings), lists,
+    flags, and what the quick writer does not know (a number, an empty list): tomli_w's bytes."""
+    import tomli_w
+
+    from digest_tui.core.export import readinglist
+
+    assert readinglist._entry_toml(entry) == tomli_w.dumps(entry, multiline_strings=True)

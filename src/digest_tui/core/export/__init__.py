@@ -43,7 +43,7 @@ class Format:
 FORMATS = (
     Format("bib", (".bib",), "BibTeX (LaTeX, Zotero, JabRef)", bib.render, chunks=bib.chunks),
     Format("ris", (".ris",), "RIS (Zotero, EndNote, Mendeley)", ris.render, chunks=ris.chunks),
-    Format("csl", (".csl.json",), "CSL-JSON (Zotero preprints, pandoc, Quarto)", csl.render),
+    Format("csl", (".csl.json",), "CSL-JSON (Zotero preprints, pandoc, Quarto)", csl.render, chunks=csl.chunks),
     Format("obsidian", (), "Obsidian vault (a folder of notes)", None, folder=True),
     Format("md", (".md", ".markdown"), "Markdown", markdown.render),
     Format("csv", (".csv",), "CSV (spreadsheets, pandas)", csv.render, chunks=csv.chunks),

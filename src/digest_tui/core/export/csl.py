@@ -15,13 +15,32 @@ An array with one object per paper, valid against the CSL data schema (1.0.2):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..jsonout import dumps
 from .common import Details, Record, arxiv_id, authors_known, doi, paragraphs, published, safe_records, split_name, tidy
 
 
+BATCH = 256
+"""Items laid out in one call and handed on as one piece by chunks()."""
+
+
 def render(records: list[Record], keys: list[str], details: Details) -> str:
-    items = [item(paper, mark, key) for key, (paper, mark) in zip(keys, safe_records(records))]
-    return dumps(items, indent=2).decode("utf-8") + "\n"  # json.dumps(indent=2)'s text, made in C
+    """The array of items, as json.dumps(indent=2) writes it, and a line end."""
+    return b"".join(chunks(records, keys, details)).decode("utf-8")
+
+
+def chunks(records: list[Record], keys: list[str], details: Details) -> Iterator[bytes]:
+    """render()'s text as UTF-8 (made by msgspec), BATCH items a piece: each batch's array without
+    its brackets, laid out as json.dumps(indent=2) lays out the items of the whole array."""
+    if not records:
+        yield b"[]\n"
+        return
+    for start in range(0, len(records), BATCH):
+        batch = safe_records(records[start : start + BATCH])
+        items = [item(paper, mark, key) for key, (paper, mark) in zip(keys[start : start + BATCH], batch)]
+        yield (b"[\n" if start == 0 else b",\n") + dumps(items, indent=2)[2:-2]
+    yield b"\n]\n"
 
 
 def item(paper, mark, key: str) -> dict:
