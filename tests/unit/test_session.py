@@ -402,6 +402,16 @@ def papers_in_order(store) -> list:
     return [store.paper(row) for row in store.ordered("title")]
 
 
+def assert_finished_as_by_file(session: LoadSession, paths: list) -> None:
+    """After its finishing steps, the session's store holds what a load file by file (no cache) makes."""
+    for _ in session.finish():
+        pass
+    by_file = LoadSession(paths)
+    by_file.run()
+    assert len(session.store) == len(by_file.store)
+    assert papers_in_order(session.store) == papers_in_order(by_file.store)
+
+
 def test_a_start_puts_the_first_file_s_papers_in_before_the_rest_is_listed(folder, tmp_path, monkeypatch):
     """With the first file in the parse cache and no load snapshot, its papers are reported before
     the other files are even listed (their listing waits for the reader's first paint, `pause`);
@@ -444,12 +454,7 @@ def test_a_first_file_that_changed_while_the_rest_was_listed_is_read_again(folde
     session = LoadSession([folder], cache=ParseCache(tmp_path / "cache")).find_in_background()
     events = list(session.load(batch_seconds=0))
     assert events[0] == FilesRead(1, [])  # the old version's papers went in early
-    for _ in session.finish():
-        pass
-    by_file = LoadSession([folder])
-    by_file.run()
-    assert len(session.store) == len(by_file.store)
-    assert papers_in_order(session.store) == papers_in_order(by_file.store)
+    assert_finished_as_by_file(session, [folder])
 
 
 @pytest.fixture
@@ -503,12 +508,7 @@ def test_a_damaged_snapshot_after_the_early_papers_reads_every_file(folder, warm
     session = LoadSession([folder], cache=ParseCache(warm.root)).find_in_background()
     events = list(session.load(batch_seconds=0))
     assert events[0] == FilesRead(1, []) and len(calls) >= 3
-    for _ in session.finish():
-        pass
-    by_file = LoadSession([folder])
-    by_file.run()
-    assert len(session.store) == len(by_file.store)
-    assert papers_in_order(session.store) == papers_in_order(by_file.store)
+    assert_finished_as_by_file(session, [folder])
 
 
 def test_a_big_first_file_is_not_read_before_the_listing(folder, warm, monkeypatch):
