@@ -361,7 +361,11 @@ def test_a_cut_file_is_sent_as_far_as_its_first_part_and_the_rest_reads_on_from_
     channel.records_in = -1
     streamed = channel.open(path)
     assert streamed.parts == (parts.cuts, parts.format, parts.context, parts.checked)
-    first = [paper for firsts, again, _titles in streamed for paper in firsts + again]
+    batches = list(streamed)
+    # all of the first part was sent before it was taken: its first batch still comes alone, the rest as one
+    alone = arxiv_email.BATCH_ENTRIES // 4  # the parser's first batch
+    assert [len(firsts) for firsts, _again, _titles in batches] == [alone, len(streamed.first[0]) - alone]
+    first = [paper for firsts, again, _titles in batches for paper in firsts + again]
     assert streamed.result is None and not streamed.whole  # the rest is the load's to read
     assert streamed.parts[3] is True  # the copy looked: UTF-8 throughout
     assert len(first) == len(streamed.first[0]) and 0 < len(first) < 2500

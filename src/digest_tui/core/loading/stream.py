@@ -92,7 +92,8 @@ class Streamed:
     batch (papers listed for the first time, papers listed again, and the first ones' folded
     titles, or None when they are not known), then `result` is the file's ParseResult; a failure
     is a DigestError, raised after the batches before it were given. The first batch comes alone
-    (on screen at once), unless the whole file is there already; after it, the batches sent by
+    (on screen at once), unless the whole file is there already (not a cut file's first part,
+    which the other parts follow); after it, the batches sent by
     the time one is taken come as one (a load the copy is ahead of takes the rest in one step).
     `whole` says whether the batch given last was the file's last. `stop()` ends the copy when it
     has sent nothing for `wait_seconds`."""
@@ -155,8 +156,8 @@ class Streamed:
 
                 raise DigestError(message[1])
             count = len(records.pending) - records.ends()
-            if given == 0 and not records.ends():
-                count = 1
+            if given == 0 and (not records.ends() or self.parts is not None):
+                count = 1  # the first alone: on screen at once (unless it is all there is)
             firsts: list[Paper] = []
             again: list[Paper] = []
             titles: list[str | None] = []
