@@ -117,12 +117,15 @@ def test_the_batches_received_give_what_the_file_parsed_here_gives(listing, chan
 
 def test_batches_sent_while_they_are_taken_come_as_sent(listing, channel, small_batches):
     taken: list[int] = []
-    streamed = channel.open  # replaced by the stream once open
+    first_taken = threading.Event()
+    streamed = None
 
     def take() -> None:
         nonlocal streamed
         streamed = channel.open(listing)
-        taken.extend(len(firsts) for firsts, _again, _titles in streamed)
+        for firsts, _again, _titles in streamed:
+            taken.append(len(firsts))
+            first_taken.set()
 
     reading, writing = os.pipe()
     stream.send(str(listing), stamp_of(os.stat(listing)), writing, channel.shared)
@@ -132,17 +135,17 @@ def test_batches_sent_while_they_are_taken_come_as_sent(listing, channel, small_
     reader = threading.Thread(target=take)
     reader.start()
     size = stream.RECORD.size
-    for at in range(0, len(records), size):  # a record at a time, a moment apart
-        os.write(channel.records_in, records[at : at + size])
-        reader.join(0.05)
+    os.write(channel.records_in, records[: 2 * size])  # the file's record and its first batch only, so far
+    assert first_taken.wait(10)
+    os.write(channel.records_in, records[2 * size :])  # then the rest
     os.close(channel.records_in)
     channel.records_in = -1
     reader.join(10)
     assert not reader.is_alive()
-    assert taken[0] == 1 and sum(taken) == 5  # the first alone when the rest is still to come
+    assert taken == [1, 4]  # the first alone (the rest still to come), then the rest as one
     here = BatchedFile(str(listing))
     list(here)
-    assert streamed.result.papers == here.result.papers
+    assert streamed.result.papers == here.result.papers and streamed.whole
 
 
 def test_a_copy_that_stops_sending_leaves_the_rest_to_be_parsed_here(listing, channel, small_batches):
