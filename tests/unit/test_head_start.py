@@ -4,13 +4,12 @@ in a fresh Python (the fork is refused in a process with threads, as pytest's ma
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from support.fresh_python import run_json
 
 from digest_tui.core.loading.session import LoadSession
 from digest_tui.core.paths import demo_dir
@@ -52,10 +51,7 @@ print(json.dumps(out))
 
 
 def run(folder: Path, cache: Path, case: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", RUN, str(folder), str(cache), case], capture_output=True, text=True,
-                          timeout=60)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return run_json(RUN, folder, cache, case)
 
 
 @pytest.fixture

@@ -5,14 +5,13 @@ ends as a load without a head start leaves it."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import pytest
+from support.fresh_python import run_json
 
 from digest_tui.core.loading import stream
 from digest_tui.core.loading.cache import stamp_of
@@ -270,10 +269,7 @@ print(json.dumps(out))
 
 
 def run(path: Path, cache: Path, case: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", RUN, str(path), str(cache), case], capture_output=True, text=True,
-                          timeout=60)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return run_json(RUN, path, cache, case)
 
 
 def plain(path: Path) -> list[list]:
