@@ -30,3 +30,22 @@ def make_archive(folder: Path, papers: int, per_file: int = 30) -> list[Path]:
         files.append(path)
         day += dt.timedelta(days=1)
     return files
+
+
+def repeated_listing(source: Path, path: Path, copies: int) -> None:
+    """An arXiv listing e-mail at `path`: the one at `source` with its entries repeated `copies`
+    times under fresh ids (3001.10000 on), as bench/email_parse.py builds its big listings."""
+    text = source.read_text(encoding="utf-8")
+    first = text.index("\\\\\narXiv:")
+    head, body = text[:first], text[first:]
+    separator = "-" * 78 + "\n"
+    entries = [chunk for chunk in body.split(separator) if chunk.startswith("\\\\\narXiv:")]
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(head)
+        for number in range(copies * len(entries)):
+            entry = entries[number % len(entries)]
+            old = entry[len("\\\\\narXiv:") :].split(None, 1)[0]
+            new = f"3001.{10000 + number:05d}"
+            entry = entry.replace("arXiv:" + old, "arXiv:" + new, 1).replace("abs/" + old, "abs/" + new, 1)
+            out.write(entry if entry.endswith("\n") else entry + "\n")
+            out.write(separator)

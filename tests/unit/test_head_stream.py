@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from support.archive import repeated_listing
 from support.fresh_python import run_json
 
 from digest_tui.core.loading import stream
@@ -314,20 +315,7 @@ def test_a_streamed_file_with_files_after_it_is_paused_after(listing, tmp_path):
 def long_listing(fixtures: Path, path: Path, copies: int) -> None:
     """The fixture listing with its entries repeated `copies` times under fresh ids: a file big
     enough to be cut into parts (parsers.batched) once the sizes are made small."""
-    text = (fixtures / "fmt-arxiv-email.txt").read_text(encoding="utf-8")
-    first = text.index("\\\\\narXiv:")
-    head, body = text[:first], text[first:]
-    separator = SEPARATOR + "\n"
-    entries = [chunk for chunk in body.split(separator) if chunk.startswith("\\\\\narXiv:")]
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(head)
-        for number in range(copies * len(entries)):
-            entry = entries[number % len(entries)]
-            old = entry[len("\\\\\narXiv:") :].split(None, 1)[0]
-            new = f"3001.{10000 + number:05d}"
-            entry = entry.replace("arXiv:" + old, "arXiv:" + new, 1).replace("abs/" + old, "abs/" + new, 1)
-            out.write(entry if entry.endswith("\n") else entry + "\n")
-            out.write(separator)
+    repeated_listing(fixtures / "fmt-arxiv-email.txt", path, copies)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import gc
 import shutil
 
 import pytest
+from support.archive import repeated_listing
 
 from digest_tui.core.loading import snapshot
 from digest_tui.core.loading.cache import ParseCache
@@ -103,20 +104,7 @@ def test_a_listing_that_fails_half_way_is_a_problem_and_the_load_goes_on(listing
 
 def big_listing(shared_digests, path, copies: int) -> None:
     """The real cs mailing with its entries repeated `copies` times under fresh ids (as bench/email_parse.py builds it)."""
-    text = (shared_digests / MAILING).read_text(encoding="utf-8")
-    first = text.index("\\\\\narXiv:")
-    head, body = text[:first], text[first:]
-    separator = "-" * 78 + "\n"
-    entries = [chunk for chunk in body.split(separator) if chunk.startswith("\\\\\narXiv:")]
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(head)
-        for number in range(copies * len(entries)):
-            entry = entries[number % len(entries)]
-            old = entry[len("\\\\\narXiv:") :].split(None, 1)[0]
-            new = f"3001.{10000 + number:05d}"
-            entry = entry.replace("arXiv:" + old, "arXiv:" + new, 1).replace("abs/" + old, "abs/" + new, 1)
-            out.write(entry if entry.endswith("\n") else entry + "\n")
-            out.write(separator)
+    repeated_listing(shared_digests / MAILING, path, copies)
 
 
 def test_a_big_listing_cut_at_its_entries_reads_as_one_piece(shared_digests, tmp_path, monkeypatch):
