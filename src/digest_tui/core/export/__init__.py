@@ -4,7 +4,8 @@ Every format module has `render(records, keys, details) -> str` (the Obsidian va
 folder instead: obsidian.write). `records` are (Paper, Mark) pairs, e.g. from Library.records();
 `keys` their citation keys, pinned in the library (citekeys()); `details` the list's name, query
 and time. A format that writes many papers' worth fast also has `chunks(...)`, the same text
-as UTF-8 pieces (JSON); chunks() gives every format's bytes that way. write() is the one way an
+as UTF-8 pieces, a batch of papers each (JSON, CSL-JSON, BibTeX, RIS, CSV: no string of the whole
+export is made); chunks() gives every format's bytes that way. write() is the one way an
 export reaches a file or a folder, from the command line and from the reader's export dialog
 alike, and streams the pieces into the file; the command line streams them to standard output.
 """
