@@ -378,17 +378,19 @@ class MainScreen(Screen):
     def filter_cleared(self, message: FilterBar.Cleared) -> None:
         filtered = self.filter_query is not None or self.only_keys is not None
         self._clear_filter()
-        if filtered:
-            self.after_rows(lambda: self.post_message(ReadyForKeys()))  # the keys held behind esc act on these rows
-        else:
-            self.post_message(ReadyForKeys())
+        self._release_keys(refiltered=filtered)
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self, event: Input.Submitted) -> None:
         applied = self.apply_filter(event.value)
         self.set_focus(self.paper_list)  # now: the keys held behind enter go to the list,
-        if applied:
-            self.after_rows(lambda: self.post_message(ReadyForKeys()))  # once its rows are up
+        self._release_keys(refiltered=applied)
+
+    def _release_keys(self, refiltered: bool) -> None:
+        """The keys held behind enter or esc in the filter bar go on to the list: once the rows of a
+        new selection are up, when there is one."""
+        if refiltered:
+            self.after_rows(lambda: self.post_message(ReadyForKeys()))
         else:
             self.post_message(ReadyForKeys())
 

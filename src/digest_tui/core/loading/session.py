@@ -68,9 +68,7 @@ from ..store import Store
 from ..textindex import TextIndex, TextIndexError, available
 from .cache import ParseCache, stamp_of
 from .loader import HEAD_START_BYTES, HeadStart, Parsed, Reading, first_file, list_files, pause_gc, read_file, read_in_order, resume_gc, texts_from_cache
-from .snapshot import (
-    FileRecord, Snapshot, SnapshotDamaged, read_snapshot, restore, text_index_path, write_snapshot,
-)  # fmt: skip
+from .snapshot import FileRecord, Snapshot, SnapshotDamaged, read_snapshot, restore, text_index_path, write_snapshot
 from .watch import FolderWatcher, affected_files, files_to_read, sharing_files
 
 BATCH_SECONDS = 0.1
