@@ -72,3 +72,31 @@ async def test_a_query_typed_over_stops_the_search_still_running_for_the_one_bef
         expected = select(fast, app.library.mark, "date")
         assert expected and papers.rows == expected and papers.view[0] is fast
         assert main_screen(app).shown == len(expected)
+
+
+async def test_the_lines_kept_for_drawing_again_follow_the_marks_the_theme_and_the_paper():
+    """PaperList keeps the lines it drew (a scroll, a resize, a change of focus draws the whole list
+    again): a line is drawn again when its mark, the theme or the paper in its row changes."""
+    app = demo_app()
+    async with started(app) as pilot:
+        papers = main_screen(app).paper_list
+        row = papers.rows[1]
+
+        def line() -> list:
+            return list(papers.render_line(1))
+
+        before = line()
+        assert before == line()  # the same line, as kept
+        app.library.set_starred(app.store.papers[row], True)
+        papers.refresh_row(row)
+        await pilot.pause()
+        starred = line()
+        assert "".join(segment.text for segment in starred).lstrip().startswith("★")
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        themed = line()
+        assert [s.text for s in themed] == [s.text for s in starred]
+        assert [s.style for s in themed] != [s.style for s in starred]
+        paper = app.store.papers[row]
+        app.store.papers[row] = paper._replace(title_en="A title put in since")  # a new Paper in the row
+        assert "A title put in since" in "".join(segment.text for segment in line())

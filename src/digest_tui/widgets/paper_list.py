@@ -159,6 +159,9 @@ class PaperList(ScrollView, can_focus=True):
         self._running: View = self.view  # the view the worker selects rows for
         self._keep_current = True
         self._hold_line = False
+        self._lines: dict[tuple, tuple[object, Strip]] = {}  # see _line()
+        self._line_styles: tuple | None = None  # the styles now, None once they may have changed
+        self._lines_drawn_with: tuple | None = None  # the styles the kept lines were drawn with
 
     # -- what is shown -------------------------------------------------------------------------
 
@@ -412,13 +415,45 @@ class PaperList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
-        text = self.row_text(self.rows[index], width)
-        strip = Strip(list(text.render(self.app.console)), text.cell_len).adjust_cell_length(width, base)
+        row = self.rows[index]
+        strip = self._line(row, width, base)
         if index == self.cursor:
             strip = strip.apply_style(self.get_component_rich_style("paper-list--cursor"))
-        elif self.selected and self.store.papers[self.rows[index]].key in self.selected:
+        elif self.selected and self.store.papers[row].key in self.selected:
             strip = strip.apply_style(self.get_component_rich_style("paper-list--selected"))
         return strip.apply_style(base)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._line_styles = None
+
+    LINES_KEPT = 512
+    """Drawn lines kept for drawing again (see _line)."""
+
+    def _line(self, row: int, width: int, base: Style) -> Strip:
+        """The line of a row, drawn again only when something it shows changed: a scroll, a resize
+        (the filter bar opening) or a change of focus (the cursor's colour) draws the whole list
+        again, and most of its lines are the same. Kept by what they are drawn from: the paper
+        (the same object: the store puts in a new one when it changes), its mark, the width, the
+        language, the filter's words, the replacement sign and the styles."""
+        if self._line_styles is None:  # the styles were updated (see notify_style_update)
+            styles = (base, *map(self.get_component_rich_style, _ROW_STYLES))
+            if styles != self._lines_drawn_with:  # a theme or CSS change, not only the focus
+                self._lines.clear()
+                self._lines_drawn_with = styles
+            self._line_styles = styles
+        paper = self.store.papers[row]
+        key = (row, width, self.mark_of(paper.key), paper.key in self.selected, self.language, self.words,
+               paper.key in self.replacements)
+        kept = self._lines.get(key)
+        if kept is not None and kept[0] is paper:
+            return kept[1]
+        text = self.row_text(row, width)
+        strip = Strip(list(text.render(self.app.console)), text.cell_len).adjust_cell_length(width, base)
+        if len(self._lines) >= self.LINES_KEPT:
+            self._lines.clear()
+        self._lines[key] = (paper, strip)
+        return strip
 
     def row_text(self, row: int, width: int) -> Text:
         """The line for one paper, exactly `width` cells wide; wide (CJK) characters count as two."""
@@ -459,6 +494,11 @@ class PaperList(ScrollView, can_focus=True):
             chips.truncate(chips_width, overflow="ellipsis")
             text.append_text(chips)
         return text
+
+
+_ROW_STYLES = ("paper-list--star", "paper-list--unread", "paper-list--meta", "paper-list--selected", "paper-list--tag",
+               "paper-list--match")
+"""The component styles row_text() draws with (not the cursor's: it goes on at render_line)."""
 
 
 def _fit(value: str, width: int) -> str:
