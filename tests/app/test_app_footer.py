@@ -1,7 +1,8 @@
 """The footer of key hints is one widget drawn again, never widgets mounted again (Textual's Footer
 mounts a widget per key at every change of focus or bindings, 15–30 ms that the next key waits
 for): it shows the keys that work where the focus is, help and quit first, the command palette's
-key at the right end; a click on a key presses it."""
+key at the right end; a click on a key presses it. The filter bar takes its line while open, so
+nothing else moves."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ def footer_line(app) -> str:
     return screen_text(app).splitlines()[-1]
 
 
-async def test_the_footer_shows_the_keys_that_work_where_the_focus_is_without_mounting_widgets(monkeypatch):
+async def test_the_filter_bar_takes_the_footers_line_and_nothing_else_moves(monkeypatch):
     app = demo_app()
     async with started(app) as pilot:
-        listing = footer_line(app)
+        lines = screen_text(app).splitlines()
+        listing = lines[-1]
         assert listing.strip().startswith("? Help  q Quit  s Star")
         assert listing.rstrip().endswith("▏^p Commands") and "/ Filter" in listing
+        panes = app.screen.query_one("#panes").region
         mounted: list[Widget] = []
         real = Widget.mount
 
@@ -29,11 +32,12 @@ async def test_the_footer_shows_the_keys_that_work_where_the_focus_is_without_mo
             return real(self, *widgets, **kwargs)
 
         monkeypatch.setattr(Widget, "mount", mount)
-        await press(pilot, "slash")  # the filter bar has the focus: the list's keys are not live
-        in_bar = footer_line(app)
-        assert "s Star" not in in_bar and "/ Filter" in in_bar and in_bar.rstrip().endswith("▏^p Commands")
+        await press(pilot, "slash")
+        open_lines = screen_text(app).splitlines()
+        assert open_lines[-1].strip().startswith("filter: words") and "Help" not in open_lines[-1]
+        assert open_lines[-2] == lines[-2] and app.screen.query_one("#panes").region == panes
         await press(pilot, "escape")
-        assert footer_line(app) == listing
+        assert screen_text(app).splitlines()[-1] == listing and app.screen.query_one("#panes").region == panes
         assert mounted == [], "the footer's keys are drawn, not mounted"
         assert len(app.screen.query(ReaderFooter)) == 1 and not app.screen.query_one(ReaderFooter).children
 

@@ -384,8 +384,13 @@ async def test_filter_bar_filters_as_you_type_and_enter_keeps_it():
         assert all(line.strip() for line in lines[:6]) and not lines[6].strip()
         await press(pilot, "enter")
         assert app.focused is screen.paper_list
-        assert bar.display and bar.value == "cat:cs.CV"
-        assert "cat:cs.CV" in screen_text(app)
+        # the bar goes, the footer is back in its line, the status line shows the filter kept
+        assert not bar.display and bar.value == "cat:cs.CV"
+        assert screen_text(app).splitlines()[-1].strip().startswith("? Help")
+        assert status_text(app) == f"6 of {DEMO_PAPERS} papers · filter: cat:cs.CV · sort: date · EN"
+        await press(pilot, "slash")  # the filter kept, to edit
+        assert bar.display and app.focused is bar and bar.value == "cat:cs.CV" and bar.cursor_position == 9
+        assert screen_text(app).splitlines()[-1].strip() == "cat:cs.CV"
 
 
 async def test_a_bad_filter_is_reported_and_the_old_filter_stays():
@@ -395,7 +400,7 @@ async def test_a_bad_filter_is_reported_and_the_old_filter_stays():
         await type_text(pilot, "cat:cs.CV")
         await press(pilot, "enter")
         kept = shown_keys(app)
-        await press(pilot, "slash", "end")  # "/" selects the old query (typing replaces it); end edits it
+        await press(pilot, "slash", "end")  # "/" shows the filter kept, the cursor after it
         await type_text(pilot, " (")
         assert main_screen(app).query_one("#filter", Input).value == "cat:cs.CV ("
         await pilot.pause(0.3)

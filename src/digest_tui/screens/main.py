@@ -195,13 +195,14 @@ class MainScreen(Screen):
         yield PaperPanes(self.store, self.library, save_library=self.marks_edited, mark_read_after=self.mark_read_after,
                          pane_split=self.pane_split, remember=self.remember,
                          id="panes").data_bind(MainScreen.language, MainScreen.side_by_side)
-        yield FilterBar(id="filter")
+        footer = ReaderFooter()
         yield StatusLine(id="status").data_bind(
             MainScreen.shown, MainScreen.total, MainScreen.reading_files, MainScreen.files_read,
             MainScreen.files_total, MainScreen.day, MainScreen.query_text, MainScreen.sort, MainScreen.language,
             MainScreen.side_by_side, MainScreen.filter_error, MainScreen.unread, MainScreen.selected,
             MainScreen.searching, MainScreen.indexed, list_name=MainScreen.only_label)
-        yield ReaderFooter()
+        yield FilterBar(id="filter", replaces=footer)  # in the footer's line, while it has the focus
+        yield footer
         if not self.reading_list:  # the load starts now, not once the widgets are mounted: ~0.1 s sooner
             self.digest_load.start(self.sort)
 

@@ -1,4 +1,4 @@
-"""The filter bar: a one-line query input under the list that filters as you type (after a short pause)."""
+"""The filter bar: a one-line query input in the footer's line that filters as you type (after a short pause)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from textual import on
 from textual.binding import Binding
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input
 
 from .inputs import CleanInput
@@ -16,10 +17,13 @@ PLACEHOLDER = "filter: words  cat:cs.CL  tag:x  is:starred  score>=80  (enter ke
 
 
 class FilterBar(CleanInput):
-    """Hidden until opened (or holding a filter); posts Typed once typing pauses, and Input.Submitted on enter."""
+    """Shown while it has the focus, in the footer's line (the screen hides the footer meanwhile;
+    the status line above shows the filter kept): opening and leaving it moves no other widget, so
+    the list and the detail are not laid out and drawn again while the first keys typed into it
+    wait. Posts Typed once typing pauses, and Input.Submitted on enter."""
 
     DEFAULT_CSS = """
-    FilterBar, FilterBar:focus { border: none; height: 1; padding: 0 1; }
+    FilterBar, FilterBar:focus { border: none; height: 1; padding: 0 1; dock: bottom; display: none; }
     """
 
     BINDINGS = [Binding("enter", "keep", "Keep the filter", show=False, priority=True, id="filter.keep")]
@@ -34,32 +38,43 @@ class FilterBar(CleanInput):
             super().__init__()
             self.text = text
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, replaces: Widget | None = None, **kwargs) -> None:
+        """`replaces`: the widget whose line the bar takes while shown (the footer)."""
         # typing after `/` adds to the filter shown; selecting it all on focus would replace it
         super().__init__(placeholder=PLACEHOLDER, select_on_focus=False, **kwargs)
         self._pause: Timer | None = None
+        self._replaces = replaces
 
-    def on_mount(self) -> None:
-        self.display = bool(self.value.strip())
+    def _show(self, shown: bool) -> None:
+        """The bar in its line, or what it replaces: both in one go (no frame without either,
+        which would lay out the panes again)."""
+        self.display = shown
+        if self._replaces is not None:
+            self._replaces.display = not shown
 
     def open(self) -> None:
-        """Show the bar and take the keys at once (the keys typed right after `/` are already on
+        """Show the bar (with the filter kept, to edit) and take the keys at once (the keys typed right after `/` are already on
         their way: a deferred focus() would let them reach the list), the cursor after the filter."""
-        self.display = True
+        self._show(True)
         self.screen.set_focus(self)
         self.cursor_position = len(self.value)
+
+    def on_focus(self) -> None:
+        self._show(True)  # (the focus given back after a dialog opened from the bar)
+
+    def on_blur(self) -> None:
+        self._show(False)  # what was typed stays: the filter kept, shown again by the next `/`
 
     def close(self) -> None:
         """Empty and hide the bar (no Typed follows)."""
         self.show_text("")
-        self.display = False
+        self._show(False)
 
     def show_text(self, text: str) -> None:
         """Put text in the bar without it counting as typing (which would filter again)."""
         self.stop_pause()
         with self.prevent(Input.Changed):
             self.value = text
-        self.display = bool(text.strip()) or self.has_focus
 
     def stop_pause(self) -> None:
         """Forget the typing pause under way: what was typed is applied now, or not at all."""
@@ -97,5 +112,3 @@ class FilterBar(CleanInput):
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
         self.stop_pause()
-        if not event.value.strip():
-            self.display = False
