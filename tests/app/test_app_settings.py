@@ -68,3 +68,16 @@ async def test_a_config_that_cannot_be_written_is_said_once(private_home):
         said = [note for note in notes if note.startswith("Settings not remembered")]
         assert len(said) == 1 and str(path) in said[0]
     assert path.read_text(encoding="utf-8") == 'folders = ["a",\n'
+
+
+def test_the_reader_asks_textual_for_120_updates_a_second_unless_textual_fps_says_otherwise(private_home, monkeypatch):
+    """(Read by Textual as it is imported: a first key typed after a big update shows at the next
+    frame's time, 8 ms away at most instead of 17.)"""
+    import os
+
+    monkeypatch.delenv("TEXTUAL_FPS", raising=False)
+    reader_app(["--demo"])
+    assert os.environ["TEXTUAL_FPS"] == "120"
+    monkeypatch.setenv("TEXTUAL_FPS", "30")
+    reader_app(["--demo"])
+    assert os.environ["TEXTUAL_FPS"] == "30"
