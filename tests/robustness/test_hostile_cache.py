@@ -137,7 +137,7 @@ def test_a_damaged_or_crafted_cache_entry_is_a_miss_never_an_exception(tmp_path_
 
 
 def snapshot_parts(data: bytes):
-    """A snapshot's file records, its chunks (each still marshalled), its lookups (marshalled),
+    """A snapshot's file records, its chunks (each still marshalled), its lookups (in marshalled pieces),
     each chunk's row count and the combinations of files papers came from."""
     payload = data[len(snapshot_module.MAGIC) + snapshot_module.HEADER.size :]
     (index_length,) = snapshot_module.INDEX_LENGTH.unpack_from(payload)
@@ -175,7 +175,7 @@ SNAPSHOT_MUTATIONS = st.one_of(
         "column-short", "column-extra", "spec-out-of-range", "spec-type", "key-type", "combo-out-of-range",
         "combo-of-one", "title-keys-short",
         "record-short", "count-wrong", "stamp-type", "other-keys-out-of-range", "landed-out-of-range",
-        "landed-file-missing", "date-order-wrong", "chunk-not-marshal", "lookups-shape", "records-not-list", "chunk-lengths-short",
+        "landed-file-missing", "date-order-wrong", "lookups-piece-not-marshal", "landed-twice", "chunk-not-marshal", "lookups-shape", "records-not-list", "chunk-lengths-short",
         "chunk-lengths-long", "chunk-length-negative", "index-length-past-end", "record-unread-with-papers",
         "format-type", "chunk-count-wrong", "last-chunk-column-short",
     ]), st.just(0)),
@@ -195,7 +195,10 @@ def mutate_snapshot(data: bytes, how: tuple) -> bytes:
         return data[: at % len(data)]
     records, chunks, lookups, counts, combos = snapshot_parts(data)
     columns, title_keys = marshal.loads(chunks[0])
-    other_keys, titles, landed, date_order = marshal.loads(lookups)
+    other_keys, titles, landed, date_order = [
+        None if pieces is None else [value for piece in pieces for value in marshal.loads(piece)] for pieces in lookups
+    ]
+    landed = dict(landed)
     if at == "column-short":
         columns = [columns[0], columns[1][:-1], *columns[2:]] if len(title_keys) > 1 else [columns[0], [], *columns[2:]]
     elif at == "column-extra":
@@ -235,7 +238,14 @@ def mutate_snapshot(data: bytes, how: tuple) -> bytes:
         last = marshal.dumps(([last_columns[0], last_columns[1][:-1], *last_columns[2:]], last_keys))
         return craft_snapshot(records, [*chunks[:-1], last], lookups, counts=counts, combos=combos)
     elif at == "lookups-shape":
-        return craft_snapshot(records, chunks, marshal.dumps((other_keys, titles)), combos=combos)
+        return craft_snapshot(records, chunks, snapshot_module.encode_lookups(other_keys, titles, landed, date_order)[:2],
+                              combos=combos)
+    elif at == "lookups-piece-not-marshal":
+        pieces = snapshot_module.encode_lookups(other_keys, titles, landed, date_order)
+        return craft_snapshot(records, chunks, (pieces[0], [b"\xff\x00garbage"], *pieces[2:]), combos=combos)
+    elif at == "landed-twice":  # a file's rows in two pieces of the lookups
+        pieces = snapshot_module.encode_lookups(other_keys, titles, landed, date_order)
+        return craft_snapshot(records, chunks, (*pieces[:2], pieces[2] * 2, pieces[3]), combos=combos)
     elif at == "records-not-list":
         return craft_snapshot({"a": 1}, chunks, lookups, combos=combos)
     elif at == "chunk-lengths-short":
@@ -256,7 +266,7 @@ def mutate_snapshot(data: bytes, how: tuple) -> bytes:
     elif at == "format-type":
         records = [(records[0][0], records[0][1], 7, *records[0][3:]), *records[1:]]
     chunks = [marshal.dumps((columns, title_keys)), *chunks[1:]]
-    return craft_snapshot(records, chunks, marshal.dumps((other_keys, titles, landed, date_order)), combos=combos)
+    return craft_snapshot(records, chunks, snapshot_module.encode_lookups(other_keys, titles, landed, date_order), combos=combos)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -73,6 +73,20 @@ def test_a_load_from_the_snapshot_is_the_load_file_by_file(digests, tmp_path):
     assert merged, "the demo has papers on both sites: the snapshot must bring their merge back"
 
 
+def test_lookups_written_in_many_pieces_give_the_same_load(digests, tmp_path, monkeypatch):
+    """The lookups are marshalled, read and checked LOOKUP_PIECE entries at a time (a call holds
+    the GIL): pieces of three give the same store as the load file by file."""
+    monkeypatch.setattr(snapshot, "LOOKUP_PIECE", 3)
+    cache = ParseCache(tmp_path / "cache")
+    load([str(digests)], cache=cache)
+    found = snapshot.read_snapshot(cache, [str(digests)], find_files([str(digests)])[0])
+    assert found is not None
+    other_keys, titles, landed, date_order = found.lookups
+    assert len(titles) > 3 and len(date_order) > 3 and len(landed) > 1
+    again, _report = load([str(digests)], cache=ParseCache(tmp_path / "cache"))
+    assert everything(again) == file_by_file(digests, tmp_path)[0]
+
+
 def test_a_new_file_after_the_snapshot_files_is_merged_into_them(digests, tmp_path):
     cache = ParseCache(tmp_path / "cache")
     load([str(digests)], cache=cache)

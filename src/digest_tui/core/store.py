@@ -319,7 +319,8 @@ class Store:
         that lead to rows, each file's rows, and how to read each file's texts (`texts` in file
         order: the order they fill in, as in a load file by file)."""
         with self._lock:
-            self._row_of_key.update(state.other_keys)
+            for start in range(0, len(state.other_keys), 32768):  # in pieces: one C call holds the GIL
+                self._row_of_key.update(state.other_keys[start : start + 32768])
             for title, row in state.titles:
                 self._row_of_title.setdefault(title, row)
             for file, rows in state.landed.items():

@@ -34,7 +34,7 @@ from .loader import _parse
 from ..model import Paper, Source
 from ..store import Store, StoreState, TextReader
 
-MAGIC = b"digest-tui load snapshot 4\n"
+MAGIC = b"digest-tui load snapshot 5\n"
 HEADER = struct.Struct("<IQ")  # Adler-32 and length of the payload
 INDEX_LENGTH = struct.Struct("<Q")
 """The payload: the length of its index (the file records, the lookups, each chunk's length and
@@ -45,6 +45,10 @@ screen before the rest of a big snapshot is decoded. A chunk is column by column
 papers in one list, equal values one object: see _shared), so one C call makes its papers."""
 CHUNK_ROWS = 8192
 """Papers per marshalled chunk: the first chunk is in the store (and on screen) while the rest load."""
+LOOKUP_PIECE = 32768
+"""Entries of a lookup (other keys, titles, files, the date order) marshalled, read and checked in
+one C call at most: a call holds the GIL, and the reader's keys wait for it (the lookups of a
+million papers in one call each took 0.1-0.2 s to write or read)."""
 _new_tuple = tuple.__new__
 
 
@@ -165,8 +169,8 @@ def _checked(index: object, chunk_bytes: memoryview) -> Snapshot | None:
     for length, count in zip(lengths, counts):
         chunks.append((chunk_bytes[start : start + length], count))
         start += length
-    lookups = marshal.loads(lookups) if lookups.__class__ is bytes else None
-    if not _lookups_shape(lookups, sum(counts), files):
+    lookups = decode_lookups(lookups, sum(counts), files)
+    if lookups is None:
         return None
     return Snapshot(files, chunks, lookups, combos)  # type: ignore[arg-type]
 
@@ -235,35 +239,69 @@ def _row_numbers(values: list, rows: int) -> bool:
     return not values or (_kinds(values) == {int} and min(values) >= 0 and max(values) < rows)
 
 
-def _lookups_shape(lookups: object, rows: int, files: list[FileRecord]) -> bool:
-    """Whether a snapshot's lookups (StoreState without papers and title keys) point only at its
-    `rows` rows, with each file's rows as many as its record says."""
-    if lookups.__class__ is not tuple or len(lookups) != 4:
-        return False
-    other_keys, titles, landed, date_order = lookups
-    for pairs in (other_keys, titles):
-        if pairs.__class__ is not list:
-            return False
-        if pairs and (_kinds(pairs) != {tuple} or set(map(len, pairs)) != {2} or _kinds(map(_FIRST, pairs)) != {str}):
-            return False
-        if not _row_numbers(list(map(_LAST, pairs)), rows):
-            return False
-    # each file's rows: checked all at once (a million papers come in 36k files)
-    if landed.__class__ is not dict or not _kinds(landed) <= {str} or not _kinds(landed.values()) <= {list}:
-        return False
+def encode_lookups(other_keys: list, titles: list, landed: dict, date_order: list | None) -> tuple:
+    """A snapshot's lookups (StoreState without papers and title keys) as four lists of marshalled
+    pieces of LOOKUP_PIECE entries (the files' rows as (path, rows) pairs; no date order: None)."""
+
+    def pieces(values: list) -> list[bytes]:
+        return [marshal.dumps(values[start : start + LOOKUP_PIECE]) for start in range(0, len(values), LOOKUP_PIECE)]
+
+    landed_pieces = pieces(list(landed.items()))
+    return (pieces(other_keys), pieces(titles), landed_pieces, None if date_order is None else pieces(date_order))
+
+
+def decode_lookups(parts: object, rows: int, files: list[FileRecord]) -> tuple | None:
+    """The lookups encode_lookups() wrote, if every piece has the shape it gives them and they
+    point only at the snapshot's `rows` rows, with each file's rows as many as its record says;
+    else None. Each piece is unmarshalled and checked in its own few C calls (see LOOKUP_PIECE)."""
+    if parts.__class__ is not tuple or len(parts) != 4:
+        return None
+    if _kinds(parts[:3]) != {list} or not (parts[3] is None or parts[3].__class__ is list):
+        return None
+    decoded = []
+    for index, pieces in enumerate(parts):
+        if pieces is None:
+            decoded.append(None)
+            continue
+        if pieces and _kinds(pieces) != {bytes}:
+            return None
+        values: list = []
+        for piece in pieces:
+            piece = marshal.loads(piece)
+            if piece.__class__ is not list or not piece:
+                return None
+            if index == 3:  # the date order: row numbers
+                if not _row_numbers(piece, rows):
+                    return None
+            else:  # (key, row), (title, row), (path, rows)
+                if _kinds(piece) != {tuple} or set(map(len, piece)) != {2} or _kinds(map(_FIRST, piece)) != {str}:
+                    return None
+                if index < 2 and not _row_numbers(list(map(_LAST, piece)), rows):
+                    return None
+                if index == 2 and (_kinds(map(_LAST, piece)) != {list} or not all(
+                        _row_numbers(rows_of, rows) for rows_of in map(_LAST, piece))):  # fmt: skip
+                    return None
+            values.extend(piece)
+            time.sleep(0)  # the UI thread, if it waits for the GIL, has it now
+        decoded.append(values)
+    other_keys, titles, landed_pairs, date_order = decoded
+    landed = dict(landed_pairs)
+    if len(landed) != len(landed_pairs):
+        return None
     counts = {record.path: record.count for record in files if record.format is not None}
     if list(map(len, landed.values())) != list(map(counts.get, landed)):
-        return False
+        return None
     if len(landed) != sum(1 for count in counts.values() if count):  # and no file that gave papers left out
-        return False
-    if not _row_numbers(list(itertools.chain.from_iterable(landed.values())), rows):
-        return False
+        return None
     if date_order is not None:
-        if date_order.__class__ is not list or len(date_order) != rows or not _row_numbers(date_order, rows):
-            return False
-        if len(set(date_order)) != rows:  # each row once
-            return False
-    return True
+        if len(date_order) != rows:
+            return None
+        seen: set[int] = set()
+        for start in range(0, rows, LOOKUP_PIECE):  # each row once
+            seen.update(date_order[start : start + LOOKUP_PIECE])
+        if len(seen) != rows:
+            return None
+    return other_keys, titles, landed, date_order
 
 
 def restore(snapshot: Snapshot, store: Store, readers: dict[str, TextReader]) -> Iterator[int]:
@@ -351,7 +389,7 @@ def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord],
         chunks.append(encode_chunk(papers[start:end], specs[start:end], title_keys[start:end]))
         counts.append(min(CHUNK_ROWS, len(papers) - start))
     del papers, specs
-    lookups = marshal.dumps((state.other_keys, state.titles, state.landed, state.date_order))
+    lookups = encode_lookups(state.other_keys, state.titles, state.landed, state.date_order)
     index = marshal.dumps(
         ([tuple(record) for record in files], lookups, [len(chunk) for chunk in chunks], counts, list(combos))
     )
