@@ -2,9 +2,10 @@
 worker iterates), through the parse cache in CACHE_DIR (cold when it is empty, warm after), then each
 full-text query typed one character at a time (`parse_query` + `Store.select`). Prints one JSON
 object: the seconds (clock and CPU) until the list is loaded and until full-text search is ready,
-the peak RSS (and per paper), and each keystroke's time.
+the peak RSS (and per paper), and each keystroke's time. With --repeat N each query is typed N times
+(the keystrokes of every round are printed; the first round meets a cold SQLite page cache).
 
-    python bench/text_search.py ARCH CACHE_DIR
+    python bench/text_search.py ARCH CACHE_DIR [--repeat N]
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import statistics
 import sys
 import time
 
-QUERIES = ["mixture", "预训练", "inst:tsinghua", "abstract:data mixing"]
+QUERIES = ["mixture", "预训练", "inst:tsinghua", "abstract:data mixing", "title:mixture"]
+"""`title:mixture` types `t` and `ti` (free words on the way to the field name), then `title:m` ..."""
 FULL_TEXT = ("mixture", "预训练")
 """The queries of bench/run.py's full-text row: the median and worst are over their keystrokes."""
 
 
-def main(arch: str, cache_dir: str) -> None:
+def main(arch: str, cache_dir: str, repeat: int = 1) -> None:
     from digest_tui.core.library import NO_MARK
     from digest_tui.core.loading.cache import ParseCache
     from digest_tui.core.loading.session import LoadSession
@@ -37,7 +39,7 @@ def main(arch: str, cache_dir: str) -> None:
     store = session.store
     out["text_index"] = getattr(store, "texts", None) is not None  # None on code before the text index
     keystrokes = []
-    for text in QUERIES:
+    for text in QUERIES * repeat:
         for end in range(1, len(text) + 1):
             started, cpu = time.perf_counter(), time.process_time()
             try:
@@ -59,4 +61,4 @@ def main(arch: str, cache_dir: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:3], int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 1)

@@ -129,6 +129,11 @@ def test_every_query_of_the_tests_selects_the_same_rows_in_memory_and_on_disk_re
 def test_every_query_of_the_tests_selects_the_same_rows_in_memory_and_on_disk_fixtures(tmp_path):
     in_memory, on_disk = both_paths([FIXTURES], tmp_path)
     assert assert_same_rows(in_memory, on_disk, QUERIES) > 20
+    # needles of one or two characters (`shorts`, and the rows without one found in most rows)
+    needles = ["m", "mi", "ti", "e", "预", "预训", "型", "s", "z", "q", "7", ".", "学", "ua", "a "]
+    fields = ["", "title:", "author:", "inst:", "abstract:", "-", "id:"]
+    short = [f'{field}"{needle}"' for needle in needles for field in fields] + ["m OR 预", "e -title:e", "has:zh ti", "m mi"]
+    assert assert_same_rows(in_memory, on_disk, short) > 40
 
 
 def finished(paths: list[Path], cache: ParseCache) -> LoadSession:
@@ -248,28 +253,117 @@ def test_a_warm_start_trusts_the_index_and_a_changed_file_is_indexed_again(tmp_p
     assert len(in_memory.select(query, marks)) == 1
     for text in ['"zebrafish origami"', "mixture", "has:en", "-has:zh", "inst:university", "a", "预训练", "summarisation"] + [
         "title:mixture", "title:a", "author:zhao", "author:li OR title:the", "inst:-", "title:-", "-title:-",
+        "z", "zo", "m", "mi", "预", "inst:t", "abstract:d", "title:mi", "-e",  # one or two characters
     ]:  # fmt: skip
         query = parse_query(text)
         assert warm.store.select(query, marks) == in_memory.select(query, marks), text
     assert warm.store.texts_synced and warm.store.texts.rows == 0  # rows of the snapshot changed: unsealed
 
 
-def test_a_short_needle_is_looked_for_in_the_columns_in_memory_first_then_in_the_rest(tmp_path):
-    index = TextIndex(str(tmp_path / "t"))
-    titles = [f"title {row}" for row in range(40)]
-    titles[7] = "no such letter"  # 'e' is in every title but this one and row 8's
-    titles[8] = "xyz"
-    index.put([texts(row, "an abstract" if row == 7 else "", titles=titles[row]) for row in range(40)])
-    columns = ("titles", "abstract_en")
-    in_memory = {"titles": titles}
-    assert index.search(columns, ["e"], in_memory) == set(range(40)) - {8}  # 2 of 40 left: checked one by one
-    assert index.search(columns, ["b"], in_memory) == {7}  # 39 of 40 left: the trigrams it starts
-    assert index.search(columns, ["ab"], in_memory) == {7}  # two characters: the trigrams
-    assert index.search(columns, ["xy"], in_memory) == {8}
-    # `title:e`, `title:xy`: the one column is in memory, and scanning it is the answer
-    assert index.search(("titles",), ["e"], in_memory) == set(range(40)) - {8}
-    assert index.search(("titles",), ["xy"], in_memory) == {8}
-    assert index.search(("titles",), ["xy"]) == {8}  # (without it: the trigrams, the same rows)
+GROUPS = [
+    ("titles", "authors", "id", "abstract_en", "abstract_zh"),  # a free word
+    ("abstract_en", "abstract_zh"), ("inst",), ("titles",), ("authors",), ("id",),
+    ("abstract_en",), ("titles", "abstract_en"),  # (what `shorts` cannot tell alone: the trigrams)
+]  # fmt: skip
+"""Column sets a text test searches (the first six: query.py's groups)."""
+
+
+def every_row_with(rows: list[tuple], columns: tuple[str, ...], needle: str) -> set[int]:
+    """What a search must find: the rows with the needle in any of these columns' values."""
+    return {values[0] for values in rows if any(needle in values[1 + COLUMNS.index(name)] for name in columns)}
+
+
+def some_rows(count: int, seed: int) -> list[tuple]:
+    """Rows of text-index values from a small alphabet: Chinese, quotes, the fillers and marker of
+    `shorts` (control characters a text may hold), values of one character, values joined by a
+    newline; some letters in nearly every row, some in few."""
+    import random
+
+    chance = random.Random(seed)
+    alphabet = "aaaaeeeeeemix 预训练模型\"'\x01\x02\x03\x06zq"
+    rows = []
+    for row in range(count):
+        values = []
+        for _name in COLUMNS:
+            value = "".join(chance.choice(alphabet) for _ in range(chance.choice([0, 1, 2, 5, 12])))
+            values.append(value + "\ntsinghua" if chance.random() < 0.2 else value)
+        rows.append((row, *values))
+    return rows
+
+
+def needles_of(rows: list[tuple]) -> list[str]:
+    """Every needle of one or two characters in these rows, and some in none."""
+    found = {value[at : at + size] for values in rows for value in values[1:] for size in (1, 2) for at in range(len(value) - size + 1)}
+    return sorted(found - {"\n"}, key=repr)[:400] + ["y", "预y", "ea", "a\x03", "\x03a"]
+
+
+def assert_every_short_needle_found(index: TextIndex, rows: list[tuple]) -> int:
+    """Search every needle of one or two characters in every column set; returns how many were in most rows."""
+    now = {values[0]: values for values in rows}  # a row written twice: its last values
+    rows = list(now.values())
+    dense = 0
+    for needle in needles_of(rows):
+        if "\n" in needle:
+            continue  # (no needle holds a newline: fold() makes whitespace one space)
+        for columns in GROUPS:
+            expected = every_row_with(rows, columns, needle)
+            assert index.search(columns, [needle]) == expected, (needle, columns)
+            dense += 2 * len(expected) > len(rows)
+    return dense
+
+
+def test_every_needle_of_one_or_two_characters_finds_the_rows_holding_it(tmp_path):
+    rows = some_rows(120, seed=1)
+    with closing(TextIndex(str(tmp_path / "t"))) as index:
+        index.put(rows)
+        assert assert_every_short_needle_found(index, rows) > 20  # in most rows: the rows without it, found
+
+
+def test_rows_written_again_are_found_by_what_they_hold_now(tmp_path):
+    rows = some_rows(80, seed=2)
+    path = str(tmp_path / "t")
+    index = TextIndex(path)
+    index.put(rows)
+    index.seal("s", 80)
+    changed = [(row, *values[1:]) for row, *_old in rows[:30:3] for values in [some_rows(1, seed=100 + row)[0]]]
+    index.put(changed)  # unsealed, and their old trigrams in `shorts` gone
+    assert_every_short_needle_found(index, rows + changed)
+    index.seal("t", 80)
+    index.put(some_rows(90, seed=3)[80:])  # rows added after the seal: dropped when the file is opened again
+    index.close()
+    with closing(TextIndex(path, "t")) as reopened:
+        assert reopened.rows == 80
+        assert_every_short_needle_found(reopened, rows + changed)
+        assert reopened.search(GROUPS[0], ["a"]) <= set(range(80))
+
+
+def test_rows_never_written_are_not_found_by_a_needle_in_most_rows(tmp_path):
+    path = str(tmp_path / "t")
+    index = TextIndex(path)
+    index.put([texts(0, "ab"), texts(1, "a"), texts(2, "a"), texts(5, "ba")])  # rows 3 and 4 never written
+    assert index.search(GROUPS[1], ["a"]) == {0, 1, 2, 5} and index.search(GROUPS[1], ["b"]) == {0, 5}
+    index.put([texts(row, "a") for row in range(1, 5)])
+    assert index.search(GROUPS[1], ["a"]) == set(range(6))
+    index.seal("s", 9)  # (more rows than were written: the rest have nothing)
+    index.close()
+    with closing(TextIndex(path, "s")) as reopened:
+        assert reopened.rows == 9 and reopened.search(GROUPS[1], ["a"]) == set(range(6))
+
+
+def test_a_short_needle_in_a_file_of_the_format_before_is_not_trusted(tmp_path):
+    path = str(tmp_path / "t")
+    index = TextIndex(path)
+    index.put([texts(0, "mixture")])
+    index.seal("s", 1)
+    index.close()
+    with sqlite3.connect(path) as connection:  # as format 3 wrote it: no `shorts`
+        connection.execute("DROP TABLE short_vocabulary")
+        connection.execute("DROP TABLE shorts")
+        connection.execute("UPDATE meta SET value = 'digest-tui text index 3' WHERE key = 'format'")
+    with closing(TextIndex(path, "s")) as reopened:
+        assert reopened.rows == 0  # made again
+        reopened.put([texts(0, "", "预训练"), texts(1, "mix")])
+        assert reopened.search(GROUPS[1], ["预"]) == {0} and reopened.search(GROUPS[1], ["m"]) == {1}
 
 
 def test_a_second_reader_on_the_same_archive_searches_in_memory_and_leaves_the_file_alone(tmp_path):

@@ -76,7 +76,8 @@ class Query:
 
     The same query is compiled a second time for a store whose long texts are searched on disk
     (textindex.py): there each test that index can answer (a free word or phrase, `abstract:`,
-    `inst:`, `has:`) is a test of membership in a set of rows the caller finds first. `texts` says what each set is: the rows
+    `inst:`, `has:`, `title:`, `author:`) is a look-up in a mask of rows the caller makes first (a byte a row, 1 for
+    those in it: no set of a million rows to build). `texts` says what each mask holds: the rows
     with any of the needles in any of the columns, or (needles empty) those whose one column is
     not empty; `indexed_columns` are the columns that variant still reads."""
 
@@ -87,7 +88,7 @@ class Query:
     rows: Callable[..., list[int]] | None = None  # (order, mark_of, *columns) -> rows; None matches all
     texts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     indexed_columns: tuple[str, ...] = ()
-    indexed_rows: Callable[..., list[int]] | None = None  # (order, mark_of, *indexed columns, *sets of texts)
+    indexed_rows: Callable[..., list[int]] | None = None  # (order, mark_of, *indexed columns, *masks of texts)
 
     @property
     def matches_all(self) -> bool:
@@ -102,10 +103,10 @@ class Query:
         return self.rows(order, mark_of, *columns)
 
     def select_indexed(
-        self, order: list[int], columns: Sequence[list], found: Sequence[set[int]], mark_of: Callable[[str], Mark]
+        self, order: list[int], columns: Sequence[list], found: Sequence[bytes | bytearray], mark_of: Callable[[str], Mark]
     ) -> list[int]:
         """select() for the variant with the text tests answered first: `columns` are those named
-        by `indexed_columns`, `found[i]` the rows that `texts[i]` describes."""
+        by `indexed_columns`, `found[i]` a byte for every row in `order`, not 0 for those that `texts[i]` describes."""
         if self.indexed_rows is None:
             return list(order)
         return self.indexed_rows(order, mark_of, *columns, *found)
@@ -262,7 +263,7 @@ class _Parser:
     def text_test(self, columns: tuple[str, ...], needles: tuple[str, ...], make: Callable[[], str]) -> str:
         """A test the text index answers: the rows with any of the needles in any of the columns
         (no needles: whose one column is not empty). In the in-memory variant it is the
-        expression `make()` writes; in the one searching on disk, a set membership (see Query);
+        expression `make()` writes; in the one searching on disk, a look-up in a mask (see Query);
         a placeholder until both are made."""
         key = (columns, needles)
         if key not in self.texts:
@@ -516,7 +517,7 @@ def parse_query(text: str) -> Query:
         return Query(text, tuple(dict.fromkeys(parser.words)), parser.uses_marks, columns, rows, (), columns, rows)
     indexed_columns = tuple(parser.indexed_columns)
     sets = [f"t{at}" for at in range(len(parser.texts))]
-    indexed = _TEXT_TEST.sub(lambda match: f"(r in t{match[1]})", expression)
+    indexed = _TEXT_TEST.sub(lambda match: f"t{match[1]}[r]", expression)
     indexed_rows = _compiled("indexed_rows", indexed, [*(f"c_{name}" for name in indexed_columns), *sets], namespace)
     words = tuple(dict.fromkeys(parser.words))
     return Query(text, words, parser.uses_marks, columns, rows, tuple(parser.texts), indexed_columns, indexed_rows)

@@ -489,17 +489,13 @@ class Store:
             yield from chunk
             start = end
 
-    def _text_rows(self, texts: TextIndex, columns: tuple[str, ...], needles: tuple[str, ...]) -> set[int]:
-        """The rows a text test of a query selects (see Query.texts), from the text index (and,
-        for a short needle, the columns of the test that are in memory too)."""
-        if not needles:
-            return texts.having(columns[0])
+    def _text_rows(self, texts: TextIndex, columns: tuple[str, ...], needles: tuple[str, ...]) -> bytearray:
+        """The rows a text test of a query selects (see Query.texts), from the text index: a
+        byte for each row, 1 for those."""
+        size = len(self.papers)
         if "" in needles:  # (`inst:-`: the fold of joiners alone) in every value, empty ones too
-            return set(range(len(self.papers)))
-        if all(len(needle) >= 3 for needle in needles):
-            return texts.search(columns, needles)
-        here = [name for name in columns if name not in TEXT_COLUMNS]
-        return texts.search(columns, needles, dict(zip(here, self.index(here))))
+            return bytearray(b"\x01") * size
+        return texts.mask(columns, needles, size)
 
     def seal_texts(self, identity: object, version: int) -> None:
         """Seal the text index for the load snapshot `identity` (textindex.TextIndex.seal), if the

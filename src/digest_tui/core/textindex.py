@@ -9,9 +9,15 @@ rowid the row number. A needle of three characters or more is a phrase of trigra
 included: trigrams are of characters, not words). A shorter needle has no trigram of its own: it is
 the start of every trigram that begins where it occurs, and each value is stored with two newlines
 after it (no needle holds a newline: fold() makes whitespace one space) so that every occurrence,
-even the value's last character, starts one. Such a needle is the OR of the trigrams in the index's
-vocabulary that start with it: exact too, and costing one look at the vocabulary and then as much
-as a long needle with that many matches.
+even the value's last character, starts one. Such a needle can be the OR of the trigrams in the index's
+vocabulary that start with it: exact too, but at a million papers that is hundreds of trigrams
+and nearly every row (0.4-0.9 s). So a second FTS5 table, `shorts`, holds each row's texts
+with a filler character between every two characters, one filler per column (SHORT_FILLERS):
+there a character `c` of a title is the trigram `\x03c\x03` and two characters `ab` the trigram
+`a\x03b`, one term each, and the table keeps only which rows have a term (`detail=none`, no
+content: its rows are deleted by giving their values again), so a needle of one or two
+characters is a look-up of a few terms. Every row starts with SHORT_MARKER, a term of every
+row: a needle in most rows is answered as the rows without it (`marker NOT needle`), a few.
 
 The file is trusted only as a whole and only for what it says it is: its format, the fold code it
 was made by, and the load snapshot (its checksum and length) whose rows it holds, all in its `meta`
@@ -34,7 +40,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-FORMAT = "digest-tui text index 3"
+FORMAT = "digest-tui text index 4"
 """Bumped when what the file holds or how it is written changes (code_version() hashes it)."""
 COLUMNS = ("titles", "authors", "id", "abstract_en", "abstract_zh", "inst")
 """The FTS5 table's columns (index.COLUMNS of those names): what a free word is looked for in, and
@@ -42,13 +48,17 @@ the long texts (index.TEXT_COLUMNS). The titles, authors and id are in memory to
 `author:` and `id:`; here a free word is one look-up, not a scan of them."""
 PAD = "\n\n"
 """After every non-empty value: so a needle of one or two characters starts a trigram wherever it is."""
+SHORT_FILLERS = ("\x03", "\x04", "\x05", "\x01", "\x01", "\x02")
+"""For each of COLUMNS, the character put between every two characters of its values in `shorts`
+(the abstracts share one: they are searched together). No needle holds one (see _short_terms);
+whatever the texts hold, a trigram `a\x03b` or `\x03c\x03` of printable characters stands in
+`shorts` only where a title holds `ab` or `c` (the filler is every other character of a value)."""
+SHORT_MARKER = "\x06\x06\x06"
+"""The trigram every row of `shorts` starts with (the rows written, for a complement)."""
 _HAS = {"abstract_en": 1, "abstract_zh": 2}
 """A row's flags: which abstracts it has (for `has:en`, `has:zh`)."""
 _BIT = {bit: bytes(1 if flags & bit else 0 for flags in range(256)) for bit in _HAS.values()}
 """For bytes.translate(): each flags byte to whether it has that bit."""
-CHECK_FRACTION = 0.1
-"""A short needle's rows not found in the columns in memory are checked one by one when they are at
-most this share of all rows (reading a row's texts costs ~6 µs, a trigram's rows a fraction of that)."""
 HASH_BYTES = 64 << 20
 """FTS5's memory for a transaction's rows before it writes them as a segment (1 MB by default): a
 batch of rows becomes one segment, not dozens to be merged (the index is written in a third of the time)."""
@@ -66,7 +76,7 @@ def code_version() -> str:
     """A hash of what decides what the file holds: the folding (index.py), the format, columns and
     padding. (Not this module's search code: a change there must not cost a 1M-paper archive the
     minutes of writing its index again. A change to what put() writes changes FORMAT.)"""
-    digest = hashlib.sha256(repr((FORMAT, COLUMNS, PAD)).encode())
+    digest = hashlib.sha256(repr((FORMAT, COLUMNS, PAD, SHORT_FILLERS, SHORT_MARKER)).encode())
     digest.update((Path(__file__).parent / "index.py").read_bytes())
     return digest.hexdigest()[:16]
 
@@ -112,6 +122,8 @@ class TextIndex:
         self.flags = bytearray()
         """Each row's abstracts (_HAS bits), kept here, a byte a row (for `has:`)."""
         self._sealed = False
+        self._gapless = True
+        """Whether every row below len(flags) was written (each starts with SHORT_MARKER in `shorts`)."""
         self._connection = self._open(identity)
 
     def _open(self, identity: object) -> sqlite3.Connection:
@@ -130,8 +142,10 @@ class TextIndex:
                     rows, flags = found["rows"], found["flags"]
                     if rows.__class__ is int and flags.__class__ is bytes and len(flags) == rows:
                         # rows written after the seal (papers added since) are made again
-                        connection.execute("DELETE FROM texts WHERE rowid >= ?", (rows,))
+                        _delete(connection, "rowid >= ?", (rows,))
                         self.rows, self.flags, self._sealed = rows, bytearray(flags), True
+                        marked = connection.execute("SELECT doc FROM short_vocabulary WHERE term = ?", (SHORT_MARKER,)).fetchall()
+                        self._gapless = marked == [(rows,)] or rows == 0
                         return connection
             except (sqlite3.Error, KeyError):
                 pass
@@ -167,12 +181,15 @@ class TextIndex:
             CREATE TABLE meta (key TEXT PRIMARY KEY, value);
             CREATE VIRTUAL TABLE texts USING fts5({columns}, tokenize='trigram case_sensitive 1', detail=full);
             CREATE VIRTUAL TABLE vocabulary USING fts5vocab(texts, 'row');
+            CREATE VIRTUAL TABLE shorts USING fts5(t, tokenize='trigram case_sensitive 1', detail=none, content='');
+            CREATE VIRTUAL TABLE short_vocabulary USING fts5vocab(shorts, 'row');
             INSERT INTO texts (texts, rank) VALUES ('hashsize', {HASH_BYTES}), ('automerge', {MERGE_LEVEL});
+            INSERT INTO shorts (shorts, rank) VALUES ('hashsize', {HASH_BYTES}), ('automerge', {MERGE_LEVEL});
             INSERT INTO meta VALUES ('format', '{FORMAT}'), ('identity', NULL), ('rows', 0), ('flags', x'');
             COMMIT;
             """
         )
-        self.rows, self.flags, self._sealed = 0, bytearray(), False
+        self.rows, self.flags, self._sealed, self._gapless = 0, bytearray(), False, True
         return connection
 
     def close(self) -> None:
@@ -199,23 +216,30 @@ class TextIndex:
                 written = len(flags)  # rows from here on were never written: nothing to replace
                 top = max((values[0] for values in rows), default=-1) + 1
                 if len(flags) < top:
+                    self._gapless = self._gapless and len({values[0] for values in rows if values[0] >= written}) == top - written
                     flags.extend(bytes(top - len(flags)))
                 en, zh = COLUMNS.index("abstract_en") + 1, COLUMNS.index("abstract_zh") + 1
                 for values in rows:
                     flags[values[0]] = (1 if values[en] else 0) | (2 if values[zh] else 0)
             for start in range(0, len(rows), PUT_CHUNK):
                 chunk = rows[start : start + PUT_CHUNK]
+                stored = [(values[0], *map(_storable, values[1:])) for values in chunk]
                 with self._lock:
-                    connection.executemany("DELETE FROM texts WHERE rowid = ?", [(values[0],) for values in chunk if values[0] < written])
-                    connection.executemany(_INSERT, [(values[0], *map(_padded, values[1:])) for values in chunk])
+                    replaced = [values[0] for values in chunk if values[0] < written]
+                    if replaced:
+                        _delete(connection, "rowid IN (SELECT value FROM json_each(?))", (json.dumps(replaced),))
+                    connection.executemany(_INSERT, [(values[0], *map(_padded, values[1:])) for values in stored])
+                    connection.executemany(_INSERT_SHORT, [(values[0], _short_text(values[1:])) for values in stored])
             with self._lock:
                 connection.execute("COMMIT")
         except sqlite3.Error as error:
             with self._lock, contextlib.suppress(sqlite3.Error):
+                self._gapless = False  # (flags may hold rows rolled back)
                 connection.execute("ROLLBACK")
             raise TextIndexError(error) from error
         except BaseException:
             with self._lock, contextlib.suppress(sqlite3.Error):
+                self._gapless = False
                 connection.execute("ROLLBACK")
             raise
 
@@ -223,7 +247,9 @@ class TextIndex:
         """Say that the file's first `rows` rows are those of the load snapshot `identity` (all of
         them, or the leading rows written so far: a build cut short goes on from there next time)."""
         with self._lock:
-            self.flags.extend(bytes(max(0, rows - len(self.flags))))
+            if rows > len(self.flags):
+                self._gapless = False
+                self.flags.extend(bytes(rows - len(self.flags)))
             try:
                 connection = self._connection
                 connection.execute("BEGIN")
@@ -240,11 +266,18 @@ class TextIndex:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def search(self, columns: tuple[str, ...], needles: Iterable[str], in_memory: dict[str, list] | None = None) -> set[int]:
-        """The rows with any of the needles (folded, non-empty) in any of these columns.
-        `in_memory` may give some of the columns as the store keeps them (a value per row): a
-        short needle is looked for there first (see _short)."""
-        found: set[int] = set()
+    def search(self, columns: tuple[str, ...], needles: Iterable[str]) -> set[int]:
+        """The rows with any of the needles (folded, non-empty) in any of these columns."""
+        return set(itertools.compress(itertools.count(), self.mask(columns, needles)))
+
+    def mask(self, columns: tuple[str, ...], needles: Iterable[str], size: int = 0) -> bytearray:
+        """search() as a byte for each of (at least) `size` rows, 1 for those found; no needles:
+        the rows whose value of the one column (an abstract) is not empty."""
+        found = bytearray(max(size, len(self.flags)))
+        needles = list(needles)
+        if not needles:
+            found[: len(self.flags)] = self.flags.translate(_BIT[_HAS[columns[0]]])
+            return found
         with self._lock:
             with self._state:
                 self._searching = True
@@ -254,9 +287,9 @@ class TextIndex:
                     if len(needle) >= 3:
                         long.append(phrase(needle))
                     else:
-                        found.update(self._short(columns, needle, in_memory or {}))
+                        self._short(columns, needle, found)
                 for start in range(0, len(long), MAX_TERMS):  # a 10,000-word OR in a few statements
-                    found.update(self._match(columns, long[start : start + MAX_TERMS]))
+                    self._match(columns, long[start : start + MAX_TERMS], found)
             except sqlite3.Error as error:
                 if getattr(error, "sqlite_errorcode", None) == _INTERRUPTED:
                     raise SearchInterrupted from error
@@ -273,54 +306,79 @@ class TextIndex:
             if self._searching:
                 self._connection.interrupt()
 
-    def _match(self, columns: tuple[str, ...], phrases: list[str]) -> list[int]:
+    def _match(self, columns: tuple[str, ...], phrases: list[str], found: bytearray) -> None:
         expression = "{" + " ".join(columns) + "} : (" + " OR ".join(phrases) + ")"
-        return [row for (row,) in self._connection.execute("SELECT rowid FROM texts WHERE texts MATCH ?", (expression,))]
+        for (row,) in self._connection.execute("SELECT rowid FROM texts WHERE texts MATCH ?", (expression,)):
+            found[row] = 1
 
-    def _short(self, columns: tuple[str, ...], needle: str, in_memory: dict[str, list]) -> Iterable[int]:
-        """A needle of one or two characters. Where the one column is in memory (`title:`,
-        `author:`), it is scanned. For one character, where some of them are (a free word's
-        titles, authors, id), those are scanned first: a letter is in nearly
-        every title, and when few rows are left, only their texts here are looked at. Otherwise the needle is
-        the OR of the trigrams it starts, from the vocabulary (as many as it has: hundreds for a
-        letter, and every row they are in)."""
-        here = [in_memory[name] for name in columns if name in in_memory]
-        if len(here) == 1 == len(columns):  # (`title:m`, `author:zh`) a scan of it is the answer
-            return [row for row, value in enumerate(here[0]) if needle in value]
-        if here and len(needle) == 1:  # two characters are in too few titles for this to pay
-            rest = [row for row, value in enumerate(here[0]) if needle not in value]
-            for column in here[1:]:
-                rest = [row for row in rest if needle not in column[row]]
-            if len(rest) <= len(here[0]) * CHECK_FRACTION:
-                found = set(range(len(here[0])))
-                found.difference_update(rest)
-                return found.union(self._check(tuple(name for name in columns if name not in in_memory), needle, rest))
-        last = needle + "\U0010ffff" * (3 - len(needle))
-        terms = [
-            phrase(term)
-            for (term,) in self._connection.execute("SELECT term FROM vocabulary WHERE term >= ? AND term <= ?", (needle, last))
-            if term.startswith(needle)
-        ]
-        rows: list[int] = []
-        for start in range(0, len(terms), MAX_TERMS):
-            rows.extend(self._match(columns, terms[start : start + MAX_TERMS]))
-        return rows
+    def _short(self, columns: tuple[str, ...], needle: str, found: bytearray) -> None:
+        """Mark the rows with a needle of one or two characters: the terms of `shorts` that stand
+        for it in these columns (see the module); for a needle with a control character, or one
+        abstract without the other, the OR of the trigrams of `texts` it starts, from the vocabulary."""
+        terms = _short_terms(columns, needle)
+        execute = self._connection.execute
+        if terms is None:
+            last = needle + "\U0010ffff" * (3 - len(needle))
+            starts = [
+                phrase(term)
+                for (term,) in execute("SELECT term FROM vocabulary WHERE term >= ? AND term <= ?", (needle, last))
+                if term.startswith(needle)
+            ]
+            for start in range(0, len(starts), MAX_TERMS):
+                self._match(columns, starts[start : start + MAX_TERMS], found)
+            return
+        written = len(self.flags)  # rows 0..written-1 were written, if _gapless (else: no complement)
 
-    def _check(self, columns: tuple[str, ...], needle: str, rows: list[int]) -> list[int]:
-        """Those of `rows` with the needle in any of these columns, by reading their values."""
-        if not rows or not columns:
-            return []
-        test = " OR ".join(f"instr({name}, ?) > 0" for name in columns)
-        statement = f"SELECT rowid FROM texts WHERE rowid IN (SELECT value FROM json_each(?)) AND ({test})"
-        return [row for (row,) in self._connection.execute(statement, (json.dumps(rows), *[needle] * len(columns)))]
+        def rows(term: str) -> int:
+            return sum(count for (count,) in execute("SELECT doc FROM short_vocabulary WHERE term = ?", (term,)))
+
+        wanted = " OR ".join(map(phrase, terms))
+        # in most rows: the rows without it are fewer to hand over (when all rows were written)
+        if self._gapless and 2 * max(map(rows, terms)) > written:
+            with_it = bytearray(b"\x01") * written
+            for (row,) in execute("SELECT rowid FROM shorts WHERE shorts MATCH ?", (f"{phrase(SHORT_MARKER)} NOT ({wanted})",)):
+                with_it[row] = 0
+            if found.find(1) >= 0:
+                with_it = (int.from_bytes(with_it, "little") | int.from_bytes(found, "little")).to_bytes(len(found), "little")
+            found[: len(with_it)] = with_it
+            return
+        for (row,) in execute("SELECT rowid FROM shorts WHERE shorts MATCH ?", (wanted,)):
+            found[row] = 1
 
     def having(self, column: str) -> set[int]:
         """The rows whose value of this abstract column is not empty."""
-        bit = _HAS[column]
-        return set(itertools.compress(itertools.count(), self.flags.translate(_BIT[bit])))
+        return self.search((column,), ())
 
 
 _INSERT = f"INSERT INTO texts (rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})"
+_INSERT_SHORT = "INSERT INTO shorts (rowid, t) VALUES (?, ?)"
+
+
+def _delete(connection: sqlite3.Connection, where: str, parameters: tuple) -> None:
+    """Delete the rows of `texts` that `where` picks, and theirs in `shorts` (which, holding no
+    content, is told the values that row had: those of `texts`, unpadded)."""
+    old = connection.execute(f"SELECT rowid, {', '.join(COLUMNS)} FROM texts WHERE {where}", parameters).fetchall()
+    connection.executemany(
+        "INSERT INTO shorts (shorts, rowid, t) VALUES ('delete', ?, ?)",
+        [(row, _short_text([value[: -len(PAD)] if value else "" for value in values])) for row, *values in old],
+    )
+    connection.execute(f"DELETE FROM texts WHERE {where}", parameters)
+
+
+def _short_text(values: Iterable[str]) -> str:
+    """A row's text in `shorts`: SHORT_MARKER, then each non-empty value (storable) with its
+    column's filler before, between and after its characters, after a newline."""
+    return SHORT_MARKER + "".join("\n" + value.replace("", filler) for value, filler in zip(values, SHORT_FILLERS) if value)
+
+
+def _short_terms(columns: tuple[str, ...], needle: str) -> list[str] | None:
+    """The terms of `shorts` whose rows are those with the needle (one or two characters) in any
+    of these columns; None when `shorts` cannot tell (a control character in the needle, which
+    a filler could stand for, or one abstract without the other)."""
+    if not needle.isprintable() or ("abstract_en" in columns) != ("abstract_zh" in columns):
+        return None
+    fillers = sorted({SHORT_FILLERS[COLUMNS.index(name)] for name in columns})
+    return [filler + needle + filler if len(needle) == 1 else needle[0] + filler + needle[1] for filler in fillers]
 
 
 _INTERRUPTED = 9
@@ -348,4 +406,5 @@ def _storable(text: str) -> str:
 
 
 def _padded(value: str) -> str:
-    return _storable(value) + PAD if value else ""
+    """A storable value as `texts` holds it."""
+    return value + PAD if value else ""
