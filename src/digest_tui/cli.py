@@ -19,7 +19,7 @@ from .core.loading.session import LoadReport, LoadSession, default_cache, load
 from .core.model import Paper, abs_url
 from .core.index import make_doc
 from .core.paths import demo_dir
-from .core.jsonout import Finder, dumps
+from .core.jsonout import Finder, joined
 from .core.text import clean, path_text
 from .core.model import SORTS
 from .core.store import Store
@@ -182,8 +182,9 @@ def write_json_array(store: Store, rows: list[int], out=None) -> None:
     """Stream the papers as a JSON array, one object per paper on a line of its own, BATCH papers
     (about a megabyte) at a time: the bytes json.dumps(ensure_ascii=False) gives for each
     paper_json(), made by core.jsonout from _DumpRecords (msgspec lays a struct out faster than
-    a dict), a batch in one call, and through json_safe only for a batch that holds a character
-    it escapes (rare: _UNSAFE_FOUND looks at the batch's bytes)."""
+    a dict), each paper alone into one reused buffer (jsonout.joined), and through json_safe
+    only for a batch that holds a character it escapes (rare: _UNSAFE_FOUND looks at the
+    batch's bytes)."""
     if out is None:
         sys.stdout.flush()
         out = sys.stdout.buffer
@@ -201,10 +202,8 @@ def write_json_array(store: Store, rows: list[int], out=None) -> None:
                 sources = sources_of[paper.sources] = _sources_json(paper.sources)
             arxiv_id = paper.id
             batch.append(record(arxiv_id, abs_url(arxiv_id) if arxiv_id else None, *rest(paper), dict(paper.ai_sections), sources))
-        # `[{"id": …}, {"id": …}]`: a paper a line instead. `}, {"id": ` is only ever between two
-        # papers: inside a string a quote is always `\"`, and no other table starts with "id"
-        data = dumps(batch)[1:-1].replace(_BETWEEN, _BETWEEN_LINES)
-        out.write(_json_safe_chunk((b"[\n" if start == 0 else b",\n") + data))
+        out.write(b"[\n" if start == 0 else b",\n")
+        out.write(_json_safe_chunk(joined(batch, b",\n")))  # a paper a line
     if rows:
         out.write(b"\n]\n")
     out.flush()
@@ -212,7 +211,6 @@ def write_json_array(store: Store, rows: list[int], out=None) -> None:
 
 BATCH = 256
 """Papers write_json_array encodes in one call and writes at once: about a megabyte."""
-_BETWEEN, _BETWEEN_LINES = b'}, {"id": ', b'},\n{"id": '
 
 
 _DumpRecord = msgspec.defstruct("_DumpRecord", [(name, object) for name in DUMP_KEYS])

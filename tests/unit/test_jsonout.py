@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from digest_tui import cli
 from digest_tui.core import text
-from digest_tui.core.jsonout import Finder, dumps
+from digest_tui.core.jsonout import Finder, dumps, joined
 from digest_tui.core.text import CLEANED, clean, printable, without_surrogates
 
 # what digests put in strings, hostile characters included (controls, C1, bidi, zero-width, surrogates)
@@ -55,6 +55,18 @@ def test_the_shapes_exports_write():
 def test_a_lone_surrogate_or_a_big_number_goes_through_the_standard_library():
     assert dumps(["a\ud800b"]) == '["a\ufffdb"]'.encode()  # valid UTF-8, the rest as json.dumps writes it
     assert dumps({"n": 2**100}, indent=2) == standard({"n": 2**100}, indent=2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(VALUES, max_size=5))
+def test_joined_is_each_value_as_dumps_writes_it_between_the_separators(values):
+    assert joined(values, b",\n") == b",\n".join(standard(value) for value in values)
+
+
+def test_joined_after_a_value_msgspec_refuses_is_still_each_value_as_dumps_writes_it():
+    values = [{"a": "x" * 600}, ["a\ud800b"], {"n": 2**100}, "中" * 300, []]  # longer and shorter than the last
+    assert joined(values, b",\n") == b",\n".join(standard(value) for value in values)
+    assert joined([], b",\n") == b""
 
 
 def test_indent_zero_is_refused():

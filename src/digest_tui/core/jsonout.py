@@ -21,7 +21,8 @@ import msgspec
 
 from .text import without_surrogates
 
-_encode = msgspec.json.Encoder().encode
+_encoder = msgspec.json.Encoder()
+_encode, _encode_into = _encoder.encode, _encoder.encode_into
 _format = msgspec.json.format
 
 
@@ -37,6 +38,22 @@ def dumps(value: object, indent: int | None = None) -> bytes:
     except (TypeError, ValueError, OverflowError):  # UnicodeEncodeError is a ValueError
         text = json.dumps(value, ensure_ascii=False, indent=indent, default=_fields)
         return without_surrogates(text).encode("utf-8")
+
+
+def joined(values: list, between: bytes) -> bytes:
+    """`between.join(dumps(value) for value in values)`. Each value is encoded into one reused
+    buffer and laid out alone: at 100k papers (`dump`, a paper a line) ~0.1 s of CPU less than
+    laying out a batch at once and putting the line breaks in by a replace, whose search of
+    the text is slow (~1.5 GB/s)."""
+    buffer = bytearray()
+    try:
+        pieces = []
+        for value in values:
+            _encode_into(value, buffer)
+            pieces.append(_format(buffer, indent=0))
+        return between.join(pieces)
+    except (TypeError, ValueError, OverflowError):  # as dumps() does: the standard library's way
+        return between.join([dumps(value) for value in values])
 
 
 def _fields(value: object) -> dict:
