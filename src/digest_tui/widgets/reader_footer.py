@@ -101,8 +101,9 @@ class ReaderFooter(Widget, can_focus=False):
 
     def _label(self, key: tuple[Binding, bool, str], key_style: Style, description_style: Style, hover_style: Style) -> Text:
         binding, enabled, display = key
-        label = Text.assemble((f" {display} ", key_style), (f"{binding.description} ", description_style))
-        if binding.description == "":
+        if binding.description:
+            label = Text.assemble((f" {display} ", key_style), (f"{binding.description} ", description_style))
+        else:
             label = Text(display, key_style)
         if binding is self._hover:
             label.stylize(hover_style)
