@@ -40,6 +40,10 @@ IN_MEMORY_TEXTS = 200_000
 """Rows up to which a text filter typed while the text index is still being written searches
 every text in memory (read in for it: ~5 KB a paper more); above, it searches the rows the index
 holds so far (texts_searched() says how many), rather than a million papers' texts coming in."""
+LOOKUP_PIECE = 32768
+"""Entries of a lookup (other keys, titles, files, the date order) handed to one C call at most
+(restore() here, a snapshot's pieces: snapshot.py): a call holds the GIL, and the reader's keys
+wait for it (at a million entries one marshal.loads took 0.2 s, one dict.update 0.33 s)."""
 
 class StoreState(NamedTuple):
     """A store's contents as plain values (what a snapshot keeps): each row's paper values without
@@ -319,8 +323,8 @@ class Store:
         that lead to rows, each file's rows, and how to read each file's texts (`texts` in file
         order: the order they fill in, as in a load file by file)."""
         with self._lock:
-            for start in range(0, len(state.other_keys), 32768):  # in pieces: one C call holds the GIL
-                self._row_of_key.update(state.other_keys[start : start + 32768])
+            for start in range(0, len(state.other_keys), LOOKUP_PIECE):
+                self._row_of_key.update(state.other_keys[start : start + LOOKUP_PIECE])
             for title, row in state.titles:
                 self._row_of_title.setdefault(title, row)
             for file, rows in state.landed.items():

@@ -160,7 +160,7 @@ class PaperList(ScrollView, can_focus=True):
         self._keep_current = True
         self._hold_line = False
         self._lines: dict[tuple, tuple[object, Strip]] = {}  # see _line()
-        self._line_styles: tuple | None = None  # the styles now, None once they may have changed
+        self._styles_checked = False  # whether the kept lines' styles were compared since Textual's last style update
         self._lines_drawn_with: tuple | None = None  # the styles the kept lines were drawn with
 
     # -- what is shown -------------------------------------------------------------------------
@@ -425,7 +425,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._line_styles = None
+        self._styles_checked = False
 
     LINES_KEPT = 512
     """Drawn lines kept for drawing again (see _line)."""
@@ -436,12 +436,12 @@ class PaperList(ScrollView, can_focus=True):
         again, and most of its lines are the same. Kept by what they are drawn from: the paper
         (the same object: the store puts in a new one when it changes), its mark, the width, the
         language, the filter's words, the replacement sign and the styles."""
-        if self._line_styles is None:  # the styles were updated (see notify_style_update)
+        if not self._styles_checked:  # the styles were updated (see notify_style_update)
             styles = (base, *map(self.get_component_rich_style, _ROW_STYLES))
             if styles != self._lines_drawn_with:  # a theme or CSS change, not only the focus
                 self._lines.clear()
                 self._lines_drawn_with = styles
-            self._line_styles = styles
+            self._styles_checked = True
         paper = self.store.papers[row]
         key = (row, width, self.mark_of(paper.key), paper.key in self.selected, self.language, self.words,
                paper.key in self.replacements)

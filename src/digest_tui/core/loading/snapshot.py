@@ -32,7 +32,7 @@ from ..files import STALE_AFTER, atomic_write, read_regular
 from .cache import ParseCache, readable, stamp_of
 from .loader import _parse
 from ..model import Paper, Source
-from ..store import Store, StoreState, TextReader
+from ..store import LOOKUP_PIECE, Store, StoreState, TextReader
 
 MAGIC = b"digest-tui load snapshot 5\n"
 HEADER = struct.Struct("<IQ")  # Adler-32 and length of the payload
@@ -45,10 +45,6 @@ screen before the rest of a big snapshot is decoded. A chunk is column by column
 papers in one list, equal values one object: see _shared), so one C call makes its papers."""
 CHUNK_ROWS = 8192
 """Papers per marshalled chunk: the first chunk is in the store (and on screen) while the rest load."""
-LOOKUP_PIECE = 32768
-"""Entries of a lookup (other keys, titles, files, the date order) marshalled, read and checked in
-one C call at most: a call holds the GIL, and the reader's keys wait for it (the lookups of a
-million papers in one call each took 0.1-0.2 s to write or read)."""
 _new_tuple = tuple.__new__
 
 
@@ -246,8 +242,7 @@ def encode_lookups(other_keys: list, titles: list, landed: dict, date_order: lis
     def pieces(values: list) -> list[bytes]:
         return [marshal.dumps(values[start : start + LOOKUP_PIECE]) for start in range(0, len(values), LOOKUP_PIECE)]
 
-    landed_pieces = pieces(list(landed.items()))
-    return (pieces(other_keys), pieces(titles), landed_pieces, None if date_order is None else pieces(date_order))
+    return (pieces(other_keys), pieces(titles), pieces(list(landed.items())), None if date_order is None else pieces(date_order))
 
 
 def decode_lookups(parts: object, rows: int, files: list[FileRecord]) -> tuple | None:
