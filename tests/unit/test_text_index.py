@@ -587,3 +587,14 @@ def test_past_in_memory_texts_a_filter_during_the_build_searches_the_rows_writte
         query = parse_query(text)
         assert store.select(query, marks) == in_memory.select(query, marks)
         assert store.texts_searched(query) is None
+
+
+@pytest.mark.parametrize("sample", [1, 3])
+def test_a_short_needle_is_found_exactly_whatever_the_sample_guesses_of_its_rows(tmp_path, monkeypatch, sample):
+    # a sample of a row or three misjudges which needles are in most rows: the rows found stay the same
+    monkeypatch.setattr("digest_tui.core.textindex.SAMPLE", sample)
+    rows = some_rows(90, seed=4)
+    with closing(TextIndex(str(tmp_path / "t"))) as index:
+        index.put(rows)
+        assert assert_every_short_needle_found(index, rows) > 20
+

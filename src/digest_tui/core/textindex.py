@@ -34,6 +34,7 @@ import hashlib
 import itertools
 import json
 import os
+import random
 import re
 import sqlite3
 import threading
@@ -67,6 +68,8 @@ MERGE_LEVEL = 16
 trigrams are merged fewer times (a third less time again); a look-up reads a few more segments."""
 PUT_CHUNK = 512
 """Rows put() writes per hold of the lock (~0.15 s at 1M papers): what a search waits for at most."""
+SAMPLE = 256
+"""Rows read to judge whether a needle of one or two characters is in most rows (see TextIndex._share)."""
 MAX_TERMS = 990
 """Phrases OR-ed in one MATCH (a short needle's trigrams, the values of a long OR); more are asked in several."""
 
@@ -124,6 +127,10 @@ class TextIndex:
         self._sealed = False
         self._gapless = True
         """Whether every row below len(flags) was written (each starts with SHORT_MARKER in `shorts`)."""
+        self._sample: dict[tuple[str, ...], list[str]] = {}
+        """For each set of columns asked for, their values (joined) in SAMPLE rows of those written (see _share)."""
+        self._sample_of = 0
+        """How many rows were written when the sample was read."""
         self._connection = self._open(identity)
 
     def _open(self, identity: object) -> sqlite3.Connection:
@@ -308,8 +315,14 @@ class TextIndex:
 
     def _match(self, columns: tuple[str, ...], phrases: list[str], found: bytearray) -> None:
         expression = "{" + " ".join(columns) + "} : (" + " OR ".join(phrases) + ")"
-        for (row,) in self._connection.execute("SELECT rowid FROM texts WHERE texts MATCH ?", (expression,)):
+        for row in self._rows("texts", expression):
             found[row] = 1
+
+    def _rows(self, table: str, expression: str) -> list[int]:
+        """The rows of `table` (texts or shorts) that match, handed over as one JSON array: a
+        row at a time through the cursor costs ~0.3 µs a row, three times FTS5's own finding of it."""
+        ((rows,),) = self._connection.execute(f"SELECT json_group_array(rowid) FROM {table} WHERE {table} MATCH ?", (expression,))
+        return json.loads(rows)
 
     def _short(self, columns: tuple[str, ...], needle: str, found: bytearray) -> None:
         """Mark the rows with a needle of one or two characters: the terms of `shorts` that stand
@@ -328,22 +341,35 @@ class TextIndex:
                 self._match(columns, starts[start : start + MAX_TERMS], found)
             return
         written = len(self.flags)  # rows 0..written-1 were written, if _gapless (else: no complement)
-
-        def rows(term: str) -> int:
-            return sum(count for (count,) in execute("SELECT doc FROM short_vocabulary WHERE term = ?", (term,)))
-
         wanted = " OR ".join(map(phrase, terms))
         # in most rows: the rows without it are fewer to hand over (when all rows were written)
-        if self._gapless and 2 * max(map(rows, terms)) > written:
+        if self._gapless and 2 * self._share(columns, needle) > 1:
             with_it = bytearray(b"\x01") * written
-            for (row,) in execute("SELECT rowid FROM shorts WHERE shorts MATCH ?", (f"{phrase(SHORT_MARKER)} NOT ({wanted})",)):
+            for row in self._rows("shorts", f"{phrase(SHORT_MARKER)} NOT ({wanted})"):
                 with_it[row] = 0
             if found.find(1) >= 0:
                 with_it = (int.from_bytes(with_it, "little") | int.from_bytes(found, "little")).to_bytes(len(found), "little")
             found[: len(with_it)] = with_it
             return
-        for (row,) in execute("SELECT rowid FROM shorts WHERE shorts MATCH ?", (wanted,)):
+        for row in self._rows("shorts", wanted):
             found[row] = 1
+
+    def _share(self, columns: tuple[str, ...], needle: str) -> float:
+        """About what share of the rows written hold the needle in any of these columns: that of
+        SAMPLE rows picked at random among them (not every n-th: a corpus may repeat itself
+        every n rows), whose values are read once (until more rows are written). A guess, to
+        choose which rows to hand over: the answer is exact either way.
+        (The vocabulary's count of a term's rows reads its whole list: 8-31 ms at a million rows.)"""
+        written = len(self.flags)
+        if self._sample_of != written:
+            self._sample, self._sample_of = {}, written
+        rows = self._sample.get(columns)
+        if rows is None:
+            picked = json.dumps(random.Random(written).sample(range(written), min(SAMPLE, written)))
+            wanted = " || ".join(f"coalesce({name}, '')" for name in columns)  # (a needle never holds the newline after each value)
+            statement = f"SELECT {wanted} FROM texts WHERE rowid IN (SELECT value FROM json_each(?))"
+            rows = self._sample[columns] = [values for (values,) in self._connection.execute(statement, (picked,))]
+        return sum(needle in values for values in rows) / max(len(rows), 1)
 
     def having(self, column: str) -> set[int]:
         """The rows whose value of this abstract column is not empty."""
