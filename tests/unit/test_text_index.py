@@ -598,3 +598,10 @@ def test_a_short_needle_is_found_exactly_whatever_the_sample_guesses_of_its_rows
         index.put(rows)
         assert assert_every_short_needle_found(index, rows) > 20
 
+
+def test_a_text_test_alone_keeps_the_rows_of_its_mask_in_the_order_given():
+    query = parse_query("title:m")  # picked in C (itemgetter, compress) rather than by a comprehension
+    mask = bytearray([1, 0, 1, 1, 0, 0, 1])
+    for order in ([], [2], [1], [6, 5, 4, 3, 2, 1, 0], [3, 0, 6, 1]):
+        assert query.select_indexed(order, [], [mask], marks) == [row for row in order if mask[row]]
+        assert query.select_indexed(order, [], [bytearray(b"\x01") * 7], marks) == order  # every row

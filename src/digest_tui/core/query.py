@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import compress
+from operator import itemgetter
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -518,12 +520,26 @@ def parse_query(text: str) -> Query:
     indexed_columns = tuple(parser.indexed_columns)
     sets = [f"t{at}" for at in range(len(parser.texts))]
     indexed = _TEXT_TEST.sub(lambda match: f"t{match[1]}[r]", expression)
-    indexed_rows = _compiled("indexed_rows", indexed, [*(f"c_{name}" for name in indexed_columns), *sets], namespace)
+    if indexed == "t0[r]":  # one text test alone (`title:m`, `mixture`): what most typing is
+        indexed_rows = _in_mask
+    else:
+        indexed_rows = _compiled("indexed_rows", indexed, [*(f"c_{name}" for name in indexed_columns), *sets], namespace)
     words = tuple(dict.fromkeys(parser.words))
     return Query(text, words, parser.uses_marks, columns, rows, tuple(parser.texts), indexed_columns, indexed_rows)
 
 
 _TEXT_TEST = re.compile("\0([0-9]+)\0")
+
+
+def _in_mask(order: list[int], mark_of: Callable[[str], Mark], found: bytes | bytearray) -> list[int]:
+    """The rows of `order` whose byte in `found` is not 0, in that order, picked in C (itemgetter
+    gathers their bytes, compress keeps them): 30 -> 25 ms at a million rows (the comprehension,
+    34-46 ms), or a copy of `order` (5 ms) when every byte is set (`title:e`)."""
+    if len(order) < 2:  # (itemgetter of one row gives its byte, not a tuple of it)
+        return [r for r in order if found[r]]
+    if found.find(0) < 0:
+        return list(order)
+    return list(compress(order, itemgetter(*order)(found)))
 
 
 def _compiled(name: str, expression: str, parameters: list[str], namespace: dict[str, object]) -> Callable[..., list[int]]:
