@@ -114,3 +114,12 @@ def test_a_reading_list_entry_is_what_tomli_w_writes(entry):
     from digest_tui.core.export import readinglist
 
     assert readinglist._entry_toml(entry) == tomli_w.dumps(entry, multiline_strings=True)
+
+
+@settings(max_examples=600, deadline=None)
+@given(TEXTS | LONG_TEXTS, st.integers(0, 80))
+def test_the_searches_for_specials_find_what_a_class_of_them_finds(text, start):
+    assert tex.has_special(text) == (re.search("[" + re.escape(tex.SPECIALS) + "]", text) is not None)
+    assert tex.has_special(text, "$") == ("$" in text)
+    found = re.compile(r"[$\\{]").search(text, start)
+    assert tex._next_start(text, start) == (found.start() if found else -1)

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 
 from ..model import Paper
 from .common import Details, Record, arxiv_id, authors_known, doi, paragraphs, published, safe_records, tidy
-from .tex import escape, tex
+from .tex import SPECIALS, escape, has_special, tex
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _AND_WORD = re.compile(r"\band\b", re.I)
@@ -111,15 +111,15 @@ _ARXIV = (("eprinttype", "{arxiv}"), ("archiveprefix", "{arXiv}"))
 
 
 def _tex(text: str) -> str:
-    """tex(text): the text itself when it has nothing tex() keeps or escapes (one search)."""
-    return text if _TEX_OR_SPECIAL.search(text) is None else tex(text)
+    """tex(text): the text itself when it has nothing tex() keeps or escapes (tex.has_special)."""
+    return tex(text) if has_special(text) else text
 
 
 def _tex_line(text: str | None) -> str:
     return _tex(tidy(text)) if text else ""
 
 
-_TEX_OR_SPECIAL = re.compile(r"[$\\{}%&#_~^]")
+_TEX_OR_SPECIAL = re.compile("[" + re.escape(SPECIALS) + "]")
 """A character tex() starts a piece of TeX at (`$`, `\\`, `{`) or escapes."""
 
 
