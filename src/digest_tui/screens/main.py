@@ -9,8 +9,9 @@ from time import monotonic
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.reactive import reactive
+from textual.reactive import Reactive, var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from ..commands import Command, ReaderCommands
@@ -119,28 +120,33 @@ class MainScreen(Screen):
 
     COMMANDS = {ReaderCommands}
 
-    sort: reactive[str] = reactive("date", init=False)
-    language: reactive[str] = reactive("en", init=False)
-    side_by_side: reactive[bool] = reactive(False, init=False)
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """Textual's, without its repaint of the whole screen at each move of the focus (`/`, enter,
+    esc, tab: a full frame the next key waits for); the widgets that gain or lose the focus
+    restyle and redraw themselves (Screen.set_focus)."""
+
+    sort: var[str] = var("date", init=False)
+    language: var[str] = var("en", init=False)
+    side_by_side: var[bool] = var(False, init=False)
     """Both abstracts side by side, the language's first."""
-    day: reactive[str | None] = reactive(None, init=False)
+    day: var[str | None] = var(None, init=False)
     """The listing date shown ([ and ] step, a shows all days), or None for every day."""
-    query_text: reactive[str] = reactive("", init=False)
+    query_text: var[str] = var("", init=False)
     """The filter applied, as typed."""
-    only_label: reactive[str] = reactive("", init=False)
+    only_label: var[str] = var("", init=False)
     """The name of the reading list whose papers are shown ("" for none)."""
-    filter_error: reactive[str | None] = reactive(None, init=False)
-    shown: reactive[int] = reactive(0, init=False)
-    total: reactive[int] = reactive(0, init=False)
-    reading_files: reactive[bool] = reactive(True, init=False)
-    searching: reactive[bool] = reactive(False, init=False)
-    indexed: reactive[int | None] = reactive(None, init=False)
+    filter_error: var[str | None] = var(None, init=False)
+    shown: var[int] = var(0, init=False)
+    total: var[int] = var(0, init=False)
+    reading_files: var[bool] = var(True, init=False)
+    searching: var[bool] = var(False, init=False)
+    indexed: var[int | None] = var(None, init=False)
     """The percentage of papers whose texts the filter shown searched, when not all (Store.texts_searched)."""
-    files_read: reactive[int] = reactive(0, init=False)
-    files_total: reactive[int] = reactive(0, init=False)
-    unread: reactive[int | None] = reactive(None, init=False)
+    files_read: var[int] = var(0, init=False)
+    files_total: var[int] = var(0, init=False)
+    unread: var[int | None] = var(None, init=False)
     """Unread papers of the day shown (None when every day is shown)."""
-    selected: reactive[int] = reactive(0, init=False)
+    selected: var[int] = var(0, init=False)
     """How many papers are selected (space, *): the paper keys act on them."""
 
     def __init__(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.binding import Binding
 from textual.message import Message
+from textual.geometry import Size
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
@@ -44,6 +45,13 @@ class FilterBar(CleanInput):
         super().__init__(placeholder=PLACEHOLDER, select_on_focus=False, **kwargs)
         self._pause: Timer | None = None
         self._replaces = replaces
+
+    def _watch_value(self, value: str) -> None:
+        # Input's sets its virtual size to the text's width, a layout of the whole screen at every
+        # key (2-5 ms of the UI thread that the echo waits for); the bar's line keeps its size, so
+        # the new virtual size (what the cursor scrolls within) is set without one
+        self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
 
     def _show(self, shown: bool) -> None:
         """The bar in its line, or what it replaces: both in one go (no frame without either,
