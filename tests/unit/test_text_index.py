@@ -605,3 +605,61 @@ def test_a_text_test_alone_keeps_the_rows_of_its_mask_in_the_order_given():
     for order in ([], [2], [1], [6, 5, 4, 3, 2, 1, 0], [3, 0, 6, 1]):
         assert query.select_indexed(order, [], [mask], marks) == [row for row in order if mask[row]]
         assert query.select_indexed(order, [], [bytearray(b"\x01") * 7], marks) == order  # every row
+
+
+def test_a_short_needle_asked_again_is_answered_from_its_mask_until_rows_are_written(tmp_path, monkeypatch):
+    rows = some_rows(60, seed=5)
+    index = TextIndex(str(tmp_path / "t"))
+    index.put(rows)
+    first = index.search(GROUPS[0], ["a"])
+    looked_up = []
+    real = TextIndex._short_mask
+    monkeypatch.setattr(TextIndex, "_short_mask", lambda self, *args: looked_up.append(args) or real(self, *args))
+    assert index.search(GROUPS[0], ["a"]) == first == every_row_with(rows, GROUPS[0], "a")
+    assert looked_up == []  # kept from the first time
+    changed = [(0, *some_rows(1, seed=50)[0][1:]), *some_rows(70, seed=6)[60:]]  # a row written again, rows added
+    index.put(changed)
+    assert_every_short_needle_found(index, rows + changed)  # every answer looked up again, for the rows now
+    assert looked_up
+    index.close()
+
+
+def test_the_masks_kept_in_the_file_answer_the_next_start_only_for_the_rows_they_were_made_for(tmp_path, monkeypatch):
+    rows = some_rows(50, seed=7)
+    path = str(tmp_path / "t")
+    index = TextIndex(path)
+    index.put(rows)
+    index.seal("s", 50)
+    expected = {needle: index.search(GROUPS[0], [needle]) for needle in ("a", "b", "ab", "预")}
+    index.close()
+    monkeypatch.setattr(TextIndex, "_short_mask", lambda self, *args: pytest.fail("looked up, not read from the file"))
+    with closing(TextIndex(path, "s")) as reopened:
+        assert {needle: reopened.search(GROUPS[0], [needle]) for needle in expected} == expected
+    monkeypatch.undo()
+    with sqlite3.connect(path) as connection:  # a mask damaged, one of another length, one for another snapshot
+        masks = connection.execute("SELECT needle FROM masks ORDER BY needle").fetchall()
+        assert len(masks) == 4
+        connection.execute("UPDATE masks SET mask = x'789c' WHERE needle = ?", masks[0])
+        connection.execute("UPDATE masks SET mask = ? WHERE needle = ?", (__import__("zlib").compress(b"\x01" * 49), *masks[1]))
+        connection.execute("UPDATE masks SET identity = 'other' WHERE needle = ?", masks[2])
+        connection.execute("UPDATE masks SET mask = ? WHERE needle = ?", (__import__("zlib").compress(b"\x02" * 50), *masks[3]))
+    with closing(TextIndex(path, "s")) as reopened:
+        assert {needle: reopened.search(GROUPS[0], [needle]) for needle in expected} == expected
+        reopened.put([(3, *some_rows(1, seed=70)[0][1:])])  # unsealed: none kept in the file from now on
+        assert reopened.search(GROUPS[0], ["a"]) == every_row_with([*rows[:3], (3, *some_rows(1, seed=70)[0][1:]), *rows[4:]], GROUPS[0], "a")
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT count(*) FROM masks").fetchone() == (0,)
+
+
+def test_a_file_sealed_before_masks_were_kept_is_still_trusted_and_keeps_them_from_then_on(tmp_path):
+    path = str(tmp_path / "t")
+    index = TextIndex(path)
+    index.put([texts(0, titles="mixture"), texts(1, titles="experts")])
+    index.seal("s", 2)
+    index.close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("DROP TABLE masks")
+    with closing(TextIndex(path, "s")) as reopened:
+        assert reopened.rows == 2 and reopened.search(("titles",), ["m"]) == {0}
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT count(*) FROM masks").fetchone() == (1,)

@@ -18,6 +18,8 @@ there a character `c` of a title is the trigram `\x03c\x03` and two characters `
 content: its rows are deleted by giving their values again), so a needle of one or two
 characters is a look-up of a few terms. Every row starts with SHORT_MARKER, a term of every
 row: a needle in most rows is answered as the rows without it (`marker NOT needle`), a few.
+A short needle's answer, a byte a row, is kept (MASKS_KEPT): in memory, and in the `masks` table
+for the next start, with the rows and the identity it was found for; writing any row forgets them.
 
 The file is trusted only as a whole and only for what it says it is: its format, the fold code it
 was made by, and the load snapshot (its checksum and length) whose rows it holds, all in its `meta`
@@ -38,6 +40,7 @@ import random
 import re
 import sqlite3
 import threading
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -75,6 +78,12 @@ SAMPLE_RUN = 16
 corpus may repeat itself every n rows): neighbours share pages of the file, and at a million
 rows, on a file not in memory, 256 rows apart take 25-45 ms of CPU and 80-130 ms to read, in
 runs 10 and 30-40 (3 ms once read)."""
+MASKS_KEPT = 32
+"""Answers for needles of one or two characters kept, as a byte a row (in memory) and in the
+file's `masks` table (compressed, for the next start): at a million rows `title:m` takes FTS5
+70-110 ms (the rows without an `m` against every row's marker), its mask kept a few (and up to
+32 MB of memory for all of them). Every write of rows forgets them all, in the same transaction
+(see put); a stored one is trusted only for the sealed rows and identity it was made for."""
 MAX_TERMS = 990
 """Phrases OR-ed in one MATCH (a short needle's trigrams, the values of a long OR); more are asked in several."""
 
@@ -138,6 +147,10 @@ class TextIndex:
         """For each set of columns asked for, their values in those rows, joined."""
         self._sample_of = 0
         """How many rows were written when the sample was read."""
+        self._masks: dict[tuple[tuple[str, ...], str], bytes] = {}
+        """A short needle's rows in some columns, a byte for each row written (see MASKS_KEPT)."""
+        self._sealed_as: str | None = None
+        """The identity the file is sealed for (meta's), for the masks stored with it."""
         self._connection = self._open(identity)
 
     def _open(self, identity: object) -> sqlite3.Connection:
@@ -158,6 +171,9 @@ class TextIndex:
                         # rows written after the seal (papers added since) are made again
                         _delete(connection, "rowid >= ?", (rows,))
                         self.rows, self.flags, self._sealed = rows, bytearray(flags), True
+                        self._sealed_as = found["identity"]
+                        with contextlib.suppress(sqlite3.Error):  # (a file from before the table; read-only: none kept)
+                            connection.execute(_MASKS_TABLE)
                         marked = connection.execute("SELECT doc FROM short_vocabulary WHERE term = ?", (SHORT_MARKER,)).fetchall()
                         self._gapless = marked == [(rows,)] or rows == 0
                         return connection
@@ -197,6 +213,7 @@ class TextIndex:
             CREATE VIRTUAL TABLE vocabulary USING fts5vocab(texts, 'row');
             CREATE VIRTUAL TABLE shorts USING fts5(t, tokenize='trigram case_sensitive 1', detail=none, content='');
             CREATE VIRTUAL TABLE short_vocabulary USING fts5vocab(shorts, 'row');
+            {_MASKS_TABLE};
             INSERT INTO texts (texts, rank) VALUES ('hashsize', {HASH_BYTES}), ('automerge', {MERGE_LEVEL});
             INSERT INTO shorts (shorts, rank) VALUES ('hashsize', {HASH_BYTES}), ('automerge', {MERGE_LEVEL});
             INSERT INTO meta VALUES ('format', '{FORMAT}'), ('identity', NULL), ('rows', 0), ('flags', x'');
@@ -204,6 +221,7 @@ class TextIndex:
             """
         )
         self.rows, self.flags, self._sealed, self._gapless = 0, bytearray(), False, True
+        self._sealed_as = None
         return connection
 
     def close(self) -> None:
@@ -219,13 +237,17 @@ class TextIndex:
         the same transaction. The lock is let go every PUT_CHUNK rows, so a search typed meanwhile
         waits for a few hundred rows to be written, not thousands."""
         rows = list({values[0]: values for values in rows}.values())  # a row given twice: its last values
+        if not rows:
+            return  # (and the masks still hold: Store.sync_texts gives none once all are in)
         connection = self._connection
         try:
             with self._lock:
                 connection.execute("BEGIN")
+                connection.execute("DELETE FROM masks")  # answers for other rows than these will be
+                self._masks.clear()
                 if self._sealed and any(values[0] < self.rows for values in rows):
                     connection.execute("UPDATE meta SET value = NULL WHERE key = 'identity'")
-                    self.rows, self._sealed = 0, False
+                    self.rows, self._sealed, self._sealed_as = 0, False, None
                 flags = self.flags
                 written = len(flags)  # rows from here on were never written: nothing to replace
                 top = max((values[0] for values in rows), default=-1) + 1
@@ -276,7 +298,7 @@ class TextIndex:
                 with contextlib.suppress(sqlite3.Error):
                     self._connection.execute("ROLLBACK")
                 raise TextIndexError(error) from error
-            self.rows, self._sealed = rows, True
+            self.rows, self._sealed, self._sealed_as = rows, True, _identity(identity)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -332,9 +354,30 @@ class TextIndex:
         return json.loads(rows)
 
     def _short(self, columns: tuple[str, ...], needle: str, found: bytearray) -> None:
-        """Mark the rows with a needle of one or two characters: the terms of `shorts` that stand
-        for it in these columns (see the module); for a needle with a control character, or one
-        abstract without the other, the OR of the trigrams of `texts` it starts, from the vocabulary."""
+        """Mark the rows with a needle of one or two characters in these columns: its mask,
+        kept (MASKS_KEPT) or looked up now (_short_mask)."""
+        key = (columns, needle)
+        written = len(self.flags)
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = self._stored_mask(key, written)
+            if mask is None:
+                mask = self._short_mask(columns, needle, written)
+                self._store_mask(key, mask)
+            if len(self._masks) >= MASKS_KEPT:
+                del self._masks[next(iter(self._masks))]
+            self._masks[key] = mask
+        if found.find(1) < 0:
+            found[:written] = mask
+        else:
+            found[:written] = (int.from_bytes(mask, "little") | int.from_bytes(found[:written], "little")).to_bytes(written, "little")
+
+    def _short_mask(self, columns: tuple[str, ...], needle: str, written: int) -> bytes:
+        """The rows written with the needle (one or two characters) in these columns, a byte a
+        row: the terms of `shorts` that stand for it (see the module); for a needle with a control
+        character, or one abstract without the other, the OR of the trigrams of `texts` it starts,
+        from the vocabulary."""
+        mask = bytearray(written)
         terms = _short_terms(columns, needle)
         execute = self._connection.execute
         if terms is None:
@@ -345,21 +388,50 @@ class TextIndex:
                 if term.startswith(needle)
             ]
             for start in range(0, len(starts), MAX_TERMS):
-                self._match(columns, starts[start : start + MAX_TERMS], found)
-            return
-        written = len(self.flags)  # rows 0..written-1 were written, if _gapless (else: no complement)
+                self._match(columns, starts[start : start + MAX_TERMS], mask)
+            return bytes(mask)
         wanted = " OR ".join(map(phrase, terms))
         # in most rows: the rows without it are fewer to hand over (when all rows were written)
         if self._gapless and 2 * self._share(columns, needle) > 1:
-            with_it = bytearray(b"\x01") * written
+            mask = bytearray(b"\x01") * written
             for row in self._rows("shorts", f"{phrase(SHORT_MARKER)} NOT ({wanted})"):
-                with_it[row] = 0
-            if found.find(1) >= 0:
-                with_it = (int.from_bytes(with_it, "little") | int.from_bytes(found, "little")).to_bytes(len(found), "little")
-            found[: len(with_it)] = with_it
-            return
+                mask[row] = 0
+            return bytes(mask)
         for row in self._rows("shorts", wanted):
-            found[row] = 1
+            mask[row] = 1
+        return bytes(mask)
+
+    def _stored_mask(self, key: tuple[tuple[str, ...], str], written: int) -> bytes | None:
+        """The mask the file keeps for this needle, if it was stored for the rows it holds now."""
+        if not self._sealed or written != self.rows:
+            return None
+        try:
+            found = self._connection.execute(
+                "SELECT mask FROM masks WHERE needle = ? AND rows = ? AND identity = ?", (_mask_key(key), written, self._sealed_as)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        if found is None:
+            return None
+        try:
+            mask = zlib.decompress(found[0])
+        except (zlib.error, TypeError):
+            return None
+        return mask if len(mask) == written and not mask.translate(None, b"\x00\x01") else None
+
+    def _store_mask(self, key: tuple[tuple[str, ...], str], mask: bytes) -> None:
+        """Keep the mask in the file for the next start, if the file is sealed for all it holds
+        (a mask for rows still being written would be wrong once they are); the oldest go past MASKS_KEPT."""
+        if not self._sealed or len(mask) != self.rows:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self._connection.execute(
+                "INSERT OR REPLACE INTO masks (needle, rows, identity, mask) VALUES (?, ?, ?, ?)",
+                (_mask_key(key), len(mask), self._sealed_as, zlib.compress(mask, 1)),
+            )
+            self._connection.execute(
+                "DELETE FROM masks WHERE rowid NOT IN (SELECT rowid FROM masks ORDER BY rowid DESC LIMIT ?)", (MASKS_KEPT,)
+            )
 
     def _share(self, columns: tuple[str, ...], needle: str) -> float:
         """About what share of the rows written hold the needle in any of these columns: that of
@@ -429,6 +501,15 @@ _INTERRUPTED = 9
 """SQLITE_INTERRUPT: a statement stopped by Connection.interrupt()."""
 _IN_USE = (5, 6)
 """SQLITE_BUSY, SQLITE_LOCKED: another connection holds the file."""
+
+
+_MASKS_TABLE = "CREATE TABLE IF NOT EXISTS masks (needle TEXT PRIMARY KEY, rows INTEGER, identity TEXT, mask BLOB)"
+"""Masks of short needles (MASKS_KEPT), each for the rows and the sealed identity it was made for."""
+
+
+def _mask_key(key: tuple[tuple[str, ...], str]) -> str:
+    columns, needle = key
+    return " ".join(columns) + "\n" + needle
 
 
 def _identity(identity: object) -> str:
