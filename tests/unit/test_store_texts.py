@@ -3,6 +3,8 @@ fill_texts(), and the result is exactly what adding the whole papers would have 
 
 from __future__ import annotations
 
+import threading
+
 from digest_tui.core.model import Source, make_paper, texts_of, without_texts
 from digest_tui.core.model import Paper
 from digest_tui.core.query import parse_query
@@ -98,3 +100,37 @@ def test_a_reader_that_gives_nothing_leaves_the_papers_as_they_are():
     store.add([light(whole("a.txt", "2601.00001", "One."))], texts=("a.txt", lambda: []))
     assert store.paper(0).abstract_en is None
     assert store.fill_texts() is False
+
+
+def test_a_snapshot_of_the_store_and_the_texts_folded_for_the_index_are_made_without_its_lock(tmp_path, monkeypatch):
+    # the UI thread asks for the lock (row(), paper()) while a worker makes these: at 100k papers
+    # ~150 ms each, that a filter's answer or the paper shown would wait for
+    from digest_tui.core import store as store_module
+    from digest_tui.core.index import COLUMNS
+    from digest_tui.core.textindex import TextIndex
+
+    store = Store()
+    add_light(store, "a.txt", [whole("a.txt", f"2601.{n:05d}", f"Abstract number {n}.") for n in range(40)])
+    held: list[bool] = []
+
+    def locked() -> bool:  # (an RLock says whether it is held only to another thread that tries it)
+        took: list[bool] = []
+        thread = threading.Thread(target=lambda: took.append(store._lock.acquire(blocking=False)) or (took[0] and store._lock.release()))
+        thread.start()
+        thread.join()
+        return not took[0]
+
+    def watched(real):
+        return lambda paper: held.append(locked()) or real(paper)
+
+    monkeypatch.setattr(store_module, "without_texts", watched(without_texts))
+    state = store.state()
+    assert held and not any(held)
+    assert [tuple(paper) for paper in state.papers] == [without_texts(paper) for paper in store.papers]
+    held.clear()
+    monkeypatch.setitem(COLUMNS, "abstract_en", watched(COLUMNS["abstract_en"]))
+    store.attach_texts(TextIndex(str(tmp_path / "texts")))
+    while store.sync_texts():
+        pass
+    assert len(held) == 40 and not any(held)
+    assert store.select(parse_query("number 17"), lambda key: NO_MARK) == [store.row("2601.00017")]
