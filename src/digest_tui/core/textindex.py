@@ -424,14 +424,18 @@ class TextIndex:
         (a mask for rows still being written would be wrong once they are); the oldest go past MASKS_KEPT."""
         if not self._sealed or len(mask) != self.rows:
             return
-        with contextlib.suppress(sqlite3.Error):
-            self._connection.execute(
+        execute = self._connection.execute
+        try:  # one transaction: one sync of the file
+            execute("BEGIN")
+            execute(
                 "INSERT OR REPLACE INTO masks (needle, rows, identity, mask) VALUES (?, ?, ?, ?)",
                 (_mask_key(key), len(mask), self._sealed_as, zlib.compress(mask, 1)),
             )
-            self._connection.execute(
-                "DELETE FROM masks WHERE rowid NOT IN (SELECT rowid FROM masks ORDER BY rowid DESC LIMIT ?)", (MASKS_KEPT,)
-            )
+            execute("DELETE FROM masks WHERE rowid NOT IN (SELECT rowid FROM masks ORDER BY rowid DESC LIMIT ?)", (MASKS_KEPT,))
+            execute("COMMIT")
+        except sqlite3.Error:  # (a full disk, a read-only file, a search interrupted: kept in memory only)
+            with contextlib.suppress(sqlite3.Error):
+                execute("ROLLBACK")
 
     def _share(self, columns: tuple[str, ...], needle: str) -> float:
         """About what share of the rows written hold the needle in any of these columns: that of
