@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from support.app_support import demo_app, main_screen, settle, started
 
 from digest_tui.core.query import parse_query
+from digest_tui.core.store import Store
 
 
 async def test_of_two_views_asked_for_in_a_row_the_list_shows_the_second():
@@ -100,3 +103,28 @@ async def test_the_lines_kept_for_drawing_again_follow_the_marks_the_theme_and_t
         paper = app.store.papers[row]
         app.store.papers[row] = paper._replace(title_en="A title put in since")  # a new Paper in the row
         assert "A title put in since" in "".join(segment.text for segment in line())
+
+
+async def test_a_filter_typed_faster_than_its_answers_come_still_moves_the_list_along(monkeypatch):
+    # each selection takes longer than the pause between two keys (a big archive, or one loading):
+    # the newest view's answer is never in before the next key, so an older view's is shown
+    # once the list is BEHIND_AT_MOST behind, rather than none until the typing stops
+    app = demo_app()
+    async with started(app) as pilot:
+        screen = main_screen(app)
+        real = Store.select
+
+        def slow(self, *args, **kwargs):
+            time.sleep(0.3)
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Store, "select", slow)
+        await pilot.press("slash")
+        seen = []
+        for key in "mixture":
+            await pilot.press(key)
+            await pilot.pause(0.22)  # past FILTER_DELAY: each key's filter applied, then the next key
+            seen.append((screen.shown, screen.paper_list.words))
+        assert any(shown < 33 and words for shown, words in seen)  # an answer to a word typed, while typing
+        await settle(pilot)
+        assert screen.shown == 2 and screen.paper_list.words == ("mixture",)  # and the newest last

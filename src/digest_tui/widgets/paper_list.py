@@ -31,6 +31,12 @@ from .wrapped import truncate_text
 
 CATEGORY_WIDTH = 8
 CHIPS_MAX_SHARE = 3  # tag chips take at most a third of the row
+BEHIND_AT_MOST = 0.5
+"""Seconds the list may go on showing the rows of a view older than the newest asked for: when
+views are asked for faster than they are answered (a filter typed key by key on a big archive,
+or during its load), the answer of an older view is shown once the list is this far behind,
+the newest one still on its way. (Before, each such answer was dropped, and typing at that pace
+left the list as it was until the typing stopped.)"""
 
 
 View = tuple[Query | None, str, frozenset[str] | None, str | None]
@@ -157,6 +163,8 @@ class PaperList(ScrollView, can_focus=True):
         self._selecting = False
         self._reselect = False
         self._running: View = self.view  # the view the worker selects rows for
+        self._shown_generation = 0  # the selection whose rows are shown
+        self._behind_since: float | None = None  # when a newer view than the rows shown was asked for
         self._keep_current = True
         self._hold_line = False
         self._lines: dict[tuple, tuple[object, Strip]] = {}  # see _line()
@@ -210,6 +218,8 @@ class PaperList(ScrollView, can_focus=True):
         line too (papers came or went around it)."""
         self.generation += 1
         self.view = view
+        if self._behind_since is None:
+            self._behind_since = monotonic()
         self._keep_current = keep_current
         self._hold_line = hold_line
         if self._selecting:
@@ -265,14 +275,16 @@ class PaperList(ScrollView, can_focus=True):
             self._selecting = True
             self._running = self.view
             self.select_rows(self.generation, self.view)
-        if message.rows is None:
-            return  # interrupted for the view now being selected
+        if message.rows is None or message.generation <= self._shown_generation:
+            return  # interrupted for the view now being selected, or older than the rows shown
         query, sort, only, day = message.view
         now = self.view
         if message.generation != self.generation and not (
             query is now[0] and sort == now[1] and only is now[2] and day == now[3]
-        ):
+        ) and monotonic() < (self._behind_since or 0.0) + BEHIND_AT_MOST:
             return  # an older view's answer; the current one is on its way
+        self._shown_generation = message.generation
+        self._behind_since = None if message.generation == self.generation else monotonic()
         current = self.current_row
         keep = self.store.papers[current].key if current is not None and self._keep_current else None
         self.words = query.words if query is not None else ()  # marked here and (on Highlighted) in the detail
