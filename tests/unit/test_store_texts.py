@@ -134,3 +134,36 @@ def test_a_snapshot_of_the_store_and_the_texts_folded_for_the_index_are_made_wit
         pass
     assert len(held) == 40 and not any(held)
     assert store.select(parse_query("number 17"), lambda key: NO_MARK) == [store.row("2601.00017")]
+
+
+def test_a_full_text_filter_writes_only_the_rows_a_sealed_index_lacks_and_never_chases_a_load(tmp_path, monkeypatch):
+    from digest_tui.core.textindex import TextIndex
+
+    def numbered(n: int) -> Paper:
+        return whole("a.txt", f"2601.{n:05d}", f"Abstract number {n}.")
+
+    marks = lambda key: NO_MARK  # noqa: E731
+    store = Store()
+    store.attach_texts(TextIndex(str(tmp_path / "texts")))  # a first start: nothing sealed yet
+    store.add([numbered(n) for n in range(5)])
+    writes: list[int] = []
+    real = Store.sync_texts
+
+    def while_loading(self, rows=None):  # a load adds a paper each time the index is written to
+        writes.append(len(self.papers))
+        remain = real(self, rows)
+        self.add([numbered(len(self.papers))])
+        return remain
+
+    monkeypatch.setattr(Store, "sync_texts", while_loading)
+    assert len(store.select(parse_query("number"), marks)) == 5
+    assert writes == []  # searched in memory: before, the filter wrote the index as the load went on, then answered
+    monkeypatch.undo()
+    while store.sync_texts():
+        pass
+    store.seal_texts("s", store.version)
+    store.add([numbered(n) for n in range(5, 8)])  # papers added since the seal (a new file)
+    monkeypatch.setattr(Store, "sync_texts", while_loading)
+    found = store.select(parse_query("number"), marks)
+    assert writes == [8]  # the three it lacked written once, not the one added meanwhile
+    assert len(found) == 8 and len(store.papers) == 9 and store.texts_unsynced() == 1  # (the next selection's)

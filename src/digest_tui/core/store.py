@@ -611,17 +611,23 @@ class Store:
         texts = self.texts
         # while the text index is still being written (a first start: minutes at 1M papers), the
         # texts are searched in memory as without one, rather than the filter waiting for it all;
-        # past IN_MEMORY_TEXTS rows, in the rows the index holds so far
-        whole = texts is not None and bool(query.texts) and self.texts_unsynced() <= TEXT_INDEX_BATCH
+        # past IN_MEMORY_TEXTS rows, in the rows the index holds so far. An index that holds a
+        # load's rows (sealed) and lacks a few (papers added since) gets them first, once: rows a
+        # load adds meanwhile are not chased (a filter typed early in a first start's load wrote
+        # the whole index, minutes, before its answer), they are searched in memory
+        whole = texts is not None and bool(query.texts) and texts.rows > 0 and self.texts_unsynced() <= TEXT_INDEX_BATCH
         if texts is not None and query.texts and (whole or len(self.papers) > IN_MEMORY_TEXTS):
             try:
-                while whole and self.sync_texts():
-                    pass
-                found = [self._text_rows(texts, columns, needles) for columns, needles in query.texts]
+                if whole:
+                    self.sync_texts()
+                    whole = self.texts_unsynced() == 0
+                found = [self._text_rows(texts, columns, needles) for columns, needles in query.texts] \
+                    if whole or len(self.papers) > IN_MEMORY_TEXTS else None
             except TextIndexError:  # the file failed us: searched in memory from now on
                 self.attach_texts(None)
             else:
-                return query.select_indexed(order, self.index(query.indexed_columns), found, mark_of)
+                if found is not None:
+                    return query.select_indexed(order, self.index(query.indexed_columns), found, mark_of)
         return query.select(order, self.index(query.columns), mark_of)
 
 
