@@ -7,6 +7,7 @@ import os
 from contextlib import closing
 import shutil
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -640,9 +641,12 @@ def test_the_masks_kept_in_the_file_answer_the_next_start_only_for_the_rows_they
         masks = connection.execute("SELECT needle FROM masks ORDER BY needle").fetchall()
         assert len(masks) == 4
         connection.execute("UPDATE masks SET mask = x'789c' WHERE needle = ?", masks[0])
-        connection.execute("UPDATE masks SET mask = ? WHERE needle = ?", (__import__("zlib").compress(b"\x01" * 49), *masks[1]))
-        connection.execute("UPDATE masks SET identity = 'other' WHERE needle = ?", masks[2])
-        connection.execute("UPDATE masks SET mask = ? WHERE needle = ?", (__import__("zlib").compress(b"\x02" * 50), *masks[3]))
+        connection.execute("UPDATE masks SET mask = ? WHERE needle = ?", (zlib.compress(b"\x01" * 49), *masks[1]))
+        # for another snapshot, and the other rows than its needle's: trusted, it would find them
+        (kept,) = connection.execute("SELECT mask FROM masks WHERE needle = ?", masks[2]).fetchone()
+        other = zlib.compress(zlib.decompress(kept).translate(bytes([1, 0]) + bytes(254)))
+        connection.execute("UPDATE masks SET identity = 'other', mask = ? WHERE needle = ?", (other, *masks[2]))
+        connection.execute("UPDATE masks SET mask = ? WHERE needle = ?", (zlib.compress(b"\x02" * 50), *masks[3]))
     with closing(TextIndex(path, "s")) as reopened:
         assert {needle: reopened.search(GROUPS[0], [needle]) for needle in expected} == expected
         reopened.put([(3, *some_rows(1, seed=70)[0][1:])])  # unsealed: none kept in the file from now on
