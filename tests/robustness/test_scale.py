@@ -151,7 +151,7 @@ def _loaded_in_thread(archive, monkeypatch, cache=None):
 def test_parsing_processes_give_what_parsing_here_gives(archive, tmp_path, monkeypatch):
     import digest_tui.core.loading.loader as loader_module
 
-    monkeypatch.setattr(loader_module, "_usable_cpus", lambda: 2)  # a pool even on a one-CPU runner
+    monkeypatch.setattr(loader_module, "usable_cpus", lambda: 2)  # a pool even on a one-CPU runner
     monkeypatch.setattr(loader_module, "POOL_TASK_BYTES", 256 * 1024)  # many tasks, some taken back
     answers = []
     real_from_pool = loader_module.from_pool
@@ -168,7 +168,7 @@ def test_parsing_processes_give_what_parsing_here_gives(archive, tmp_path, monke
 def test_a_cache_written_by_parsing_processes_reads_back_the_same(archive, tmp_path, monkeypatch):
     import digest_tui.core.loading.loader as loader_module
 
-    monkeypatch.setattr(loader_module, "_usable_cpus", lambda: 2)
+    monkeypatch.setattr(loader_module, "usable_cpus", lambda: 2)
     cold, _ = load([archive], cache=ParseCache(tmp_path / "cache"))  # processes write the entries
     warm, report = load([archive], cache=ParseCache(tmp_path / "cache"))
     assert report.problems == []
@@ -181,7 +181,7 @@ def test_a_load_by_parsing_processes_ends_with_every_entry_written(archive, tmp_
     import digest_tui.core.loading.loader as loader_module
     from digest_tui.core.loading.loader import find_files
 
-    monkeypatch.setattr(loader_module, "_usable_cpus", lambda: 2)
+    monkeypatch.setattr(loader_module, "usable_cpus", lambda: 2)
     cache = ParseCache(tmp_path / "cache")
     load([archive], cache=cache)
     files, _ = find_files([archive])

@@ -143,7 +143,7 @@ def test_a_big_listing_is_read_by_the_parsing_processes_in_parts(shared_digests,
     monkeypatch.setattr(batched, "FIRST_PART_BYTES", 300_000)
     monkeypatch.setattr(loader, "CUT_MIN_BYTES", 1_000_000)
     monkeypatch.setattr(loader, "PART_BYTES", 400_000)
-    monkeypatch.setattr(loader, "_usable_cpus", lambda: 2)
+    monkeypatch.setattr(loader, "usable_cpus", lambda: 2)
     read_parts = []
     real = loader._parts_read
 

@@ -5,9 +5,11 @@ folder instead: obsidian.write). `records` are (Paper, Mark) pairs, e.g. from Li
 `keys` their citation keys, pinned in the library (citekeys()); `details` the list's name, query
 and time. A format that writes many papers' worth fast also has `chunks(...)`, the same text
 as UTF-8 pieces, a batch of papers each (JSON, CSL-JSON, BibTeX, RIS, CSV: no string of the whole
-export is made); chunks() gives every format's bytes that way. write() is the one way an
-export reaches a file or a folder, from the command line and from the reader's export dialog
-alike, and streams the pieces into the file; the command line streams them to standard output.
+export is made), and given a start and a stop, the pieces of those records alone, so that
+forked copies of the process can make its parts (forked.py); chunks() gives every format's
+bytes that way. write() is the one way an export reaches a file or a folder, from the command
+line and from the reader's export dialog alike, and streams the pieces into the file; the
+command line streams them to standard output.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import citekey
+from .. import citekey, forked
 from ..files import atomic_write
 from . import bib, csl, csv, json, markdown, obsidian, readinglist, ris
 from .common import Details, ExportError, Record, now, safe_records
@@ -35,8 +37,9 @@ class Format:
     render: Callable[[list[Record], list[str], Details], str] | None
     folder: bool = False
     """Writes a folder of files (render is None)."""
-    chunks: Callable[[list[Record], list[str], Details], Iterator[bytes]] | None = None
-    """The same as render, as UTF-8 in pieces (a format that writes many papers' worth fast)."""
+    chunks: Callable[..., Iterator[bytes]] | None = None
+    """The same as render, as UTF-8 in pieces (a format that writes many papers' worth fast);
+    given `start` and `stop`, the pieces of those records as they are within the whole."""
     cites: bool = True
     """Writes citation keys (a reading list does not: no key is made or pinned for it)."""
 
@@ -52,6 +55,8 @@ FORMATS = (
     Format("toml", (".toml",), "Reading list (TOML, loads back)", readinglist.render, cites=False),
 )
 NAMES = tuple(f.name for f in FORMATS)
+STEP = 256
+"""Records at the start of a part of chunks() made by another process are a multiple of this."""
 _BY_NAME = {f.name: f for f in FORMATS}
 
 
@@ -112,12 +117,13 @@ def chunks(
     records: list[Record], fmt: str, *, keys: list[str] | None = None, name: str = "", query: str = "", created=None
 ) -> Iterator[bytes]:
     """render() as UTF-8 bytes, in pieces where the format makes them (for standard output and
-    files: the whole text need not be in memory at once)."""
+    files: the whole text need not be in memory at once), made on every CPU (forked.pieces)."""
     form = get(fmt)
     if keys is None:
         keys = citekeys(records, fmt=fmt)
     if form.chunks is not None:
-        return form.chunks(records, keys, Details(name, query, created))
+        details = Details(name, query, created)
+        return forked.pieces(lambda start, stop: form.chunks(records, keys, details, start, stop), len(records), STEP)
     return iter([render(records, fmt, keys=keys, name=name, query=query, created=created).encode("utf-8")])
 
 

@@ -30,17 +30,19 @@ def render(records: list[Record], keys: list[str], details: Details) -> str:
     return b"".join(chunks(records, keys, details)).decode("utf-8")
 
 
-def chunks(records: list[Record], keys: list[str], details: Details) -> Iterator[bytes]:
+def chunks(records: list[Record], keys: list[str], details: Details, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
     """render()'s text as UTF-8 (made by msgspec), BATCH items a piece: each batch's array without
     its brackets, laid out as json.dumps(indent=2) lays out the items of the whole array."""
+    stop = len(records) if stop is None else stop
     if not records:
         yield b"[]\n"
         return
-    for start in range(0, len(records), BATCH):
-        batch = safe_records(records[start : start + BATCH])
-        items = [item(paper, mark, key) for key, (paper, mark) in zip(keys[start : start + BATCH], batch)]
-        yield (b"[\n" if start == 0 else b",\n") + dumps(items, indent=2)[2:-2]
-    yield b"\n]\n"
+    for at in range(start, stop, BATCH):
+        batch = safe_records(records[at : min(at + BATCH, stop)])
+        items = [item(paper, mark, key) for key, (paper, mark) in zip(keys[at : at + BATCH], batch)]
+        yield (b"[\n" if at == 0 else b",\n") + dumps(items, indent=2)[2:-2]
+    if stop == len(records):
+        yield b"\n]\n"
 
 
 def item(paper, mark, key: str) -> dict:

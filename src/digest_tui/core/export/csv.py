@@ -34,14 +34,16 @@ def render(records: list[Record], keys: list[str], details: Details) -> str:
     return b"".join(chunks(records, keys, details)).decode("utf-8")
 
 
-def chunks(records: list[Record], keys: list[str], details: Details) -> Iterator[bytes]:
+def chunks(records: list[Record], keys: list[str], details: Details, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
     """render()'s text as UTF-8, BATCH rows a piece (no string of the whole export is made)."""
+    stop = len(records) if stop is None else stop
     out = io.StringIO()
-    out.write(BOM)
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(COLUMNS)
-    for start in range(0, len(records), BATCH):
-        writer.writerows([_row(paper, mark, key) for key, (paper, mark) in zip(keys[start : start + BATCH], safe_records(records[start : start + BATCH]))])
+    if start == 0:
+        out.write(BOM)
+        writer.writerow(COLUMNS)
+    for at in range(start, stop, BATCH):
+        writer.writerows([_row(paper, mark, key) for key, (paper, mark) in zip(keys[at : at + BATCH], safe_records(records[at : min(at + BATCH, stop)]))])
         yield out.getvalue().encode("utf-8")
         out.seek(0)
         out.truncate()

@@ -26,22 +26,24 @@ BATCH = 256
 """Papers encoded (and laid out) in one call: a piece of about a megabyte."""
 
 
-def chunks(records: list[Record], keys: list[str], details: Details) -> Iterator[bytes]:
+def chunks(records: list[Record], keys: list[str], details: Details, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
     """The JSON array of objects, one per paper with exactly FIELDS, as UTF-8 in pieces. A batch's
     papers are cleaned (common.safe_records, the tags and notes too) only when its JSON holds a
     character clean() changes: one look at the bytes tells (jsonout.Finder), and it nearly never does."""
+    stop = len(records) if stop is None else stop
     if not records:
         yield b"[]\n"
         return
-    for start in range(0, len(records), BATCH):
-        batch, batch_keys = records[start : start + BATCH], keys[start : start + BATCH]
+    for at in range(start, stop, BATCH):
+        batch, batch_keys = records[at : min(at + BATCH, stop)], keys[at : min(at + BATCH, stop)]
         data = dumps([_record(paper, mark, key) for key, (paper, mark) in zip(batch_keys, batch)], indent=2)
         if _CLEANED_FOUND(data):
             data = dumps([_record(paper, mark, key) for key, (paper, mark) in zip(batch_keys, safe_records(batch))], indent=2)
         # the batch as an array at indent 2, without its brackets: its items, laid out as
         # json.dumps lays out those of the whole array
-        yield (b"[\n" if start == 0 else b",\n") + data[2:-2]
-    yield b"\n]\n"
+        yield (b"[\n" if at == 0 else b",\n") + data[2:-2]
+    if stop == len(records):
+        yield b"\n]\n"
 
 
 _Record = msgspec.defstruct("_Record", [(name, object) for name in FIELDS])

@@ -38,11 +38,12 @@ def render(records: list[Record], keys: list[str], details: Details) -> str:
     return b"".join(chunks(records, keys, details)).decode("utf-8")
 
 
-def chunks(records: list[Record], keys: list[str], details: Details) -> Iterator[bytes]:
+def chunks(records: list[Record], keys: list[str], details: Details, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
     """render()'s text as UTF-8, BATCH records a piece (no string of the whole export is made)."""
-    for start in range(0, len(records), BATCH):
-        batch = safe_records(records[start : start + BATCH])
-        yield "".join(record(paper, mark, key) for key, (paper, mark) in zip(keys[start : start + BATCH], batch)).encode("utf-8")
+    stop = len(records) if stop is None else stop
+    for at in range(start, stop, BATCH):
+        batch = safe_records(records[at : min(at + BATCH, stop)])
+        yield "".join(record(paper, mark, key) for key, (paper, mark) in zip(keys[at : at + BATCH], batch)).encode("utf-8")
 
 
 def record(paper, mark, key: str) -> str:

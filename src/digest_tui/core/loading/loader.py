@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..forked import usable_cpus
 from ..model import Paper, ParseResult, Problem, texts_of
 from ..store import Store
 from ..text import one_line
@@ -324,7 +325,7 @@ def read_in_order(
         return
     # the first file's entry is in the cache now, most likely, or the copy is parsing it for us
     streamed = head_start.take(*files[0]) if head_start is not None else None
-    workers = min(_usable_cpus(), POOL_MAX_WORKERS)
+    workers = min(usable_cpus(), POOL_MAX_WORKERS)
     pool: ProcessPoolExecutor | None = None
 
     def started_pool() -> ProcessPoolExecutor | None:
@@ -489,7 +490,7 @@ class HeadStart:
     def start(cls, paths: Iterable[str | os.PathLike], cache: ParseCache | None) -> HeadStart | None:
         import threading
 
-        if cache is None or not sys.platform.startswith("linux") or threading.active_count() > 1 or _usable_cpus() < 2:
+        if cache is None or not sys.platform.startswith("linux") or threading.active_count() > 1 or usable_cpus() < 2:
             return None
         paths = list(paths)
         done, done_in_copy = os.pipe()
@@ -581,13 +582,6 @@ def _parse_first_file(paths: list[str | os.PathLike], cache: ParseCache, records
         parts = plan_parts(path, info.st_size, PART_BYTES)
         if parts is not None:
             send(path, stamp_of(info), records, shared, parts)
-
-
-def _usable_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def _start_pool(workers: int) -> ProcessPoolExecutor | None:
