@@ -62,9 +62,17 @@ _TO_ESCAPE = re.compile("[" + re.escape(SPECIALS) + "]")
 
 def has_special(text: str, chars: str = SPECIALS) -> bool:
     """Whether `text` holds one of `chars` (default: SPECIALS): a search of the text for each
-    (memchr, ~10 GB/s), where one search for a class of characters (re) reads ~0.2 GB/s: at 100k
-    papers the BibTeX export looked at 150 MB of abstracts this way several times."""
+    (memchr, ~10 GB/s), where one search for a class of characters (re) reads ~0.3 GB/s: at 100k
+    papers the BibTeX export looked at 150 MB of abstracts this way several times. A short text
+    (a URL, a name, a title: ~1M of them at 100k papers) is one search for the class: ~0.1–0.3 µs
+    against ~0.6 µs for ten searches."""
+    if len(text) < SHORT and chars is SPECIALS:
+        return _TO_ESCAPE.search(text) is not None
     return any(map(text.__contains__, chars))
+
+
+SHORT = 128
+"""Characters below which one search for a class of characters is faster than one for each."""
 
 
 def _escaped(match: re.Match) -> str:
