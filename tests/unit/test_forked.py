@@ -127,7 +127,7 @@ def serial(monkeypatch):
     return both
 
 
-@pytest.mark.parametrize("fmt", ["bib", "ris", "csl", "csv", "json"])
+@pytest.mark.parametrize("fmt", ["bib", "ris", "csl", "csv", "json", "md", "toml"])
 def test_an_export_in_parts_is_the_export(demo_store, serial, fmt):
     from digest_tui.core import export
     from digest_tui.core.model import Mark

@@ -3,11 +3,10 @@
 Every format module has `render(records, keys, details) -> str` (the Obsidian vault writes a
 folder instead: obsidian.write). `records` are (Paper, Mark) pairs, e.g. from Library.records();
 `keys` their citation keys, pinned in the library (citekeys()); `details` the list's name, query
-and time. A format that writes many papers' worth fast also has `chunks(...)`, the same text
-as UTF-8 pieces, a batch of papers each (JSON, CSL-JSON, BibTeX, RIS, CSV: no string of the whole
-export is made), and given a start and a stop, the pieces of those records alone, so that
-forked copies of the process can make its parts (forked.py); chunks() gives every format's
-bytes that way. write() is the one way an export reaches a file or a folder, from the command
+and time. Every format but the vault also has `chunks(...)`, the same text as UTF-8 pieces, a
+batch of papers each (no string of the whole export is made), and given a start and a stop,
+the pieces of those records as they are within the whole, so that forked copies of the process
+can make its parts (forked.py); chunks() gives every format's bytes that way. write() is the one way an export reaches a file or a folder, from the command
 line and from the reader's export dialog alike, and streams the pieces into the file; the
 command line streams them to standard output.
 """
@@ -38,8 +37,8 @@ class Format:
     folder: bool = False
     """Writes a folder of files (render is None)."""
     chunks: Callable[..., Iterator[bytes]] | None = None
-    """The same as render, as UTF-8 in pieces (a format that writes many papers' worth fast);
-    given `start` and `stop`, the pieces of those records as they are within the whole."""
+    """The same as render, as UTF-8 in pieces; given `start` and `stop`, the pieces of those
+    records as they are within the whole."""
     cites: bool = True
     """Writes citation keys (a reading list does not: no key is made or pinned for it)."""
 
@@ -49,10 +48,10 @@ FORMATS = (
     Format("ris", (".ris",), "RIS (Zotero, EndNote, Mendeley)", ris.render, chunks=ris.chunks),
     Format("csl", (".csl.json",), "CSL-JSON (Zotero preprints, pandoc, Quarto)", csl.render, chunks=csl.chunks),
     Format("obsidian", (), "Obsidian vault (a folder of notes)", None, folder=True),
-    Format("md", (".md", ".markdown"), "Markdown", markdown.render),
+    Format("md", (".md", ".markdown"), "Markdown", markdown.render, chunks=markdown.chunks),
     Format("csv", (".csv",), "CSV (spreadsheets, pandas)", csv.render, chunks=csv.chunks),
     Format("json", (".json",), "JSON (every field)", json.render, chunks=json.chunks),
-    Format("toml", (".toml",), "Reading list (TOML, loads back)", readinglist.render, cites=False),
+    Format("toml", (".toml",), "Reading list (TOML, loads back)", readinglist.render, chunks=readinglist.chunks, cites=False),
 )
 NAMES = tuple(f.name for f in FORMATS)
 STEP = 256

@@ -9,6 +9,7 @@ Tags are real `#tags` (Obsidian and GitHub read them as such), and abstracts kee
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..text import clean
 from .common import Details, Record, arxiv_id, authors_known, paragraphs, safe_records, tidy
@@ -41,19 +42,37 @@ def tag(name: str) -> str:
 
 def render(records: list[Record], keys: list[str], details: Details) -> str:
     """The whole list: a heading (the list's name), a count and the query, then a section per paper."""
-    records = safe_records(records)
-    title, query = clean(details.name, newlines=True), clean(details.query, newlines=True)
-    lines = [f"# {escape(tidy(title) or 'Reading list')}", ""]
-    count = f"{len(records)} paper" + ("" if len(records) == 1 else "s")
-    lines += [count + (f" · query: {code_span(query)}" if query.strip() else ""), ""]
-    for number, (key, (paper, mark)) in enumerate(zip(keys, records), 1):
-        heading = tidy(paper.title_en) or tidy(paper.title_zh) or paper.id or paper.key
-        lines += [f"## {number}. {escape(heading)}", ""]
-        if paper.title_en and paper.title_zh:
-            lines += [escape(tidy(paper.title_zh)), ""]
-        lines += facts(paper, mark, key)
-        lines += abstracts(paper)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return b"".join(chunks(records, keys, details)).decode("utf-8")
+
+
+BATCH = 256
+"""Papers made into one piece of UTF-8 by chunks()."""
+
+
+def chunks(records: list[Record], keys: list[str], details: Details, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
+    """render()'s text as UTF-8, BATCH papers a piece: the lines of each, a line end after every
+    line but the blank ones at the very end."""
+    stop = len(records) if stop is None else stop
+    lines: list[str] = []
+    if start == 0:
+        title, query = clean(details.name, newlines=True), clean(details.query, newlines=True)
+        lines += [f"# {escape(tidy(title) or 'Reading list')}", ""]
+        count = f"{len(records)} paper" + ("" if len(records) == 1 else "s")
+        lines += [count + (f" · query: {code_span(query)}" if query.strip() else ""), ""]
+    for at in range(start, stop, BATCH):
+        batch = safe_records(records[at : min(at + BATCH, stop)])
+        for number, (key, (paper, mark)) in enumerate(zip(keys[at : at + BATCH], batch), at + 1):
+            heading = tidy(paper.title_en) or tidy(paper.title_zh) or paper.id or paper.key
+            lines += [f"## {number}. {escape(heading)}", ""]
+            if paper.title_en and paper.title_zh:
+                lines += [escape(tidy(paper.title_zh)), ""]
+            lines += facts(paper, mark, key)
+            lines += abstracts(paper)
+        if at + BATCH < stop:
+            yield ("\n".join(lines) + "\n").encode("utf-8")
+            lines = []
+    text = "\n".join(lines) + "\n"
+    yield (text.rstrip("\n") + "\n" if stop == len(records) else text).encode("utf-8")
 
 
 def facts(paper, mark, key: str | None = None) -> list[str]:

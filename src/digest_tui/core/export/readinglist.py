@@ -32,6 +32,7 @@ import errno
 import os
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,16 +75,32 @@ def render(records: list[Record], keys: list[str], details: Details) -> str:
     return reading_list_toml(records, details.name, details.query, details.created or now())
 
 
+def chunks(records: list[Record], keys: list[str], details: Details, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
+    """render()'s text as UTF-8, BATCH papers a piece."""
+    stop = len(records) if stop is None else stop
+    if start == 0:
+        yield _head(details.name, details.query, details.created or now()).encode("utf-8")
+    for at in range(start, stop, BATCH):
+        yield _entries(records[at : min(at + BATCH, stop)]).encode("utf-8")
+
+
+BATCH = 256
+"""Papers made into one piece of UTF-8 by chunks()."""
+
+
 def reading_list_toml(records: list[Record], name: str, query: str, created: dt.datetime) -> str:
     """A reading list: a `[list]` table, then one `[[papers]]` table per record."""
-    records = safe_records(records)
+    return _head(name, query, created) + _entries(records)
+
+
+def _head(name: str, query: str, created: dt.datetime) -> str:
     header = {"name": clean(name, newlines=True), "created": created, "query": clean(query, newlines=True)}
-    chunks = [tomli_w.dumps({"version": READING_LIST_VERSION}), "\n", tomli_w.dumps({"list": header})]
-    for paper, mark in records:
-        # one table at a time: tomli_w would write a short entry as an inline table
-        chunks.append("\n[[papers]]\n")
-        chunks.append(_entry_toml(_list_entry(paper, mark)))
-    return "".join(chunks)
+    return tomli_w.dumps({"version": READING_LIST_VERSION}) + "\n" + tomli_w.dumps({"list": header})
+
+
+def _entries(records: list[Record]) -> str:
+    # one table at a time: tomli_w would write a short entry as an inline table
+    return "".join(["\n[[papers]]\n" + _entry_toml(_list_entry(paper, mark)) for paper, mark in safe_records(records)])
 
 
 def _entry_toml(entry: dict) -> str:
