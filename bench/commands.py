@@ -5,10 +5,13 @@ their ratio to the load alone, next to the issue's goal (within 1.5x the load's 
 
     .venv/bin/python bench/commands.py ARCHIVE [--runs 3] [--query 'date>=1900'] [--format json]
 
-  load     headless.py load ARCH CACHE: LoadSession.run() through the parse cache, as dump runs it
-  dump     digest-tui dump ARCH > /dev/null: the load, then every paper as JSON
-  export   digest-tui export -q QUERY -f FORMAT ARCH > /dev/null: the load, the search index the
-           query reads, citation keys, then the format's writer (every paper with a date by default)
+  load     headless.py load ARCH CACHE: LoadSession.run() through the parse cache, every paper
+           with its long texts: the reader's whole load, what the goal measures against
+  dump     digest-tui dump ARCH > /dev/null: the load without the long texts, then every paper as
+           JSON, made in parts on every CPU, each part reading its papers' texts (core/forked.py)
+  export   digest-tui export -q QUERY -f FORMAT ARCH > /dev/null: the same load, the search index
+           the query reads, citation keys, then the format's writer in parts (every paper with a
+           date by default)
 
 Each run is a fresh process with private HOME/XDG_* folders (one sandbox for the whole series, so
 the runs after the first are warm); runs alternate between the three. CPU time (user + system, of

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import operator
 import os
@@ -120,7 +121,7 @@ def dump_main(argv: Sequence[str]) -> int:
     query = _query_argument(args.query)
     if query is False:
         return 2
-    store, report = load(paths, cache=default_cache())
+    store, report = load(paths, cache=default_cache(), texts=False)  # each part's texts come in as it is written
     _kept.append(store)
     report_problems(report)
     if report.files == 0:
@@ -193,13 +194,16 @@ def write_json_array(store: Store, rows: list[int], out=None) -> None:
         out.write(b"[]\n")
         out.flush()
         return
-    for piece in forked.pieces(lambda start, stop: _json_pieces(store.papers, rows, start, stop), len(rows), BATCH):
+    for piece in forked.pieces(lambda start, stop: _json_pieces(store, rows, start, stop), len(rows), BATCH):
         out.write(piece)
     out.flush()
 
 
-def _json_pieces(papers: list[Paper], rows: list[int], start: int, stop: int) -> Iterator[bytes]:
-    """The array's bytes for rows[start:stop], as they are within the whole (forked.pieces)."""
+def _json_pieces(store: Store, rows: list[int], start: int, stop: int) -> Iterator[bytes]:
+    """The array's bytes for rows[start:stop], as they are within the whole (forked.pieces),
+    their long texts brought in first (in a forked copy, into its own memory)."""
+    store.fill_texts_of(rows[start:stop])
+    papers = store.papers
     sources_of: dict[tuple, list[dict]] = {}  # the papers of one file share one tuple of sources
     record, rest = _DumpRecord, _DUMP_REST
     for at in range(start, stop, BATCH):
@@ -299,17 +303,18 @@ def export_main(argv: Sequence[str]) -> int:
     name = args.name or (what if to_stdout else Path(args.output).stem)
     list_query = args.query or export.scope_query("tag" if args.tag else "starred", args.tag)
     citekeys = export.citekeys(records, library, fmt)
+    texts = functools.partial(_with_texts, store)
     if library.save_notice:
         warn(library.save_notice)
     try:
         if to_stdout:
             sys.stdout.flush()
             with _writing_stdout():
-                for piece in export.chunks(records, fmt, keys=citekeys, name=name, query=list_query):
+                for piece in export.chunks(records, fmt, keys=citekeys, name=name, query=list_query, texts=texts):
                     sys.stdout.buffer.write(piece)  # bytes: the same as the file would hold, BOM and line ends
                 sys.stdout.buffer.flush()
         else:
-            done = export.write(records, fmt, args.output, keys=citekeys, name=name, query=list_query)
+            done = export.write(records, fmt, args.output, keys=citekeys, name=name, query=list_query, texts=texts)
             warn(f"exported {done}")
     except export.ExportError as error:
         warn(str(error))
@@ -430,10 +435,21 @@ def _export_store(args: argparse.Namespace) -> Store:
         paths = [str(folder) for folder in config.folder_paths() if folder.exists()]
         if not paths:
             return Store()
-    store, report = load(paths, cache=default_cache())
+    store, report = load(paths, cache=default_cache(), texts=False)  # brought in part by part (_with_texts)
     _kept.append(store)
     report_problems(report)
     return store
+
+
+def _with_texts(store: Store, records: list) -> list:
+    """The records with their store papers' long texts brought in (export.chunks' `texts`)."""
+    rows = [store.row(paper.key) for paper, _ in records]
+    store.fill_texts_of([row for row in rows if row is not None])
+    papers = store.papers
+    return [
+        (papers[row], mark) if row is not None and papers[row].key == paper.key else (paper, mark)
+        for (paper, mark), row in zip(records, rows)
+    ]
 
 
 def tui_main(argv: Sequence[str]) -> int:

@@ -160,3 +160,52 @@ def test_a_dump_in_parts_is_the_dump(demo_store, serial):
 
     alone, in_parts = serial(dumped)
     assert in_parts == alone and len(__import__("json").loads(in_parts)) == len(rows)
+
+
+def test_a_dump_of_a_store_loaded_without_texts_brings_them_in_part_by_part(serial, tmp_path):
+    """`dump` loads without the long texts: each part reads those of its papers, in its process."""
+    import io
+
+    from digest_tui.cli import write_json_array
+    from digest_tui.core.loading.cache import ParseCache
+    from digest_tui.core.loading.session import load
+    from digest_tui.core.paths import demo_dir
+
+    whole, _ = load([demo_dir()], cache=ParseCache(tmp_path / "cache"))
+    rows = list(range(len(whole.papers))) * (8200 // len(whole.papers) + 1)
+
+    def dumped(texts: bool) -> bytes:
+        store, _ = load([demo_dir()], cache=ParseCache(tmp_path / "cache"), texts=texts)
+        assert store.texts_pending is not texts
+        out = io.BytesIO()
+        write_json_array(store, rows, out)
+        return out.getvalue()
+
+    alone, in_parts = serial(lambda: dumped(False))
+    assert alone == in_parts == dumped(True)
+    assert b'"abstract_en": "' in in_parts
+
+
+def test_an_export_of_a_store_loaded_without_texts_is_the_export(serial, tmp_path):
+    import functools
+
+    from digest_tui.cli import _with_texts
+    from digest_tui.core import export
+    from digest_tui.core.loading.session import load
+    from digest_tui.core.loading.cache import ParseCache
+    from digest_tui.core.model import Mark
+    from digest_tui.core.paths import demo_dir
+
+    load([demo_dir()], cache=ParseCache(tmp_path / "cache"))
+
+    def exported(texts: bool, fmt: str) -> bytes:
+        store, _ = load([demo_dir()], cache=ParseCache(tmp_path / "cache"), texts=texts)
+        assert store.texts_pending is not texts
+        copies = 8200 // len(store.papers) + 1
+        records = [(paper, Mark(tags=(str(copy),))) for copy in range(copies) for paper in store.papers]
+        keys = [f"key{number}" for number in range(len(records))]
+        return b"".join(export.chunks(records, fmt, keys=keys, created="2026-12-02", texts=functools.partial(_with_texts, store)))
+
+    for fmt in ("bib", "md"):
+        alone, in_parts = serial(lambda fmt=fmt: exported(False, fmt))
+        assert alone == in_parts == exported(True, fmt)

@@ -167,3 +167,22 @@ def test_a_full_text_filter_writes_only_the_rows_a_sealed_index_lacks_and_never_
     found = store.select(parse_query("number"), marks)
     assert writes == [8]  # the three it lacked written once, not the one added meanwhile
     assert len(found) == 8 and len(store.papers) == 9 and store.texts_unsynced() == 1  # (the next selection's)
+
+
+def test_the_texts_of_some_rows_come_in_as_fill_texts_brings_every_text(tmp_path):
+    """fill_texts_of() reads the files of the rows asked for (each once), in the order
+    fill_texts() reads them: a paper listed in two files gets the same texts either way."""
+    from digest_tui.core.loading.cache import ParseCache
+    from digest_tui.core.loading.session import load
+    from digest_tui.core.paths import demo_dir
+
+    whole, _ = load([demo_dir()], cache=ParseCache(tmp_path / "cache"))  # and the texts kept there
+    store, _ = load([demo_dir()], cache=ParseCache(tmp_path / "cache"), texts=False)
+    assert store.texts_pending
+    twice = next(row for row, paper in enumerate(store.papers) if len(paper.sources) > 1)
+    store.fill_texts_of([twice])
+    assert store.papers[twice] == whole.papers[twice] and store.papers[twice].abstract_en
+    other = next(row for row, paper in enumerate(store.papers) if not {s.file for s in paper.sources} & {s.file for s in store.papers[twice].sources})
+    assert store.papers[other] != whole.papers[other]  # its files were not read
+    store.fill_texts_of(range(len(store.papers)))
+    assert store.papers == whole.papers and not store.texts_pending

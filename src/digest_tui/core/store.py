@@ -381,14 +381,29 @@ class Store:
             with self._lock:
                 if not self._pending:
                     return False
-                file = next(iter(self._pending))
-                pending = self._pending[file]
-                for row, values in zip(pending.rows, self._read(file, pending)):
-                    self._fill(row, values)
-                del self._pending[file]
-                self._last_read = None
+                self._fill_file(next(iter(self._pending)))
             time.sleep(0)  # as in index()
         return bool(self._pending)
+
+    def fill_texts_of(self, rows: Iterable[int]) -> None:
+        """Bring in the pending texts of the files these rows' papers come from, each file once,
+        in the order fill_texts() would (a paper read from two files gets the same texts): for
+        `dump` and `export`, whose forked copies each read the texts of the papers they write."""
+        pending, papers = self._pending, self.papers
+        if not pending:
+            return
+        wanted = {source.file for row in rows for source in papers[row].sources}
+        for file in [file for file in pending if file in wanted]:
+            with self._lock:
+                if file in self._pending:
+                    self._fill_file(file)
+
+    def _fill_file(self, file: str) -> None:
+        pending = self._pending[file]
+        for row, values in zip(pending.rows, self._read(file, pending)):
+            self._fill(row, values)
+        del self._pending[file]
+        self._last_read = None
 
     @property
     def texts_pending(self) -> bool:

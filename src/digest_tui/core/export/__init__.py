@@ -113,16 +113,32 @@ def render(
 
 
 def chunks(
-    records: list[Record], fmt: str, *, keys: list[str] | None = None, name: str = "", query: str = "", created=None
+    records: list[Record],
+    fmt: str,
+    *,
+    keys: list[str] | None = None,
+    name: str = "",
+    query: str = "",
+    created=None,
+    texts: Callable[[list[Record]], list[Record]] | None = None,
 ) -> Iterator[bytes]:
     """render() as UTF-8 bytes, in pieces where the format makes them (for standard output and
-    files: the whole text need not be in memory at once), made on every CPU (forked.pieces)."""
+    files: the whole text need not be in memory at once), made on every CPU (forked.pieces).
+    `texts` gives records with their long texts, for records loaded without (the command line:
+    each part brings in its own, in the process that writes it)."""
     form = get(fmt)
     if keys is None:
         keys = citekeys(records, fmt=fmt)
     if form.chunks is not None:
         details = Details(name, query, created)
-        return forked.pieces(lambda start, stop: form.chunks(records, keys, details, start, stop), len(records), STEP)
+
+        def part(start: int, stop: int) -> Iterator[bytes]:
+            here = records if texts is None else [*records[:start], *texts(records[start:stop]), *records[stop:]]
+            return form.chunks(here, keys, details, start, stop)
+
+        return forked.pieces(part, len(records), STEP)
+    if texts is not None:
+        records = texts(records)
     return iter([render(records, fmt, keys=keys, name=name, query=query, created=created).encode("utf-8")])
 
 
@@ -136,10 +152,12 @@ def write(
     name: str = "",
     query: str = "",
     created=None,
+    texts: Callable[[list[Record]], list[Record]] | None = None,
 ) -> str:
     """Write the export to the file (or, for a folder format, the folder) `target`, atomically
     per file; returns what was done, as one line. A missing folder is an ExportError unless
-    `make_folder` (the dialog's lists folder); so is every OSError, with the path in it."""
+    `make_folder` (the dialog's lists folder); so is every OSError, with the path in it. `texts`:
+    as for chunks()."""
     form = get(fmt)
     target = Path(target)
     if keys is None:
@@ -152,14 +170,14 @@ def write(
             target.mkdir(parents=make_folder, exist_ok=True)
         except OSError as error:
             raise ExportError(f"cannot make the folder {target}: {error.strerror or error}") from None
-        new, updated = obsidian.write(target, records, keys, details)
+        new, updated = obsidian.write(target, records if texts is None else texts(records), keys, details)
         return f"{count} to {target}/ ({new} new notes, {updated} updated, {len(records) - new - updated} unchanged)"
     _need_folder(target.parent, make_folder)
     if target.is_dir():
         raise ExportError(f"{target} is a folder; the {fmt} export is one file")
     if target.exists() and not target.is_file():  # a device, a FIFO: never replaced by a file
         raise ExportError(f"{target} is not a regular file; an export replaces only files (standard output: -o -)")
-    data = chunks(records, fmt, keys=keys, **details_dict(details))
+    data = chunks(records, fmt, keys=keys, texts=texts, **details_dict(details))
     try:
         atomic_write(target, data)
     except OSError as error:

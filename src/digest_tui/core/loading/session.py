@@ -448,7 +448,7 @@ class LoadSession:
 
     # -- after the load ------------------------------------------------------------------------
 
-    def finish(self, index: bool = True) -> Iterator[str]:
+    def finish(self, index: bool = True, texts: bool = True) -> Iterator[str]:
         """The steps after a load, yielding the name of each one done: the search-index columns
         that need no long texts (when `index`), "entries" (the cache entries of the files parsed
         in this process), "snapshot", "cache" (the parsing processes' entries are written), then
@@ -457,8 +457,9 @@ class LoadSession:
         index on disk, the texts are written there instead (when `index`) and stay out of the
         papers; where it is whole already (a warm start), the titles and authors in memory, which
         only a one-character word still reads, come after "ready". Without `index`, the texts
-        come in (for the command line, which writes them all), and the index is left alone
-        unless it is whole already. Garbage collection resumes at the end."""
+        come in (for the command line, which writes them all; without `texts` they stay pending,
+        for Store.fill_texts_of()), and the index is left alone unless it is whole already.
+        Garbage collection resumes at the end."""
         store = self.store
         try:
             store.fill_keys()  # a snapshot's keys, left out of its load (Store.extend)
@@ -484,7 +485,7 @@ class LoadSession:
                 store.attach_texts(None)  # writing it would take longer than the command: search in memory
             if store.texts is not None and index:
                 yield from self._sync_texts()
-            if store.texts is None or not index:
+            if (store.texts is None or not index) and texts:
                 while store.texts_pending:
                     store.fill_texts(files=TEXT_FILES_PER_STEP)
                     yield "texts"
@@ -514,11 +515,12 @@ class LoadSession:
             store.attach_texts(None)
         yield "texts"
 
-    def run(self, sort: str | None = "date") -> LoadReport:
-        """The whole session at once (no batches, no pauses, no search index): for the command line."""
+    def run(self, sort: str | None = "date", texts: bool = True) -> LoadReport:
+        """The whole session at once (no batches, no pauses, no search index): for the command
+        line; without `texts`, the long texts are left pending (finish())."""
         for _event in self.load(batch_seconds=float("inf"), sort=sort):
             pass
-        for _step in self.finish(index=False):
+        for _step in self.finish(index=False, texts=texts):
             pass
         return self.report
 
@@ -610,9 +612,10 @@ class LoadSession:
 
 
 def load(
-    paths: Iterable[str | os.PathLike], store: Store | None = None, cache: ParseCache | None = None
+    paths: Iterable[str | os.PathLike], store: Store | None = None, cache: ParseCache | None = None, texts: bool = True
 ) -> tuple[Store, LoadReport]:
     """A whole LoadSession at once: everything under the paths in a store (a new one unless given),
-    every text read in; the load snapshot written when the load was not all from one."""
+    every text read in (without `texts`: left pending, see Store.fill_texts_of); the load
+    snapshot written when the load was not all from one."""
     session = LoadSession(paths, store, cache)
-    return session.store, session.run()
+    return session.store, session.run(texts=texts)
