@@ -140,3 +140,17 @@ def test_a_csv_line_is_what_the_csv_module_writes(cells):
     expected = io.StringIO()
     csv.writer(expected, quoting=csv.QUOTE_MINIMAL).writerow(cells)
     assert csv_export._line([csv_export._cell(cell) if not isinstance(cell, str) else cell for cell in cells]) == expected.getvalue()
+
+
+@settings(max_examples=600, deadline=None)
+@given(TEXTS | LONG_TEXTS | st.lists(st.sampled_from(list("\\`*_[]<>#|~$&^@ a1-.\n")), min_size=100, max_size=300).map("".join))
+def test_markdown_escapes_a_long_text_as_a_short_one(text):
+    from digest_tui.core.export import markdown
+
+    old_long = markdown.LONG
+    try:
+        markdown.LONG = 10**9  # every text through the one sub()
+        reference = markdown.escape(text)
+    finally:
+        markdown.LONG = old_long
+    assert markdown.escape(text) == reference
