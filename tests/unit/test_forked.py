@@ -92,12 +92,23 @@ def test_a_copy_that_fails_has_its_part_made_here(cpus):
     assert len(makers) == 2  # this process made its part and the failed copy's
 
 
-def test_given_up_early_no_copy_is_left_running(cpus):
+def test_given_up_early_no_copy_is_left_running(cpus, monkeypatch):
+    made: list[int] = []
+    fork = forked._fork
+
+    def recorded(*args):
+        copy = fork(*args)
+        made.append(copy[0])
+        return copy
+
+    monkeypatch.setattr(forked, "_fork", recorded)
     parts = forked.pieces(items, COUNT, 100)
     assert next(parts) == b"[\n"
+    assert len(made) == 2 and all(made)
     parts.close()  # a closed pipe, ^C: the copies are stopped and waited for
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    for pid in made:
+        with pytest.raises(ChildProcessError):  # waited for already: no such child of this process
+            os.waitpid(pid, os.WNOHANG)
 
 
 # -- the commands that use it: every format's bytes are those one process makes ------------------
