@@ -6,9 +6,10 @@ folder instead: obsidian.write). `records` are (Paper, Mark) pairs, e.g. from Li
 and time. Every format but the vault also has `chunks(...)`, the same text as UTF-8 pieces, a
 batch of papers each (no string of the whole export is made), and given a start and a stop,
 the pieces of those records as they are within the whole, so that forked copies of the process
-can make its parts (forked.py); chunks() gives every format's bytes that way. write() is the one way an export reaches a file or a folder, from the command
-line and from the reader's export dialog alike, and streams the pieces into the file; the
-command line streams them to standard output.
+can make its parts (forked.py); chunks() gives every format's bytes that way. write() is the
+one way an export reaches a file or a folder, from the command line and from the reader's
+export dialog alike, and streams the pieces into the file; the command line streams them to
+standard output.
 """
 
 from __future__ import annotations
