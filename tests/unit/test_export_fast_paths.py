@@ -41,6 +41,28 @@ def reference_plain(text, state, protect):
     return "".join(out)
 
 
+_ORGANISATION = re.compile(
+    r"\b(?:and|team|lab|labs|laboratory|research|group|university|institute|inc|ltd|corporation|consortium|"
+    r"collaboration|foundation|center|centre|project|community)\b",
+    re.I,
+)
+
+
+def reference_split(author):
+    """common.split_names' split of one name, as it was made a name at a time."""
+    author = reference_tidy(author)
+    if "," in author:
+        family, given = (part.strip() for part in author.split(",", 1))
+        return (family, given) if family and given else None
+    if " " not in author or _ORGANISATION.search(author):
+        return None
+    words = author.split(" ")
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in common._PARTICLES:
+        start -= 1
+    return " ".join(words[start:]), " ".join(words[:start])
+
+
 def reference_authors(paper):
     names = [bib._author(a) for a in paper.authors if a.strip()]
     if not common.authors_known(paper):
@@ -84,6 +106,21 @@ def test_an_author_list_is_each_name_through_tex_and_and_braced(authors, count):
     assert author == "{" + reference_authors(paper) + "}"
 
 
+NAME_PIECES = st.sampled_from(
+    ["Kaiyan", "Zhao", "van", "der", "de", "Maaten", "and", "AND", "Team", "Labs", "lab", "Inc", "İnc", "ınc", "Reſearch",
+     "Grou", "group", "Chandra", "Landau", "Centre", "中文", ",", " ", "  ", "\t", "\n", "\u3000", "-", "_", "x"]
+)  # fmt: skip
+NAMES = st.lists(NAME_PIECES, max_size=8).map("".join) | st.text(max_size=30)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(NAMES, max_size=6))
+def test_the_names_of_a_paper_split_as_each_alone(authors):
+    """One search for an organisation's word in all of a paper's names (and its look-ahead) finds
+    the organisations the search of each name finds."""
+    assert common.split_names(authors) == [(reference_tidy(author), reference_split(author)) for author in authors]
+
+
 def test_the_cases_written_out():
     state = {"start": True}
     assert tex._plain("Regmix is LLMs-Based: ÄÖ élan Été x_Y 𝐀x tri_And and", state, True) == (
@@ -99,6 +136,10 @@ def test_the_cases_written_out():
     assert common.paragraphs("One\n \nTwo  words") == ["One", "Two words"]
     paper = make_paper(id="2606.00001", title_en="T", authors=("Barnes and Noble", " Ann  Lee ", "  ", "R&D $x$"))
     assert dict(bib.fields(paper, Mark()))["author"] == "{{Barnes and Noble} and Ann Lee and R\\&D $x$}"
+    assert common.split_names(["Kaiyan Zhao", "Qwen Team", "Zhao, Kaiyan", "Laurens van der Maaten", "Chandra Landau", "李明"]) == [
+        ("Kaiyan Zhao", ("Zhao", "Kaiyan")), ("Qwen Team", None), ("Zhao, Kaiyan", ("Zhao", "Kaiyan")),
+        ("Laurens van der Maaten", ("van der Maaten", "Laurens")), ("Chandra Landau", ("Landau", "Chandra")), ("李明", None),
+    ]  # fmt: skip
 
 
 ENTRY_VALUES = st.one_of(TEXTS, st.booleans(), st.lists(TEXTS, min_size=1, max_size=4), st.just([]), st.integers(0, 99))

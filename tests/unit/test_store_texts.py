@@ -186,3 +186,21 @@ def test_the_texts_of_some_rows_come_in_as_fill_texts_brings_every_text(tmp_path
     assert store.papers[other] != whole.papers[other]  # its files were not read
     store.fill_texts_of(range(len(store.papers)))
     assert store.papers == whole.papers and not store.texts_pending
+
+
+def test_texts_come_into_a_paper_without_any_as_merge_would_put_them():
+    """with_texts on a paper with no texts in yet (every warm fill of a paper read from one file)
+    gives what merge() gives: each text, types kept; on one that has some, merged_value's rules."""
+    from digest_tui.core.model import TEXT_FIELDS, merge, with_texts
+
+    full = make_paper(id="2401.00001", title_en="T", authors=("A B",), institutions=("MIT", "CMU"), institutions_raw="MIT\nCMU",
+                      abstract_en="An abstract.", abstract_zh="摘要。",
+                      ai_sections=(("method", "一种方法"),))  # fmt: skip
+    light = Paper(*without_texts(full))
+    filled = with_texts(light, texts_of(full))
+    assert filled == merge(light, full)
+    assert with_texts(light, texts_of(full._replace(comments=""))).comments is None  # as before: an empty text is none
+    assert [type(getattr(filled, name)) for name in TEXT_FIELDS] == [type(getattr(merge(light, full), name)) for name in TEXT_FIELDS]
+    assert with_texts(light, (None,) * len(TEXT_FIELDS)) is light  # nothing to bring in: the paper itself
+    twice = with_texts(filled, texts_of(full._replace(institutions=("ETH",), abstract_en="Another.")))
+    assert twice.institutions == ("MIT", "CMU", "ETH") and twice.abstract_en == "An abstract."  # the slow way: merged

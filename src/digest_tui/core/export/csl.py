@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..jsonout import dumps
-from .common import Details, Record, arxiv_id, authors_known, doi, paragraphs, published, safe_records, split_name, tidy
+from .common import Details, Record, arxiv_id, authors_known, doi, paragraphs, published, safe_records, split_names, tidy
 
 
 BATCH = 256
@@ -53,7 +53,7 @@ def item(paper, mark, key: str) -> dict:
             out[name] = value
 
     add("title", tidy(paper.title_en or paper.title_zh or paper.id or paper.key))
-    authors = [name(a) for a in paper.authors if a.strip()]
+    authors = [name(author, parts) for author, parts in split_names(paper.authors) if author]
     if authors and not authors_known(paper):
         authors.append({"literal": "others"})
     add("author", authors)
@@ -77,7 +77,7 @@ def item(paper, mark, key: str) -> dict:
     return out
 
 
-def name(author: str) -> dict:
-    """`Kaiyan Zhao` -> {family: Zhao, given: Kaiyan}; an organisation or a one-word name is a literal."""
-    parts = split_name(author)
-    return {"family": parts[0], "given": parts[1]} if parts else {"literal": tidy(author)}
+def name(author: str, parts: tuple[str, str] | None) -> dict:
+    """`Kaiyan Zhao` -> {family: Zhao, given: Kaiyan}, given the name tidied and its split (split_names);
+    an organisation or a one-word name is a literal."""
+    return {"family": parts[0], "given": parts[1]} if parts else {"literal": author}

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .common import Details, Record, arxiv_id, authors_known, doi, published, safe_records, split_name, tidy
+from .common import Details, Record, arxiv_id, authors_known, doi, published, safe_records, split_names, tidy
 
 
 BATCH = 256
@@ -60,8 +60,7 @@ def record(paper, mark, key: str) -> str:
     add("TI", paper.title_en or paper.title_zh or paper.id or paper.key)
     if paper.title_en:
         add("TT", paper.title_zh)
-    for author in paper.authors:
-        add("AU", family_first(author))
+    lines += ["AU  - " + family_first(name, parts) for name, parts in split_names(paper.authors) if name]
     if not authors_known(paper):
         add("AU", "et al.")
     year, month = published(paper)
@@ -85,7 +84,7 @@ def record(paper, mark, key: str) -> str:
     return "\n".join(lines)
 
 
-def family_first(name: str) -> str:
-    """`Kaiyan Zhao` -> `Zhao, Kaiyan`; a one-word name, a Chinese one or an organisation stays whole."""
-    parts = split_name(name)
-    return f"{parts[0]}, {parts[1]}" if parts else tidy(name)
+def family_first(name: str, parts: tuple[str, str] | None) -> str:
+    """`Kaiyan Zhao` -> `Zhao, Kaiyan`, given the name tidied and its split (split_names); a one-word
+    name, a Chinese one or an organisation stays whole."""
+    return f"{parts[0]}, {parts[1]}" if parts else name
