@@ -98,6 +98,12 @@ def test_a_plain_run_is_escaped_and_its_capitalised_words_braced_as_word_by_word
     assert tex.escape(text) == text.translate(_ESCAPES)
 
 
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=60) | TEXTS.filter(str.isascii))
+def test_an_ascii_title_has_the_capitalised_words_the_unicode_pattern_finds(text):
+    assert tex._ASCII_CAPITALISED.split(text) == tex._capitalised_word().split(text)
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(TEXTS, max_size=5), st.sampled_from([None, 0, 9]))
 def test_an_author_list_is_each_name_through_tex_and_and_braced(authors, count):
