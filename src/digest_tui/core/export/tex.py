@@ -189,7 +189,7 @@ def _capitalised_word() -> re.Pattern[str]:
     a capital fails once, not at every letter) to its end, but for a plural of capitals (`LLMs`),
     whose `s` is left out. Its split() braces every such word of a title with no Python called a
     word (a sub() calling a function for each was ~60% of a title's time). The class of every capital is
-    made at the first title (~0.1 s: every code point is asked)."""
+    made at the first title that is not ASCII (~0.1 s: every code point is asked)."""
     if not _CAPITALISED:
         import array
         import sys
