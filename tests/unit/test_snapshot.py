@@ -164,6 +164,20 @@ def test_texts_a_damaged_entry_cannot_give_come_from_the_digest_file(digests, tm
     assert any(paper.abstract_en for paper in store.papers)
 
 
+def test_an_entry_gives_its_texts_only_for_the_file_and_version_it_was_made_for(digests, tmp_path):
+    """ParseCache.texts (a snapshot's files: no paper made of the rows) checks what get() checks."""
+    cache = ParseCache(tmp_path / "cache")
+    load([str(digests)], cache=cache)
+    first, second = sorted(str(path) for path in Path(digests).iterdir() if path.is_file())[:2]
+    texts = cache.texts(first, os.stat(first))
+    assert texts is not None and texts == cache.get(first, os.stat(first)).texts
+    shutil.copyfile(cache.entry_path(first), cache.entry_path(second))  # another file's entry under its name
+    assert cache.texts(second, os.stat(second)) is None and cache.get(second, os.stat(second)) is None
+    info = os.stat(first)
+    os.utime(first, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))  # a new version of the file
+    assert cache.texts(first, os.stat(first)) is None and cache.get(first, os.stat(first)) is None
+
+
 def test_only_the_newest_snapshots_are_kept(tmp_path):
     cache = ParseCache(tmp_path / "cache")
     for n in range(snapshot.KEEP + 2):

@@ -124,6 +124,15 @@ class ParseCache:
             return None
         return open_entry(self.read(path), path, stamp_of(info))
 
+    def texts(self, path: str, info: os.stat_result) -> Texts | None:
+        """Where an unchanged file's long texts are (get()'s `texts`, with the same checks but
+        no paper made of its rows: a warm start brings in the texts of files whose papers came
+        from the load snapshot)."""
+        if not readable(path):
+            return None
+        entry = self.read(path)
+        return None if _head(entry, path, stamp_of(info)) is None else entry.texts  # type: ignore[union-attr]
+
     def read(self, path: str) -> Entry | None:
         """The path's entry (its papers part read and checked), or None if missing or corrupt."""
         entry = self.entry_path(path)
@@ -350,20 +359,33 @@ def check_entry(data: bytes, entry: str | None = None) -> Entry | None:
 def open_entry(entry: Entry | None, path: str, stamp: tuple[int, int, int, int]) -> CachedFile | None:
     """The papers in a checked entry made for this path and stamp; None if it is for another file
     or another version of it (or cannot be read)."""
+    head = _head(entry, path, stamp)
+    if head is None:
+        return None
+    try:
+        fmt, source_format, warnings, rows, titles = head
+        if not _is_entry_shape(fmt, source_format, warnings, rows, titles):
+            return None
+        sources = (Source(path, source_format),)
+        papers = [_new_tuple(Paper, row + (sources,)) for row in rows]
+        return CachedFile(fmt, list(warnings), papers, titles, entry.texts)  # type: ignore[union-attr]
+    except Exception:  # a TypeError, for a crafted entry
+        return None
+
+
+def _head(entry: Entry | None, path: str, stamp: tuple[int, int, int, int]) -> tuple | None:
+    """A checked entry's head (format, source format, warnings, rows, titles) if it was made
+    for this path and stamp, else None."""
     if entry is None:
         return None
     try:
         head = marshal.loads(entry.head)
         if head.__class__ is not tuple or len(head) != 7:
             return None
-        stored_path, stored_stamp, fmt, source_format, warnings, rows, titles = head
+        stored_path, stored_stamp, *rest = head
         if stored_path != os.path.abspath(path) or stored_stamp.__class__ is not tuple or stored_stamp != stamp:
             return None
-        if not _is_entry_shape(fmt, source_format, warnings, rows, titles):
-            return None
-        sources = (Source(path, source_format),)
-        papers = [_new_tuple(Paper, row + (sources,)) for row in rows]
-        return CachedFile(fmt, list(warnings), papers, titles, entry.texts)
+        return tuple(rest)
     except Exception:  # marshal's ValueError, EOFError, TypeError; MemoryError for a crafted size
         return None
 

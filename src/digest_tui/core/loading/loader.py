@@ -52,8 +52,7 @@ def _cached(path: str, info: os.stat_result, hit: CachedFile, cache: ParseCache 
 
 def texts_from_cache(path: str, info: os.stat_result, count: int, cache: ParseCache | None) -> list[tuple[str | None, ...]]:
     """texts_of_file() for a file whose cache entry has not been opened yet (a snapshot's files)."""
-    hit = cache.get(path, info) if cache is not None else None
-    return texts_of_file(path, info, None if hit is None else hit.texts, count, cache)
+    return texts_of_file(path, info, cache.texts(path, info) if cache is not None else None, count, cache)
 
 
 def texts_of_file(
