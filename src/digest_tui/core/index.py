@@ -10,9 +10,6 @@ from collections.abc import Callable
 
 from .model import Paper
 
-_SPACES = re.compile(r"\s+")
-
-
 def _untidy(text: str) -> bool:
     """Whether whitespace other than a doubled space needs collapsing (the callers look for that
     too). Parsers tidy nearly everything, so this cheap test (single-character scans) saves
@@ -38,7 +35,7 @@ def fold(text: str | None) -> str:
         if "-" in text or "_" in text:
             text = text.replace("-", " ").replace("_", " ")
         if _untidy(text) or "  " in text:  # a doubled space, or `a - b` and `--` made one above
-            text = _SPACES.sub(" ", text).strip()
+            text = " ".join(text.split())  # (every whitespace run one space, none at the ends: 5x a regex's speed)
         return text.lower()
     # Chinese text nearly always has full-width punctuation (，：（）), which is not NFKC: normalizing
     # every abstract took most of the index's time. Those forms and the ideographic space are
@@ -47,10 +44,12 @@ def fold(text: str | None) -> str:
         text = _WIDE.sub(_narrow, text)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    if "-" in text or "_" in text or "\u2010" in text:  # translate() is slow on non-ASCII text; find() is not
-        text = text.translate(_JOINERS)
+    # (NFKC has made the non-breaking hyphen a hyphen, the full-width hyphen-minus a hyphen-minus;
+    # three replace()s, as translate() takes 20 times as long on non-ASCII text)
+    if "-" in text or "_" in text or "\u2010" in text:
+        text = text.replace("-", " ").replace("_", " ").replace("\u2010", " ")
     if _untidy(text) or "  " in text:
-        text = _SPACES.sub(" ", text).strip()
+        text = " ".join(text.split())
     return text.casefold()
 
 
@@ -61,11 +60,6 @@ _WIDE = re.compile("[\uff01-\uff5e\u3000]")
 def _narrow(match: re.Match) -> str:
     char = match.group()
     return " " if char == "\u3000" else chr(ord(char) - 0xFEE0)
-
-
-_JOINERS = str.maketrans({"-": " ", "\u2010": " ", "_": " "})
-"""Hyphen-minus, hyphen and low line: within a phrase they count as a space. (NFKC has already made
-the non-breaking hyphen a hyphen and the full-width hyphen-minus a hyphen-minus.)"""
 
 
 def _fold_all(*parts: str | None) -> str:
