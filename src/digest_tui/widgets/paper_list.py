@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import work
 from textual.binding import Binding
 from textual.events import Click, Resize
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -168,6 +168,7 @@ class PaperList(ScrollView, can_focus=True):
         self._keep_current = True
         self._hold_line = False
         self._lines: dict[tuple, tuple[object, Strip]] = {}  # see _line()
+        self._frame: tuple[int, Style] | None = None  # (width, style) while render_lines() draws a frame
         self._styles_checked = False  # whether the kept lines' styles were compared since Textual's last style update
         self._lines_drawn_with: tuple | None = None  # the styles the kept lines were drawn with
 
@@ -416,10 +417,18 @@ class PaperList(ScrollView, can_focus=True):
 
     # -- rendering -----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the width and the widget's style looked up once a frame, not once a line: rich_style
+        # walks the ancestors' backgrounds each time (a fifth of drawing a new page of the list)
+        self._frame = (self.scrollable_content_region.width, self.rich_style)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width, base = self._frame or (self.scrollable_content_region.width, self.rich_style)
         index = int(self.scroll_offset.y) + y
-        base = self.rich_style
         if not self.rows:
             if y == 0:
                 style = self.get_component_rich_style("paper-list--empty")
