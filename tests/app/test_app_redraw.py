@@ -57,3 +57,26 @@ async def test_a_filter_applied_draws_what_changed_not_the_whole_screen(monkeypa
         await pilot.pause(0.3)
         assert full == []
         assert "中文" in screen_text(app)
+
+
+async def test_a_batch_read_while_a_filter_is_typed_leaves_the_list_to_the_typing_pause():
+    from digest_tui.messages import DigestsRead
+
+    app = demo_app()
+    async with started(app) as pilot:
+        screen, papers = app.screen, app.screen.paper_list
+        papers.answered_at = 0.0  # a refresh is due, as it is a second into a load
+        await pilot.press("slash", "m")
+        assert screen.filter_bar.typing
+        asked = papers.generation
+        screen.post_message(DigestsRead(1, []))
+        await pilot.pause()
+        assert papers.generation == asked  # the count goes up; the list waits
+        await press(pilot)  # (nothing: settles)
+        await pilot.pause(0.3)  # the typing pause ends: the filter applies, to every paper in
+        assert not screen.filter_bar.typing and papers.generation > asked
+        papers.answered_at = 0.0
+        asked = papers.generation
+        screen.post_message(DigestsRead(1, []))  # no typing: the batch refreshes the list
+        await pilot.pause()
+        assert papers.generation > asked

@@ -259,9 +259,12 @@ class MainScreen(Screen):
         self.files_read = message.files
         self.problems.extend(message.problems)
         # sorting 100k papers on every batch would take the loader's CPU: while loading, the list
-        # is refreshed with at least six times the last selection's cost in between
+        # is refreshed with at least six times the last selection's cost in between, and not while
+        # a filter is being typed (a new page of the list and its paper, drawn in the frame that
+        # shows the key, made the key show 20-100 ms late; the pause in typing filters anyway)
         papers = self.paper_list
-        if monotonic() >= papers.answered_at + max(LOAD_REFRESH_SECONDS, 6 * papers.selection_seconds):
+        if not self.filter_bar.typing and \
+                monotonic() >= papers.answered_at + max(LOAD_REFRESH_SECONDS, 6 * papers.selection_seconds):
             self.refilter(keep_current=self.paper_list.cursor != 0)
         else:
             self.total = len(self.store)

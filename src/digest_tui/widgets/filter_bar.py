@@ -84,6 +84,11 @@ class FilterBar(CleanInput):
         with self.prevent(Input.Changed):
             self.value = text
 
+    @property
+    def typing(self) -> bool:
+        """Whether a filter is being typed: a key came in less than FILTER_DELAY ago."""
+        return self._pause is not None
+
     def stop_pause(self) -> None:
         """Forget the typing pause under way: what was typed is applied now, or not at all."""
         if self._pause is not None:
