@@ -204,3 +204,53 @@ def test_texts_come_into_a_paper_without_any_as_merge_would_put_them():
     assert with_texts(light, (None,) * len(TEXT_FIELDS)) is light  # nothing to bring in: the paper itself
     twice = with_texts(filled, texts_of(full._replace(institutions=("ETH",), abstract_en="Another.")))
     assert twice.institutions == ("MIT", "CMU", "ETH") and twice.abstract_en == "An abstract."  # the slow way: merged
+
+
+def add_slowly(store: Store, file: str, papers: list[Paper]) -> tuple[threading.Event, threading.Event]:
+    """add_light() with a reader that says when it starts (`reading`) and waits for `release`."""
+    reading, release = threading.Event(), threading.Event()
+
+    def read_slowly():
+        reading.set()
+        release.wait(10)
+        return [texts_of(paper) for paper in papers]
+
+    store.add([light(paper) for paper in papers], texts=(file, read_slowly))
+    return reading, release
+
+
+def test_a_file_whose_texts_are_being_read_holds_up_neither_a_batch_nor_the_paper_shown():
+    store = Store()
+    reading, release = add_slowly(store, "slow.txt", [whole("slow.txt", "2601.00001", "Slow abstract.")])
+    add_light(store, "b.txt", [whole("b.txt", "2601.00002", "Shown abstract.")])
+    filling = threading.Thread(target=store.fill_texts, kwargs={"files": 2})
+    filling.start()
+    assert reading.wait(10)
+    try:
+        # while slow.txt is read in the worker: a batch goes in, and another file's paper is shown
+        added = threading.Thread(target=add_light, args=(store, "c.txt", [whole("c.txt", "2601.00003", "C.")]))
+        added.start()
+        added.join(2)
+        assert not added.is_alive()
+        shown = threading.Thread(target=store.paper, args=(1,))
+        shown.start()
+        shown.join(2)
+        assert not shown.is_alive() and store.papers[1].abstract_en == "Shown abstract."
+    finally:
+        release.set()
+        filling.join(10)
+    assert store.papers[0].abstract_en == "Slow abstract."
+    assert store.fill_texts(files=1) is False and store.papers[2].abstract_en == "C."
+
+
+def test_a_file_read_again_while_its_old_texts_are_read_gets_its_new_texts():
+    store = Store()
+    reading, release = add_slowly(store, "gone.txt", [whole("gone.txt", "2601.00001", "Old abstract.")])
+    filling = threading.Thread(target=store.fill_texts)
+    filling.start()
+    assert reading.wait(10)
+    add_light(store, "gone.txt", [whole("gone.txt", "2601.00001", "New abstract.")])  # read again meanwhile
+    release.set()
+    filling.join(10)
+    assert store.texts_pending  # the new reading's texts, not the old ones
+    assert store.paper(0).abstract_en == "New abstract."

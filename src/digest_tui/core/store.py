@@ -376,12 +376,23 @@ class Store:
 
     def fill_texts(self, files: int = 1) -> bool:
         """Bring pending texts into the papers, up to `files` files of them, oldest first;
-        whether any remain. Safe in a worker thread (each file is filled under the lock)."""
+        whether any remain. Safe in a worker thread: a file's texts are read without the lock (a
+        few milliseconds of reading and unmarshalling, a parse if the cache cannot give them, that
+        the load's batches and the paper shown would wait for) and filled in under it, unless the
+        file was filled, taken away or read again meanwhile."""
         for _ in range(files):
             with self._lock:
                 if not self._pending:
                     return False
-                self._fill_file(next(iter(self._pending)))
+                file = next(iter(self._pending))
+                pending, last = self._pending[file], self._last_read
+            values = last[1] if last is not None and last[0] == file else pending.read()
+            with self._lock:
+                if self._pending.get(file) is pending:
+                    for row, texts in zip(pending.rows, values):
+                        self._fill(row, texts)
+                    del self._pending[file]
+                    self._last_read = None
             time.sleep(0)  # as in index()
         return bool(self._pending)
 
