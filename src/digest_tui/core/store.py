@@ -389,10 +389,7 @@ class Store:
             values = last[1] if last is not None and last[0] == file else pending.read()
             with self._lock:
                 if self._pending.get(file) is pending:
-                    for row, texts in zip(pending.rows, values):
-                        self._fill(row, texts)
-                    del self._pending[file]
-                    self._last_read = None
+                    self._fill_file(file, values)
             time.sleep(0)  # as in index()
         return bool(self._pending)
 
@@ -409,10 +406,11 @@ class Store:
                 if file in self._pending:
                     self._fill_file(file)
 
-    def _fill_file(self, file: str) -> None:
+    def _fill_file(self, file: str, values: list[tuple[str | None, ...]] | None = None) -> None:
+        """Fill a pending file's papers in with its texts (`values`: as read already; call with the lock held)."""
         pending = self._pending[file]
-        for row, values in zip(pending.rows, self._read(file, pending)):
-            self._fill(row, values)
+        for row, texts in zip(pending.rows, self._read(file, pending) if values is None else values):
+            self._fill(row, texts)
         del self._pending[file]
         self._last_read = None
 
