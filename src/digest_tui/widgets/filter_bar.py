@@ -62,7 +62,10 @@ class FilterBar(CleanInput):
 
     def open(self) -> None:
         """Show the bar (with the filter kept, to edit) and take the keys at once (the keys typed right after `/` are already on
-        their way: a deferred focus() would let them reach the list), the cursor after the filter."""
+        their way: a deferred focus() would let them reach the list), the cursor after the filter and a
+        space: the words typed next narrow the filter kept (`/agent` after `cat:cs.CV`), not run into it."""
+        if self.value and not self.value[-1].isspace():
+            self.show_text(self.value + " ")
         self._show(True)
         self.screen.set_focus(self)
         self.cursor_position = len(self.value)
