@@ -64,12 +64,13 @@ def entry_file(cache: ParseCache, path: Path) -> Path:
 def craft(head: tuple, texts: list) -> bytes:
     """An entry with valid checksums around whatever parts it is given."""
     head_bytes, texts_bytes = marshal.dumps(head), marshal.dumps(texts)
-    header = cache_module.HEADER.pack(zlib.adler32(head_bytes), len(head_bytes), zlib.adler32(texts_bytes), len(texts_bytes))
+    made_for = cache_module.made_for(*head[:2]) if len(head) > 1 and isinstance(head[0], str) and isinstance(head[1], tuple) else bytes(16)
+    header = cache_module.HEADER.pack(zlib.adler32(head_bytes), len(head_bytes), zlib.adler32(texts_bytes), len(texts_bytes), made_for)
     return cache_module.MAGIC + header + head_bytes + texts_bytes
 
 
 def parts(data: bytes) -> tuple[tuple, list]:
-    _s, head_length, _t, _l = cache_module.HEADER.unpack_from(data, len(cache_module.MAGIC))
+    _s, head_length, _t, _l, _made_for = cache_module.HEADER.unpack_from(data, len(cache_module.MAGIC))
     start = cache_module.START
     return marshal.loads(data[start : start + head_length]), marshal.loads(data[start + head_length :])
 

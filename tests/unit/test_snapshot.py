@@ -178,6 +178,28 @@ def test_an_entry_gives_its_texts_only_for_the_file_and_version_it_was_made_for(
     assert cache.texts(first, os.stat(first)) is None and cache.get(first, os.stat(first)) is None
 
 
+def test_an_entry_whose_header_names_another_version_gives_no_texts_and_they_come_from_the_file(digests, tmp_path):
+    """ParseCache.texts reads the header alone: what it says the entry was made for (made_for)
+    must be this path and stamp, else the texts are parsed from the digest file again."""
+    from digest_tui.core.loading import cache as cache_module
+
+    cache = ParseCache(tmp_path / "cache")
+    load([str(digests)], cache=cache)
+    expected = file_by_file(digests, tmp_path)[0]
+    at = len(cache_module.MAGIC) + cache_module.HEADER.size - 1  # the last byte of made_for
+    for entry in cache.folder.glob("??/*"):
+        data = bytearray(entry.read_bytes())
+        data[at] ^= 1
+        entry.write_bytes(bytes(data))
+    paths = sorted(str(path) for path in Path(digests).iterdir() if path.is_file())
+    assert all(cache.texts(path, os.stat(path)) is None for path in paths)
+    assert cache.get(paths[0], os.stat(paths[0])) is not None  # the papers part still checks out
+    assert used_snapshot(digests, cache)
+    store, _ = load([str(digests)], cache=ParseCache(tmp_path / "cache"))
+    assert everything(store) == expected
+    assert any(paper.abstract_en for paper in store.papers)
+
+
 def test_only_the_newest_snapshots_are_kept(tmp_path):
     cache = ParseCache(tmp_path / "cache")
     for n in range(snapshot.KEEP + 2):

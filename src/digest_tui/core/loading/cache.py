@@ -13,7 +13,9 @@ exception.
 An entry holds two marshalled parts, each with its own checksum: the papers without their long
 texts (what a warm start reads, a fifth of the bytes), then the texts (`model.TEXT_FIELDS`), read
 from the entry only when the list is up (`Store.fill_texts`) or a paper is shown or searched
-before that. Texts that cannot be read back whole are taken from the digest file again.
+before that. Texts that cannot be read back whole are taken from the digest file again. The
+header says which version of which file an entry was made for (`made_for`), so that the texts of
+a snapshot's files are found from the header alone, the papers part neither read nor unmarshalled.
 """
 
 from __future__ import annotations
@@ -67,9 +69,9 @@ class Entry(NamedTuple):
     texts: Texts
 
 
-CACHE_FORMAT = 2
-MAGIC = b"digest-tui parse cache 2\n"
-HEADER = struct.Struct("<IQIQ")  # Adler-32 and length of the papers part, then of the texts part
+CACHE_FORMAT = 3
+MAGIC = b"digest-tui parse cache 3\n"
+HEADER = struct.Struct("<IQIQ16s")  # Adler-32 and length of the papers part, then of the texts part; made_for()
 START = len(MAGIC) + HEADER.size
 FIRST_READ = 64 * 1024  # the header and, for most digest files, the whole papers part
 _new_tuple = tuple.__new__
@@ -125,13 +127,27 @@ class ParseCache:
         return open_entry(self.read(path), path, stamp_of(info))
 
     def texts(self, path: str, info: os.stat_result) -> Texts | None:
-        """Where an unchanged file's long texts are (get()'s `texts`, with the same checks but
-        no paper made of its rows: a warm start brings in the texts of files whose papers came
-        from the load snapshot)."""
+        """Where an unchanged file's long texts are (get()'s `texts`, but no paper made of its
+        rows: a warm start brings in the texts of files whose papers came from the load snapshot).
+        Only the entry's header is read: it says which version of which file the entry was made
+        for (made_for), and read_texts() checks the texts part itself."""
         if not readable(path):
             return None
-        entry = self.read(path)
-        return None if _head(entry, path, stamp_of(info)) is None else entry.texts  # type: ignore[union-attr]
+        entry = self.entry_path(path)
+        try:
+            descriptor = os.open(entry, os.O_RDONLY | _NONBLOCK)
+            try:
+                data = os.read(descriptor, START)
+            finally:
+                os.close(descriptor)
+        except (OSError, OverflowError):
+            return None
+        if _sizes(data) is None:
+            return None
+        _head_sum, head_length, texts_sum, texts_length, identity = HEADER.unpack_from(data, len(MAGIC))
+        if identity != made_for(path, stamp_of(info)):
+            return None
+        return Texts(None, entry, START + head_length, texts_length, texts_sum)
 
     def read(self, path: str) -> Entry | None:
         """The path's entry (its papers part read and checked), or None if missing or corrupt."""
@@ -262,8 +278,13 @@ def encode_entry(path: str, stamp: tuple[int, int, int, int], fmt: str, warnings
     """One file's parse as cache-entry bytes (also how a parsing process hands its result back)."""
     head = _head_part(path, stamp, fmt, warnings, papers)
     texts = marshal.dumps([texts_of(paper) for paper in papers])
-    header = HEADER.pack(zlib.adler32(head), len(head), zlib.adler32(texts), len(texts))
+    header = HEADER.pack(zlib.adler32(head), len(head), zlib.adler32(texts), len(texts), made_for(path, stamp))
     return b"".join((MAGIC, header, head, texts))
+
+
+def made_for(path: str, stamp: tuple[int, int, int, int]) -> bytes:
+    """What an entry's header says it was made for: a hash of the file's absolute path and stamp."""
+    return hashlib.blake2b(f"{os.path.abspath(path)}\0{stamp}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _head_part(path: str, stamp: tuple[int, int, int, int], fmt: str, warnings: list[str], papers: list[Paper]) -> bytes:
@@ -295,7 +316,7 @@ def write_entry(
         texts = marshal.dumps([texts_of(paper) for paper in papers])
         handle.write(texts)
         handle.seek(len(MAGIC))
-        handle.write(HEADER.pack(zlib.adler32(head), len(head), zlib.adler32(texts), len(texts)))
+        handle.write(HEADER.pack(zlib.adler32(head), len(head), zlib.adler32(texts), len(texts), made_for(path, stamp)))
         return
     texts_sum, texts_length = zlib.adler32(b""), 0
     for start in range(0, len(papers), TEXTS_PER_PIECE):
@@ -307,7 +328,7 @@ def write_entry(
         handle.write(piece)
         texts_sum, texts_length = zlib.adler32(piece, texts_sum), texts_length + len(piece)
     handle.seek(len(MAGIC))
-    handle.write(HEADER.pack(zlib.adler32(head), len(head), texts_sum, texts_length))
+    handle.write(HEADER.pack(zlib.adler32(head), len(head), texts_sum, texts_length, made_for(path, stamp)))
 
 
 def readable(path: str) -> bool:
@@ -327,7 +348,7 @@ def _sizes(data: bytes) -> tuple[int, int] | None:
     """The lengths of an entry's two parts from its header, if it has one and they are sane."""
     if len(data) < START or not data.startswith(MAGIC):
         return None
-    _head_sum, head_length, _texts_sum, texts_length = HEADER.unpack_from(data, len(MAGIC))
+    _head_sum, head_length, _texts_sum, texts_length, _made_for = HEADER.unpack_from(data, len(MAGIC))
     if head_length > MAX_PART or texts_length > MAX_PART:
         return None
     return head_length, texts_length
@@ -343,7 +364,7 @@ def check_entry(data: bytes, entry: str | None = None) -> Entry | None:
     part is in `data` too, or else (bytes from `head_of`) in the entry file `entry`."""
     if _sizes(data) is None:
         return None
-    head_sum, head_length, texts_sum, texts_length = HEADER.unpack_from(data, len(MAGIC))
+    head_sum, head_length, texts_sum, texts_length, _made_for = HEADER.unpack_from(data, len(MAGIC))
     view = memoryview(data)
     head = view[START : START + head_length]
     if len(head) != head_length or zlib.adler32(head) != head_sum:
