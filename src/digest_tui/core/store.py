@@ -45,6 +45,14 @@ LOOKUP_PIECE = 32768
 (restore() here, a snapshot's pieces: snapshot.py): a call holds the GIL, and the reader's keys
 wait for it (at a million entries one marshal.loads took 0.2 s, one dict.update 0.33 s)."""
 
+def yield_gil() -> None:
+    """Let a thread that waits for the GIL or the store's lock (the reader's UI thread) have them
+    now, when another thread runs: time.sleep(0), which takes ~90 µs on some machines (a VM's
+    timer), 0.3 s of a headless 100k load bringing its texts in file by file, with no one to wait."""
+    if threading.active_count() > 1:
+        time.sleep(0)
+
+
 class StoreState(NamedTuple):
     """A store's contents as plain values (what a snapshot keeps): each row's paper values without
     long texts, its title sort key, the keys other than a row's own paper key that lead to it,
@@ -275,7 +283,7 @@ class Store:
         while self._unkeyed:
             with self._lock:
                 self._add_keys(KEY_CHUNK)
-            time.sleep(0)  # the UI thread, if it waits for the lock or the GIL, gets them now
+            yield_gil()  # the UI thread, if it waits for the lock or the GIL, gets them now
 
     def _keys(self) -> dict[str, int]:
         """The key lookup with the own key of every row in it (call with the lock held)."""
@@ -390,7 +398,7 @@ class Store:
             with self._lock:
                 if self._pending.get(file) is pending:
                     self._fill_file(file, values)
-            time.sleep(0)  # as in index()
+            yield_gil()  # as in index()
         return bool(self._pending)
 
     def fill_texts_of(self, rows: Iterable[int]) -> None:
@@ -463,7 +471,7 @@ class Store:
                     papers = self._whole(chunk)
                 # folded without the lock (~0.1 s a chunk: a filter's answer or the paper shown would wait for it)
                 values.extend(_indexed_texts(chunk, papers))
-                time.sleep(0)  # the UI thread, if it waits for the lock (a paper to show), gets it now
+                yield_gil()  # the UI thread, if it waits for the lock (a paper to show), gets it now
             try:
                 texts.put(values)
             except BaseException:
@@ -592,7 +600,7 @@ class Store:
                     if start >= len(papers):
                         break
                     column.extend(map(fold, papers[start : start + INDEX_CHUNK]))
-                time.sleep(0)  # a thread waiting for the lock (a filter wanting another column) gets it now
+                yield_gil()  # a thread waiting for the lock (a filter wanting another column) gets it now
             columns.append(column)
         return columns
 

@@ -32,7 +32,7 @@ from ..files import STALE_AFTER, atomic_write, read_regular
 from .cache import ParseCache, readable, stamp_of
 from .loader import _parse
 from ..model import Paper, Source
-from ..store import LOOKUP_PIECE, Store, StoreState, TextReader
+from ..store import LOOKUP_PIECE, Store, StoreState, TextReader, yield_gil
 
 MAGIC = b"digest-tui load snapshot 5\n"
 HEADER = struct.Struct("<IQ")  # Adler-32 and length of the payload
@@ -277,7 +277,7 @@ def decode_lookups(parts: object, rows: int, files: list[FileRecord]) -> tuple |
                         _row_numbers(rows_of, rows) for rows_of in map(_LAST, piece))):  # fmt: skip
                     return None
             values.extend(piece)
-            time.sleep(0)  # the UI thread, if it waits for the GIL, has it now
+            yield_gil()  # the UI thread, if it waits for the GIL, has it now
         decoded.append(values)
     other_keys, titles, landed_pairs, date_order = decoded
     landed = dict(landed_pairs)
