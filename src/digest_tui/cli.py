@@ -397,7 +397,7 @@ def ledger_main(argv: Sequence[str]) -> int:
     if not paths:
         parser.error(f"give digest files or folders, or set `folders` in {config_path}")
     cache = default_cache()
-    store, report = load(paths, cache=cache)
+    store, report = load(paths, cache=cache, texts=False)  # it counts papers by key and file: no long text is read
     report_problems(report)
     marks = _library_marks()
     ledger = ledger_of(store, marks, config.fetch.arxiv, cache)
