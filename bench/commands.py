@@ -7,13 +7,15 @@ their ratio to the load alone, next to the issue's goal (within 1.5x the load's 
 
   load     headless.py load ARCH CACHE: LoadSession.run() through the parse cache, every paper
            with its long texts: the reader's whole load, what the goal measures against
-  dump     digest-tui dump ARCH > /dev/null: the load without the long texts, then every paper as
+  dump     digest-tui dump ARCH > FILE: the load without the long texts, then every paper as
            JSON, made in parts on every CPU, each part reading its papers' texts (core/forked.py)
-  export   digest-tui export -q QUERY -f FORMAT ARCH > /dev/null: the same load, the search index
+  export   digest-tui export -q QUERY -f FORMAT ARCH > FILE: the same load, the search index
            the query reads, citation keys, then the format's writer in parts (every paper with a
            date by default)
 
-Each run is a fresh process with private HOME/XDG_* folders (one sandbox for the whole series, so
+Each run writes its output to a new temporary file, as a user's `> FILE` does, after os.sync()
+has written out the last run's (300 MB for a dump of 100k papers: left dirty, its writeback
+slowed the next run by 0.3-0.6 s, whichever it was). Each run is a fresh process with private HOME/XDG_* folders (one sandbox for the whole series, so
 the runs after the first are warm); runs alternate between the three. The goal is judged by the
 clock, the time a person waits: dump and export make their output on every CPU, so their CPU
 time (user + system, of the process and its children, printed too) is more than that. The clock
@@ -43,6 +45,7 @@ GOAL_RATIO = 1.5
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     """(wall s, CPU s of the child, the last line of its stdout) for one command."""
+    os.sync()  # the last run's output written out: its writeback would slow this one
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as out:
