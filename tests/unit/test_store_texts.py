@@ -284,3 +284,14 @@ def test_fill_texts_yields_the_gil_only_when_another_thread_could_take_it(monkey
         stop.set()
         other.join()
     assert slept == [0, 0, 0]
+
+
+def test_without_texts_gives_plain_values_with_every_text_unknown_whether_or_not_texts_are_in():
+    from digest_tui.core.model import TEXT_FIELDS
+
+    full = whole("a.txt", "2601.00001", "An abstract.", comments="12 pages", summary_zh="摘要")
+    expected = tuple(Paper._field_defaults[name] if name in TEXT_FIELDS else value for name, value in zip(Paper._fields, full))
+    for paper in (full, light(full)):
+        values = without_texts(paper)
+        assert type(values) is tuple and values == expected  # a plain tuple: marshal writes no Paper
+    assert light(full) != full and full.comments == "12 pages"

