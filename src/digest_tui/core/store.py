@@ -45,6 +45,7 @@ LOOKUP_PIECE = 32768
 (restore() here, a snapshot's pieces: snapshot.py): a call holds the GIL, and the reader's keys
 wait for it (at a million entries one marshal.loads took 0.2 s, one dict.update 0.33 s)."""
 
+
 def yield_gil() -> None:
     """Let a thread that waits for the GIL or the store's lock (the reader's UI thread) have them
     now, when another thread runs: time.sleep(0), which takes ~90 µs on some machines (a VM's
