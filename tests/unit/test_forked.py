@@ -57,6 +57,44 @@ def test_a_part_starts_at_a_multiple_of_the_step(cpus, monkeypatch):
     assert made == [(0, COUNT // 3 // 1000 * 1000)]
 
 
+@pytest.fixture
+def sizes(monkeypatch):
+    """The sizes of each copy's files (in memory, on disk) as they are let go of."""
+    seen: list[list[int]] = []
+    close = forked._close
+
+    def recorded(files):
+        if files:
+            seen.append([os.fstat(file.fileno()).st_size for file in files])
+        close(files)
+
+    monkeypatch.setattr(forked, "_close", recorded)
+    return seen
+
+
+def test_a_copy_keeps_its_part_in_memory_when_there_is_room(cpus, sizes, monkeypatch):
+    monkeypatch.setattr(forked, "_free_memory", lambda: 1 << 30)
+    numbers, _ = lines(b"".join(forked.pieces(items, COUNT, 100)))
+    assert numbers == list(range(COUNT))
+    if hasattr(os, "memfd_create"):
+        assert len(sizes) == 2 and all(memory > 0 and disk == 0 for memory, disk in sizes)
+
+
+def test_a_part_bigger_than_its_room_in_memory_goes_on_on_disk(cpus, sizes, monkeypatch):
+    monkeypatch.setattr(forked, "_free_memory", lambda: 2 * forked.MEMORY_SHARE * 5000)  # 5000 bytes a copy
+    numbers, _ = lines(b"".join(forked.pieces(items, COUNT, 100)))
+    assert numbers == list(range(COUNT))
+    if hasattr(os, "memfd_create"):
+        assert len(sizes) == 2 and all(5000 <= memory < 5000 + 2000 and disk > 0 for memory, disk in sizes)
+
+
+def test_with_no_free_memory_said_the_parts_go_on_disk(cpus, sizes, monkeypatch):
+    monkeypatch.setattr(forked, "_free_memory", lambda: 0)
+    numbers, _ = lines(b"".join(forked.pieces(items, COUNT, 100)))
+    assert numbers == list(range(COUNT))
+    assert [len(files) for files in sizes] == [1, 1] and all(disk > 0 for (disk,) in sizes)
+
+
 def test_a_small_output_is_made_here(cpus):
     small = forked.FORK_AT - 1
 

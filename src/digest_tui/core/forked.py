@@ -7,6 +7,11 @@ first and writes it out, then the copies' files follow in order. A copy shares t
 this process (copy on write: nothing is sent to it), and the bytes are those one process would
 make: a copy that fails (or is killed) has its part made here again.
 
+A copy's file is in memory (memfd_create, where the system has it) up to its share of the free
+memory, then on disk: a temporary file on ext4 made a dump of 100k papers 2.03 s into a file
+against 1.37-1.47 s, the half written by the copy taking 0.5 s to read back and let go of against
+0.09 s from memory.
+
 Only from a process with no other thread (forking a process with threads can deadlock), on a
 system with fork, more than one usable CPU and at least FORK_AT papers; else one process makes
 it all, the same way.
@@ -27,6 +32,8 @@ FORK_AT = 8192
 MOST_PARTS = 8
 READ_BYTES = 1 << 20
 """Bytes of a copy's file given back as one piece."""
+MEMORY_SHARE = 4
+"""The copies together keep in memory at most 1/MEMORY_SHARE of the memory free when they start."""
 
 
 def usable_cpus() -> int:
@@ -45,31 +52,31 @@ def pieces(part: Callable[[int, int], Iterable[bytes]], count: int, step: int) -
     if len(cuts) <= 2:
         yield from part(0, count)
         return
-    copies: list[tuple[int, int, int, object]] = []  # (pid, start, stop, file); pid 0: made here
+    copies: list[tuple[int, int, int, list]] = []  # (pid, start, stop, files); pid 0: made here
+    in_memory = _free_memory() // MEMORY_SHARE // (len(cuts) - 2)
     try:
         for start, stop in zip(cuts[1:-1], cuts[2:]):
-            copies.append(_fork(part, start, stop))
+            copies.append(_fork(part, start, stop, in_memory))
         yield from part(0, cuts[1])
         while copies:
-            pid, start, stop, file = copies.pop(0)
+            pid, start, stop, files = copies.pop(0)
             try:
                 if pid and _waited(pid):
-                    file.seek(0)
-                    while data := file.read(READ_BYTES):
-                        yield data
+                    for file in files:
+                        file.seek(0)
+                        while data := file.read(READ_BYTES):
+                            yield data
                 else:  # no copy could be made, or it failed or was stopped: its part is made here
                     yield from part(start, stop)
             finally:
-                if file is not None:
-                    file.close()
+                _close(files)
     finally:
-        for pid, _, _, file in copies:  # given up early (a closed pipe, an error, ^C): nothing is left running
+        for pid, _, _, files in copies:  # given up early (a closed pipe, an error, ^C): nothing is left running
             if pid:
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
                 _waited(pid)
-            if file is not None:
-                file.close()
+            _close(files)
 
 
 def _parts(count: int) -> int:
@@ -93,31 +100,64 @@ def _cuts(count: int, step: int, parts: int) -> list[int]:
     return [*cuts, count]
 
 
-def _fork(part: Callable[[int, int], Iterable[bytes]], start: int, stop: int) -> tuple[int, int, int, object]:
-    """(pid, start, stop, the file the copy writes); (0, start, stop, None) when none can be made."""
+def _fork(part: Callable[[int, int], Iterable[bytes]], start: int, stop: int, in_memory: int) -> tuple[int, int, int, list]:
+    """(pid, start, stop, the files the copy writes, in order: in memory up to `in_memory` bytes,
+    then on disk); (0, start, stop, []) when no copy can be made."""
     try:
-        file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by pieces(), after the copy has written it)
+        files = _files(in_memory)
     except OSError:
-        return 0, start, stop, None
+        return 0, start, stop, []
     try:
         pid = os.fork()
     except OSError:
-        file.close()
-        return 0, start, stop, None
+        _close(files)
+        return 0, start, stop, []
     if pid == 0:  # the copy: whatever happens, it ends here, without Python's clean-up (the parent's)
         code = 1
         try:
             gc.disable()  # formatting makes no cycles, and a collection would touch (copy) the parent's pages
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-            with open(file.fileno(), "wb", closefd=False) as out:
-                for data in part(start, stop):
-                    out.write(data)
+            room = in_memory if len(files) == 2 else 0
+            for data in part(start, stop):
+                if room > 0:
+                    room -= len(data)
+                    files[0].write(data)
+                else:
+                    files[-1].write(data)
+            for file in files:
+                file.flush()
             code = 0
         except BaseException:
             pass
         finally:
             os._exit(code)
-    return pid, start, stop, file
+    return pid, start, stop, files
+
+
+def _files(in_memory: int) -> list:
+    """A file in memory (when there is room and the system can make one) and one on disk, both empty."""
+    files = []
+    try:
+        if in_memory > 0 and hasattr(os, "memfd_create"):
+            files.append(open(os.memfd_create("digest-tui-part", os.MFD_CLOEXEC), "w+b"))  # noqa: SIM115 (closed by pieces())
+        files.append(tempfile.TemporaryFile())  # noqa: SIM115 (closed by pieces(), after the copy has written it)
+    except OSError:
+        _close(files)
+        raise
+    return files
+
+
+def _close(files: list) -> None:
+    for file in files:
+        file.close()
+
+
+def _free_memory() -> int:
+    """Bytes of memory free now (0 where the system does not say)."""
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return 0
 
 
 def _waited(pid: int) -> bool:
