@@ -55,6 +55,17 @@ def test_fill_texts_brings_every_pending_text_in_and_says_when_it_is_done():
     assert not store.texts_pending
 
 
+def test_fill_texts_takes_the_files_oldest_first_a_file_read_again_last():
+    store, reads = Store(), []
+    for number, name in enumerate(("a.txt", "b.txt", "c.txt"), 1):
+        add_light(store, name, [whole(name, f"2601.0000{number}", name)], reads)
+    add_light(store, "a.txt", [whole("a.txt", "2601.00001", "a.txt again")], reads)  # changed on disk: read again
+    while store.fill_texts(files=1):
+        pass
+    assert reads == ["b.txt", "c.txt", "a.txt"]  # the first a.txt is never read: its texts were replaced
+    assert [paper.abstract_en for paper in store.papers] == ["a.txt again", "b.txt", "c.txt"]
+
+
 def test_the_first_files_text_wins_as_in_a_whole_load_whatever_the_order_texts_arrive():
     first = whole("a.txt", "2601.00001", "The arXivDaily abstract.")
     second = whole("b.txt", "2601.00001", "The HF abstract.", upvotes=9)
