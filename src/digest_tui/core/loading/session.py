@@ -525,9 +525,12 @@ class LoadSession:
         return self.report
 
     def _write_entries(self) -> None:
-        """The cache entries of the files parsed here (kept off the load's way: see Reading)."""
-        while self._unwritten:
-            self._unwritten.pop(0).write_entry()
+        """The cache entries of the files parsed here (kept off the load's way: see Reading), in
+        the order they were read (a list taken whole: pop(0) of each of the 36,668 files a
+        1M-paper archive parses here on one CPU would move the rest every time)."""
+        unwritten, self._unwritten = self._unwritten, []
+        for reading in unwritten:
+            reading.write_entry()
 
     def _end_head_start(self) -> None:
         if self._head_start is not None:
