@@ -2,7 +2,7 @@
 
 Formatting a hundred thousand papers as BibTeX or CSV is pure Python and keeps one CPU busy for
 seconds, while the other CPUs wait. pieces() cuts the papers into one part per CPU: a forked copy
-of the process makes each part but the first into a temporary file while this process makes the
+of the process makes each part but the first into files of its own while this process makes the
 first and writes it out, then the copies' files follow in order. A copy shares the papers with
 this process (copy on write: nothing is sent to it), and the bytes are those one process would
 make: a copy that fails (or is killed) has its part made here again.
