@@ -95,6 +95,13 @@ def test_with_no_free_memory_said_the_parts_go_on_disk(cpus, sizes, monkeypatch)
     assert [len(files) for files in sizes] == [1, 1] and all(disk > 0 for (disk,) in sizes)
 
 
+@pytest.mark.skipif(not os.path.exists("/proc/meminfo"), reason="Linux's /proc/meminfo says what memory is available")
+def test_the_memory_available_is_what_linux_says():
+    with open("/proc/meminfo") as meminfo:
+        said = next(int(line.split()[1]) * 1024 for line in meminfo if line.startswith("MemAvailable:"))
+    assert abs(forked._free_memory() - said) < 256 * 2**20  # read moments apart
+
+
 def test_a_small_output_is_made_here(cpus):
     small = forked.FORK_AT - 1
 
