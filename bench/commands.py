@@ -16,7 +16,8 @@ their ratio to the load alone, next to the issue's goal (within 1.5x the load's 
 Each run writes its output to one file in the sandbox, emptied first, as a user's `> FILE` does
 (an unnamed temporary file instead made a dump of 100k papers 1.7-2.3 s against 1.40-1.48 s into
 a named one, 1.38-1.41 s into /dev/null, on this machine's ext4), after os.sync() has written out
-the last run's (378 MB for that dump: left dirty, its writeback slowed the next run by 0.3-0.6 s). Each run is a fresh process with private HOME/XDG_* folders (one sandbox for the whole series, so
+the last run's (378 MB for that dump: left dirty, its writeback slowed the next run by 0.3-0.6 s).
+Each run is a fresh process with private HOME/XDG_* folders (one sandbox for the whole series, so
 the runs after the first are warm); runs alternate between the three. The goal is judged by the
 clock, the time a person waits: dump and export make their output on every CPU, so their CPU
 time (user + system, of the process and its children, printed too) is more than that. The clock
