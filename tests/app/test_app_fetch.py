@@ -140,6 +140,25 @@ async def test_the_overview_shows_the_ledger_of_the_day_and_marks_a_done_day(fix
         assert "2026-06-18 ✓ done" in text
 
 
+async def test_the_overview_opens_at_its_top_and_the_cursor_scrolls_its_chart_into_view(fixtures, tmp_path):
+    # the first chart takes the focus; scrolled to, it pushed the ledger above the screen at 80×24
+    app = DigestApp([str(demo_dir()), str(fixtures / FEED)], mark_read_after=0,
+                    library_path=tmp_path / "library.toml", fetch=FetchSettings(arxiv=["cs.CL", "cs.LG"]))
+    async with started(app, size=(80, 18)) as pilot:
+        await press(pilot, "left_square_bracket", "g")
+        await settle(pilot)
+        days = app.screen.query_one("#chart-days")
+        assert app.focused is days
+        lines = screen_text(app).splitlines()
+        assert lines[0].startswith(" Overview of 37 loaded papers · 2026-06-12 … 2026-06-18 · 5 days with papers")
+        assert lines[2].startswith(" Ledger of 2026-06-18 · 9 left")
+        body = app.screen.query_one("#overview-body")
+        assert body.scroll_y == 0 and days.region.bottom > body.region.bottom  # the chart runs off the screen
+        await press(pilot, "down")
+        assert days.cursor == 1
+        assert body.region.y <= days.region.y and days.region.bottom <= body.region.bottom  # all of it in sight now
+
+
 async def test_a_starred_paper_replaced_on_arxiv_is_flagged_in_the_list_and_the_detail(fixtures, tmp_path):
     app = DigestApp([str(fixtures / FEED)], mark_read_after=0, library_path=tmp_path / "library.toml")
     app.library.set_starred(make_paper(id="2605.01234"), True)

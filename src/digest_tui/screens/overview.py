@@ -125,10 +125,11 @@ class BarChart(Widget, can_focus=True):
         self.refresh()
 
     def watch_cursor(self) -> None:
+        if self.has_focus:  # the bar moved to in sight (a chart is at most a screenful: all of it)
+            self.scroll_visible(animate=False)
         self.refresh()
 
     def on_focus(self) -> None:
-        self.scroll_visible(animate=False)  # a chart is at most a screenful: all of it comes into view
         self.refresh()
 
     def action_cursor_down(self) -> None:
@@ -173,7 +174,7 @@ class OverviewScreen(Screen):
 
     DEFAULT_CSS = """
     OverviewScreen { background: $surface; }
-    OverviewScreen #overview-title { text-style: bold; padding: 0 1; height: 1; width: 1fr; }
+    OverviewScreen #overview-title { text-style: bold; padding: 0 1; height: auto; width: 1fr; }
     OverviewScreen #overview-note { color: $text-muted; padding: 0 1; height: 1; width: 1fr; }
     OverviewScreen #overview-body { height: 1fr; padding: 0 1; }
     OverviewScreen Sparkline { height: 2; margin: 0 0 0 0; }
@@ -274,8 +275,8 @@ class OverviewScreen(Screen):
             column = columns[0] if index < 3 else columns[1]
             column.mount(Vertical(Label(title_text, classes="chart-title"), chart, classes="chart"))
         first = next((chart for _, chart in sections if chart.can_focus), None)
-        if first is not None:
-            first.focus()
+        if first is not None:  # the page stays at its top, the ledger in sight; tab and the cursor scroll to a chart
+            first.focus(scroll_visible=False)
 
     def show_ledger(self, ledger: Ledger) -> None:
         """The ledger of the selected day (else the newest day it counts): announced, in digests, read, left."""
