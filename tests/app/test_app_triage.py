@@ -15,6 +15,7 @@ from app_support import (
     shown_keys,
     started,
     status_text,
+    type_text,
 )
 
 from digest_tui.app import DigestApp
@@ -87,10 +88,23 @@ async def test_triage_puts_unread_papers_first_and_says_when_it_is_done():
         for _ in order:
             await press(pilot, "n")
         assert f"{len(order)} of {len(order)} · 0 kept · done" in progress(app)
-        assert "All" in screen_text(app) and "triaged" in screen_text(app)
+        assert f"All {len(order)} papers triaged, 0 kept." in screen_text(app)
         await press(pilot, "escape")
         assert not isinstance(app.screen, TriageScreen)
         assert all(app.library.mark(key).read for key in keys)
+
+
+async def test_triage_of_one_paper_says_the_paper_not_all_1_papers():
+    app = demo_app()
+    async with started(app) as pilot:
+        key = shown_keys(app)[0]
+        await press(pilot, "slash")
+        await type_text(pilot, f"id:{key}")
+        await press(pilot, "enter")
+        assert shown_keys(app) == [key]
+        await press(pilot, "T", "y")
+        assert "1 of 1 · 1 kept · done" in progress(app)
+        assert "The paper triaged, 1 kept." in screen_text(app)
 
 
 async def test_space_selects_and_moves_down_star_acts_on_the_selection_and_esc_clears_it_first():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from digest_tui.core.model import abs_url, make_paper
 from digest_tui.core.parsers.text import CJK, clean_abstract, clean_line, is_chinese
-from digest_tui.core.text import short_repr, without_surrogates
+from digest_tui.core.text import counted, short_repr, without_surrogates
 
 ZH_ABSTRACT = "我们提出一种动态数据混合方法，利用代理模型的训练轨迹预测最优配比，在多个基准上优于静态混合。"
 EN_NAMING_A_DATASET = (
@@ -74,3 +74,10 @@ def test_clean_quick_check_skips_only_text_it_would_not_change():
             assert clean(text, newlines=newlines) == _clean_line_by_line(text, newlines), (hex(code), newlines)
     assert clean("Title\x1b[31m\u202e", newlines=True) == "Title␛[31m"
     assert clean("中文\u3000摘要\n第二段", newlines=True) == "中文\u3000摘要\n第二段"
+
+
+def test_counted_says_one_paper_and_two_papers():
+    assert counted(1, "paper") == "1 paper"
+    assert [counted(n, "file") for n in (0, 2, 1000)] == ["0 files", "2 files", "1000 files"]
+    assert counted(1, "more category", "more categories") == "1 more category"
+    assert counted(3, "more category", "more categories") == "3 more categories"

@@ -169,3 +169,8 @@ def path_text(path: str) -> str:
     except UnicodeEncodeError:
         return _SURROGATE.sub("\ufffd", path)
     return raw.decode("utf-8", "backslashreplace")
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`1 paper`, `2 papers` (`plural` for a noun that is not made plural with an `s`)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {plural or noun + 's'}"

@@ -8,6 +8,7 @@ from textual.app import App
 
 from ..core.library import Library
 from ..core.model import Paper
+from ..core.text import counted
 from ..widgets.paper_panes import PaperPanes
 from .triage import TriageScreen, triage_order
 
@@ -68,14 +69,14 @@ class Marking:
         rows = list(self.panes.paper_list.rows)
         unread = [row for row in rows if not mark(store.papers[row].key).read]
         if not unread:
-            self.app.notify(f"All {len(rows)} papers shown are read already.", timeout=3)
+            self.app.notify("The paper shown is read already." if len(rows) == 1 else f"All {len(rows)} papers shown are read already.", timeout=3)
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.panes.change(f"read {len(unread)}", lambda paper: self.library.set_read(paper, True),
                                   list(zip(unread, store.papers_with_texts(unread))))
-                self.app.notify(f"Marked {len(unread)} papers read (u undoes).", timeout=3)
+                self.app.notify(f"Marked {counted(len(unread), 'paper')} read (u undoes).", timeout=3)
 
         papers = "paper" if len(unread) == 1 else "papers"
         from .dialogs import ConfirmDialog

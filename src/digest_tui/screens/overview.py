@@ -23,7 +23,7 @@ from ..core import facets
 from ..core.ledger import ALL, Ledger, ledger_of
 from ..core.library import Library
 from ..core.store import Store
-from ..core.text import clean
+from ..core.text import clean, counted
 from ..widgets.paper_list import _fit
 
 RECENT_DAYS = 14
@@ -240,9 +240,9 @@ class OverviewScreen(Screen):
     def on_facets_counted(self, message: FacetsCounted) -> None:
         counts = message.counts
         per_day = counts.per_day
-        title = Text(f"Overview of {counts.total} loaded {'paper' if counts.total == 1 else 'papers'}")
+        title = Text(f"Overview of {counted(counts.total, 'loaded paper')}")
         if per_day:
-            title.append(f" · {per_day[0][0]} … {per_day[-1][0]} · {len(per_day)} days with papers")
+            title.append(f" · {per_day[0][0]} … {per_day[-1][0]} · {counted(len(per_day), 'day')} with papers")
         self.query_one("#overview-title", Static).update(title)
         self.query_one("#overview-note", Static).update(Text(
             "Counted over all loaded papers, whatever the list's filter or day.", no_wrap=True, overflow="ellipsis"))
@@ -304,7 +304,7 @@ class OverviewScreen(Screen):
                 text.append(f"\n{name:<12}{row.new:>6}{row.cross:>7}{row.replacement:>6}{row.announced:>11}"
                             f"{row.in_digests:>12}{row.read:>6}{row.left:>6}", Style(bold=row.category == ALL))
             if hidden:
-                text.append(f"\n… {hidden} more categories (digest-tui ledger --date {day} lists them all)",
+                text.append(f"\n… {counted(hidden, 'more category', 'more categories')} (digest-tui ledger --date {day} lists them all)",
                             Style(italic=True, dim=True))
             replaced = [key for key, on in ledger.replaced.items() if on == day]
             if replaced:

@@ -10,7 +10,7 @@ from textual.app import App
 from ..core.library import Library
 from ..core.model import Mark, Paper
 from ..core.store import Store
-from ..core.text import clean
+from ..core.text import clean, counted
 
 if TYPE_CHECKING:
     from .dialogs import ExportRequest
@@ -113,5 +113,5 @@ class ReadingLists:
             self.library.absorb(stored, mark)
         self.save_library()
         name = reading_list.name or str(path)
-        self.app.notify(f"{len(keys)} papers from {clean(name)!r}; esc shows all papers.", timeout=5, markup=False)
+        self.app.notify(f"{counted(len(keys), 'paper')} from {clean(name)!r}; esc shows all papers.", timeout=5, markup=False)
         return frozenset(keys), name

@@ -89,7 +89,7 @@ class TriageScreen(Screen[str | None]):
         detail = self.query_one(PaperDetail)
         if paper is None:
             progress = f"{total} of {total} · {self.kept} kept · done"
-            detail.show_message(f"All {total} papers triaged, {self.kept} kept. q goes back to the list, ← to the "
+            detail.show_message(f"{'The paper' if total == 1 else f'All {total} papers'} triaged, {self.kept} kept. q goes back to the list, ← to the "
                                 "last paper." if total else "No papers to triage here. q goes back to the list.")
         else:
             progress = f"{self.index + 1} of {total} · {self.kept} kept"

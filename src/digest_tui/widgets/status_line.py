@@ -8,7 +8,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from ..core.model import LANGUAGES
-from ..core.text import clean
+from ..core.text import clean, counted
 
 
 class StatusLine(Widget):
@@ -53,8 +53,8 @@ class StatusLine(Widget):
             text.append(f" · {self.selected} selected", Style(bold=True, reverse=True))
         if self.reading_files:
             # (the first file's papers can be in before the others are counted)
-            counted = f" {self.files_read} of {self.files_total} files" if self.files_total else ""
-            text.append(f" · loading…{counted}", Style(italic=True))
+            files = f" {self.files_read} of {counted(self.files_total, 'file')}" if self.files_total else ""
+            text.append(f" · loading…{files}", Style(italic=True))
         elif self.searching:
             text.append(" · searching…", Style(italic=True))
         if self.day is not None:
