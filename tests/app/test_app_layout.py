@@ -199,3 +199,19 @@ async def test_on_a_short_terminal_the_export_dialog_scrolls_its_message_into_si
         await pilot.pause()
         assert "Nothing to save" in str(error.render())
         assert body.region.contains_region(error.region) and error.region.height >= 1
+
+
+async def test_a_line_too_long_for_its_place_ends_in_an_ellipsis_at_80_columns():
+    # Textual draws a Rich Text's no_wrap/overflow as neither: the dialogs' titles were cut mid-word
+    app = demo_app()
+    async with started(app, SMALL) as pilot:
+        papers = [app.store.papers[row] for row in main_screen(app).paper_list.rows]
+        at, paper = next((i, p) for i, p in enumerate(papers) if len(p.title) > 80)
+        await press(pilot, *["down"] * at, "t")
+        line = next(line for line in screen_text(app).splitlines() if "│ " + paper.title[:30] in line)  # in the dialog's box
+        assert line.rstrip(" │").endswith("…") and paper.title not in line
+        await press(pilot, "escape", "slash")
+        await type_text(pilot, "transformer " * 8)
+        await press(pilot, "enter")
+        status = screen_text(app).splitlines()[-2]
+        assert status.startswith(" 1 of 33 papers · filter: transformer transformer") and status.rstrip().endswith("…")

@@ -24,9 +24,9 @@ from ..core.text import clean
 from ..messages import ReadyForKeys
 from ..widgets.inputs import CleanInput, CleanTextArea
 
-def _title(paper: Paper | str) -> Text:
-    """A paper's title, or a heading for several papers, on one line."""
-    return Text(clean(paper if isinstance(paper, str) else paper.title), no_wrap=True, overflow="ellipsis")
+def _title(paper: Paper | str) -> Label:
+    """A paper's title, or a heading for several papers, on one line (cut with `…`)."""
+    return Label(Text(clean(paper if isinstance(paper, str) else paper.title)), classes="line")
 
 
 SHORT_SCREEN = 32
@@ -54,6 +54,7 @@ class Dialog(ModalScreen):
     Dialog .buttons { height: auto; margin-top: 1; align-horizontal: right; dock: bottom; }
     Dialog .buttons Button { margin-left: 2; }
     Dialog .error { color: $error; }
+    Dialog .line { width: 100%; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def on_resize(self) -> None:
@@ -89,7 +90,7 @@ class TagDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
             yield Label("Tags", classes="heading")
-            yield Label(_title(self.paper))
+            yield _title(self.paper)
             yield Static(id="current")
             yield CleanInput(placeholder="tag, or tags separated by commas; enter adds each, or removes it if present",
                              suggester=SuggestFromList(self.known, case_sensitive=False), id="tag")
@@ -159,7 +160,7 @@ class NoteDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
             yield Label("Note", classes="heading")
-            yield Label(_title(self.paper))
+            yield _title(self.paper)
             yield CleanTextArea(self.note, id="note", soft_wrap=True)
             yield Label("ctrl+s saves · esc cancels · an empty note removes it", classes="hint")
 
@@ -209,7 +210,7 @@ class NameDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
             yield Label(self.heading, classes="heading")
-            yield Label(Text(clean(self.detail), no_wrap=True, overflow="ellipsis"))  # Text: never markup
+            yield Label(Text(clean(self.detail)), classes="line")  # Text: never markup
             yield CleanInput(self.value, placeholder=self.placeholder, id="name")
             yield Label("enter saves · esc cancels · a name in use is replaced", classes="hint")
 

@@ -68,7 +68,7 @@ class BarChart(Widget, can_focus=True):
     COMPONENT_CLASSES = {"bar-chart--bar", "bar-chart--count", "bar-chart--cursor", "bar-chart--empty"}
 
     DEFAULT_CSS = """
-    BarChart { height: auto; width: 1fr; }
+    BarChart { height: auto; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     BarChart > .bar-chart--bar { color: $primary; }
     BarChart > .bar-chart--count { color: $text-muted; }
     BarChart > .bar-chart--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
@@ -98,7 +98,7 @@ class BarChart(Widget, can_focus=True):
     def render(self) -> Text:
         width = self.content_region.width or self.size.width
         if not self.bars:
-            return Text(self.empty, self.get_component_rich_style("bar-chart--empty"), no_wrap=True, overflow="ellipsis")
+            return Text(self.empty, self.get_component_rich_style("bar-chart--empty"))
         most = max(count for _, count, _ in self.bars)
         count_width = len(str(most))
         widest = max(cell_len(label) for label, _, _ in self.bars)
@@ -175,10 +175,10 @@ class OverviewScreen(Screen):
     DEFAULT_CSS = """
     OverviewScreen { background: $surface; }
     OverviewScreen #overview-title { text-style: bold; padding: 0 1; height: auto; width: 1fr; }
-    OverviewScreen #overview-note { color: $text-muted; padding: 0 1; height: 1; width: 1fr; }
+    OverviewScreen #overview-note { color: $text-muted; padding: 0 1; height: 1; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     OverviewScreen #overview-body { height: 1fr; padding: 0 1; }
     OverviewScreen Sparkline { height: 2; margin: 0 0 0 0; }
-    OverviewScreen #range { color: $text-muted; height: 1; }
+    OverviewScreen #range { color: $text-muted; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     OverviewScreen #charts { height: auto; layout: horizontal; }
     OverviewScreen #charts.-narrow { layout: vertical; }
     OverviewScreen .column { width: 1fr; height: auto; }
@@ -245,10 +245,10 @@ class OverviewScreen(Screen):
             title.append(f" · {per_day[0][0]} … {per_day[-1][0]} · {counted(len(per_day), 'day')} with papers")
         self.query_one("#overview-title", Static).update(title)
         self.query_one("#overview-note", Static).update(Text(
-            "Counted over all loaded papers, whatever the list's filter or day.", no_wrap=True, overflow="ellipsis"))
+            "Counted over all loaded papers, whatever the list's filter or day."))
         self.show_ledger(message.ledger)
         self.query_one("#per-day", Sparkline).data = calendar_counts(per_day) or [0]
-        span = Text(no_wrap=True, overflow="ellipsis")
+        span = Text()
         if per_day:
             most = max(per_day, key=lambda item: (item[1], item[0]))
             span.append(f"{per_day[0][0]} → {per_day[-1][0]} · busiest: {most[0]} ({most[1]})")
@@ -285,7 +285,7 @@ class OverviewScreen(Screen):
         title = self.query_one("#ledger-title", Label)
         for widget in (title, self.query_one("#ledger", Static)):
             widget.set_class(not days, "-hidden")
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text()  # (a line wider than the screen wraps: the message does, the table's rows fit 80 columns)
         if day is None:
             title.update(f"Ledger of {self.day}" if self.day else "Ledger")
             where = f" for {self.day}" if self.day else ""

@@ -15,7 +15,7 @@ class StatusLine(Widget):
     """One line of view state; the screen binds its reactives (data_bind) and the line redraws itself."""
 
     DEFAULT_CSS = """
-    StatusLine { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    StatusLine { height: 1; padding: 0 1; background: $panel; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     shown: reactive[int] = reactive(0)
@@ -45,7 +45,7 @@ class StatusLine(Widget):
     """Unread papers of the day shown (None: every day is shown)."""
 
     def render(self) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text()
         filtered = bool(self.query_text or self.list_name or self.day is not None)
         papers = "paper" if self.total == 1 else "papers"
         text.append(f"{self.shown} of {self.total} {papers}" if filtered else f"{self.total} {papers}", Style(bold=True))
