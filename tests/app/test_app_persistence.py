@@ -114,8 +114,10 @@ async def test_w_saves_a_reading_list_that_a_fresh_app_restores(tmp_path):
         assert dialog.query_one("#path", Input).value.startswith(str(lists_dir()))
         dialog.query_one("#name", Input).value = "MoE [reading]"
         dialog.query_one("#path", Input).value = str(path)
+        notes = record_notifications(app)
         await press(pilot, "ctrl+s")
         assert app.screen is main_screen(app)
+        assert notes[-1] == f"Saved 2 papers to {path} (reading list)"
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     assert data["list"]["name"] == "MoE [reading]" and data["list"]["query"] == "is:starred"
     assert [paper["id"] for paper in data["papers"]] == [first, second]
@@ -211,7 +213,9 @@ async def test_e_exports_starred_papers_as_bibtex_markdown_and_csv(tmp_path, mon
         dialog = app.screen
         assert isinstance(dialog, ExportDialog) and "Export papers" in screen_text(app)
         assert dialog.query_one("#path", Input).value == str(tmp_path / "digest-export.bib")
+        notes = record_notifications(app)
         await press(pilot, "ctrl+s")
+        assert notes[-1] == f"Saved 2 papers to {tmp_path / 'digest-export.bib'} (bib)"  # the format said once
         bib = (tmp_path / "digest-export.bib").read_text(encoding="utf-8")
         assert bib.count("@misc{") == 2
         assert f"eprint = {{{first}}}" in bib and f"eprint = {{{second}}}" in bib

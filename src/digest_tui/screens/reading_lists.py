@@ -81,8 +81,7 @@ class ReadingLists:
             return clean(str(problem))
         if self.library.save_notice:
             self.app.notify(self.library.save_notice, title="Library", severity="warning", timeout=10, markup=False)
-        what = "reading list" if request.fmt == "toml" else request.fmt
-        self.app.notify(f"Saved {clean(done)} ({what})", timeout=6, markup=False)
+        self.app.notify(f"Saved {clean(done)}", timeout=6, markup=False)  # `3 papers to x.bib (bib)`
         return ""
 
     def ask_path(self, chosen: Callable[[str], object]) -> None:

@@ -183,7 +183,7 @@ def write(
         atomic_write(target, data)
     except OSError as error:
         raise ExportError(f"cannot write {target}: {error.strerror or error}") from None
-    return f"{count} to {target} ({fmt})"
+    return f"{count} to {target} ({'reading list' if fmt == 'toml' else fmt})"
 
 
 def details_dict(details: Details) -> dict:
