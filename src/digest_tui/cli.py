@@ -453,7 +453,10 @@ def _with_texts(store: Store, records: list) -> list:
 
 
 def tui_main(argv: Sequence[str]) -> int:
+    from .terminal import read_keys_apart
+
     app = reader_app(argv, needs_terminal=True)
+    read_keys_apart()
     app.run()
     for notice in app.exit_notices:
         warn(notice)
