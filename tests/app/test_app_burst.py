@@ -149,3 +149,35 @@ async def test_escape_behind_a_word_in_one_burst_clears_the_filter_for_good():
         assert "filter:" not in status_text(app)
         await burst(pilot, "slash", "cat:cs.CL", "escape", "j", "s")  # and the keys after esc act on the whole list
         assert shown_keys(app) == everything and app.library.starred_keys() == [everything[1]]
+
+
+async def test_esc_and_slash_in_one_burst_clear_the_kept_filter_and_open_the_bar_for_a_new_one():
+    # the esc's focus on the list, deferred, came after the `/` had opened the bar, and closed it
+    app = demo_app()
+    async with started(app) as pilot:
+        everything = shown_keys(app)
+        await burst(pilot, "slash", "cat:cs.CL", "enter")
+        assert len(shown_keys(app)) == 16
+        await burst(pilot, "escape", "slash", "agent")
+        screen = main_screen(app)
+        assert app.focused is screen.filter_bar and screen.filter_bar.value == "agent"
+        assert screen.query_text == "agent" and set(shown_keys(app)) < set(everything)
+        assert app.library.starred_keys() == []  # no `a` (all days), `g`, `e` or `t` reached the list
+
+
+async def test_the_keys_behind_enter_and_z_in_one_burst_go_to_the_detail():
+    # ↓ is the list's priority binding: it ran before enter had gone up to the panes, and moved the list
+    app = demo_app()
+    async with started(app, size=(80, 24)) as pilot:  # one pane at a time: enter shows the detail
+        screen = main_screen(app)
+        first = current_paper(app).key
+        for key in ("enter", "down", "down"):
+            app.post_message(events.Key(key, "\r" if key == "enter" else None))
+        await burst(pilot)
+        assert app.focused is screen.detail and current_paper(app).key == first and screen.detail.scroll_y > 0
+        await burst(pilot, "escape", "j")  # back to the list, and down one
+        assert app.focused is screen.paper_list and current_paper(app).key == shown_keys(app)[1]
+        for key in ("z", "down"):
+            app.post_message(events.Key(key, "z" if key == "z" else None))
+        await burst(pilot)
+        assert app.focused is screen.detail and current_paper(app).key == shown_keys(app)[1]

@@ -432,7 +432,7 @@ class MainScreen(Screen):
             return
         self.filter_bar.close()
         self.filter_error = None
-        self.paper_list.focus()
+        self.set_focus(self.paper_list)  # now, not deferred: a `/` right behind esc opens the bar, and keeps it
         if self.filter_query is not None or self.only_keys is not None:
             self.filter_query, self.query_text = None, ""
             self.only_keys, self.only_label = None, ""

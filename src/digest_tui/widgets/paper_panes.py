@@ -42,8 +42,8 @@ class PaperPanes(Horizontal):
 
     # priority bindings, as the screen's: they run in the order the keys come (see MainScreen.BINDINGS)
     BINDINGS = [
-        Binding("enter,tab", "focus_detail", "Details", id="paper.details", show=False),
         *(replace(binding, priority=True) for binding in (
+            Binding("enter,tab", "focus_detail", "Details", id="paper.details", show=False),
             Binding("s", "star", "Star", id="paper.star"),
             Binding("r", "toggle_read", "Read", id="paper.read"),
             Binding("u,ctrl+z", "undo", "Undo", id="paper.undo", show=False),
@@ -258,13 +258,13 @@ class PaperPanes(Horizontal):
         """The detail pane to read: focused, and in the narrow layout the pane on screen."""
         if self.narrow:
             self.reading = True
-        self.detail.focus()
+        self.screen.set_focus(self.detail)  # now, not deferred (focus()): the keys right behind go to the detail
 
     def show_list(self) -> None:
         """Back to the list: out of the zoom and, in the narrow layout, the list on screen."""
         self.zoomed = False
         self.reading = False
-        self.paper_list.focus()
+        self.screen.set_focus(self.paper_list)  # now (see show_detail)
 
     def action_focus_detail(self) -> None:
         if self.screen.focused is self.detail or self.zoomed:
@@ -278,7 +278,7 @@ class PaperPanes(Horizontal):
             self.show_list()
         else:
             self.zoomed = True
-            self.detail.focus()
+            self.screen.set_focus(self.detail)  # now (see show_detail)
 
     def action_wider(self) -> None:
         self.move_split(1)
