@@ -126,3 +126,19 @@ async def test_nothing_is_watched_unless_asked():
     app = demo_app()
     async with started(app):
         assert main_screen(app).live.watcher is None
+
+
+def test_the_live_summary_says_added_for_a_new_file_and_counts_in_the_singular():
+    from digest_tui.core.loading.session import Applied, Changes
+    from digest_tui.core.model import Problem
+    from digest_tui.screens.live_folders import live_summary
+
+    cut = Problem("/d/partial.json", "malformed JSON")
+    added = Changes(stale=set(), items=[cut], added=["/d/partial.json"], removed=[])
+    assert live_summary(added, Applied(0, 0, [cut], [cut])) == "partial.json added; no new papers\n/d/partial.json: malformed JSON"
+    changed = Changes(stale={"/d/a.txt"}, items=[], added=[], removed=[])
+    changed.items.append(Problem("/d/a.txt", "empty file"))
+    assert live_summary(changed, Applied(0, 0)) == "a.txt changed; no new papers"
+    assert live_summary(Changes(set(), [], ["/d/b.txt"], []), Applied(1, 0)) == "1 new paper from b.txt"
+    gone = Changes({"/d/a.txt", "/d/c.txt"}, [], [], ["/d/a.txt", "/d/c.txt"])
+    assert live_summary(gone, Applied(0, 1)) == "2 files removed; 1 paper gone"

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from textual.message import Message
 
 from ..core.loading.session import Applied, Changes, LoadSession
-from ..core.text import clean
+from ..core.text import clean, counted
 from ..messages import FolderChanged
 
 
@@ -49,22 +49,19 @@ def live_summary(changes: Changes, applied: Applied) -> str:
     def name(path: str) -> str:
         return clean(os.path.basename(path) or path)
 
-    def papers(count: int) -> str:
-        return f"{count} paper" if count == 1 else f"{count} papers"
-
     new, gone = applied.new, applied.gone
     touched = changes.added or sorted({item.path for item in changes.items} - set(changes.added))
-    where = name(touched[0]) if len(touched) == 1 else f"{len(touched)} files"
+    where = name(touched[0]) if len(touched) == 1 else counted(len(touched), "file")
     parts = []
     if new:
-        parts.append(f"{new} new {'paper' if new == 1 else 'papers'} from {where}")
+        parts.append(f"{counted(new, 'new paper')} from {where}")
     if changes.removed:
-        removed = name(changes.removed[0]) if len(changes.removed) == 1 else f"{len(changes.removed)} files"
+        removed = name(changes.removed[0]) if len(changes.removed) == 1 else counted(len(changes.removed), "file")
         parts.append(f"{removed} removed")
     if gone:
-        parts.append(f"{papers(gone)} gone")
+        parts.append(f"{counted(gone, 'paper')} gone")
     if not parts:
-        parts.append(f"{where} changed; no new papers")
+        parts.append(f"{where} {'added' if changes.added else 'changed'}; no new papers")
     lines = ["; ".join(parts)]
     lines += [clean(str(problem)) for problem in applied.unreadable[:3]]
     return "\n".join(lines)
