@@ -11,6 +11,7 @@ from app_support import (
     main_screen,
     press,
     record_calls,
+    record_notifications,
     screen_text,
     shown_keys,
     started,
@@ -168,13 +169,16 @@ async def test_shift_r_marks_every_shown_paper_read_after_a_confirmation_and_u_t
         assert f"Mark {len(keys)} unread papers of the {len(keys)} shown as read?" in screen_text(app)
         await press(pilot, "n")
         assert not any(app.library.mark(key).read for key in keys)
+        notes = record_notifications(app)
         await press(pilot, "R")
         await press(pilot, "y")
         assert all(app.library.mark(key).read for key in keys)
+        assert notes[-1] == f"Marked {len(keys)} papers read (u undoes)."
         await press(pilot, "a")  # every day: the other days' papers were not touched
         assert not all(app.library.mark(key).read for key in shown_keys(app))
         await press(pilot, "u")
         assert not any(app.library.mark(key).read for key in keys)
+        assert notes[-1] == f"Undid read all ({len(keys)} papers)."
 
 
 async def test_undo_takes_back_each_kind_of_change_in_turn_and_the_file_has_the_undone_state(tmp_path):

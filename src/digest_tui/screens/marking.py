@@ -74,7 +74,7 @@ class Marking:
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.panes.change(f"read {len(unread)}", lambda paper: self.library.set_read(paper, True),
+                self.panes.change("read all", lambda paper: self.library.set_read(paper, True),
                                   list(zip(unread, store.papers_with_texts(unread))))
                 self.app.notify(f"Marked {counted(len(unread), 'paper')} read (u undoes).", timeout=3)
 

@@ -18,7 +18,7 @@ from ..core.config import PANE_SPLITS
 from ..core.library import Library
 from ..core.model import Mark, Paper
 from ..core.store import Store
-from ..core.text import clean
+from ..core.text import clean, counted
 from ..messages import LedgerCounted
 from .paper_detail import PaperDetail
 from .paper_list import PaperList
@@ -336,8 +336,7 @@ class PaperPanes(Horizontal):
         if self._read_timer is not None:
             self._read_timer.stop()
         self.keys_changed(step.keys)
-        papers = "paper" if len(step.keys) == 1 else "papers"
-        self.notify(f"Undid {step.label} ({len(step.keys)} {papers}).", timeout=3, markup=False)
+        self.notify(f"Undid {step.label} ({counted(len(step.keys), 'paper')}).", timeout=3, markup=False)
 
     def action_toggle_tag_number(self, number: int) -> None:
         tags = self.library.tags()
