@@ -283,3 +283,17 @@ def test_main_called_from_code_holds_no_store_afterwards_and_keeps_collecting(ca
         assert main(args) == 0
         assert cli._kept == [] and gc.isenabled(), args
     assert capsys.readouterr().out.count('"id": ') > 20
+
+
+def test_dump_query_type_picks_a_listings_new_cross_listed_and_replaced_papers(shared_digests, capsys):
+    # the 2026-01-23 cs mailing: 382 entries, 157 under "replaced with revised version" (17 of them
+    # cross-listed), 126 marked (*cross-listing*), so 109 cross-lists and 116 new (counted in the file)
+    email = str(shared_digests / "arxiv-listing-email-2026-01-23-cs.txt")
+    counts = {}
+    for query in ("type:new", "type:cross", "type:repl", "-type:repl"):
+        assert main(["dump", "--query", query, email]) == 0
+        papers = json.loads(capsys.readouterr().out)
+        counts[query] = len(papers)
+        assert {paper["announce_type"] for paper in papers} == (
+            {"new", "cross-list"} if query == "-type:repl" else {query.split(":")[1].replace("cross", "cross-list").replace("repl", "replacement")})
+    assert counts == {"type:new": 116, "type:cross": 109, "type:repl": 157, "-type:repl": 225}

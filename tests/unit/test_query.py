@@ -303,6 +303,7 @@ def test_paper_with_nothing_but_a_title_never_breaks_a_query():
         ("cat>=cs", "cat cannot be compared with '>=' (only score, upvotes, date): cat>=cs"),
         ("is:sterred", "is: needs one of starred, unread, read, tagged, noted: is:sterred"),
         ("has:fr", "has: needs one of zh, en: has:fr"),
+        ("type:old", "type: needs one of new, cross-list, replacement: type:old"),
         ("cat:", "cat: needs a value at 1"),
         ("a tag: b", "tag: needs a value at 3"),
         ("a OR", "'OR' needs a term after it at 3"),
@@ -450,3 +451,19 @@ def test_phrases_with_and_without_hyphens_find_the_same_real_papers(shared_diges
     hyphenated = store.select(parse_query("abstract:mixture-of-experts"), lambda key: Mark())
     assert spaced and sorted(spaced) == sorted(hyphenated)
     assert sorted(store.select(parse_query("ＭｏＥ"), lambda key: Mark())) == sorted(store.select(parse_query("moe"), lambda key: Mark()))
+
+
+def test_type_selects_how_an_arxiv_listing_announced_the_paper():
+    kinds = {kind: make_paper(id=f"2601.0000{n}", title_en=kind, announce_type=kind)
+             for n, kind in enumerate(("new", "cross-list", "replacement"))}
+    docs = {**{kind: make_doc(paper) for kind, paper in kinds.items()}, "digest": make_doc(REGMIX)}  # no listing: no type
+
+    def found(text: str) -> set[str]:
+        query = parse_query(text)
+        return {name for name, doc in docs.items() if query.match(doc, Mark())}
+
+    assert found("type:new") == {"new"}
+    assert found("type:cross") == found("type:cross-list") == found("TYPE:Cross") == {"cross-list"}
+    assert found("type:repl") == found("type:replacement") == {"replacement"}
+    assert found("-type:repl") == {"new", "cross-list", "digest"}
+    assert found("type:new OR type:cross") == {"new", "cross-list"}

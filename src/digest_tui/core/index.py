@@ -101,6 +101,7 @@ COLUMNS: dict[str, Callable[[Paper], object]] = {
     "topic": lambda paper: sys.intern(fold(paper.topic)),  # a few dozen topics: one string each
     # "\ncs.cl\ncs.ai": `"\n" + value in cat_text` is a prefix test on every category
     "cat_text": _categories,
+    "announce": operator.attrgetter("announce_type"),  # new, cross-list, replacement (interned)
     "score": operator.attrgetter("score"),
     "upvotes": operator.attrgetter("upvotes"),
     "date": operator.attrgetter("date"),

@@ -9,6 +9,7 @@ phrases; precedence NOT > AND > OR):
     author:zhao  inst:tokyo  topic:预训练  title:mix  abstract:proxy   substring of that field
     id:2606.18                 arXiv id starting with this
     is:starred is:read is:unread is:tagged is:noted     has:zh has:en (has that abstract)
+    type:new type:cross type:replacement    how an arXiv listing announced it (a start of the word)
     score>=80 score>80 score<=80 score<80 score=80 score:80     upvotes>=5 (same operators)
     date>=2026-06-01 date:2026-06 date<2026      dates compare on the digits given
     a b  a AND b    a OR b    NOT a  -a    ( ... )
@@ -25,12 +26,12 @@ from operator import itemgetter
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .model import Mark
+from .model import ANNOUNCE_TYPES, Mark
 from .index import SearchDoc, fold
 from .text import one_line
 
 TEXT_FIELDS = ("author", "inst", "topic", "title", "abstract")
-FIELDS = ("cat", "tag", "author", "inst", "topic", "is", "id", "title", "abstract", "has", "score", "upvotes", "date")
+FIELDS = ("cat", "tag", "author", "inst", "topic", "is", "id", "title", "abstract", "has", "type", "score", "upvotes", "date")
 """Every field name the language knows, in the order error messages list them."""
 IS_VALUES = ("starred", "unread", "read", "tagged", "noted")
 HAS_VALUES = ("zh", "en")
@@ -431,6 +432,11 @@ class _Parser:
                 column = "abstract_" + v
                 return Compiled(self.text_test((column,), (), lambda: f"bool({self.column(column)})"), _COST_NUMBER)
             raise QueryError(f"has: needs one of {', '.join(HAS_VALUES)}: {token.spelling}")
+        if name == "type":  # `type:cross` for cross-list, `type:repl` for replacement
+            kinds = [kind for kind in ANNOUNCE_TYPES if v and kind.startswith(v)]
+            if not kinds:
+                raise QueryError(f"type: needs one of {', '.join(ANNOUNCE_TYPES)}: {token.spelling}")
+            return Compiled(f"{self.column('announce')} == {self.value(kinds[0])}", _COST_SHORT)
         raise QueryError(f"unknown field '{name}:' at {token.pos} (known: {', '.join(FIELDS)})")  # pragma: no cover
 
     def comparison(self, name: str, op: str, value: str, spelling: str) -> Compiled:

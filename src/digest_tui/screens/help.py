@@ -21,6 +21,7 @@ FILTER_HELP = (
     ("Words", 'Free words match titles, authors, both abstracts and ids; a "quoted phrase" is one term.'),
     ("Fields", "cat:cs.CL  tag:moe  author:zhao  inst:tsinghua  topic:预训练  title:…  abstract:…  id:…"),
     ("Marks", "is:starred  is:unread  is:read  is:tagged  is:noted  has:zh  has:en"),
+    ("Listings", "type:new  type:cross  type:replacement: how arXiv announced it (-type:repl hides replacements)"),
     ("Numbers", "score>=80  upvotes>=5  date>=2026-06-01  date:2026-06"),
     ("Combine", "AND (the default between terms), OR, NOT or -term, and ( parentheses )."),
     ("Marked", "The words of the filter are marked in the list and the detail pane."),
