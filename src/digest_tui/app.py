@@ -17,6 +17,7 @@ from .core.config import FetchSettings
 from .core.library import Library, LibraryError, rescue_paths
 from .core.loading.session import LoadSession, default_cache
 from .core.model import Mark
+from .core.text import counted
 from .messages import DigestsFetched, ReadyForKeys, SourceFetched
 from .screens.saved_searches import SavedSearches
 from .workers import SwitchInterval
@@ -157,6 +158,13 @@ class DigestApp(App):
         """The saved searches, name -> filter, in their order (F1–F9)."""
         return self.saved_searches.searches
 
+    def _config_notice(self) -> str:
+        """The config problems, one a line, after the file's path (said once, not on every line)."""
+        if self.config_path is None:
+            return "\n".join(self.config_problems)
+        head = f"{self.config_path}: "
+        return "\n".join([str(self.config_path), *(p.removeprefix(head) for p in self.config_problems)])
+
     def _config_where(self, key: str, table: str | None = None) -> str:
         """`PATH: line N: key` for a message about one setting."""
         if self.config_path is None:
@@ -178,8 +186,9 @@ class DigestApp(App):
         self._switch_interval.set()  # the workers let go of the GIL sooner while the reader runs
         if self.library.notice:
             self.notify(self.library.notice, title="Library", severity="warning", timeout=15, markup=False)
-        for problem in self.config_problems:
-            self.notify(problem, title="config.toml", severity="warning", timeout=15, markup=False)
+        if self.config_problems:  # one notification: a stack of them runs off a terminal of 24 lines
+            self.notify(self._config_notice(), title=f"config.toml: {counted(len(self.config_problems), 'problem')}",
+                        severity="warning", timeout=20, markup=False)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
     # -- settings written back to config.toml ---------------------------------------------------
