@@ -120,10 +120,11 @@ async def test_a_file_name_that_looks_like_markup_is_reported_as_written(tmp_pat
         await pilot.pause(0.1)
         assert main_screen(app).problems
         assert "[bold]oops[@click=app.quit]q.txt" in screen_text(app)  # in the warning toast
+        assert [note.title for note in app._notifications] == ["1 load problem"]
         assert status_text(app) == "1 paper · sort: date · EN"
         main_screen(app).action_show_problems()  # the palette's "Load problems"
         await settle(pilot)
-        assert "1 load problems" in screen_text(app)  # the toast waits: the dialog is not covered
+        assert "1 load problem " in screen_text(app)  # the toast waits: the dialog is not covered
         listed = "".join(str(widget.render()) for widget in app.screen.query(Static))
         assert "[bold]oops[@click=app.quit]q.txt" in listed  # as written (the long path wraps on screen)
         await pilot.press("escape")

@@ -20,7 +20,7 @@ from ..core import export
 from ..core.model import Problem
 from ..core.model import Paper
 from ..core.paths import lists_dir
-from ..core.text import clean
+from ..core.text import clean, counted
 from ..messages import ReadyForKeys
 from ..widgets.inputs import CleanInput, CleanTextArea
 
@@ -342,7 +342,7 @@ class ProblemsDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
-            yield Label(f"{len(self.problems)} load problems", classes="heading")
+            yield Label(counted(len(self.problems), "load problem"), classes="heading")
             with VerticalScroll():
                 yield Static(Text("\n".join(clean(str(p)) for p in self.problems)))
             yield Label("esc closes", classes="hint")

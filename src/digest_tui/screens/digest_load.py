@@ -10,7 +10,7 @@ from textual.worker import get_current_worker
 
 from ..core.loading.session import FilesFound, LoadSession
 from ..core.model import Problem
-from ..core.text import clean
+from ..core.text import clean, counted
 from ..messages import message_for
 from ..workers import give_way
 
@@ -75,7 +75,8 @@ class DigestLoad:
         more = len(self.problems) - len(lines)
         if more:
             lines.append(f"… and {more} more (see 'Load problems' in the palette)")
-        self.screen.notify("\n".join(lines), title="Some files could not be read", severity="warning", timeout=12,
+        # (a file may have loaded with a warning: "load problems", as the palette calls them all)
+        self.screen.notify("\n".join(lines), title=counted(len(self.problems), "load problem"), severity="warning", timeout=12,
                            markup=False)
 
     def show_problems(self) -> None:
