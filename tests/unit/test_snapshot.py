@@ -266,7 +266,10 @@ def test_while_a_snapshot_comes_in_the_list_is_in_the_order_a_sort_would_give(di
     (no sort of the rows so far), and that is exactly what sorting them gives."""
     from digest_tui.core.store import Store, sort_rows
 
-    monkeypatch.setattr(snapshot, "CHUNK_ROWS", 3)
+    # a dozen chunks or so (3 rows for the demo alone): every chunk sorts the rows so far twice here,
+    # and 3-row chunks of the real pages made this test take 94 s
+    papers = len(load([str(digests)])[0].papers)
+    monkeypatch.setattr(snapshot, "CHUNK_ROWS", max(3, papers // 12))
     cache = ParseCache(tmp_path / "cache")
     load([str(digests)], cache=cache)
     found = snapshot.read_snapshot(cache, [str(digests)], find_files([str(digests)])[0])
