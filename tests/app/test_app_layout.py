@@ -15,7 +15,7 @@ from support.app_support import (
     started,
     type_text,
 )
-from textual.widgets import Button
+from textual.widgets import Button, RadioButton
 
 from digest_tui.cli import reader_app
 from digest_tui.core.paths import config_file
@@ -191,11 +191,12 @@ async def test_on_a_short_terminal_the_export_dialog_scrolls_its_message_into_si
     async with started(app, (80, 16)) as pilot:
         await press(pilot, "e")
         dialog = app.screen
+        dialog.query_one("#scope-starred", RadioButton).value = True  # nothing is starred in the demo
         body, error = dialog.query_one("#body"), dialog.query_one("#error")
         body.scroll_home(animate=False)  # as after looking at the choices at the top
         await pilot.pause()
         assert not body.region.contains_region(error.region)  # the message line is out of sight
-        await press(pilot, "ctrl+s")  # nothing is starred in the demo
+        await press(pilot, "ctrl+s")
         await pilot.pause()
         assert "Nothing to save" in str(error.render())
         assert body.region.contains_region(error.region) and error.region.height >= 1

@@ -21,7 +21,7 @@ from support.app_support import (
     type_text,
     wait_for_command,
 )
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, RadioSet, Select, Static
 
 from digest_tui.app import SAVE_DELAY, DigestApp
 from digest_tui.core.export import load_reading_list
@@ -312,6 +312,9 @@ async def test_export_dialog_reports_problems_and_stays_open(tmp_path):
     async with started(app) as pilot:
         await press(pilot, "e")
         dialog = app.screen
+        assert dialog.query_one("#scope", RadioSet).pressed_button.id == "scope-view"  # nothing starred yet: the papers shown
+        assert "Starred papers (0)" in screen_text(app) and "The papers shown now (33)" in screen_text(app)
+        await pilot.click("#scope-starred")
         dialog.query_one("#path", Input).value = str(tmp_path / "none.bib")
         await press(pilot, "ctrl+s")
         assert "Nothing to save" in str(dialog.query_one("#error", Static).render())

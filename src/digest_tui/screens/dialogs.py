@@ -253,7 +253,9 @@ class ExportDialog(Dialog):
     def compose(self) -> ComposeResult:
         tags, request = self.tags, self.request
         selected = self.counts.get("selected", 0)
-        scope = request.scope if request is not None else "selected" if selected else "starred"
+        # the selection, else the starred papers, else (none starred yet) the papers shown: never an empty choice first
+        counts = self.counts
+        scope = request.scope if request is not None else "selected" if selected else "starred" if counts.get("starred") else "view"
         with Vertical(id="box"):
             yield Label("Save a reading list" if self.reading_list else "Export papers", classes="heading")
             with VerticalScroll(id="body"):
@@ -262,7 +264,8 @@ class ExportDialog(Dialog):
                         yield RadioButton(f"The selected papers ({selected})", value=scope == "selected",
                                           id="scope-selected")
                     for name, label in export.SCOPES.items():  # starred, tag, view
-                        yield RadioButton(label, value=scope == name, id=f"scope-{name}",
+                        count = "" if name == "tag" else f" ({counts.get(name, 0)})"
+                        yield RadioButton(label + count, value=scope == name, id=f"scope-{name}",
                                           disabled=name == "tag" and not tags)
                 tag = request.tag if request is not None and request.tag in tags else Select.NULL
                 yield Select([(Text(clean(t)), t) for t in tags], prompt="tag", value=tag, id="tag",  # Text: never markup
