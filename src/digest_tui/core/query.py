@@ -433,7 +433,7 @@ class _Parser:
                 return Compiled(self.text_test((column,), (), lambda: f"bool({self.column(column)})"), _COST_NUMBER)
             raise QueryError(f"has: needs one of {', '.join(HAS_VALUES)}: {token.spelling}")
         if name == "type":  # `type:cross` for cross-list, `type:repl` for replacement
-            kinds = [kind for kind in ANNOUNCE_TYPES if v and kind.startswith(v)]
+            kinds = [kind for kind in ANNOUNCE_TYPES if kind.startswith(v)]  # (v is never empty: `type:` alone is refused)
             if not kinds:
                 raise QueryError(f"type: needs one of {', '.join(ANNOUNCE_TYPES)}: {token.spelling}")
             return Compiled(f"{self.column('announce')} == {self.value(kinds[0])}", _COST_SHORT)

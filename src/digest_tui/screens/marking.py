@@ -78,10 +78,9 @@ class Marking:
                                   list(zip(unread, store.papers_with_texts(unread))))
                 self.app.notify(f"Marked {counted(len(unread), 'paper')} read (u undoes).", timeout=3)
 
-        papers = "paper" if len(unread) == 1 else "papers"
         from .dialogs import ConfirmDialog
 
-        self.app.push_screen(ConfirmDialog(f"Mark {len(unread)} unread {papers} of the {len(rows)} shown as read?"),
+        self.app.push_screen(ConfirmDialog(f"Mark {counted(len(unread), 'unread paper')} of the {len(rows)} shown as read?"),
                              answered)
 
     def triage(self, language: str, side_by_side: bool) -> None:

@@ -47,8 +47,8 @@ class StatusLine(Widget):
     def render(self) -> Text:
         text = Text()
         filtered = bool(self.query_text or self.list_name or self.day is not None)
-        papers = "paper" if self.total == 1 else "papers"
-        text.append(f"{self.shown} of {self.total} {papers}" if filtered else f"{self.total} {papers}", Style(bold=True))
+        papers = counted(self.total, "paper")
+        text.append(f"{self.shown} of {papers}" if filtered else papers, Style(bold=True))
         if self.selected:
             text.append(f" · {self.selected} selected", Style(bold=True, reverse=True))
         if self.reading_files:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .. import citekey, forked
 from ..files import atomic_write
+from ..text import counted
 from . import bib, csl, csv, json, markdown, obsidian, readinglist, ris
 from .common import Details, ExportError, Record, now, safe_records
 from .readinglist import ReadingList, ReadingListError, load_reading_list, parse_reading_list, reading_list_toml
@@ -164,7 +165,7 @@ def write(
     if keys is None:
         keys = citekeys(records, fmt=fmt)
     details = Details(name, query, created)
-    count = f"{len(records)} paper" + ("" if len(records) == 1 else "s")
+    count = counted(len(records), "paper")
     if form.folder:
         _need_folder(target.parent, make_folder)
         try:

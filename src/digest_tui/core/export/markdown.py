@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..text import clean
+from ..text import clean, counted
 from .common import Details, Record, arxiv_id, authors_known, paragraphs, safe_records, tidy
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&^@])")
@@ -65,7 +65,7 @@ def chunks(records: list[Record], keys: list[str], details: Details, start: int 
     if start == 0:
         title, query = clean(details.name, newlines=True), clean(details.query, newlines=True)
         lines += [f"# {escape(tidy(title) or 'Reading list')}", ""]
-        count = f"{len(records)} paper" + ("" if len(records) == 1 else "s")
+        count = counted(len(records), "paper")
         lines += [count + (f" · query: {code_span(query)}" if query.strip() else ""), ""]
     for at in range(start, stop, BATCH):
         batch = safe_records(records[at : min(at + BATCH, stop)])
