@@ -39,9 +39,10 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
     from .screens.main import MainScreen
     from .screens.overview import BarChart, OverviewScreen
     from .widgets.paper_list import PaperList
+    from .widgets.pager import Pager
     from .widgets.paper_panes import PaperPanes
 
-    groups = (("Papers", (PaperPanes,)), ("View and dialogs", (MainScreen,)), ("List", (PaperList,)), ("Overview ({view.overview})", (OverviewScreen, BarChart)),
+    groups = (("Papers", (PaperPanes,)), ("View and dialogs", (MainScreen,)), ("List", (PaperList,)), ("Details and help pages", (Pager,)), ("Overview ({view.overview})", (OverviewScreen, BarChart)),
               ("Dialogs", (Dialog, NoteDialog, ExportDialog)), ("App", (DigestApp, HelpScreen)))
     return [(heading, [binding for owner in owners for binding in owner.BINDINGS
                        if isinstance(binding, Binding) and binding.id]) for heading, owners in groups]

@@ -524,6 +524,36 @@ async def test_enter_focuses_the_detail_pane_and_enter_again_goes_back():
         assert app.focused is screen.paper_list
 
 
+async def _scrolled(pilot, page, key: str) -> float:
+    await press(pilot, key)
+    await pilot.wait_for_scheduled_animations()
+    return page.scroll_y
+
+
+async def test_j_k_space_and_b_scroll_the_detail_pane_and_the_help_as_a_pager_does():
+    app = demo_app()
+    async with started(app, size=(80, 24)) as pilot:
+        screen = main_screen(app)
+        await press(pilot, "enter")
+        detail = app.focused
+        assert isinstance(detail, PaperDetail) and detail.max_scroll_y > detail.size.height  # more than a page to read
+        page = detail.scrollable_content_region.height
+        assert await _scrolled(pilot, detail, "j") == 1
+        assert await _scrolled(pilot, detail, "j") == 2
+        assert await _scrolled(pilot, detail, "k") == 1
+        assert await _scrolled(pilot, detail, "space") == 1 + page
+        assert await _scrolled(pilot, detail, "b") == 1
+        assert screen.paper_list.cursor == 0  # none of them moved the list
+        await press(pilot, "question_mark")
+        body = app.screen.query_one(VerticalScroll)
+        assert app.focused is body and body.max_scroll_y > 0
+        assert await _scrolled(pilot, body, "j") == 1
+        assert await _scrolled(pilot, body, "space") == 1 + body.scrollable_content_region.height
+        assert await _scrolled(pilot, body, "b") == 1
+        assert await _scrolled(pilot, body, "k") == 0
+        assert isinstance(app.screen, HelpScreen)
+
+
 async def test_question_mark_shows_help_and_esc_q_or_question_mark_close_it():
     app = demo_app()
     async with started(app) as pilot:

@@ -23,6 +23,7 @@ from ..core.paths import lists_dir
 from ..core.text import clean, counted
 from ..messages import ReadyForKeys
 from ..widgets.inputs import CleanInput, CleanTextArea
+from ..widgets.pager import Pager
 
 def _title(paper: Paper | str) -> Label:
     """A paper's title, or a heading for several papers, on one line (cut with `…`)."""
@@ -346,6 +347,6 @@ class ProblemsDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
             yield Label(counted(len(self.problems), "load problem"), classes="heading")
-            with VerticalScroll():
+            with Pager():
                 yield Static(Text("\n".join(clean(str(p)) for p in self.problems)))
             yield Label("esc closes", classes="hint")

@@ -11,11 +11,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from ..core.text import clean
+from ..widgets.pager import Pager
 
 FILTER_HELP = (
     ("Words", 'Free words match titles, authors, both abstracts and ids; a "quoted phrase" is one term.'),
@@ -151,7 +152,7 @@ class HelpScreen(ModalScreen):
                 for heading, bindings in self.groups]
         with Vertical():
             yield Label(Text(f"digest-tui — keys · {clean(close)}"), classes="heading", id="help-title")
-            with VerticalScroll():
+            with Pager():
                 yield Static(Text("The ids on the right name the keys in config.toml's [keymap] table."),
                              classes="hint")
                 yield Static(keys_table(rows), id="help-keys")

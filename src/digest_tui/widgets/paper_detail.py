@@ -5,13 +5,14 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Static
 
 from ..core.model import Mark
 from ..core.model import Paper
 from ..core.text import clean
 from .highlight import append_marked
+from .pager import Pager
 from .wrapped import Wrapped
 
 MATCH_STYLE = Style(bold=True, underline=True, bgcolor="yellow", color="black")
@@ -130,7 +131,7 @@ def footer_text(paper: Paper) -> Text:
     return text
 
 
-class PaperDetail(VerticalScroll, can_focus=True):
+class PaperDetail(Pager, can_focus=True):
     """Scrollable details of one paper; `show()` replaces what it shows."""
 
     COMPONENT_CLASSES = {"paper-detail--match"}
