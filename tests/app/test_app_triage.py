@@ -258,3 +258,36 @@ async def test_the_paper_triage_left_on_is_not_read_by_dwelling_on_it():
         assert current_paper(app).key == keys[2]
         await pilot.pause(0.6)
         assert not app.library.mark(keys[2]).read
+
+
+async def test_a_in_triage_shows_all_authors_of_the_paper_it_says_so_for():
+    app = demo_app()
+    async with started(app) as pilot:
+        await press(pilot, "T")
+        paper = triage(app).paper
+        hidden = len(paper.authors) - 12
+        assert hidden > 0 and f"and {hidden} more (A shows all)" in screen_text(app)
+        await press(pilot, "A")
+        text = screen_text(app)
+        assert "more (A shows all)" not in text and paper.authors[-1] in text
+        await press(pilot, "right", "left")  # another paper shown, then this one again: shortened
+        assert f"and {hidden} more (A shows all)" in screen_text(app)
+        await press(pilot, "A", "A")
+        assert f"and {hidden} more (A shows all)" in screen_text(app)
+
+
+async def test_j_and_space_scroll_a_long_paper_in_triage():
+    from digest_tui.widgets.paper_detail import PaperDetail
+
+    app = demo_app()
+    async with started(app, size=(80, 24)) as pilot:
+        await press(pilot, "T")
+        detail = triage(app).query_one(PaperDetail)
+        assert app.focused is detail and detail.max_scroll_y > detail.size.height
+        await press(pilot, "j")
+        await pilot.wait_for_scheduled_animations()
+        assert detail.scroll_y == 1
+        await press(pilot, "space")
+        await pilot.wait_for_scheduled_animations()
+        assert detail.scroll_y == 1 + detail.scrollable_content_region.height
+        assert "1 of 33 · 0 kept" in progress(app)  # scrolling decides nothing

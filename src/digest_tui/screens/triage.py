@@ -36,6 +36,7 @@ class TriageScreen(Screen[str | None]):
             Binding("n", "skip", "Skip", id="triage.skip"),
             Binding("t", "tag", "Tag", id="triage.tag"),
             Binding("s", "star", "Star", id="triage.star"),
+            Binding("A", "all_authors", "All authors", id="triage.authors", show=False),
             Binding("u,ctrl+z", "undo", "Undo", id="triage.undo"),
             Binding("left", "back", "Back", id="triage.back", key_display="←"),
             Binding("right", "forward", "Forward", id="triage.forward", key_display="→"),
@@ -68,6 +69,8 @@ class TriageScreen(Screen[str | None]):
         self.kept = 0
         self.decisions: list[tuple[int, str, bool]] = []
         """(index, what, whether it changed marks) of each decision made here, newest last."""
+        self.all_authors_of: str | None = None
+        """The key of the paper shown with all its authors (A), until another is shown."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="triage-progress")
@@ -87,13 +90,16 @@ class TriageScreen(Screen[str | None]):
         total = len(self.papers)
         paper = self.paper
         detail = self.query_one(PaperDetail)
+        if paper is None or paper.key != self.all_authors_of:  # another paper: its authors shortened again
+            self.all_authors_of = None
         if paper is None:
             progress = f"{total} of {total} · {self.kept} kept · done"
             detail.show_message(f"{'The paper' if total == 1 else f'All {total} papers'} triaged, {self.kept} kept. q goes back to the list, ← to the "
                                 "last paper." if total else "No papers to triage here. q goes back to the list.")
         else:
             progress = f"{self.index + 1} of {total} · {self.kept} kept"
-            detail.show(paper, self.library.mark(paper.key), self.language, side_by_side=self.side_by_side)
+            detail.show(paper, self.library.mark(paper.key), self.language, all_authors=paper.key == self.all_authors_of,
+                        side_by_side=self.side_by_side)
         self.query_one("#triage-progress", Static).update(Text(progress))  # the keys are in the footer
 
     # -- decisions -----------------------------------------------------------------------------
@@ -129,6 +135,12 @@ class TriageScreen(Screen[str | None]):
         self.decisions.append((self.index, "star", True))
         self.changed([paper.key])
         self.show()
+
+    def action_all_authors(self) -> None:
+        paper = self.paper
+        if paper is not None:
+            self.all_authors_of = None if self.all_authors_of == paper.key else paper.key
+            self.show()
 
     def action_tag(self) -> None:
         paper, index = self.paper, self.index
