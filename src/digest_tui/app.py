@@ -34,16 +34,21 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
     """Every binding of the reader, by where it acts, headed as the help screen shows them (a
     {binding.id} in a heading stands for its keys): the one list of binding owners (the keymap's
     ids, the help screen and the palette's keys read it)."""
-    from .screens.dialogs import Dialog, ExportDialog, NoteDialog
+    from .screens.dialogs import ConfirmDialog, Dialog, ExportDialog, NoteDialog
     from .screens.help import HelpScreen
     from .screens.main import MainScreen
     from .screens.overview import BarChart, OverviewScreen
+    from .screens.triage import TriageScreen
+    from .screens.unsaved import UnsavedDialog
+    from .widgets.filter_bar import FilterBar
     from .widgets.paper_list import PaperList
     from .widgets.pager import Pager
     from .widgets.paper_panes import PaperPanes
 
-    groups = (("Papers", (PaperPanes,)), ("View and dialogs", (MainScreen,)), ("List", (PaperList,)), ("Details and help pages", (Pager,)), ("Overview ({view.overview})", (OverviewScreen, BarChart)),
-              ("Dialogs", (Dialog, NoteDialog, ExportDialog)), ("App", (DigestApp, HelpScreen)))
+    groups = (("Papers", (PaperPanes,)), ("View and dialogs", (MainScreen, FilterBar)), ("List", (PaperList,)),
+              ("Details and help pages", (Pager,)), ("Triage ({view.triage})", (TriageScreen,)),
+              ("Overview ({view.overview})", (OverviewScreen, BarChart)),
+              ("Dialogs", (Dialog, ConfirmDialog, NoteDialog, ExportDialog, UnsavedDialog)), ("App", (DigestApp, HelpScreen)))
     return [(heading, [binding for owner in owners for binding in owner.BINDINGS
                        if isinstance(binding, Binding) and binding.id]) for heading, owners in groups]
 

@@ -1,4 +1,5 @@
-"""The command palette's reader commands: every action of the screen under the palette, each with the keys bound to it now."""
+"""The command palette's reader commands: every action of the screen under the palette, each with the keys bound to it
+now; and the key a hint names (key_of), as bound now too."""
 
 from __future__ import annotations
 
@@ -36,6 +37,14 @@ class KnowsKeys(Protocol):
     """An app that says which keys a binding id is bound to now (after the user's keymap)."""
 
     def bound_keys(self, binding_id: str) -> str: ...
+
+
+def key_of(app: object, binding_id: str, default: str) -> str:
+    """The first key bound to `binding_id` now, as shown (`esc`, `^s`), for a hint that names it
+    (after the user's keymap, so the hint never names a key that does something else); `default`
+    where the app does not say (a widget tested in another app) or nothing is bound."""
+    keys = app.bound_keys(binding_id) if isinstance(app, KnowsKeys) else ""
+    return keys.split(", ")[0] if keys else default
 
 
 class ReaderCommands(Provider):

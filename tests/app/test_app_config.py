@@ -89,7 +89,7 @@ async def test_a_saved_search_is_bound_to_f1_and_in_the_palette():
         assert screen.query_text == "agent"
         notes = record_notifications(app)
         await press(pilot, "f3")
-        assert "No saved search on F3" in notes[-1] and screen.query_text == "agent"
+        assert "No saved search on f3: type a filter (/) and press ^s to save it." in notes[-1] and screen.query_text == "agent"
         titles = [command.title for command in screen.palette_commands()]
         assert "Search: vision" in titles and "Search: agents" in titles
         await press(pilot, "ctrl+p")
@@ -206,3 +206,42 @@ async def test_the_help_screen_shows_the_keymap_and_the_new_keys():
                     "] Next day view.day_next", "a All days view.all_days", "^s Save search view.save_search",
                     "f1–f9 Saved search 1–9 search.1 … search.9", "Overview (^o)"):
             assert row in rows, row
+
+
+async def test_the_hints_name_the_keys_the_keymap_binds_not_the_defaults():
+    from support.app_support import screen_text
+
+    from digest_tui.screens.triage import TriageScreen
+
+    keymap = {"detail.authors": "ctrl+a", "triage.authors": "w", "triage.leave": "x", "note.save": "ctrl+w",
+              "dialog.close": "ctrl+g", "view.clear": "ctrl+l", "filter.keep": "ctrl+k", "search.3": "f10",
+              "view.save_search": "ctrl+v", "view.filter": "backslash"}
+    app = demo_app(keymap=keymap)
+    notes = record_notifications(app)
+    async with started(app, size=(120, 40)) as pilot:
+        assert "… and 29 more (^a shows all)" in screen_text(app)  # the first paper, Tern-VL, has 41 authors
+        await press(pilot, "n")
+        assert "^w saves · ^g cancels · an empty note removes it" in screen_text(app)
+        await press(pilot, "ctrl+g")
+        await press(pilot, "backslash")
+        assert "(^k keeps, ^l clears)" in screen_text(app)
+        await press(pilot, "ctrl+l", "f10")
+        assert "No saved search on f10: type a filter (\\) and press ^v to save it." in notes[-1]
+        await press(pilot, "T")
+        assert isinstance(app.screen, TriageScreen) and "more (w shows" in screen_text(app)
+        await press(pilot, "w")
+        assert "more (w shows" not in screen_text(app)
+        await press(pilot, "x")
+        assert not isinstance(app.screen, TriageScreen)
+
+
+async def test_without_a_keymap_the_hints_name_the_default_keys():
+    from support.app_support import screen_text
+
+    app = demo_app()
+    async with started(app, size=(120, 40)) as pilot:
+        assert "… and 29 more (A shows all)" in screen_text(app)
+        await press(pilot, "n")
+        assert "^s saves · esc cancels · an empty note removes it" in screen_text(app)
+        await press(pilot, "escape", "slash")
+        assert "(⏎ keeps, esc clears)" in screen_text(app)

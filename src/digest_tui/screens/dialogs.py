@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
 
+from ..commands import KnowsKeys
 from ..core import export
 from ..core.model import Problem
 from ..core.model import Paper
@@ -71,6 +72,11 @@ class Dialog(ModalScreen):
     def action_dismiss_dialog(self) -> None:
         self.dismiss(None)
 
+    def keys(self, binding_id: str, default: str) -> str:
+        """The keys bound to `binding_id` now, as a hint says them (`y or ⏎`): never one the user's keymap took away."""
+        keys = self.app.bound_keys(binding_id) if isinstance(self.app, KnowsKeys) else ""
+        return " or ".join(keys.split(", ")) if keys else default
+
 
 class TagDialog(Dialog):
     """Add or remove tags on one paper (or, given a heading instead, on the selected papers): type a
@@ -96,7 +102,7 @@ class TagDialog(Dialog):
             yield CleanInput(placeholder="tag, or tags separated by commas; enter adds each, or removes it if present",
                              suggester=SuggestFromList(self.known, case_sensitive=False), id="tag")
             yield Static(id="known", classes="hint")
-            yield Label("enter on an empty line or esc closes · → accepts the suggestion", classes="hint")
+            yield Label(f"enter on an empty line or {self.keys('dialog.close', 'esc')} closes · → accepts the suggestion", classes="hint")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -138,7 +144,8 @@ class ConfirmDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
             yield Label(Text(self.question), classes="heading")
-            yield Label("y or enter: yes · n or esc: no", classes="hint")
+            yield Label(f"{self.keys('confirm.yes', 'y or enter')}: yes · {self.keys('confirm.no', 'n')} or {self.keys('dialog.close', 'esc')}: no",
+                        classes="hint")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -163,7 +170,8 @@ class NoteDialog(Dialog):
             yield Label("Note", classes="heading")
             yield _title(self.paper)
             yield CleanTextArea(self.note, id="note", soft_wrap=True)
-            yield Label("ctrl+s saves · esc cancels · an empty note removes it", classes="hint")
+            yield Label(f"{self.keys('note.save', 'ctrl+s')} saves · {self.keys('dialog.close', 'esc')} cancels · an empty note removes it",
+                        classes="hint")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -189,7 +197,7 @@ class PathDialog(Dialog):
         with Vertical(id="box"):
             yield Label(self.heading, classes="heading")
             yield CleanInput(self.value, placeholder="path to a file", id="path", select_on_focus=False)
-            yield Label("enter opens · esc cancels", classes="hint")
+            yield Label(f"enter opens · {self.keys('dialog.close', 'esc')} cancels", classes="hint")
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
@@ -213,7 +221,7 @@ class NameDialog(Dialog):
             yield Label(self.heading, classes="heading")
             yield Label(Text(clean(self.detail)), classes="line")  # Text: never markup
             yield CleanInput(self.value, placeholder=self.placeholder, id="name")
-            yield Label("enter saves · esc cancels · a name in use is replaced", classes="hint")
+            yield Label(f"enter saves · {self.keys('dialog.close', 'esc')} cancels · a name in use is replaced", classes="hint")
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
@@ -349,4 +357,4 @@ class ProblemsDialog(Dialog):
             yield Label(counted(len(self.problems), "load problem"), classes="heading")
             with Pager():
                 yield Static(Text("\n".join(clean(str(p)) for p in self.problems)))
-            yield Label("esc closes", classes="hint")
+            yield Label(f"{self.keys('dialog.close', 'esc')} closes", classes="hint")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
+from ..commands import key_of
 from ..core.library import Library
 from ..core.model import Mark, Paper
 from ..core.store import Store
@@ -112,5 +113,6 @@ class ReadingLists:
             self.library.absorb(stored, mark)
         self.save_library()
         name = reading_list.name or str(path)
-        self.app.notify(f"{counted(len(keys), 'paper')} from {clean(name)!r}; esc shows all papers.", timeout=5, markup=False)
+        self.app.notify(f"{counted(len(keys), 'paper')} from {clean(name)!r}; {key_of(self.app, 'view.clear', 'esc')} shows all papers.",
+                        timeout=5, markup=False)
         return frozenset(keys), name

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.app import App
 
+from ..commands import key_of
 from ..core import config as settings
 from ..core.query import QueryError, parse_query
 
@@ -25,7 +26,9 @@ class SavedSearches:
         """The saved search on F`number` (name, filter), or None, said to the user."""
         searches = list(self.searches.items())
         if number > len(searches):
-            self.app.notify(f"No saved search on F{number}: type a filter (/) and press ctrl+s to save it.", timeout=4)
+            keys = [key_of(self.app, name, default) for name, default in
+                    ((f"search.{number}", f"F{number}"), ("view.filter", "/"), ("view.save_search", "^s"))]
+            self.app.notify(f"No saved search on {keys[0]}: type a filter ({keys[1]}) and press {keys[2]} to save it.", timeout=4)
             return None
         return searches[number - 1]
 

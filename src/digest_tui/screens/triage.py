@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ..commands import key_of
 from ..core.library import Library
 from ..core.model import Paper
 from ..messages import ReadyForKeys
@@ -74,7 +75,7 @@ class TriageScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="triage-progress")
-        yield PaperDetail(id="triage-paper")
+        yield PaperDetail("triage.authors", id="triage-paper")
         yield ReaderFooter()
 
     def on_mount(self) -> None:
@@ -94,8 +95,9 @@ class TriageScreen(Screen[str | None]):
             self.all_authors_of = None
         if paper is None:
             progress = f"{total} of {total} · {self.kept} kept · done"
-            detail.show_message(f"{'The paper' if total == 1 else f'All {total} papers'} triaged, {self.kept} kept. q goes back to the list, ← to the "
-                                "last paper." if total else "No papers to triage here. q goes back to the list.")
+            leave = f"{key_of(self.app, 'triage.leave', 'q')} goes back to the list"
+            detail.show_message(f"{'The paper' if total == 1 else f'All {total} papers'} triaged, {self.kept} kept. {leave}, "
+                                f"{key_of(self.app, 'triage.back', '←')} to the last paper." if total else f"No papers to triage here. {leave}.")
         else:
             progress = f"{self.index + 1} of {total} · {self.kept} kept"
             detail.show(paper, self.library.mark(paper.key), self.language, all_authors=paper.key == self.all_authors_of,

@@ -10,11 +10,13 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 
+from ..commands import key_of
 from .inputs import CleanInput
 
 FILTER_DELAY = 0.15
 """Seconds of quiet after a keystroke before the typed filter is applied."""
-PLACEHOLDER = "filter: words  cat:cs.CL  tag:x  is:starred  score>=80  (enter keeps, esc clears)"
+PLACEHOLDER = "filter: words  cat:cs.CL  tag:x  is:starred  score>=80  ({keep} keeps, {clear} clears)"
+"""The bar's placeholder, with the keys that keep and clear the filter as bound now."""
 
 
 class FilterBar(CleanInput):
@@ -42,9 +44,12 @@ class FilterBar(CleanInput):
     def __init__(self, replaces: Widget | None = None, **kwargs) -> None:
         """`replaces`: the widget whose line the bar takes while shown (the footer)."""
         # typing after `/` adds to the filter shown; selecting it all on focus would replace it
-        super().__init__(placeholder=PLACEHOLDER, select_on_focus=False, **kwargs)
+        super().__init__(placeholder=PLACEHOLDER.format(keep="enter", clear="esc"), select_on_focus=False, **kwargs)
         self._pause: Timer | None = None
         self._replaces = replaces
+
+    def on_mount(self) -> None:
+        self.placeholder = PLACEHOLDER.format(keep=key_of(self.app, "filter.keep", "enter"), clear=key_of(self.app, "view.clear", "esc"))
 
     def _watch_value(self, value: str) -> None:
         # Input's sets its virtual size to the text's width, a layout of the whole screen at every

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from ..commands import key_of
 from ..core.model import Mark
 from ..core.model import Paper
 from ..core.text import clean
@@ -56,10 +57,10 @@ def abstract_text(paper: Paper, language: str, words: tuple[str, ...] = (), mark
 
 
 def header_text(paper: Paper, mark: Mark, language: str, all_authors: bool, words: tuple[str, ...] = (),
-                match: Style = MATCH_STYLE, replaced: str | None = None) -> Text:
+                match: Style = MATCH_STYLE, replaced: str | None = None, authors_key: str = "A") -> Text:
     """Titles, people, places and the paper's facts, above the abstract; the filter's `words` are
     marked in the titles, authors, institutions, topic and summaries. `replaced`: the day arXiv
-    announced this starred paper again as a replacement."""
+    announced this starred paper again as a replacement; `authors_key`: the key that shows all authors."""
     text = Text()
     titles = [paper.title_zh, paper.title_en] if language == "zh" else [paper.title_en, paper.title_zh]
     titles = [t for t in titles if t]
@@ -72,7 +73,7 @@ def header_text(paper: Paper, mark: Mark, language: str, all_authors: bool, word
         append_marked(text, clean(", ".join(shown)), None, words, match)
         hidden = len(paper.authors) - len(shown)
         if hidden:
-            text.append(f" … and {hidden} more (A shows all)", Style(italic=True, dim=True))
+            text.append(f" … and {hidden} more ({authors_key} shows all)", Style(italic=True, dim=True))
         text.append("\n")
     elif paper.author_count:
         _line(text, "Authors", f"{paper.author_count} authors (names not in the digest)")
@@ -145,9 +146,11 @@ class PaperDetail(Pager, can_focus=True):
     PaperDetail .-hidden { display: none; }
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, authors_binding: str = "detail.authors", **kwargs) -> None:
+        """`authors_binding`: the id of the binding that shows all authors where this pane is (its key is named)."""
         super().__init__(**kwargs)
         self.paper: Paper | None = None
+        self.authors_binding = authors_binding
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-header")
@@ -179,7 +182,8 @@ class PaperDetail(Pager, can_focus=True):
             self.scroll_home(animate=False)
         self.paper = paper
         match = self.get_component_rich_style("paper-detail--match")
-        header.update(Wrapped(header_text(paper, mark, language, all_authors, words, match, replaced)))
+        authors_key = key_of(self.app, self.authors_binding, "A")
+        header.update(Wrapped(header_text(paper, mark, language, all_authors, words, match, replaced, authors_key)))
         if side_by_side:
             other = "en" if language == "zh" else "zh"
             first.update(Wrapped(abstract_text(paper, language, words, match)))
