@@ -209,17 +209,23 @@ async def test_the_help_screen_shows_the_keymap_and_the_new_keys():
 
 
 async def test_the_hints_name_the_keys_the_keymap_binds_not_the_defaults():
-    from support.app_support import screen_text
+    from support.app_support import detail_text, screen_text
 
     from digest_tui.screens.triage import TriageScreen
 
     keymap = {"detail.authors": "ctrl+a", "triage.authors": "w", "triage.leave": "x", "note.save": "ctrl+w",
               "dialog.close": "ctrl+g", "view.clear": "ctrl+l", "filter.keep": "ctrl+k", "search.3": "f10",
-              "view.save_search": "ctrl+v", "view.filter": "backslash"}
+              "view.save_search": "ctrl+v", "view.filter": "backslash", "view.language": "J"}
     app = demo_app(keymap=keymap)
     notes = record_notifications(app)
     async with started(app, size=(120, 40)) as pilot:
         assert "… and 29 more (^a shows all)" in screen_text(app)  # the first paper, Tern-VL, has 41 authors
+        await press(pilot, "backslash")
+        await type_text(pilot, "id:2606.16315")  # Do MoE Routers Memorise Domains?, with no Chinese abstract
+        await press(pilot, "ctrl+k")  # filter.keep: the filter kept, the list has the keys
+        await press(pilot, "J")
+        assert "no 中文 abstract in the loaded digests — press J for the other language." in detail_text(app)
+        await press(pilot, "J", "ctrl+l")
         await press(pilot, "n")
         assert "^w saves · ^g cancels · an empty note removes it" in screen_text(app)
         await press(pilot, "ctrl+g")

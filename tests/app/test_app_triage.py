@@ -291,3 +291,20 @@ async def test_j_and_space_scroll_a_long_paper_in_triage():
         await pilot.wait_for_scheduled_animations()
         assert detail.scroll_y == 1 + detail.scrollable_content_region.height
         assert "1 of 33 · 0 kept" in progress(app)  # scrolling decides nothing
+
+
+async def test_l_in_triage_shows_the_other_language_first_and_the_list_keeps_its_own():
+    app = demo_app()
+    async with started(app, size=(120, 40)) as pilot:
+        await press(pilot, "T")
+        paper = triage(app).paper
+        assert paper.title_zh and paper.abstract_zh
+        assert "Abstract (English)" in screen_text(app)
+        await press(pilot, "l")
+        text = screen_text(app)
+        assert "摘要 (中文)" in text and "Abstract (English)" not in text
+        assert text.splitlines()[2].strip().startswith(paper.title_zh[:10])  # the Chinese title first
+        await press(pilot, "l")
+        assert "Abstract (English)" in screen_text(app)
+        await press(pilot, "l", "q")
+        assert app.language == "en" and status_text(app).endswith("· EN")

@@ -38,6 +38,7 @@ class TriageScreen(Screen[str | None]):
             Binding("t", "tag", "Tag", id="triage.tag"),
             Binding("s", "star", "Star", id="triage.star"),
             Binding("A", "all_authors", "All authors", id="triage.authors", show=False),
+            Binding("l", "language", "中/EN", id="triage.language", show=False),
             Binding("u,ctrl+z", "undo", "Undo", id="triage.undo"),
             Binding("left", "back", "Back", id="triage.back", key_display="←"),
             Binding("right", "forward", "Forward", id="triage.forward", key_display="→"),
@@ -75,7 +76,7 @@ class TriageScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="triage-progress")
-        yield PaperDetail("triage.authors", id="triage-paper")
+        yield PaperDetail("triage.authors", "triage.language", id="triage-paper")
         yield ReaderFooter()
 
     def on_mount(self) -> None:
@@ -143,6 +144,11 @@ class TriageScreen(Screen[str | None]):
         if paper is not None:
             self.all_authors_of = None if self.all_authors_of == paper.key else paper.key
             self.show()
+
+    def action_language(self) -> None:
+        """The other language first, for this triage (the list keeps its own)."""
+        self.language = "en" if self.language == "zh" else "zh"
+        self.show()
 
     def action_tag(self) -> None:
         paper, index = self.paper, self.index

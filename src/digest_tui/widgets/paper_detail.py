@@ -37,9 +37,11 @@ def _line(text: Text, label: str, value: str | None, style: Style | None = None,
         text.append("\n")
 
 
-def abstract_text(paper: Paper, language: str, words: tuple[str, ...] = (), mark: Style = MATCH_STYLE) -> Text:
-    """The abstract block for one language, or a plain note that the paper has none in it; the
-    filter's `words` are marked in it."""
+def abstract_text(paper: Paper, language: str, words: tuple[str, ...] = (), mark: Style = MATCH_STYLE,
+                  language_key: str | None = "l") -> Text:
+    """The abstract block for one language, or a plain note that the paper has none in it (and,
+    when the other language has one, that `language_key` shows it; None: it is shown beside);
+    the filter's `words` are marked in it."""
     text = Text()
     if language == "zh":
         heading, body, other = "摘要 (中文)", paper.abstract_zh, paper.abstract_en
@@ -51,7 +53,12 @@ def abstract_text(paper: Paper, language: str, words: tuple[str, ...] = (), mark
     else:
         missing = LANGUAGE_NAMES[language]
         note = f"This paper has no {missing} abstract in the loaded digests"
-        note += " — press l for the other language." if other else "."
+        if other:
+            note += f" — press {language_key} for the other language." if language_key else "."
+        elif paper.announce_type == "replacement":  # a listing's entry for a new version has none
+            note += " (arXiv's listings give a replaced paper's title, not its abstract)."
+        else:
+            note += "."
         text.append(note, Style(italic=True, dim=True))
     return text
 
@@ -146,11 +153,13 @@ class PaperDetail(Pager, can_focus=True):
     PaperDetail .-hidden { display: none; }
     """
 
-    def __init__(self, authors_binding: str = "detail.authors", **kwargs) -> None:
-        """`authors_binding`: the id of the binding that shows all authors where this pane is (its key is named)."""
+    def __init__(self, authors_binding: str = "detail.authors", language_binding: str = "view.language", **kwargs) -> None:
+        """`authors_binding`, `language_binding`: the ids of the bindings that show all authors and
+        the other language where this pane is (the hints name their keys)."""
         super().__init__(**kwargs)
         self.paper: Paper | None = None
         self.authors_binding = authors_binding
+        self.language_binding = language_binding
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-header")
@@ -186,11 +195,12 @@ class PaperDetail(Pager, can_focus=True):
         header.update(Wrapped(header_text(paper, mark, language, all_authors, words, match, replaced, authors_key)))
         if side_by_side:
             other = "en" if language == "zh" else "zh"
-            first.update(Wrapped(abstract_text(paper, language, words, match)))
-            second.update(Wrapped(abstract_text(paper, other, words, match)))
+            first.update(Wrapped(abstract_text(paper, language, words, match, None)))
+            second.update(Wrapped(abstract_text(paper, other, words, match, None)))
             second.set_class(False, "-hidden")
         else:
-            first.update(Wrapped(abstract_text(paper, language, words, match)))
+            language_key = key_of(self.app, self.language_binding, "l")
+            first.update(Wrapped(abstract_text(paper, language, words, match, language_key)))
             second.update("")
             second.set_class(True, "-hidden")
         footer.update(Wrapped(footer_text(paper)))
