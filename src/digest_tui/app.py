@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -51,6 +52,17 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
               ("Dialogs", (Dialog, ConfirmDialog, NoteDialog, ExportDialog, UnsavedDialog)), ("App", (DigestApp, HelpScreen)))
     return [(heading, [binding for owner in owners for binding in owner.BINDINGS
                        if isinstance(binding, Binding) and binding.id]) for heading, owners in groups]
+
+
+@functools.cache
+def default_keys() -> dict[str, str]:
+    """Each binding id's keys as the reader binds them (before the user's keymap), looked up once:
+    the hints that name a key ask on every paper shown."""
+    keys: dict[str, str] = {}
+    for _heading, bindings in binding_groups():
+        for binding in bindings:
+            keys.setdefault(binding.id, binding.key)
+    return keys
 
 
 def binding_ids() -> set[str]:
@@ -376,8 +388,7 @@ class DigestApp(App):
         the user: `s`, `^o`, `F1`; several are joined by commas; "" for an unknown id."""
         keys = self.user_keymap.get(binding_id)
         if keys is None:
-            keys = next((binding.key for _heading, bindings in binding_groups() for binding in bindings
-                         if binding.id == binding_id), "")
+            keys = default_keys().get(binding_id, "")
         return ", ".join(self.get_key_display(Binding(key.strip(), "")) for key in keys.split(",") if key.strip())
 
     def action_help(self) -> None:
