@@ -1,5 +1,5 @@
 """The command palette's reader commands: every action of the screen under the palette, each with the keys bound to it
-now; and the key a hint names (key_of), as bound now too."""
+now; and the keys a hint names (keys_of, key_of), as bound now too."""
 
 from __future__ import annotations
 
@@ -39,12 +39,17 @@ class KnowsKeys(Protocol):
     def bound_keys(self, binding_id: str) -> str: ...
 
 
-def key_of(app: object, binding_id: str, default: str) -> str:
-    """The first key bound to `binding_id` now, as shown (`esc`, `^s`), for a hint that names it
-    (after the user's keymap, so the hint never names a key that does something else); `default`
-    where the app does not say (a widget tested in another app) or nothing is bound."""
+def keys_of(app: object, binding_id: str) -> list[str]:
+    """The keys bound to `binding_id` now, as shown (`esc`, `^s`), for a hint that names them (after
+    the user's keymap, so a hint never names a key that does something else); none where the app
+    does not say (a widget tested in another app) or nothing is bound."""
     keys = app.bound_keys(binding_id) if isinstance(app, KnowsKeys) else ""
-    return keys.split(", ")[0] if keys else default
+    return keys.split(", ") if keys else []
+
+
+def key_of(app: object, binding_id: str, default: str) -> str:
+    """The first of keys_of(), or `default`."""
+    return next(iter(keys_of(app, binding_id)), default)
 
 
 class ReaderCommands(Provider):

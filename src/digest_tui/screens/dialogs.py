@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
 
-from ..commands import KnowsKeys
+from ..commands import keys_of
 from ..core import export
 from ..core.model import Problem
 from ..core.model import Paper
@@ -74,8 +74,7 @@ class Dialog(ModalScreen):
 
     def keys(self, binding_id: str, default: str) -> str:
         """The keys bound to `binding_id` now, as a hint says them (`y or ⏎`): never one the user's keymap took away."""
-        keys = self.app.bound_keys(binding_id) if isinstance(self.app, KnowsKeys) else ""
-        return " or ".join(keys.split(", ")) if keys else default
+        return " or ".join(keys_of(self.app, binding_id)) or default
 
 
 class TagDialog(Dialog):
