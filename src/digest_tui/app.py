@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -29,6 +33,8 @@ THEME_SAVE_DELAY = 1.0
 """Seconds a theme must stay chosen before it is remembered (the theme picker previews as you move)."""
 HOLD_SECONDS = 1.0
 """The longest the keys typed while a dialog opens wait for its field (it normally takes a few ms)."""
+PASS_SECONDS = 0.5
+"""The longest a key waits for the one before it to be done (it normally takes well under a ms)."""
 
 
 def binding_groups() -> list[tuple[str, list[Binding]]]:
@@ -142,6 +148,10 @@ class DigestApp(App):
         self._held: list[events.Event] | None = None  # keys kept while a dialog opens (hold_keys)
         self._hold_timer: Timer | None = None
         self._hold_poll: Timer | None = None
+        self._passing: events.Event | None = None  # the key on its way through the widgets (on_event)
+        self._passing_since = 0.0
+        self._waiting: deque[events.Event] = deque()  # the keys behind it
+        self._pass_watch: Timer | None = None
         self.user_keymap: dict[str, str] = {}
         """The keymap from config.toml that is in force (binding id -> keys)."""
         self._save_error: str | None = None  # why the last save failed (None: it did not)
@@ -501,14 +511,73 @@ class DigestApp(App):
             if timer is not None:
                 timer.stop()
         self._hold_timer = self._hold_poll = None
-        for index, event in enumerate(held):
-            if self._held is not None:  # a key just delivered opened another screen: the rest wait for it
-                self._held[:0] = held[index:]
-                return
-            await super().on_event(event)
+        self._waiting.extendleft(reversed(held))  # before any key that came since the release
+        await self._pass_waiting()
+
+    # -- keys one at a time --------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        if self._held is not None and isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
-            self._held.append(event)
+        """Keys (and pastes) go through the widgets one at a time, in the order they came: Textual
+        hands a key to the focused widget and runs its binding when the key is back at the app,
+        having bubbled up; the keys behind it, in one burst, would meanwhile reach the same widget
+        (a `j` behind the esc that closes the help went to the help; the `x` behind a note's ctrl+s
+        into the note). A key waits until the one before it is done (PASS_SECONDS at most)."""
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if self._held is not None:
+                self._held.append(event)
+            elif self._passing is not None or self._waiting:
+                self._waiting.append(event)
+            else:
+                await self._pass(event)
             return
         await super().on_event(event)
+
+    async def _pass(self, event: events.Event) -> None:
+        target = self.focused or self.screen  # where App.on_event hands an event no priority binding took
+        self._passing, self._passing_since = event, time.monotonic()
+        await super().on_event(event)
+        if isinstance(event, events.Key) and target.check_consume_key(event.key, event.character):
+            self._passing = None  # a character for a field: it goes no further, the next may follow it there
+        elif event.is_forwarded:  # handed on: done once it is back here or went no further
+            self.after_bubbled(event, target, self._passed)
+            if self._pass_watch is None:
+                self._pass_watch = self.set_interval(PASS_SECONDS / 2, self._watch_passing)
+        else:
+            self._passing = None  # a priority binding took it
+
+    async def _passed(self, event: events.Event) -> None:
+        if self._passing is event:
+            self._passing = None
+            await self._pass_waiting()
+
+    async def _pass_waiting(self) -> None:
+        while self._passing is None and self._waiting:
+            if self._held is not None:  # a key just passed opened a dialog: the rest wait for its field
+                self._held[:0] = self._waiting
+                self._waiting.clear()
+                return
+            await self._pass(self._waiting.popleft())
+
+    async def _watch_passing(self) -> None:
+        """A key whose widget went away before handling it never comes back: the keys behind it go on."""
+        if self._passing is not None and time.monotonic() - self._passing_since > PASS_SECONDS:
+            await self._passed(self._passing)
+
+    def hold_keys_for(self, message: Message, node: MessagePump) -> None:
+        """Hold the keys that arrive from now on until `message`, just posted to `node` by a key's
+        binding, has been handled (an input's enter, a button's press: the dialog may clear the
+        field, or close): the keys typed behind that key are for what comes next."""
+        self.hold_keys(until_field=False)
+        self.after_bubbled(message, node, lambda _: self.release_keys())
+
+    def after_bubbled(self, message: Message, node: MessagePump, callback: Callable) -> None:
+        """Call `callback(message)` on the app once `message`, posted to `node`, has been handled
+        as far up the DOM as it bubbles (by the app too, when it gets there)."""
+
+        def handled_by(node: MessagePump) -> None:  # runs after `node` handled the message: it is at the parent's now
+            parent = node.parent
+            if message._stop_propagation or parent is None or parent is self or not parent.call_later(handled_by, parent):
+                self.call_later(callback, message)  # in the app's queue: after the message, when it got there
+
+        if not node.call_later(handled_by, node):
+            self.call_later(callback, message)

@@ -3,12 +3,14 @@ paste, a macro, fast typing over SSH), goes to that input and never to the list'
 
 from __future__ import annotations
 
+import pytest
 from support.app_support import burst, current_paper, demo_app, main_screen, shown_keys, started, status_text
 from textual import events
 from textual.widgets import Input, TextArea
 
 from digest_tui.core.paths import lists_dir
 from digest_tui.screens.dialogs import ExportDialog, NameDialog, NoteDialog, PathDialog, TagDialog
+from digest_tui.screens.triage import TriageScreen
 
 TERN = "2606.18745"  # first in date order
 
@@ -67,7 +69,21 @@ async def test_t_and_a_tag_in_one_burst_tag_the_paper():
         assert app.library.mark(TERN).tags == ("great",)
         await burst(pilot, "escape", "j", "t", "great", "enter", "escape")
         assert app.screen is main_screen(app)
+        assert current_paper(app).key == shown_keys(app)[1], "the j behind esc moved the list"
         assert app.library.mark(current_paper(app).key).tags == ("great",)
+
+
+async def test_the_keys_behind_enter_in_the_tag_box_go_to_the_box_and_after_it_closes_to_the_list():
+    # the enter's Submitted was handled after the next key had reached the box: that key was
+    # cleared with it, and one behind the enter that closes the box went nowhere
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "t", "foo", "enter", "bar")
+        assert app.library.mark(TERN).tags == ("foo",)
+        assert app.screen.query_one("#tag", Input).value == "bar"
+        await burst(pilot, "enter", "enter", "j")
+        assert app.library.mark(TERN).tags == ("foo", "bar")
+        assert app.screen is main_screen(app) and current_paper(app).key == shown_keys(app)[1]
 
 
 async def test_n_and_a_note_in_one_burst_write_the_note():
@@ -79,6 +95,44 @@ async def test_n_and_a_note_in_one_burst_write_the_note():
         await burst(pilot, "n", " twice")
         assert isinstance(app.screen, NoteDialog)
         assert app.screen.query_one(TextArea).text == "read sec 3 twice"  # the cursor starts at the end
+
+
+async def test_the_keys_behind_a_notes_ctrl_s_act_on_the_list_and_are_not_in_the_note():
+    # ctrl+s ran once its key had been to the note and back: the `j` behind it was in the note by then
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "n", "hi", "ctrl+s", "j")
+        assert app.library.mark(TERN).note == "hi"
+        assert app.screen is main_screen(app) and current_paper(app).key == shown_keys(app)[1]
+
+
+@pytest.mark.parametrize("opener", ["?", "g", "n", "t", "e", "w"])
+async def test_the_keys_behind_the_esc_that_closes_a_screen_act_on_the_list(opener):
+    # esc was a binding of the screen on top, run once the key had been to its widget and back;
+    # the `j` behind it had gone to the same widget meanwhile, and was lost
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, opener)
+        assert app.screen is not main_screen(app)
+        await burst(pilot, "escape", "j")
+        assert app.screen is main_screen(app) and current_paper(app).key == shown_keys(app)[1]
+
+
+async def test_t_behind_the_esc_that_closes_the_help_opens_triage():
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "?")
+        await burst(pilot, "escape", "T", "y")
+        assert isinstance(app.screen, TriageScreen)
+        assert len(app.library.starred_keys()) == 1, "the y behind T kept (starred) the first paper"
+
+
+async def test_the_keys_behind_a_confirmed_question_act_on_the_list():
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "R", "y", "j")
+        assert all(app.library.mark(key).read for key in shown_keys(app))
+        assert app.screen is main_screen(app) and current_paper(app).key == shown_keys(app)[1]
 
 
 async def test_w_and_e_and_a_file_name_in_one_burst_fill_the_file_field(tmp_path):

@@ -33,6 +33,12 @@ class CleanInput(Input):
         # cleaned before Input places the cursor after it (clean may drop characters)
         super().replace(clean(text), start, end)
 
+    async def action_submit(self) -> None:
+        """Post Submitted; the keys typed behind enter wait until it has been handled (DigestApp.hold_keys_for)."""
+        submitted = self.Submitted(self, self.value, self.validate(self.value) if "submitted" in self.validate_on else None)
+        self.post_message(submitted)
+        self.app.hold_keys_for(submitted, self)
+
 
 class CleanTextArea(TextArea):
     """A TextArea whose document (loaded, typed, pasted, or replayed by undo) is always clean()ed,
