@@ -147,6 +147,18 @@ async def test_w_and_e_and_a_file_name_in_one_burst_fill_the_file_field(tmp_path
         assert app.screen is main_screen(app) and (tmp_path / "list.toml").exists()
 
 
+@pytest.mark.parametrize("button", ["save", "cancel"])
+async def test_the_keys_behind_enter_on_an_export_button_act_on_the_list(tmp_path, button):
+    # Pressed was handled after the next key had reached the button: a j behind enter was lost
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "s", "e", str(tmp_path / "x.bib"))
+        app.screen.query_one(f"#{button}").focus()
+        await burst(pilot, "enter", "j")
+        assert app.screen is main_screen(app) and current_paper(app).key == shown_keys(app)[1]
+        assert (tmp_path / "x.bib").exists() is (button == "save")
+
+
 async def test_ctrl_s_and_a_name_in_one_burst_save_the_search():
     app = demo_app(searches={})
     async with started(app) as pilot:

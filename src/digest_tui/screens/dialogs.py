@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
@@ -33,6 +34,17 @@ def _title(paper: Paper | str) -> Label:
 
 SHORT_SCREEN = 32
 """Terminals shorter than this get compact dialogs (no padding, a thin border)."""
+
+
+class DialogButton(Button):
+    """A Button whose press the keys typed behind it wait for: the dialog saves (or refuses) and
+    closes first, so a `j` behind enter moves the list (see DigestApp.hold_keys_for)."""
+
+    def post_message(self, message: Message) -> bool:
+        posted = super().post_message(message)
+        if posted and isinstance(message, Button.Pressed):
+            self.app.hold_keys_for(message, self)
+        return posted
 
 
 class Dialog(ModalScreen):
@@ -288,8 +300,8 @@ class ExportDialog(Dialog):
                                  id="path")
                 yield Static(Text(self.error), id="error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Save", variant="primary", id="save")
+                yield DialogButton("Cancel", id="cancel")
+                yield DialogButton("Save", variant="primary", id="save")
 
     def default_name(self) -> str:
         return f"reading list {datetime.now():%Y-%m-%d}"
