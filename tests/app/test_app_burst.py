@@ -10,7 +10,10 @@ from textual.widgets import Input, TextArea
 
 from digest_tui.core.paths import lists_dir
 from digest_tui.screens.dialogs import ExportDialog, NameDialog, NoteDialog, PathDialog, TagDialog
+from digest_tui.screens.help import HelpScreen
 from digest_tui.screens.triage import TriageScreen
+from digest_tui.widgets.pager import Pager
+from digest_tui.widgets.paper_detail import PaperDetail
 
 TERN = "2606.18745"  # first in date order
 
@@ -229,6 +232,31 @@ async def test_esc_and_slash_in_one_burst_clear_the_kept_filter_and_open_the_bar
         assert app.focused is screen.filter_bar and screen.filter_bar.value == "agent"
         assert screen.query_text == "agent" and set(shown_keys(app)) < set(everything)
         assert app.library.starred_keys() == []  # no `a` (all days), `g`, `e` or `t` reached the list
+
+
+async def test_keys_in_one_burst_scroll_the_detail_and_the_help_by_each_of_them():
+    # Textual's scrolls waited for a refresh and each started from the line the last one aimed at
+    # then: `jjj` in one burst (or j held down) scrolled one line, `space space` one page
+    app = demo_app()
+    async with started(app, size=(80, 24)) as pilot:
+        await burst(pilot, "enter", "j", "j", "j")
+        detail = app.focused
+        assert isinstance(detail, PaperDetail) and detail.max_scroll_y > 3
+        await pilot.wait_for_scheduled_animations()
+        assert detail.scroll_y == 3
+        await burst(pilot, "k", "k")
+        await pilot.wait_for_scheduled_animations()
+        assert detail.scroll_y == 1
+        await burst(pilot, "escape", "?", "space", "space")
+        body = app.screen.query_one(Pager)
+        assert isinstance(app.screen, HelpScreen) and body.max_scroll_y > 2 * body.scrollable_content_region.height
+        await pilot.wait_for_scheduled_animations()
+        assert body.scroll_y == 2 * body.scrollable_content_region.height
+        await burst(pilot, *"j" * body.max_scroll_y)  # past the end: the bottom, and k is one line up from it
+        await burst(pilot, "k")
+        await pilot.wait_for_scheduled_animations()
+        await pilot.wait_for_animation()
+        assert body.scroll_y == body.max_scroll_y - 1
 
 
 async def test_the_keys_behind_enter_and_z_in_one_burst_go_to_the_detail():
