@@ -162,6 +162,17 @@ async def test_the_keys_behind_enter_on_an_export_button_act_on_the_list(tmp_pat
         assert (tmp_path / "x.bib").exists() is (button == "save")
 
 
+async def test_enter_down_enter_in_one_burst_picks_the_next_format(tmp_path):
+    # the Select's menu opens and takes the focus on enter: the down and enter behind it are the menu's
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "s", "e", str(tmp_path / "x.bib"))
+        app.screen.query_one("#format").focus()
+        await burst(pilot, "enter", "down", "enter", "tab", "tab", "tab", "enter", "j")  # bib -> ris; path, Cancel, Save
+        assert app.screen is main_screen(app) and current_paper(app).key == shown_keys(app)[1]
+        assert (tmp_path / "x.ris").read_text(encoding="utf-8").startswith("TY  - ")
+
+
 async def test_ctrl_s_and_a_name_in_one_burst_save_the_search():
     app = demo_app(searches={})
     async with started(app) as pilot:

@@ -183,12 +183,17 @@ def key_name(char: str) -> str:
     return KEY_NAME_REPLACEMENTS.get(name, name)
 
 
+NAMED_KEYS = frozenset(["enter", "escape", "tab", "space", "slash", "backspace", "delete", "up", "down", "left",
+                        "right", "home", "end", "pageup", "pagedown"])
+"""The key names key_events sends as one key (any other run of several characters is typed)."""
+
+
 def key_events(*keys: str) -> list[events.Key]:
     """Key events as a terminal sends them: each argument is a key name ("slash", "ctrl+s", "enter")
     or a run of characters to type ("sparse")."""
     out = []
     for key in keys:
-        if len(key) > 1 and (key in ("enter", "escape", "tab", "space", "slash", "backspace") or "+" in key):
+        if len(key) > 1 and (key in NAMED_KEYS or "+" in key):
             out.append(events.Key(key, {"enter": "\r", "escape": "\x1b", "tab": "\t", "space": " ", "slash": "/",
                                         "backspace": "\x7f"}.get(key)))
             continue
