@@ -463,6 +463,17 @@ class DigestApp(App):
             self.notify(f"{folder} is not a folder this window watches: open it (digest-tui {folder}) to read "
                         "what was fetched.", title="Fetch", severity="warning", timeout=12, markup=False)
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from .screens.palette import Palette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def on_command_palette_closed(self) -> None:
+        self.release_keys()  # the keys typed behind the palette's enter (Palette): after its command, which is queued
+
     # -- keys typed while a dialog opens -------------------------------------------------------
 
     def push_screen(self, screen, callback=None, wait_for_dismiss: bool = False):

@@ -203,6 +203,19 @@ async def test_ctrl_p_and_a_command_in_one_burst_search_the_palette():
         assert not app.library.starred_keys()
 
 
+async def test_ctrl_p_a_command_and_enter_in_one_burst_run_it_and_the_keys_behind_act_on_the_list():
+    # enter came while the palette was still searching: it acted on the list as it was then (the
+    # matches of "S", or none), and the j behind it went into the palette's field
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "ctrl+p", "Star", "enter", "j")
+        assert app.screen is main_screen(app) and app.library.starred_keys() == [TERN]
+        assert current_paper(app).key == shown_keys(app)[1]
+        await burst(pilot, "ctrl+p", "Mark all shown read", "enter", "y", "k")  # a command that asks first
+        assert all(app.library.mark(key).read for key in shown_keys(app))
+        assert app.screen is main_screen(app) and current_paper(app).key == TERN
+
+
 async def test_keys_behind_the_filters_enter_act_on_the_filtered_list():
     # `/cat:cs.CL⏎jjs` in one burst: j j move in the 16 papers the filter shows, s stars the third
     app = demo_app()
