@@ -1,5 +1,5 @@
 """Terminal escapes never reach the terminal through a text input: a note from a reading list, a
-saved search from config.toml, a tag typed or pasted, a paste into the note or the filter bar.
+saved search from config.toml, a tag typed or pasted, a paste into the note, the filter bar or the palette.
 
 Each test looks at what the app would send to the terminal: every run of text of the screen's
 screenshot (App.export_screenshot renders the update the terminal gets, the screens under a
@@ -13,12 +13,13 @@ import json
 
 from support.app_support import demo_app, main_screen, press, screen_text, screenshot_runs, settle, started
 from textual import events
+from textual.command import CommandInput
 from textual.widgets import Input, TextArea
 
 from digest_tui.app import DigestApp
 from digest_tui.core.paths import demo_dir
 from digest_tui.screens.dialogs import NoteDialog, TagDialog
-from digest_tui.widgets.inputs import CleanInput, CleanTextArea
+from digest_tui.widgets.inputs import Cleaned, CleanInput, CleanTextArea
 
 OSC52 = "\x1b]52;c;ZXZpbA==\x07"  # write "evil" to the clipboard
 OSC2 = "\x1b]2;pwned\x1b\\"  # set the window title
@@ -100,6 +101,15 @@ async def test_pastes_and_typed_text_are_cleaned_in_every_input(tmp_path):
         area.undo()
         area.redo()
         assert area.text == "a␛]52;c;ZXZpbA==␇\nbevil"
+        await press(pilot, "escape")
+
+        await press(pilot, "ctrl+p")  # the command palette's field (Textual's, replaced by a clean one)
+        command = app.screen.query_one(CommandInput)
+        assert isinstance(command, Cleaned)
+        app.post_message(events.Paste(f"st{OSC2}ar\u202e"))
+        await pilot.pause()
+        assert command.value == "st␛]2;pwned␛\\ar"
+        assert_no_controls(app)
         await settle(pilot)
 
 

@@ -1,13 +1,16 @@
-"""The command palette: Textual's, with an enter that acts on what was typed, however fast."""
+"""The command palette: Textual's, with an enter that acts on what was typed, however fast, and a clean field."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.actions import SkipAction
 from textual.binding import Binding
-from textual.command import CommandPalette
+from textual.app import ComposeResult
+from textual.command import CommandInput, CommandPalette
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
+
+from ..widgets.inputs import CleanCommandInput
 
 
 class Palette(CommandPalette):
@@ -22,6 +25,12 @@ class Palette(CommandPalette):
     BINDINGS = [Binding("enter", "hold", "Run the command", id="palette.run", show=False, priority=True)]
 
     _enter_waits = False
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if type(widget) is CommandInput:  # a paste into it is shown cleaned, as in every field (widgets/inputs.py)
+                widget = CleanCommandInput(placeholder=widget.placeholder, select_on_focus=False)
+            yield widget
 
     def action_hold(self) -> None:
         self.app.hold_keys(until_field=False)  # until DigestApp.on_command_palette_closed (HOLD_SECONDS at most)

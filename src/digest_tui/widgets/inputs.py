@@ -9,6 +9,7 @@ symbols (ESC shows as ␛), invisible and bidi characters go. Every input in the
 
 from __future__ import annotations
 
+from textual.command import CommandInput
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import Edit, EditResult
 
@@ -20,7 +21,7 @@ def clean_lines(text: str) -> str:
     return clean(text.replace("\r\n", "\n").replace("\r", "\n"), newlines=True)
 
 
-class CleanInput(Input):
+class Cleaned(Input):
     """An Input whose value (set in code, typed, pasted or suggested) is always clean()ed."""
 
     def validate_value(self, value: str) -> str:
@@ -32,6 +33,14 @@ class CleanInput(Input):
     def replace(self, text: str, start: int, end: int) -> None:
         # cleaned before Input places the cursor after it (clean may drop characters)
         super().replace(clean(text), start, end)
+
+
+class CleanCommandInput(CommandInput, Cleaned):  # CommandInput first: Textual takes CSS type names from the first base
+    """The command palette's field, cleaned (its enter is screens.palette.Palette's)."""
+
+
+class CleanInput(Cleaned):
+    """A cleaned Input, the app's: every field but the palette's."""
 
     async def action_submit(self) -> None:
         """Post Submitted; the keys typed behind enter wait until it has been handled (DigestApp.hold_keys_for)."""
