@@ -471,6 +471,14 @@ class DigestApp(App):
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(Palette(id="--command-palette"))
 
+    def search_themes(self) -> None:
+        """The theme picker (the palette's "Change theme"): Textual's, in the app's Palette (a clean field)."""
+        from textual.theme import ThemeProvider
+
+        from .screens.palette import Palette
+
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
+
     def on_command_palette_closed(self) -> None:
         self.release_keys()  # the keys typed behind the palette's enter (Palette): after its command, which is queued
 

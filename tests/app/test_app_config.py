@@ -175,6 +175,28 @@ async def test_the_theme_is_not_written_while_the_palette_previews_themes(tmp_pa
         assert tomllib.loads(config.read_text(encoding="utf-8"))["theme"] == "dracula"
 
 
+async def test_the_theme_picker_in_one_burst_picks_the_theme_typed_and_is_remembered(tmp_path, monkeypatch):
+    from support.app_support import burst
+
+    from digest_tui.widgets.inputs import Cleaned
+
+    monkeypatch.setattr(digest_tui.app, "THEME_SAVE_DELAY", 0.05)
+    config = tmp_path / "config.toml"
+    app = demo_app(config_path=config, theme="textual-dark")
+    async with started(app) as pilot:
+        await burst(pilot, "ctrl+p", "Theme", "enter")
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one("CommandInput").placeholder == "Search for themes…"
+        assert isinstance(app.screen.query_one("CommandInput"), Cleaned)  # the app's palette: a paste shows cleaned
+        await burst(pilot, "dracula", "enter")
+        assert app.screen is main_screen(app) and app.theme == "dracula"
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if config.exists():
+                break
+        assert tomllib.loads(config.read_text(encoding="utf-8"))["theme"] == "dracula"
+
+
 @pytest.mark.parametrize("keymap", [{"nope": "x"}])
 async def test_an_unknown_binding_id_without_a_config_file_is_still_reported(keymap):
     app = demo_app(keymap=keymap)
