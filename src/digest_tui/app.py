@@ -472,7 +472,7 @@ class DigestApp(App):
             self.push_screen(Palette(id="--command-palette"))
 
     def search_themes(self) -> None:
-        """The theme picker (the palette's "Change theme"): Textual's, in the app's Palette (a clean field)."""
+        """The theme picker ("Theme" in the palette): Textual's, in the app's Palette (a clean field)."""
         from textual.theme import ThemeProvider
 
         from .screens.palette import Palette
