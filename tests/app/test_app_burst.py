@@ -216,6 +216,15 @@ async def test_ctrl_p_a_command_and_enter_in_one_burst_run_it_and_the_keys_behin
         assert app.screen is main_screen(app) and current_paper(app).key == TERN
 
 
+async def test_keys_behind_an_enter_with_no_match_in_the_palette_go_on_to_its_field_at_once():
+    from textual.command import CommandInput
+
+    app = demo_app()
+    async with started(app) as pilot:
+        await burst(pilot, "ctrl+p", "zzzz", "enter", "q")  # 0.3 s: less than the 1 s the keys are held at most
+        assert app.screen.query_one(CommandInput).value == "zzzzq" and app.is_running
+
+
 async def test_keys_behind_the_filters_enter_act_on_the_filtered_list():
     # `/cat:cs.CL⏎jjs` in one burst: j j move in the 16 papers the filter shows, s stars the third
     app = demo_app()

@@ -42,6 +42,13 @@ class Palette(CommandPalette):
             event.stop()
             event.prevent_default()  # not CommandPalette's handler: it would act on the list as it is
             self._enter_waits = True
+        else:
+            self._release_unless_chosen()
+
+    def _release_unless_chosen(self) -> None:
+        """No match to run (the palette stays open): the keys typed behind enter go on to the field now."""
+        if not self._list_visible and self._selected_command is None:
+            self.app.release_keys()
 
     def _searching(self) -> bool:
         return any(worker.group == self._GATHER_COMMANDS_GROUP and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
@@ -52,3 +59,4 @@ class Palette(CommandPalette):
         if self._enter_waits and event.worker.group == self._GATHER_COMMANDS_GROUP and not self._searching():
             self._enter_waits = False
             self._select_or_command()
+            self._release_unless_chosen()
