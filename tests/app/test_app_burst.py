@@ -4,7 +4,7 @@ paste, a macro, fast typing over SSH), goes to that input and never to the list'
 from __future__ import annotations
 
 import pytest
-from support.app_support import burst, current_paper, demo_app, main_screen, shown_keys, started, status_text
+from support.app_support import burst, current_paper, demo_app, main_screen, press, shown_keys, started, status_text
 from textual import events
 from textual.widgets import Input, TextArea
 
@@ -308,3 +308,33 @@ async def test_the_keys_behind_enter_and_z_in_one_burst_go_to_the_detail():
             app.post_message(events.Key(key, "z" if key == "z" else None))
         await burst(pilot)
         assert app.focused is screen.detail and current_paper(app).key == shown_keys(app)[1]
+
+
+async def _after(keys: tuple[str, ...], tmp_path, *, in_one_burst: bool) -> tuple:
+    """What the reader shows after `keys`: sent in one burst, or one at a time, each waited for."""
+    app = demo_app(library_path=tmp_path / f"library-{in_one_burst}.toml")
+    async with started(app) as pilot:
+        if in_one_burst:
+            await burst(pilot, *keys)
+        else:
+            for key in keys:
+                await press(pilot, key)
+                await pilot.pause(0.2)
+        screen = main_screen(app)
+        return (type(app.screen).__name__, status_text(app), current_paper(app).key, app.library.starred_keys(),
+                sorted(key for key in shown_keys(app) if app.library.mark(key).read), screen.sort, screen.day)
+
+
+@pytest.mark.parametrize("keys", [
+    ("S", "S", "j"),  # j moved in the old order: the rows of the new one were not up yet
+    ("]", "[", "[", "j"),  # the same for a day's rows
+    ("a", "[", "a", "j"),
+    ("T", "y", "n", "s", "q", "j"),  # the j behind the q that leaves triage was lost
+    ("g", "j", "j", "enter", "j"),
+    ("z", "j", "j", "z", "j"),
+    ("l", "L", "j", "s"),
+    ("*", "s", "space", "j"),
+])
+async def test_keys_in_one_burst_do_what_they_do_typed_one_at_a_time(keys, tmp_path):
+    typed = await _after(keys, tmp_path, in_one_burst=False)
+    assert await _after(keys, tmp_path, in_one_burst=True) == typed

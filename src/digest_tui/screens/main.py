@@ -375,7 +375,19 @@ class MainScreen(Screen):
         self.side_by_side = not self.side_by_side
 
     def action_cycle_sort(self) -> None:
-        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._rows_by_key(lambda: setattr(self, "sort", SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]))
+
+    def _rows_by_key(self, change: Callable[[], None]) -> None:
+        """Make a change of the view a key asked for (the sort, the day); when it selects new rows,
+        the keys typed behind that key (`SSj`, `]]j` in one burst) wait until they are shown, as
+        behind the filter's enter: they act on the list the user would see by then."""
+        asked = self.paper_list.generation
+        self.app.hold_keys(until_field=False)
+        change()
+        if self.paper_list.generation != asked:
+            self.after_rows(lambda: self.post_message(ReadyForKeys()))
+        else:
+            self.post_message(ReadyForKeys())
 
     def action_filter(self) -> None:
         self.filter_bar.open()
@@ -469,7 +481,7 @@ class MainScreen(Screen):
         filtered = self.filter_query is not None or self.only_keys is not None
         day = self.days.step(self.day, step, filtered=filtered, paper_day=found[1].date if found is not None else None)
         if day is not None:
-            self.set_day(day)
+            self._rows_by_key(lambda: self.set_day(day))
 
     def action_previous_day(self) -> None:
         self.action_step_day(-1)
@@ -478,7 +490,7 @@ class MainScreen(Screen):
         self.action_step_day(1)
 
     def action_all_days(self) -> None:
-        self.set_day(None)
+        self._rows_by_key(lambda: self.set_day(None))
 
     # -- the overview --------------------------------------------------------------------------
 
@@ -492,14 +504,16 @@ class MainScreen(Screen):
 
     def overview_chosen(self, choice: tuple[str, str] | None) -> None:
         """A bar chosen in the overview: ("day", date) shows that day, ("query", q) that filter,
-        each alone (the list then holds the papers the bar counted)."""
+        each alone (the list then holds the papers the bar counted); the keys typed behind the
+        enter that chose it (held by BarChart.action_choose) then act on that list."""
         if choice is None:
+            self.post_message(ReadyForKeys())
             return
         kind, value = choice
         if kind == "day":
-            self.show_filter("", day=value)
+            self._rows_by_key(lambda: self.show_filter("", day=value))
         else:
-            self.show_filter(value)
+            self._rows_by_key(lambda: self.show_filter(value))
 
     # -- saved searches ------------------------------------------------------------------------
 

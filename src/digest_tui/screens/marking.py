@@ -102,6 +102,7 @@ class Marking:
             row = store.row(key) if key is not None else None
             if row is not None:
                 paper_list.move_to_row(row)
+            self.app.release_keys()  # held as triage closed (TriageScreen.action_leave)
 
         self.app.push_screen(TriageScreen(papers, self.library, language, self.panes.keys_changed, tag,
                                           side_by_side=side_by_side), left)

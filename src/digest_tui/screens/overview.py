@@ -146,6 +146,7 @@ class BarChart(Widget, can_focus=True):
 
     def action_choose(self) -> None:
         if self.bars:
+            self.app.hold_keys(until_field=False)  # for the list the choice shows (MainScreen.overview_chosen)
             self.post_message(self.Chosen(self, self.bars[self.cursor][2]))
 
     def on_click(self, event: Click) -> None:

@@ -191,4 +191,5 @@ class TriageScreen(Screen[str | None]):
 
     def action_leave(self) -> None:
         paper = self.paper or (self.papers[-1] if self.papers else None)
+        self.app.hold_keys(until_field=False)  # the keys typed behind q are for the list, once its cursor is on this paper
         self.dismiss(paper.key if paper is not None else None)
