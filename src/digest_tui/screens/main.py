@@ -384,10 +384,7 @@ class MainScreen(Screen):
         asked = self.paper_list.generation
         self.app.hold_keys(until_field=False)
         change()
-        if self.paper_list.generation != asked:
-            self.after_rows(lambda: self.post_message(ReadyForKeys()))
-        else:
-            self.post_message(ReadyForKeys())
+        self._release_keys(refiltered=self.paper_list.generation != asked)
 
     def action_filter(self) -> None:
         self.filter_bar.open()
