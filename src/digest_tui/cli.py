@@ -458,6 +458,7 @@ def tui_main(argv: Sequence[str]) -> int:
     app = reader_app(argv, needs_terminal=True)
     read_keys_apart()
     app.run()
+    app.session.snapshot_apart()  # a load snapshot the user quit before: the next start stays warm
     for notice in app.exit_notices:
         warn(notice)
     return app.return_code or (1 if app.lost_changes else 0)

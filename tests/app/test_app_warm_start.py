@@ -63,3 +63,36 @@ async def test_search_overview_and_export_of_a_warm_start_see_the_pending_texts(
         await press(pilot, "ctrl+s")
         [exported] = json.loads((tmp_path / "digest-export.json").read_text(encoding="utf-8"))
         assert exported["abstract_en"] and exported["abstract_zh"]
+
+
+def test_a_reader_quit_before_the_load_snapshot_leaves_it_for_the_next_start(tmp_path, monkeypatch):
+    """`digest-tui PATH` quit as soon as the list is up, before the finishing steps got to the load
+    snapshot (at a million papers they need ~14 s): a copy of the process writes it as the reader
+    ends, so the next start is a warm one."""
+    import asyncio
+    import os
+    import shutil
+
+    from digest_tui import cli
+    from digest_tui.app import DigestApp
+    from digest_tui.core.loading import snapshot
+    from digest_tui.core.loading.session import LoadSession, default_cache
+    from digest_tui.core.paths import demo_dir
+
+    folder = tmp_path / "digests"
+    shutil.copytree(demo_dir(), folder)
+    monkeypatch.setattr(MainScreen, "complete_papers", lambda self: None)  # quit before any finishing step
+
+    async def quit_once_listed(app: DigestApp) -> None:
+        async with started(app) as pilot:
+            await press(pilot, "q")
+
+    monkeypatch.setattr(DigestApp, "run", lambda self: asyncio.run(quit_once_listed(self)))
+    monkeypatch.setattr(cli, "_check_terminal", lambda: None)
+    copies: list[int] = []
+    apart = LoadSession.snapshot_apart
+    monkeypatch.setattr(LoadSession, "snapshot_apart", lambda self: copies.append(apart(self)) or copies[-1])
+    assert cli.main([str(folder), "--no-watch"]) == 0
+    assert len(copies) == 1 and copies[0] > 0
+    assert os.waitpid(copies[0], 0)[1] == 0
+    assert os.path.exists(snapshot.snapshot_path(default_cache(), [str(folder)]))

@@ -8,6 +8,7 @@ import gc
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -518,3 +519,42 @@ def test_a_big_first_file_is_not_read_before_the_listing(folder, warm, monkeypat
     events = events_of(session, batch_seconds=0)
     assert events[0] == FilesFound(len(DEMO_FILES) + 2)
     assert isinstance(events[-1], LoadDone) and len(session.store) == len(session.store.papers) > 30
+
+
+def test_a_load_quit_before_its_snapshot_has_it_written_by_a_copy_that_outlives_the_reader(folder, tmp_path):
+    """The reader quit after the list was up, before finish() got to the snapshot (at a million
+    papers, ~14 s later): a forked copy writes it, and the next start of the paths uses it."""
+    cache = ParseCache(tmp_path / "cache")
+    quit_early = LoadSession([folder], cache=cache)
+    events_of(quit_early)  # the load, then close(): what the reader's quit leaves
+    snapshot_file = snapshot.snapshot_path(cache, [str(folder)])
+    assert not os.path.exists(snapshot_file)
+    pid = quit_early.snapshot_apart()
+    assert pid > 0
+    assert os.waitpid(pid, 0)[1] == 0 and os.path.exists(snapshot_file)
+    assert quit_early.snapshot_apart() == 0  # once
+    again = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in again.load():
+        pass
+    assert "snapshot" not in list(again.finish(index=False))  # all from the snapshot: nothing new to keep
+    assert again.store.papers == quit_early.store.papers
+
+
+def test_no_copy_is_made_for_a_snapshot_written_already_or_while_another_thread_runs(folder, tmp_path):
+    cache = ParseCache(tmp_path / "cache")
+    finished = LoadSession([folder], cache=cache)
+    finished.run()
+    assert os.path.exists(snapshot.snapshot_path(cache, [str(folder)]))
+    assert finished.snapshot_apart() == 0  # written by finish()
+    os.remove(snapshot.snapshot_path(cache, [str(folder)]))
+    quit_early = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    events_of(quit_early)
+    running = threading.Event()
+    other = threading.Thread(target=running.wait)
+    other.start()
+    try:
+        assert quit_early.snapshot_apart() == 0  # forking a process with threads can deadlock
+    finally:
+        running.set()
+        other.join()
+    assert not os.path.exists(snapshot.snapshot_path(cache, [str(folder)]))

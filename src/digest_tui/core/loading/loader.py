@@ -509,7 +509,7 @@ class HeadStart:
             try:
                 os.close(done), os.close(records)
                 gc.disable()  # a parse makes no cycles, and a collection would touch (copy) the parent's pages
-                _silence_output()
+                silence_output()
                 _parse_first_file(paths, cache, records_in_copy if shared >= 0 else -1, shared)
             finally:
                 os._exit(0)
@@ -591,7 +591,7 @@ def _start_pool(workers: int) -> ProcessPoolExecutor | None:
     try:
         with _stderr_with_descriptor():
             return ProcessPoolExecutor(
-                max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_silence_output
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=silence_output
             )
     except (OSError, ValueError, ImportError, NotImplementedError):
         return None
@@ -610,12 +610,13 @@ def _stderr_with_descriptor() -> Iterator[None]:
         sys.stderr = saved
 
 
-def _silence_output() -> None:
-    """In a parsing process: nothing it might print reaches the terminal the app draws on (the
-    app says what went wrong with a file; a process that dies is replaced by parsing here)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
+def silence_output(stdin: bool = False) -> None:
+    """In a parsing process (or another copy of the reader's): nothing it might print reaches the
+    terminal the app draws on (the app says what went wrong with a file; a process that dies is
+    replaced by parsing here); with `stdin`, it does not hold the terminal open either."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for descriptor in (0, 1, 2) if stdin else (1, 2):
+        os.dup2(devnull, descriptor)
     os.close(devnull)
 
 

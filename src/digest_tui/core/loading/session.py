@@ -43,7 +43,8 @@ the reader shows, in the order the user named the paths.
 work from then on), writes the cache entries of the files parsed in the loading thread (a big
 listing's entry is not written on the way to its last papers on screen), writes the load snapshot
 when the load was not all from one (after those columns: a filter typed right after the load
-should not wait for the write), brings in the texts
+should not wait for the write; a reader quit before then has a forked copy write it as it ends,
+`snapshot_apart()`), brings in the texts
 a warm start left in the parse cache, and indexes them. Cyclic garbage collection is paused from
 the start of `load()` to the end of `finish()` (or `close()`). A cold load's parsing processes
 write most cache entries after the parsing (at the lowest priority: the load does not wait for
@@ -53,8 +54,10 @@ them); `finish()` waits for them before it brings texts in from the entries.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -67,7 +70,7 @@ from ..index import COLUMNS, TEXT_COLUMNS
 from ..store import Store
 from ..textindex import TextIndex, TextIndexError, available
 from .cache import ParseCache, stamp_of
-from .loader import HEAD_START_BYTES, HeadStart, Parsed, Reading, first_file, list_files, pause_gc, read_file, read_in_order, resume_gc, texts_from_cache
+from .loader import HEAD_START_BYTES, HeadStart, Parsed, Reading, first_file, list_files, pause_gc, read_file, read_in_order, resume_gc, silence_output, texts_from_cache
 from .snapshot import FileRecord, Snapshot, SnapshotDamaged, read_snapshot, restore, text_index_path, write_snapshot
 from .watch import FolderWatcher, affected_files, files_to_read, sharing_files
 
@@ -472,11 +475,7 @@ class LoadSession:
                 self._write_entries()
                 yield "entries"
             if self._snapshot_due:
-                self._snapshot_due = False
-                version = store.version
-                identity = write_snapshot(self.cache, self.paths, self._records, store)
-                if identity is not None:
-                    self._seal = (identity, version)
+                self._write_snapshot()
                 yield "snapshot"
             if self._writing:
                 self._wait_for_entries()
@@ -499,6 +498,39 @@ class LoadSession:
                     yield name
         finally:
             self.close()
+
+    def _write_snapshot(self) -> None:
+        """Keep the store as this load's snapshot (once), and what the text index is sealed for."""
+        self._snapshot_due = False
+        version = self.store.version
+        identity = write_snapshot(self.cache, self.paths, self._records, self.store)
+        if identity is not None:
+            self._seal = (identity, version)
+
+    def snapshot_apart(self) -> int:
+        """For a reader that ends before finish() wrote the load snapshot (its user quit first: at
+        a million papers that is ~14 s after the list is up): write it in a forked copy of this
+        process that goes on after it ends, in a session of its own with its output silenced, so
+        that the next start of the same paths is a warm one (~3.7 s at a million papers against
+        ~13 s from the files' cache entries). The copy's pid, or 0 when no snapshot is due or no
+        copy can be made: not on Linux, or with another thread running (forking a process with
+        threads can deadlock; the reader's workers have ended when it returns)."""
+        if not self._snapshot_due or not sys.platform.startswith("linux") or threading.active_count() > 1:
+            return 0
+        try:
+            pid = os.fork()
+        except OSError:
+            return 0
+        if pid:
+            self._snapshot_due = False
+            return pid
+        try:  # the copy: whatever happens, it ends here, without Python's clean-up (the parent's)
+            os.setsid()  # not in the terminal's process group: the shell's ^C and hang-up are not for it
+            silence_output(stdin=True)
+            gc.disable()  # encoding makes no cycles, and a collection would touch (copy) the parent's pages
+            self._write_snapshot()
+        finally:
+            os._exit(0)
 
     def _sync_texts(self) -> Iterator[str]:
         """Write the rows' texts to the text index, then seal it for the snapshot the store now is
