@@ -558,3 +558,28 @@ def test_no_copy_is_made_for_a_snapshot_written_already_or_while_another_thread_
         running.set()
         other.join()
     assert not os.path.exists(snapshot.snapshot_path(cache, [str(folder)]))
+
+
+def test_a_snapshot_write_stopped_half_way_writes_nothing_and_leaves_it_to_the_copy(folder, tmp_path, monkeypatch):
+    """The reader quit while the finishing steps wrote the snapshot (its one long step): the
+    write stops between two chunks, the quit does not wait for the rest, and the copy writes it."""
+    monkeypatch.setattr(snapshot, "CHUNK_ROWS", 4)
+    cache = ParseCache(tmp_path / "cache")
+    session = LoadSession([folder], cache=cache)
+    for _ in session.load():
+        pass
+    asked: list[int] = []
+    steps = session.finish(stop=lambda: asked.append(1) or len(asked) > 3)  # quit during the third chunk
+    for step in steps:
+        if step == "snapshot":
+            break
+    steps.close()  # the reader's worker stops iterating
+    snapshot_file = snapshot.snapshot_path(cache, [str(folder)])
+    assert len(asked) == 5 and not os.path.exists(snapshot_file)  # asked before 4 chunks, and once more after
+    pid = session.snapshot_apart()
+    assert pid > 0 and os.waitpid(pid, 0)[1] == 0 and os.path.exists(snapshot_file)
+    again = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in again.load():
+        pass
+    assert "snapshot" not in list(again.finish(index=False))
+    assert again.store.papers == session.store.papers

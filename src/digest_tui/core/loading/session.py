@@ -451,7 +451,7 @@ class LoadSession:
 
     # -- after the load ------------------------------------------------------------------------
 
-    def finish(self, index: bool = True, texts: bool = True) -> Iterator[str]:
+    def finish(self, index: bool = True, texts: bool = True, stop: Callable[[], bool] | None = None) -> Iterator[str]:
         """The steps after a load, yielding the name of each one done: the search-index columns
         that need no long texts (when `index`), "entries" (the cache entries of the files parsed
         in this process), "snapshot", "cache" (the parsing processes' entries are written), then
@@ -462,7 +462,9 @@ class LoadSession:
         only a one-character word still reads, come after "ready". Without `index`, the texts
         come in (for the command line, which writes them all; without `texts` they stay pending,
         for Store.fill_texts_of()), and the index is left alone unless it is whole already.
-        Garbage collection resumes at the end."""
+        `stop()`, when given, is asked between the snapshot's chunks (its write is the one long
+        step: ~7 s at a million papers): once it says so the snapshot is left unwritten, still
+        due (snapshot_apart()), and the caller stops iterating. Garbage collection resumes at the end."""
         store = self.store
         try:
             store.fill_keys()  # a snapshot's keys, left out of its load (Store.extend)
@@ -475,7 +477,7 @@ class LoadSession:
                 self._write_entries()
                 yield "entries"
             if self._snapshot_due:
-                self._write_snapshot()
+                self._write_snapshot(stop)
                 yield "snapshot"
             if self._writing:
                 self._wait_for_entries()
@@ -499,11 +501,14 @@ class LoadSession:
         finally:
             self.close()
 
-    def _write_snapshot(self) -> None:
-        """Keep the store as this load's snapshot (once), and what the text index is sealed for."""
-        self._snapshot_due = False
+    def _write_snapshot(self, stop: Callable[[], bool] | None = None) -> None:
+        """Keep the store as this load's snapshot (once, unless `stop()` said to stop first), and
+        what the text index is sealed for."""
         version = self.store.version
-        identity = write_snapshot(self.cache, self.paths, self._records, self.store)
+        identity = write_snapshot(self.cache, self.paths, self._records, self.store, stop)
+        if identity is None and stop is not None and stop():
+            return  # stopped before it was written: still due, for snapshot_apart()
+        self._snapshot_due = False
         if identity is not None:
             self._seal = (identity, version)
 

@@ -24,7 +24,7 @@ import os
 import struct
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -356,10 +356,13 @@ def encode_chunk(papers: list[tuple], specs: list[int], title_keys: list[str]) -
     return marshal.dumps((columns, keys))
 
 
-def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord], store: Store) -> tuple[int, int] | None:
+def write_snapshot(
+    cache: ParseCache, paths: list[str], files: list[FileRecord], store: Store, stop: Callable[[], bool] | None = None
+) -> tuple[int, int] | None:
     """Keep what the store holds as the snapshot of a load of `paths` that read `files`, in order;
     its identity (Snapshot.identity) if it was written (not when the store holds papers from
-    elsewhere or lost some), else None."""
+    elsewhere or lost some, or `stop()` said so between two chunks: nothing is written then),
+    else None."""
     state = store.state()
     if state is None or not files:
         return None
@@ -380,6 +383,8 @@ def write_snapshot(cache: ParseCache, paths: list[str], files: list[FileRecord],
     state = state._replace(papers=None)
     chunks, counts = [], []
     for start in range(0, len(papers), CHUNK_ROWS):
+        if stop is not None and stop():
+            return None
         end = start + CHUNK_ROWS
         chunks.append(encode_chunk(papers[start:end], specs[start:end], title_keys[start:end]))
         counts.append(min(CHUNK_ROWS, len(papers) - start))
