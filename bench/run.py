@@ -262,7 +262,30 @@ def app_run(
             out["problems"].append(f"exit status {status} after 'q'")
             pane.capture()
             out["last_screen"] = pane.screen
+    # a reader quit before it wrote its load snapshot leaves that to a copy of itself: the next
+    # (warm) run waits for it, as a user starting again a little later would (the pane is gone)
+    out["copy_after_quit_s"] = wait_for_copies(box, 300)
     return out
+
+
+def wait_for_copies(box: Sandbox, timeout: float) -> float | None:
+    """Seconds until no process of this sandbox (one whose environment names its HOME) is left,
+    from now; None if one still is after `timeout`."""
+    mark = f"HOME={box.dirs['home']}".encode()
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        alive = False
+        for environ in Path("/proc").glob("[0-9]*/environ"):
+            try:
+                alive = mark in environ.read_bytes().split(b"\0")
+            except OSError:
+                continue  # ended meanwhile, or not ours to read
+            if alive:
+                break
+        if not alive:
+            return time.perf_counter() - started
+        time.sleep(0.1)
+    return None
 
 
 # -- the peer: arxiv-subscription-viewer ----------------------------------------------------------
