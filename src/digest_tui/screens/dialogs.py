@@ -18,7 +18,6 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
 
 from ..commands import keys_of
-from ..core import export
 from ..core.model import Problem
 from ..core.model import Paper
 from ..core.paths import lists_dir
@@ -271,6 +270,8 @@ class ExportDialog(Dialog):
         self.error = error
 
     def compose(self) -> ComposeResult:
+        from ..core.export import FORMATS, SCOPES  # (the exports are not on the way to the first paint)
+
         tags, request = self.tags, self.request
         selected = self.counts.get("selected", 0)
         # the selection, else the starred papers, else (none starred yet) the papers shown: never an empty choice first
@@ -283,7 +284,7 @@ class ExportDialog(Dialog):
                     if selected:
                         yield RadioButton(f"The selected papers ({selected})", value=scope == "selected",
                                           id="scope-selected")
-                    for name, label in export.SCOPES.items():  # starred, tag, view
+                    for name, label in SCOPES.items():  # starred, tag, view
                         count = "" if name == "tag" else f" ({counts.get(name, 0)})"
                         yield RadioButton(label + count, value=scope == name, id=f"scope-{name}",
                                           disabled=name == "tag" and not tags)
@@ -292,7 +293,7 @@ class ExportDialog(Dialog):
                              disabled=not tags)
                 if not self.reading_list:
                     fmt = request.fmt if request is not None else "bib"
-                    yield Select([(f.label, f.name) for f in export.FORMATS], value=fmt, allow_blank=False, id="format")
+                    yield Select([(f.label, f.name) for f in FORMATS], value=fmt, allow_blank=False, id="format")
                 else:
                     yield CleanInput(request.name if request is not None else self.default_name(),
                                      placeholder="list name", id="name")
@@ -312,13 +313,17 @@ class ExportDialog(Dialog):
     def default_path(self, fmt: str = "bib") -> str:
         if self.reading_list:
             return str(lists_dir() / f"{datetime.now():%Y-%m-%d}-reading-list.toml")
-        return str(Path.cwd() / export.file_name("digest-export", fmt))
+        from ..core.export import file_name
+
+        return str(Path.cwd() / file_name("digest-export", fmt))
 
     @on(Select.Changed, "#format")
     def format_changed(self, event: Select.Changed) -> None:
         path = self.query_one("#path", Input)
         current = Path(path.value)
-        path.value = str(export.with_format(current, str(event.value)))
+        from ..core.export import with_format
+
+        path.value = str(with_format(current, str(event.value)))
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -4,6 +4,7 @@ drawn as bars with counts; enter (or a click) on a bar shows its papers in the l
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -20,11 +21,13 @@ from textual.widget import Widget
 from textual.widgets import Footer, Label, Sparkline, Static
 
 from ..core import facets
-from ..core.ledger import ALL, Ledger, ledger_of
 from ..core.library import Library
 from ..core.store import Store
 from ..core.text import clean, counted
 from ..widgets.paper_list import _fit
+
+if TYPE_CHECKING:  # (the ledger, and the fetching it reads, are imported when counted: not on the way to the first paint)
+    from ..core.ledger import Ledger
 
 RECENT_DAYS = 14
 """Days drawn as bars (the newest ones); the sparkline covers the whole range."""
@@ -234,6 +237,8 @@ class OverviewScreen(Screen):
     @work(thread=True, exclusive=True, group="overview")
     def count_papers(self, store, tags_of, mark_of) -> None:
         # institutions are among the long texts, which may still be (or stay) in the parse cache
+        from ..core.ledger import ledger_of
+
         counts = facets.count(store.whole_papers(), tags_of)
         ledger = ledger_of(store, mark_of, self.subscribed, self.cache)
         self.post_message(FacetsCounted(counts, ledger))
@@ -281,6 +286,8 @@ class OverviewScreen(Screen):
 
     def show_ledger(self, ledger: Ledger) -> None:
         """The ledger of the selected day (else the newest day it counts): announced, in digests, read, left."""
+        from ..core.ledger import ALL
+
         days = ledger.days()
         day = self.day if self.day in days else (days[0] if days and self.day is None else None)
         title = self.query_one("#ledger-title", Label)
