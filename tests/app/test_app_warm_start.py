@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.app_support import demo_app, detail_text, main_screen, press, screen_text, shown_keys, started, type_text
+from support.app_support import SIZE, demo_app, detail_text, main_screen, press, screen_text, shown_keys, started, type_text
 from textual.widgets import Select
 
 from digest_tui.screens.main import MainScreen
@@ -96,3 +96,41 @@ def test_a_reader_quit_before_the_load_snapshot_leaves_it_for_the_next_start(tmp
     assert len(copies) == 1 and copies[0] > 0
     assert os.waitpid(copies[0], 0)[1] == 0
     assert os.path.exists(snapshot.snapshot_path(default_cache(), [str(folder)]))
+
+
+async def test_q_while_the_text_index_is_written_rolls_the_write_back_rather_than_wait_for_it(monkeypatch):
+    """At a million papers one write of the text index takes seconds, most of them in SQLite, and
+    the reader's end used to wait for it (q took 4.6 s): q now stops it in the statement it is in."""
+    import threading
+    import time
+
+    from digest_tui.core.textindex import TextIndex, WritesStopped
+
+    writing = threading.Event()
+    outcomes: list[str] = []
+    put = TextIndex.put
+
+    def slow_put(self, rows):
+        self._connection.set_progress_handler(lambda: time.sleep(0.002) or 0, 1)  # a write of many seconds
+        writing.set()
+        try:
+            put(self, rows)
+        except WritesStopped:
+            outcomes.append("stopped")
+            raise
+        outcomes.append("written")
+
+    monkeypatch.setattr(TextIndex, "put", slow_put)
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        while not writing.is_set():
+            await pilot.pause(0.01)
+        await pilot.press("q")
+    for _ in range(1000):  # the finishing steps' thread says how its write ended
+        if outcomes:
+            break
+        time.sleep(0.01)
+    else:
+        app.store.texts.stop_writes()  # (so that a failing test does not wait minutes for the write)
+    assert outcomes == ["stopped"]
+    assert app.store.texts is not None  # stopped, not failed: the next start goes on writing it

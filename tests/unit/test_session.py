@@ -568,14 +568,20 @@ def test_a_snapshot_write_stopped_half_way_writes_nothing_and_leaves_it_to_the_c
     session = LoadSession([folder], cache=cache)
     for _ in session.load():
         pass
-    asked: list[int] = []
-    steps = session.finish(stop=lambda: asked.append(1) or len(asked) > 3)  # quit during the third chunk
-    for step in steps:
-        if step == "snapshot":
-            break
-    steps.close()  # the reader's worker stops iterating
+    encoded: list[int] = []
+    encode_chunk = snapshot.encode_chunk
+
+    def encode_and_quit(*args):
+        encoded.append(1)
+        if len(encoded) == 3:
+            session.stop()  # the reader quits (from its UI thread) during the third chunk
+        return encode_chunk(*args)
+
+    monkeypatch.setattr(snapshot, "encode_chunk", encode_and_quit)
+    steps = list(session.finish())  # ends at once: no step after the snapshot's is started
     snapshot_file = snapshot.snapshot_path(cache, [str(folder)])
-    assert len(asked) == 5 and not os.path.exists(snapshot_file)  # asked before 4 chunks, and once more after
+    assert len(encoded) == 3 and not os.path.exists(snapshot_file)
+    assert "snapshot" in steps and steps[-1] == "snapshot" and "ready" not in steps
     pid = session.snapshot_apart()
     assert pid > 0 and os.waitpid(pid, 0)[1] == 0 and os.path.exists(snapshot_file)
     again = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))

@@ -553,6 +553,74 @@ def test_interrupt_stops_a_search_running_in_another_thread_and_never_a_write(tm
     assert index.search(("abstract_en",), words) == expected
 
 
+def test_stop_writes_rolls_back_the_write_in_the_statement_it_is_in_and_refuses_the_next(tmp_path):
+    from digest_tui.core.textindex import WritesStopped
+
+    index = TextIndex(str(tmp_path / "t"))
+    index.put([texts(row, f"kept row {row}") for row in range(100)])
+    calls: list[int] = []
+
+    def quit_in_the_insert() -> int:  # SQLite calls this inside the INSERT statement running
+        calls.append(1)
+        if len(calls) == 3:
+            index.stop_writes()  # as the reader's UI thread does when it quits
+        return 0
+
+    index._connection.set_progress_handler(quit_in_the_insert, 100)
+    with pytest.raises(WritesStopped):
+        index.put([texts(row, "lost row") for row in range(100, 3000)])
+    index._connection.set_progress_handler(None, 0)
+    assert len(calls) == 3  # stopped inside the statement (without the interrupt: ~400 calls, the chunk's statement run out)
+    assert index.search(("abstract_en",), ["lost row"]) == set()  # the whole write rolled back
+    assert index.search(("abstract_en",), ["kept row"]) == set(range(100))  # what was committed stays
+    with pytest.raises(WritesStopped):
+        index.put([texts(200, "late row")])
+    with pytest.raises(WritesStopped):
+        index.seal(("snapshot", 1), 100)
+    assert index.search(("abstract_en",), ["late row"]) == set()
+    index.close()
+    reopened = TextIndex(str(tmp_path / "t"))  # a file stopped in a write opens whole
+    reopened.put([texts(row, f"kept row {row}") for row in range(100, 110)])
+    assert reopened.search(("abstract_en",), ["kept row"]) == set(range(100, 110))  # (not sealed: the rest untrusted)
+
+
+def test_a_reader_quit_while_the_text_index_is_written_ends_the_write_at_once_and_the_next_start_goes_on(
+    tmp_path, monkeypatch
+):
+    import digest_tui.core.store as store_module
+
+    monkeypatch.setattr(store_module, "TEXT_INDEX_BATCH", 4)  # several batches from the fixtures
+    folder = tmp_path / "digests"
+    shutil.copytree(FIXTURES, folder)
+    first = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in first.load():
+        pass
+    steps = first.finish()
+    while next(steps) != "texts":
+        pass  # one batch written and sealed
+    index = first.store.texts
+    index._connection.set_progress_handler(lambda: first.stop() or 0, 50)  # the quit comes in the next write
+    rest = list(steps)
+    index._connection.set_progress_handler(None, 0)
+    assert "ready" not in rest and first.stopped()  # no step after the stopped write
+    assert first.store.texts is index  # stopped, not failed: no fall-back to texts in memory
+    index.close()
+    papers = len(first.store.papers)
+    assert papers > 8
+
+    again = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
+    for _ in again.load():
+        pass
+    assert again.store.texts.rows == 4  # the batch sealed before the quit is trusted: the build goes on from row 4
+    for _ in again.finish():
+        pass
+    assert again.store.texts.rows == papers and again.store.texts_synced
+    in_memory, _report = load([folder])
+    for text in ["mixture", "has:en", "-has:zh", "inst:university", "预训练", '"zebrafish origami"']:
+        query = parse_query(text)
+        assert again.store.select(query, marks) == in_memory.select(query, marks), text
+
+
 def test_past_in_memory_texts_a_filter_during_the_build_searches_the_rows_written_so_far(tmp_path, monkeypatch):
     import digest_tui.core.store as store_module
 

@@ -278,11 +278,12 @@ class Store:
             self._unkeyed = range(self._unkeyed.start if self._unkeyed else start, start + len(papers))
             self.version += 1
 
-    def fill_keys(self) -> None:
+    def fill_keys(self, stop: Callable[[], bool] | None = None) -> None:
         """Put the keys of the rows extend() put in into the key lookup now, KEY_CHUNK rows per
         hold of the lock and of the GIL (LoadSession.finish() does, in its worker, so that no key
-        typed or clicked waits for it, nor for a million keys put in at once)."""
-        while self._unkeyed:
+        typed or clicked waits for it, nor for a million keys put in at once); `stop()`, when
+        given, is asked between those (the rest are put in when a key is first looked up)."""
+        while self._unkeyed and (stop is None or not stop()):
             with self._lock:
                 self._add_keys(KEY_CHUNK)
             yield_gil()  # the UI thread, if it waits for the lock or the GIL, gets them now
@@ -582,19 +583,24 @@ class Store:
         with self._lock:
             return len(self._texts_dirty) + max(0, len(self.papers) - self._texts_synced)
 
-    def index(self, names: Iterable[str]) -> list[list]:
+    def index(self, names: Iterable[str], stop: Callable[[], bool] | None = None) -> list[list]:
         """These search-index columns (index.COLUMNS), each with an entry for every row: made or
         brought up to date now. A column made from long texts first brings in every paper's
         pending texts. Safe in a worker thread: the lock is held for one file's texts or a few
-        thousand rows of a column at a time, so the UI thread never waits long for it."""
+        thousand rows of a column at a time, so the UI thread never waits long for it. `stop()`,
+        when given, is asked between those: once it says so, the columns are left part-made
+        (a later call goes on from there) and those made whole are returned."""
         names = list(names)
         if not TEXT_COLUMNS.isdisjoint(names):
             while self.fill_texts(files=16):
-                pass
+                if stop is not None and stop():
+                    return []
         columns = []
         for name in names:
             fold = COLUMNS[name]
             while True:
+                if stop is not None and stop():
+                    return columns
                 with self._lock:
                     self._refresh_index()
                     column = self._index.setdefault(name, [])

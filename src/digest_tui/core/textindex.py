@@ -118,6 +118,11 @@ class SearchInterrupted(Exception):
     """A search was stopped by interrupt(): a newer one wants the index (its rows are not known)."""
 
 
+class WritesStopped(Exception):
+    """A write (put, seal) was refused or rolled back half-way: stop_writes() was called (the
+    reader quits); the rows it had are written by the next start."""
+
+
 def phrase(needle: str) -> str:
     """A needle as an FTS5 phrase (a string in double quotes, its own quotes doubled)."""
     return '"' + needle.replace('"', '""') + '"'
@@ -134,6 +139,7 @@ class TextIndex:
         self._lock = threading.Lock()
         self._state = threading.Lock()  # guards _searching, so interrupt() never meets a write
         self._searching = False  # a search's statements run (interrupt() stops only those)
+        self._writes_stopped = False  # set by stop_writes(): put() and seal() write nothing more
         self.rows = 0
         """Leading rows the file holds that are trusted (0..rows-1): those of the sealed snapshot."""
         self.flags = bytearray()
@@ -261,17 +267,23 @@ class TextIndex:
                 chunk = rows[start : start + PUT_CHUNK]
                 stored = [(values[0], *map(_storable, values[1:])) for values in chunk]
                 with self._lock:
+                    if self._writes_stopped:
+                        raise WritesStopped
                     replaced = [values[0] for values in chunk if values[0] < written]
                     if replaced:
                         _delete(connection, "rowid IN (SELECT value FROM json_each(?))", (json.dumps(replaced),))
                     connection.executemany(_INSERT, [(values[0], *map(_padded, values[1:])) for values in stored])
                     connection.executemany(_INSERT_SHORT, [(values[0], _short_text(values[1:])) for values in stored])
             with self._lock:
+                if self._writes_stopped:
+                    raise WritesStopped
                 connection.execute("COMMIT")
         except sqlite3.Error as error:
             with self._lock, contextlib.suppress(sqlite3.Error):
                 self._gapless = False  # (flags may hold rows rolled back)
                 connection.execute("ROLLBACK")
+            if self._writes_stopped:  # interrupted by stop_writes(), and rolled back with it
+                raise WritesStopped from error
             raise TextIndexError(error) from error
         except BaseException:
             with self._lock, contextlib.suppress(sqlite3.Error):
@@ -283,6 +295,8 @@ class TextIndex:
         """Say that the file's first `rows` rows are those of the load snapshot `identity` (all of
         them, or the leading rows written so far: a build cut short goes on from there next time)."""
         with self._lock:
+            if self._writes_stopped:
+                raise WritesStopped
             if rows > len(self.flags):
                 self._gapless = False
                 self.flags.extend(bytes(rows - len(self.flags)))
@@ -297,6 +311,8 @@ class TextIndex:
             except sqlite3.Error as error:
                 with contextlib.suppress(sqlite3.Error):
                     self._connection.execute("ROLLBACK")
+                if self._writes_stopped:
+                    raise WritesStopped from error
                 raise TextIndexError(error) from error
             self.rows, self._sealed, self._sealed_as = rows, True, _identity(identity)
 
@@ -335,9 +351,17 @@ class TextIndex:
                     self._searching = False
         return found
 
+    def stop_writes(self) -> None:
+        """Write nothing more (from another thread, as the reader quits): the put() running now
+        is rolled back at once, in the statement it is in (at a million papers one takes seconds,
+        most of them in SQLite), and it and every put() or seal() after it raise WritesStopped.
+        What was committed stays; the next start writes the rest. Searches go on."""
+        self._writes_stopped = True
+        self._connection.interrupt()
+
     def interrupt(self) -> None:
         """Stop the search running now, if one is (from another thread): it raises
-        SearchInterrupted. A write (put, seal) is never stopped."""
+        SearchInterrupted. A write (put, seal) is not stopped (see stop_writes())."""
         with self._state:
             if self._searching:
                 self._connection.interrupt()

@@ -62,7 +62,7 @@ class DigestLoad:
     def _finish(self) -> None:
         give_way()
         worker = get_current_worker()
-        with closing(self.session.finish(stop=lambda: worker.is_cancelled)) as steps:
+        with closing(self.session.finish()) as steps:
             for _step in steps:
                 if worker.is_cancelled:
                     return

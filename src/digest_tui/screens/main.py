@@ -544,6 +544,7 @@ class MainScreen(Screen):
 
     def on_unmount(self) -> None:
         self.live.stop()
+        self.session.stop()  # the finishing steps' worker ends now: the reader's end does not wait for it
         self.session.close()
 
     # -- reading lists and exports -------------------------------------------------------------

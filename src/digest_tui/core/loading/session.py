@@ -68,7 +68,7 @@ from typing import NamedTuple
 from ..model import Problem
 from ..index import COLUMNS, TEXT_COLUMNS
 from ..store import Store
-from ..textindex import TextIndex, TextIndexError, available
+from ..textindex import TextIndex, TextIndexError, WritesStopped, available
 from .cache import ParseCache, stamp_of
 from .loader import HEAD_START_BYTES, HeadStart, Parsed, Reading, first_file, list_files, pause_gc, read_file, read_in_order, resume_gc, silence_output, texts_from_cache
 from .snapshot import FileRecord, Snapshot, SnapshotDamaged, read_snapshot, restore, text_index_path, write_snapshot
@@ -199,6 +199,7 @@ class LoadSession:
         self._texts_opened: Future | None = None  # the text index being opened (see _open_texts)
         self._records: list[FileRecord] = []
         self._snapshot_due = False
+        self._stopped = False  # stop() was called: the finishing steps end at once
         self._seal: tuple[tuple[int, int], int] | None = None  # (snapshot identity, store version) the text index may be sealed for
         self._gc_was_on: bool | None = None
         self._writing: list = []  # parsing processes still writing cache entries (see read_in_order)
@@ -451,7 +452,7 @@ class LoadSession:
 
     # -- after the load ------------------------------------------------------------------------
 
-    def finish(self, index: bool = True, texts: bool = True, stop: Callable[[], bool] | None = None) -> Iterator[str]:
+    def finish(self, index: bool = True, texts: bool = True) -> Iterator[str]:
         """The steps after a load, yielding the name of each one done: the search-index columns
         that need no long texts (when `index`), "entries" (the cache entries of the files parsed
         in this process), "snapshot", "cache" (the parsing processes' entries are written), then
@@ -462,51 +463,50 @@ class LoadSession:
         only a one-character word still reads, come after "ready". Without `index`, the texts
         come in (for the command line, which writes them all; without `texts` they stay pending,
         for Store.fill_texts_of()), and the index is left alone unless it is whole already.
-        `stop()`, when given, is asked between the snapshot's chunks (its write is the one long
-        step: ~7 s at a million papers): once it says so the snapshot is left unwritten, still
-        due (snapshot_apart()), and the caller stops iterating. Garbage collection resumes at the end."""
-        store = self.store
+        After stop(), the step running ends at once, and no other starts. Garbage collection
+        resumes at the end."""
+        store, stopped = self.store, self.stopped
         try:
-            store.fill_keys()  # a snapshot's keys, left out of its load (Store.extend)
+            store.fill_keys(stopped)  # a snapshot's keys, left out of its load (Store.extend)
             later = list(ON_DISK_TOO) if store.texts is not None and store.texts_synced else []
             if index:
                 for name in [name for name in COLUMNS if name not in TEXT_COLUMNS and name not in later]:
-                    store.index([name])
+                    store.index([name], stopped)
                     yield name
             if self._unwritten:
                 self._write_entries()
                 yield "entries"
-            if self._snapshot_due:
-                self._write_snapshot(stop)
+            if self._snapshot_due and not stopped():
+                self._write_snapshot()
                 yield "snapshot"
             if self._writing:
                 self._wait_for_entries()
                 yield "cache"
             if store.texts is not None and not index and not store.texts_synced:
                 store.attach_texts(None)  # writing it would take longer than the command: search in memory
-            if store.texts is not None and index:
+            if store.texts is not None and index and not stopped():
                 yield from self._sync_texts()
             if (store.texts is None or not index) and texts:
                 while store.texts_pending:
                     store.fill_texts(files=TEXT_FILES_PER_STEP)
                     yield "texts"
-            if index:
+            if index and not stopped():
                 for name in [*sorted(TEXT_COLUMNS), *later] if store.texts is None else ():
-                    store.index([name])
+                    store.index([name], stopped)
                     yield name
                 yield "ready"
                 for name in later if store.texts is not None else ():
-                    store.index([name])
+                    store.index([name], stopped)
                     yield name
         finally:
             self.close()
 
-    def _write_snapshot(self, stop: Callable[[], bool] | None = None) -> None:
-        """Keep the store as this load's snapshot (once, unless `stop()` said to stop first), and
-        what the text index is sealed for."""
+    def _write_snapshot(self) -> None:
+        """Keep the store as this load's snapshot (once, unless stop() came first), and what the
+        text index is sealed for."""
         version = self.store.version
-        identity = write_snapshot(self.cache, self.paths, self._records, self.store, stop)
-        if identity is None and stop is not None and stop():
+        identity = write_snapshot(self.cache, self.paths, self._records, self.store, self.stopped)
+        if identity is None and self._stopped:
             return  # stopped before it was written: still due, for snapshot_apart()
         self._snapshot_due = False
         if identity is not None:
@@ -533,6 +533,7 @@ class LoadSession:
             os.setsid()  # not in the terminal's process group: the shell's ^C and hang-up are not for it
             silence_output(stdin=True)
             gc.disable()  # encoding makes no cycles, and a collection would touch (copy) the parent's pages
+            self._stopped = False  # (the reader stopped its own write: this is the copy's)
             self._write_snapshot()
         finally:
             os._exit(0)
@@ -548,6 +549,8 @@ class LoadSession:
                 yield "texts"
             if self._seal is not None:
                 store.seal_texts(*self._seal)
+        except WritesStopped:
+            return
         except TextIndexError:
             store.attach_texts(None)
         yield "texts"
@@ -578,6 +581,21 @@ class LoadSession:
         """Until the parsing processes have written their cache entries (and ended)."""
         while self._writing:
             self._writing.pop().shutdown(wait=True)
+
+    def stop(self) -> None:
+        """End the finishing steps soon (from another thread: the reader quits): finish() ends the
+        step running (between two of the snapshot's chunks or a few thousand rows of a search
+        column; a write of the text index is rolled back in the statement it is in: at a million
+        papers one takes seconds) and starts no other. A snapshot left unwritten stays due
+        (snapshot_apart()); the texts not written are the next start's to write."""
+        self._stopped = True
+        texts = self.store.texts
+        if texts is not None:
+            texts.stop_writes()
+
+    def stopped(self) -> bool:
+        """Whether stop() was called."""
+        return self._stopped
 
     def close(self) -> None:
         """Write the cache entries of the files parsed here and wait for the parsing processes to
