@@ -30,6 +30,20 @@ def test_same_id_from_two_formats_merges_into_one_record():
     assert [s.file for s in merged.sources] == ["a.txt", "b.json"]
 
 
+def test_file_formats_names_each_file_read_in_order_with_its_format_once_merged_and_removed():
+    store = Store()
+    store.add([paper(id="2606.00001", title_en="A", sources=(Source("mail.txt", "arxiv-email"),)),
+               paper(id="2606.00002", title_en="B", sources=(Source("mail.txt", "arxiv-email"),))])
+    store.add([paper(id="2606.00002", title_en="B", sources=(Source("daily.txt", "arxivdaily"),))])  # merged into B
+    store.add([paper(id="2606.00003", title_en="C", sources=(Source("feed.xml", "arxiv-rss"),))])
+    assert store.file_formats() == {"mail.txt": "arxiv-email", "daily.txt": "arxivdaily", "feed.xml": "arxiv-rss"}
+    assert list(store.file_formats()) == ["mail.txt", "daily.txt", "feed.xml"]
+    assert store.remove_files(["mail.txt"]) == {"daily.txt"}  # B leaves with it, to be added again from daily.txt
+    assert store.file_formats() == {"feed.xml": "arxiv-rss"}
+    store.add([paper(id="2606.00002", title_en="B", sources=(Source("daily.txt", "arxivdaily"),))])
+    assert store.file_formats() == {"daily.txt": "arxivdaily", "feed.xml": "arxiv-rss"}
+
+
 def test_entries_without_id_merge_by_normalised_title():
     store = Store()
     store.add([paper(title_en="Scaling Laws: A Survey!", upvotes=3, sources=(Source("a", "hf-text"),))])

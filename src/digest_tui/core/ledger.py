@@ -70,12 +70,7 @@ class Ledger:
 
 def listing_files(store: Store) -> list[str]:
     """The loaded files that are arXiv's own listings, in the order they were loaded."""
-    files: dict[str, None] = {}
-    for paper in store.papers:
-        for source in paper.sources:
-            if source.format in LISTING_FORMATS:
-                files[source.file] = None
-    return list(files)
+    return [file for file, read_as in store.file_formats().items() if read_as in LISTING_FORMATS]
 
 
 def read_listings(files: Iterable[str], cache: ParseCache | None = None) -> Iterator[tuple[str, list[Paper]]]:

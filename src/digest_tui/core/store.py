@@ -110,6 +110,14 @@ class Store:
         """Every file papers were read from."""
         return list(self._landed)
 
+    def file_formats(self) -> dict[str, str]:
+        """Every file papers were read from, in the order they were read, and the format they were
+        read as (from the first of its papers: one look a file, not a pass over every paper)."""
+        with self._lock:
+            landed = [(file, rows[0]) for file, rows in self._landed.items() if rows]
+            papers = self.papers
+        return {file: source.format for file, row in landed for source in papers[row].sources if source.file == file}
+
     def remove_files(self, files: Iterable[str]) -> set[str]:
         """Take away what these files said. Their papers leave the store; a paper that other files
         also list leaves too, and the returned files (those others) must be added again to bring
