@@ -153,3 +153,43 @@ async def test_down_past_the_last_bar_goes_on_to_the_next_chart_and_up_comes_bac
         assert app.focused is chart(app, "categories") and chart(app, "categories").cursor == 0
         await press(pilot, "up")
         assert app.focused is days and days.cursor == len(days.bars) - 1
+
+
+async def test_leaving_the_overview_while_it_counts_stops_the_count(monkeypatch):
+    """At a million papers the count reads every paper's texts, for tens of seconds; leaving the
+    overview stops it (the reader's end waited for its thread: q took 33 s), it is not run out."""
+    import threading
+    import time
+
+    from textual.worker import WorkerState
+
+    from digest_tui.core.store import Store
+
+    taken: list[str] = []
+    first, finished = threading.Event(), threading.Event()
+    whole_papers = Store.whole_papers
+
+    def slowly(self):
+        try:
+            for paper in whole_papers(self):
+                taken.append(paper.key)
+                first.set()
+                time.sleep(0.2)  # a chunk read from the parse cache, as at a million papers
+                yield paper
+        finally:
+            finished.set()
+
+    monkeypatch.setattr(Store, "whole_papers", slowly)
+    app = demo_app()
+    async with started(app) as pilot:
+        await pilot.press("g")
+        while not first.is_set():
+            await pilot.pause(0.01)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, OverviewScreen)
+        for _ in range(500):
+            if not [w for w in app.workers if w.group == "overview" and w.state == WorkerState.RUNNING]:
+                break
+            await pilot.pause(0.02)
+        assert finished.wait(5)
+        assert 1 <= len(taken) < DEMO_PAPERS  # stopped after a paper or two, not every one counted

@@ -4,6 +4,7 @@ drawn as bars with counts; enter (or a click) on a bar shows its papers in the l
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import takewhile
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -19,6 +20,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Label, Sparkline, Static
+from textual.worker import get_current_worker
 
 from ..core import facets
 from ..core.library import Library
@@ -239,7 +241,12 @@ class OverviewScreen(Screen):
         # institutions are among the long texts, which may still be (or stay) in the parse cache
         from ..core.ledger import ledger_of
 
-        counts = facets.count(store.whole_papers(), tags_of)
+        worker = get_current_worker()
+        # at a million papers the count reads every paper's texts (tens of seconds): it stops with
+        # the overview (or the reader: its end waits for this thread), not when it is done
+        counts = facets.count(takewhile(lambda _paper: not worker.is_cancelled, store.whole_papers()), tags_of)
+        if worker.is_cancelled:
+            return
         ledger = ledger_of(store, mark_of, self.subscribed, self.cache)
         self.post_message(FacetsCounted(counts, ledger))
 
