@@ -6,6 +6,13 @@ import subprocess
 import sys
 
 
+def printed_by(code: str) -> str:
+    """What `code` prints, run in a new interpreter (whose modules are only those it imports)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 def test_core_imports_neither_textual_nor_rich():
     code = (
         "import importlib, pkgutil, sys\n"
@@ -16,9 +23,7 @@ def test_core_imports_neither_textual_nor_rich():
         "assert len(names) > 20, names\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich'}))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert printed_by(code) == "[]"
 
 
 def test_the_key_hints_of_the_first_paint_import_neither_the_exports_nor_fetching():
@@ -32,6 +37,4 @@ def test_the_key_hints_of_the_first_paint_import_neither_the_exports_nor_fetchin
         "assert keys['detail.authors'] and keys['view.clear'], keys\n"
         "print(sorted(m for m in ('digest_tui.core.export', 'digest_tui.core.ledger', 'digest_tui.core.fetch') if m in sys.modules))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert printed_by(code) == "[]"

@@ -483,7 +483,8 @@ def test_a_filter_while_the_index_is_still_being_written_searches_in_memory_inst
         assert store.select(query, marks) == in_memory.select(query, marks), text
 
 
-def test_a_build_cut_short_goes_on_from_the_rows_written_next_time(tmp_path, monkeypatch):
+def loaded_in_batches_of_four(tmp_path, monkeypatch) -> tuple[LoadSession, Path]:
+    """A first start on a copy of the fixtures, loaded, its text index to be written 4 rows a batch."""
     import digest_tui.core.store as store_module
 
     monkeypatch.setattr(store_module, "TEXT_INDEX_BATCH", 4)  # several batches from the fixtures
@@ -492,6 +493,11 @@ def test_a_build_cut_short_goes_on_from_the_rows_written_next_time(tmp_path, mon
     first = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
     for _ in first.load():
         pass
+    return first, folder
+
+
+def test_a_build_cut_short_goes_on_from_the_rows_written_next_time(tmp_path, monkeypatch):
+    first, folder = loaded_in_batches_of_four(tmp_path, monkeypatch)
     steps = first.finish()
     while next(steps) != "texts":
         pass
@@ -587,14 +593,7 @@ def test_stop_writes_rolls_back_the_write_in_the_statement_it_is_in_and_refuses_
 def test_a_reader_quit_while_the_text_index_is_written_ends_the_write_at_once_and_the_next_start_goes_on(
     tmp_path, monkeypatch
 ):
-    import digest_tui.core.store as store_module
-
-    monkeypatch.setattr(store_module, "TEXT_INDEX_BATCH", 4)  # several batches from the fixtures
-    folder = tmp_path / "digests"
-    shutil.copytree(FIXTURES, folder)
-    first = LoadSession([folder], cache=ParseCache(tmp_path / "cache"))
-    for _ in first.load():
-        pass
+    first, folder = loaded_in_batches_of_four(tmp_path, monkeypatch)
     steps = first.finish()
     while next(steps) != "texts":
         pass  # one batch written and sealed
