@@ -463,8 +463,8 @@ class LoadSession:
         only a one-character word still reads, come after "ready". Without `index`, the texts
         come in (for the command line, which writes them all; without `texts` they stay pending,
         for Store.fill_texts_of()), and the index is left alone unless it is whole already.
-        After stop(), the step running ends at once, and no other starts. Garbage collection
-        resumes at the end."""
+        After stop(), the step running ends at once (but the wait for the parsing processes'
+        cache entries: they are kept), and no other starts. Garbage collection resumes at the end."""
         store, stopped = self.store, self.stopped
         try:
             store.fill_keys(stopped)  # a snapshot's keys, left out of its load (Store.extend)
@@ -586,7 +586,8 @@ class LoadSession:
         """End the finishing steps soon (from another thread: the reader quits): finish() ends the
         step running (between two of the snapshot's chunks or a few thousand rows of a search
         column; a write of the text index is rolled back in the statement it is in: at a million
-        papers one takes seconds) and starts no other. A snapshot left unwritten stays due
+        papers one takes seconds; the parsing processes still writing cache entries are waited
+        for, up to 256 MB each: those entries make the next start a warm one) and starts no other. A snapshot left unwritten stays due
         (snapshot_apart()); the texts not written are the next start's to write."""
         self._stopped = True
         texts = self.store.texts
