@@ -498,12 +498,15 @@ class Store:
         pending = self._pending
         if not pending:
             return [self.papers[row] for row in rows]
-        order = {file: at for at, file in enumerate(pending)}
+        order: dict[str, int] = {}  # pending file -> its place among them: made if a paper has several
         places: dict[str, dict[int, list[int]]] = {}  # by pending file: row -> its places in the file's texts
         papers = []
         for row in rows:
             paper = self.papers[row]
-            files = sorted({source.file for source in paper.sources if source.file in order}, key=order.__getitem__)
+            files = list(dict.fromkeys(source.file for source in paper.sources if source.file in pending))
+            if len(files) > 1:
+                order = order or {file: at for at, file in enumerate(pending)}
+                files.sort(key=order.__getitem__)
             for file in files:
                 file_texts = self._read(file, pending[file])
                 at = places.get(file)
