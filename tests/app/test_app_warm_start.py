@@ -65,6 +65,52 @@ async def test_search_overview_and_export_of_a_warm_start_see_the_pending_texts(
         assert exported["abstract_en"] and exported["abstract_zh"]
 
 
+async def test_triage_on_a_warm_start_shows_each_paper_whole_and_reads_no_other_texts(texts_never_filled):
+    """T used to read every shown paper whole before its first paper (24 s at a million papers);
+    each paper's texts are read from the parse cache as it comes up now, and not kept."""
+    from textual.widgets import Static
+
+    from digest_tui.screens.triage import TriageScreen
+
+    await cold_run_details()  # fills the parse cache
+    app = demo_app()
+    async with started(app) as pilot:
+        store = app.store
+        pending_before = store.texts_pending
+        read_rows: list[int] = []
+        papers_with_texts = store.papers_with_texts
+        store.papers_with_texts = lambda rows: read_rows.extend(rows) or papers_with_texts(rows)
+        await press(pilot, "T")
+        assert isinstance(app.screen, TriageScreen)
+        first_key = app.screen.papers[0].key
+        row = store.row(first_key)
+        assert read_rows == [row]  # the paper shown, and no other
+        shown = "\n".join(str(widget.render()) for widget in app.screen.query(Static))
+        whole = papers_with_texts([row])[0]
+        assert whole.abstract_en and whole.abstract_en.split()[0] in shown
+        await press(pilot, "n")  # skip: the next paper comes up, read in its turn
+        second = store.row(app.screen.papers[1].key)
+        assert read_rows == [row, second]
+        assert store.texts_pending == pending_before and not store.papers[second].abstract_en  # not kept in the store
+
+
+async def test_read_all_on_a_warm_start_marks_every_paper_without_reading_their_texts(texts_never_filled):
+    """R used to read every unread paper shown whole first (22 s at a million papers): a read mark,
+    and the library's copy of a starred paper, keep no long text."""
+    await cold_run_details()  # fills the parse cache
+    app = demo_app()
+    async with started(app) as pilot:
+        store = app.store
+        store.papers_with_texts = lambda rows: pytest.fail("read whole for a read mark")
+        await press(pilot, "j", "s")  # a starred paper: the library keeps its title, authors, date
+        keys = shown_keys(app)
+        await press(pilot, "R")
+        await press(pilot, "y")
+        assert all(app.library.mark(key).read for key in keys)
+        starred = keys[1]
+        assert app.library.paper(starred).title_en == store.papers[store.row(starred)].title_en
+
+
 def test_a_reader_quit_before_the_load_snapshot_leaves_it_for_the_next_start(tmp_path, monkeypatch):
     """`digest-tui PATH` quit as soon as the list is up, before the finishing steps got to the load
     snapshot (at a million papers they need ~14 s): a copy of the process writes it as the reader

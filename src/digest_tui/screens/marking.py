@@ -74,8 +74,9 @@ class Marking:
 
         def answered(yes: bool | None) -> None:
             if yes:
+                # (a mark keeps no long text: the papers need not be read whole, 22 s at a million)
                 self.panes.change("read all", lambda paper: self.library.set_read(paper, True),
-                                  list(zip(unread, store.papers_with_texts(unread))))
+                                  [(row, store.papers[row]) for row in unread])
                 self.app.notify(f"Marked {counted(len(unread), 'paper')} read (u undoes).", timeout=3)
 
         from .dialogs import ConfirmDialog
@@ -86,7 +87,7 @@ class Marking:
     def triage(self, language: str, side_by_side: bool) -> None:
         """One paper at a time over the papers shown now, unread first; back on the paper reached."""
         store, mark, paper_list = self.store, self.library.mark, self.panes.paper_list
-        papers = triage_order(store.papers_with_texts(paper_list.rows), lambda key: mark(key).read)
+        papers = triage_order([store.papers[row] for row in paper_list.rows], lambda key: mark(key).read)
         if not papers:
             self.app.notify("No papers shown to triage.", timeout=3)
             return
@@ -104,5 +105,9 @@ class Marking:
                 paper_list.move_to_row(row)
             self.app.release_keys()  # held as triage closed (TriageScreen.action_leave)
 
+        def whole(paper: Paper) -> Paper:  # its texts read from the parse cache, not kept in the store
+            row = store.row(paper.key)
+            return paper if row is None else store.papers_with_texts([row])[0]
+
         self.app.push_screen(TriageScreen(papers, self.library, language, self.panes.keys_changed, tag,
-                                          side_by_side=side_by_side), left)
+                                          side_by_side=side_by_side, whole=whole), left)
