@@ -91,7 +91,7 @@ async def test_the_lines_kept_for_drawing_again_follow_the_marks_the_theme_and_t
         before = line()
         assert before == line()  # the same line, as kept
         app.library.set_starred(app.store.papers[row], True)
-        papers.refresh_row(row)
+        papers.refresh_rows({row})
         await pilot.pause()
         starred = line()
         assert "".join(segment.text for segment in starred).lstrip().startswith("★")

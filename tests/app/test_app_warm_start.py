@@ -111,6 +111,26 @@ async def test_read_all_on_a_warm_start_marks_every_paper_without_reading_their_
         assert app.library.paper(starred).title_en == store.papers[store.row(starred)].title_en
 
 
+async def test_a_mark_on_a_selection_of_every_paper_reads_only_the_paper_shown_whole(texts_never_filled):
+    """`*` then `r`: each selected paper used to be read whole first, and its texts kept in the
+    store (68 s for a million papers, and every text in memory); marks keep no long text."""
+    await cold_run_details()  # fills the parse cache
+    app = demo_app()
+    async with started(app) as pilot:
+        store = app.store
+        asked: list[int] = []
+        paper = store.paper
+        store.paper = lambda row: asked.append(row) or paper(row)
+        whole_before = sum(1 for p in store.papers if p.abstract_en)
+        await press(pilot, "asterisk")
+        await press(pilot, "r")
+        keys = shown_keys(app)
+        assert len(keys) > 2 and all(app.library.mark(key).read for key in keys)
+        current = main_screen(app).paper_list.current_row
+        assert set(asked) <= {current}  # the detail pane's paper, drawn again with its new mark
+        assert sum(1 for p in store.papers if p.abstract_en) == whole_before  # no other paper's texts came in
+
+
 def test_a_reader_quit_before_the_load_snapshot_leaves_it_for_the_next_start(tmp_path, monkeypatch):
     """`digest-tui PATH` quit as soon as the list is up, before the finishing steps got to the load
     snapshot (at a million papers they need ~14 s): a copy of the process writes it as the reader

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from time import monotonic
 
 from rich.cells import cell_len
@@ -295,14 +295,12 @@ class PaperList(ScrollView, can_focus=True):
         self.show_rows(message.rows, keep_key=keep, hold_line=hold)
         self.post_message(self.Shown(len(message.rows), message.days, message.generation))
 
-    def refresh_row(self, row: int) -> None:
-        """Re-render the one line showing this store row (after a star, tag or read change)."""
-        if self.current_row == row:
-            self.refresh_line(self.cursor)
-            return
+    def refresh_rows(self, rows: Collection[int]) -> None:
+        """Re-render the lines on screen showing these store rows (after a star, tag or read
+        change): one look at each line on screen, however many rows (a selection of a million)."""
         top = int(self.scroll_offset.y)
         for index in range(top, min(top + self.size.height, len(self.rows))):
-            if self.rows[index] == row:
+            if self.rows[index] in rows:
                 self.refresh_line(index)
 
     # -- the selection ---------------------------------------------------------------------------

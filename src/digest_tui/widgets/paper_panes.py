@@ -184,11 +184,10 @@ class PaperPanes(Horizontal):
 
     def papers_changed(self, rows: Iterable[int]) -> None:
         """The user's marks on these papers changed: redraw their lines and the detail, and save."""
-        current = self.paper_list.current_row
-        for row in rows:
-            self.paper_list.refresh_row(row)
-            if row == current:
-                self.show_paper(row)
+        rows = set(rows)
+        self.paper_list.refresh_rows(rows)
+        if self.paper_list.current_row in rows:
+            self.show_paper(self.paper_list.current_row)
         self.save_library()
 
     def keys_changed(self, keys: Iterable[str]) -> None:
@@ -198,13 +197,10 @@ class PaperPanes(Horizontal):
 
     def marks_changed(self, keys: set[str]) -> None:
         """Another instance changed these papers' marks (seen at our save): redraw them, save nothing."""
-        current = self.paper_list.current_row
-        for key in keys:
-            row = self.store.row(key)
-            if row is not None:
-                self.paper_list.refresh_row(row)
-                if row == current:
-                    self.show_paper(row)
+        rows = {self.store.row(key) for key in keys} - {None}
+        self.paper_list.refresh_rows(rows)
+        if self.paper_list.current_row in rows:
+            self.show_paper(self.paper_list.current_row)
 
     def with_paper(self) -> tuple[int, Paper] | None:
         """The paper under the cursor (its store row and itself), or None, said to the user."""
@@ -215,8 +211,9 @@ class PaperPanes(Horizontal):
 
     def targets(self) -> list[tuple[int, Paper]]:
         """What a key acts on: the selected papers when there are any, else the one under the cursor."""
-        if self.paper_list.selected:
-            return [(row, self.store.paper(row)) for row in self.paper_list.selected_rows()]
+        if self.paper_list.selected:  # (as the list has them: a mark keeps no long text, and all of a big selection's would be read in)
+            papers = self.store.papers
+            return [(row, papers[row]) for row in self.paper_list.selected_rows()]
         found = self.with_paper()
         return [found] if found is not None else []
 
