@@ -109,5 +109,5 @@ class Marking:
             row = store.row(paper.key)
             return paper if row is None else store.papers_with_texts([row])[0]
 
-        self.app.push_screen(TriageScreen(papers, self.library, language, self.panes.keys_changed, tag,
-                                          side_by_side=side_by_side, whole=whole), left)
+        self.app.push_screen(TriageScreen(papers, self.library, language, self.panes.keys_changed, tag, whole,
+                                          side_by_side=side_by_side), left)

@@ -56,15 +56,15 @@ class TriageScreen(Screen[str | None]):
 
     def __init__(self, papers: Sequence[Paper], library: Library, language: str,
                  changed: Callable[[list[str]], None], tag: Callable[[Paper, Callable[[list[str]], None]], None],
-                 side_by_side: bool = False, whole: Callable[[Paper], Paper] | None = None) -> None:
+                 whole: Callable[[Paper], Paper], side_by_side: bool = False) -> None:
         """`papers`: in triage order; `changed(keys)`: these papers' marks changed (redraw, save);
-        `tag(paper, done)`: ask for tags for the paper and call `done` with the keys changed; the
-        paper is shown as the detail pane shows it (`language` first, `side_by_side`); `whole(paper)`:
-        the paper with its long texts, read as it comes up (they may still be in the parse cache:
-        reading them all first took 24 s at a million papers)."""
+        `tag(paper, done)`: ask for tags for the paper and call `done` with the keys changed;
+        `whole(paper)`: the paper with its long texts, read as it comes up (they may still be in the
+        parse cache: reading them all first took 24 s at a million papers), shown as the detail
+        pane shows it (`language` first, `side_by_side`)."""
         super().__init__()
         self.papers = list(papers)
-        self.whole = whole if whole is not None else (lambda paper: paper)
+        self.whole = whole
         self.library = library
         self.language = language
         self.side_by_side = side_by_side

@@ -184,10 +184,7 @@ class PaperPanes(Horizontal):
 
     def papers_changed(self, rows: Iterable[int]) -> None:
         """The user's marks on these papers changed: redraw their lines and the detail, and save."""
-        rows = set(rows)
-        self.paper_list.refresh_rows(rows)
-        if self.paper_list.current_row in rows:
-            self.show_paper(self.paper_list.current_row)
+        self._redraw(set(rows))
         self.save_library()
 
     def keys_changed(self, keys: Iterable[str]) -> None:
@@ -197,7 +194,10 @@ class PaperPanes(Horizontal):
 
     def marks_changed(self, keys: set[str]) -> None:
         """Another instance changed these papers' marks (seen at our save): redraw them, save nothing."""
-        rows = {self.store.row(key) for key in keys} - {None}
+        self._redraw({self.store.row(key) for key in keys} - {None})
+
+    def _redraw(self, rows: set[int]) -> None:
+        """Draw again the lines on screen of these rows, and the detail if it shows one of them."""
         self.paper_list.refresh_rows(rows)
         if self.paper_list.current_row in rows:
             self.show_paper(self.paper_list.current_row)
