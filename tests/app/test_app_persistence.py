@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
+import threading
 import tomllib
 
 from support.app_support import (
@@ -15,6 +17,7 @@ from support.app_support import (
     press,
     record_notifications,
     screen_text,
+    settle,
     shown_keys,
     started,
     status_text,
@@ -303,6 +306,67 @@ async def test_export_a_tag_or_the_papers_shown_now(tmp_path):
         await press(pilot, "ctrl+s")
         exported = json.loads((tmp_path / "view.json").read_text("utf-8"))
         assert [record["id"] for record in exported] == shown_keys(app) and len(exported) == 6
+
+
+def held_texts(monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """Papers read whole (Store.papers_with_texts: what an export reads) wait for a go (the first
+    Event, set by the test; at most 10 s): the second is set once something has started reading."""
+    from digest_tui.core.store import Store
+
+    go, reading = threading.Event(), threading.Event()
+    papers_with_texts = Store.papers_with_texts
+
+    def held(store, rows):
+        reading.set()
+        go.wait(10)
+        return papers_with_texts(store, rows)
+
+    monkeypatch.setattr(Store, "papers_with_texts", held)
+    return go, reading
+
+
+async def test_an_export_is_written_beside_the_reader_which_goes_on_meanwhile(tmp_path, monkeypatch):
+    go, reading = held_texts(monkeypatch)
+    app = demo_app()
+    async with started(app) as pilot:
+        notes = record_notifications(app)
+        await press(pilot, "e")
+        app.screen.query_one("#format", Select).value = "json"
+        app.screen.query_one("#path", Input).value = str(tmp_path / "shown.json")
+        await pilot.press("ctrl+s")  # (not press(): that waits for the export's worker)
+        assert reading.wait(5)
+        first = current_paper(app).key
+        await pilot.press("j", "s")  # the reader answers while the export waits for its texts
+        await pilot.pause()
+        assert current_paper(app).key != first and app.library.mark(current_paper(app).key).starred
+        assert not (tmp_path / "shown.json").exists() and not any(n.startswith("Saved") for n in notes)
+        go.set()
+        await settle(pilot)
+        assert notes[-1] == f"Saved {DEMO_PAPERS} papers to {tmp_path / 'shown.json'} (json)"
+        exported = json.loads((tmp_path / "shown.json").read_text("utf-8"))
+        assert len(exported) == DEMO_PAPERS and all(record["abstract_en"] for record in exported)
+
+
+async def test_quitting_during_an_export_stops_it_leaves_the_file_and_says_so(tmp_path, monkeypatch):
+    go, reading = held_texts(monkeypatch)
+    old = tmp_path / "shown.bib"
+    old.write_text("% the export before\n", encoding="utf-8")
+    app = demo_app()
+    async with started(app) as pilot:
+        await press(pilot, "e")
+        app.screen.query_one("#path", Input).value = str(old)
+        await pilot.press("ctrl+s")
+        assert reading.wait(5)
+        quit = asyncio.get_running_loop().time()
+        await pilot.press("q")
+        go.set()  # (the texts come, but the export has been told to stop)
+    for _ in range(100):  # (app.run() waits for the export's thread; run_test() does not)
+        if app.exit_notices:
+            break
+        await asyncio.sleep(0.05)
+    assert asyncio.get_running_loop().time() - quit < 5
+    assert old.read_text("utf-8") == "% the export before\n" and sorted(tmp_path.iterdir()) == [old]
+    assert app.exit_notices == [f"the export to {old} was stopped: not written"]
 
 
 async def test_export_dialog_reports_problems_and_stays_open(tmp_path):

@@ -482,6 +482,54 @@ def test_write_failure_is_an_export_error(tmp_path):
         write(RECORDS, "bib", blocker / "out.bib", make_folder=True)
 
 
+def test_a_stopped_write_leaves_the_file_as_it_was(tmp_path):
+    target = tmp_path / "out.bib"
+    target.write_text("% before\n", encoding="utf-8")
+    many = RECORDS * 300  # more than one piece
+    asked = []
+
+    def stop() -> bool:
+        asked.append(True)
+        return len(asked) > 1  # the first piece is made, then the write is told to stop
+
+    with pytest.raises(export.ExportStopped, match=f"the export to {target} was stopped: not written"):
+        write(many, "bib", target, keys=[f"k{n}" for n in range(len(many))], stop=stop)
+    assert target.read_text("utf-8") == "% before\n" and [p.name for p in tmp_path.iterdir()] == ["out.bib"]
+    write(many, "bib", target, keys=[f"k{n}" for n in range(len(many))], stop=lambda: False)
+    assert target.read_text("utf-8").count("@misc{") == len(many)
+
+
+def test_a_stopped_vault_keeps_the_notes_it_wrote_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "TEXTS_STEP", 2)
+    asked = []
+    with pytest.raises(export.ExportStopped, match="was stopped: 2 of 4 notes written"):
+        write(RECORDS, "obsidian", tmp_path / "vault", stop=lambda: asked.append(True) or len(asked) > 1)
+    notes = sorted((tmp_path / "vault").iterdir())
+    assert [p.name for p in notes] == ["muller2026fast.md", "zhao2026regmix.md"]
+    assert all(p.read_text("utf-8").startswith("---\n") for p in notes)
+
+
+def test_texts_are_brought_in_a_batch_at_a_time(monkeypatch):
+    """An export of records without their long texts asks for them TEXTS_STEP records at a time
+    (so no more than that are in memory at once), and writes what a whole export writes."""
+    monkeypatch.setattr(export, "TEXTS_STEP", 2 * export.STEP)
+    whole = RECORDS * 400
+    bare = [(paper._replace(abstract_en=None, abstract_zh=None), mark) for paper, mark in whole]
+    batches = []
+
+    def texts(records):  # (one process makes the whole export below FORK_AT records: in order)
+        at = sum(batches)
+        batches.append(len(records))
+        assert records == bare[at : at + len(records)]
+        return whole[at : at + len(records)]
+
+    keys = [f"k{n}" for n in range(len(whole))]
+    made = b"".join(export.chunks(bare, "md", keys=keys, created="2026-12-04", texts=texts))
+    assert made == b"".join(export.chunks(whole, "md", keys=keys, created="2026-12-04"))
+    assert batches == [512, 512, 512, 64]
+    assert made != b"".join(export.chunks(bare, "md", keys=keys, created="2026-12-04"))  # the texts are in it
+
+
 def test_keys_without_a_library_are_made_for_one_export():
     assert citekeys(RECORDS) == ["zhao2026regmix", "muller2026fast", "lopez2025hugging", "zhaozhiyou"]
 

@@ -243,9 +243,6 @@ def test_a_dump_of_a_store_loaded_without_texts_brings_them_in_part_by_part(seri
 
 
 def test_an_export_of_a_store_loaded_without_texts_is_the_export(serial, tmp_path):
-    import functools
-
-    from digest_tui.cli import _with_texts
     from digest_tui.core import export
     from digest_tui.core.loading.session import load
     from digest_tui.core.loading.cache import ParseCache
@@ -260,7 +257,7 @@ def test_an_export_of_a_store_loaded_without_texts_is_the_export(serial, tmp_pat
         copies = 8200 // len(store.papers) + 1
         records = [(paper, Mark(tags=(str(copy),))) for copy in range(copies) for paper in store.papers]
         keys = [f"key{number}" for number in range(len(records))]
-        return b"".join(export.chunks(records, fmt, keys=keys, created="2026-12-02", texts=functools.partial(_with_texts, store)))
+        return b"".join(export.chunks(records, fmt, keys=keys, created="2026-12-02", texts=export.texts_from(store)))
 
     for fmt in ("bib", "md"):
         alone, in_parts = serial(lambda fmt=fmt: exported(False, fmt))

@@ -6,17 +6,22 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import App
+from textual.worker import get_current_worker
 
 from ..commands import key_of
 from ..core.library import Library
 from ..core.model import Mark, Paper
 from ..core.store import Store
 from ..core.text import clean, counted
+from ..workers import give_way
 
 if TYPE_CHECKING:
     from .dialogs import ExportRequest
 
 # core.export and the dialogs are imported where they are used: not on the way to the first paint
+
+TOLD_AT = 10_000
+"""Papers from which an export says when it starts, as well as when it is saved (it takes seconds)."""
 
 
 class ReadingLists:
@@ -35,16 +40,17 @@ class ReadingLists:
         self.selected = selected
 
     def records_for(self, scope: str, tag: str | None = None) -> list[tuple[Paper, Mark]]:
-        """(paper, mark) pairs for `selected`, `starred`, `tag` or `view` (the papers shown now)."""
+        """(paper, mark) pairs for `selected`, `starred`, `tag` or `view` (the papers shown now),
+        the store's papers without their long texts (export.texts_from brings them in)."""
         from ..core import export
 
         store, library = self.store, self.library
+        papers = store.papers
         if scope in ("view", "selected"):
             rows = self.shown()[0] if scope == "view" else self.selected()
-            return [(paper, library.mark(paper.key)) for paper in store.papers_with_texts(rows)]
+            return [(paper, library.mark(paper.key)) for paper in map(papers.__getitem__, rows)]
         keys = export.scope_keys(library, scope, tag)
-        found = {key: row for key in keys if (row := store.row(key)) is not None}
-        live = dict(zip(found, store.papers_with_texts(found.values())))
+        live = {key: papers[row] for key in keys if (row := store.row(key)) is not None}
         return library.records(keys, live=live)
 
     def open_export(self, *, reading_list: bool, request: ExportRequest | None = None, error: str = "") -> None:
@@ -60,30 +66,53 @@ class ReadingLists:
         def chosen(request: ExportRequest | None) -> None:
             if request is None:
                 return
-            problem = self.write(request)
-            if problem:
-                self.open_export(reading_list=reading_list, request=request, error=problem)
+            self.write(request, reading_list=reading_list)
 
         self.app.push_screen(ExportDialog(reading_list=reading_list, tags=list(tags), counts=counts, request=request,
                                           error=error), chosen)
 
-    def write(self, request: ExportRequest) -> str:
-        """Write what the export dialog asked for; "" when it is saved, else what went wrong."""
+    def write(self, request: ExportRequest, *, reading_list: bool) -> None:
+        """Write what the export dialog asked for. The records and their citation keys are made
+        here (the library is this thread's); the texts are read and the file is written in a
+        worker, so that the reader goes on meanwhile (a million papers take minutes): "Saved …"
+        once it is done, and a failure opens the dialog again as it was, saying why."""
         from ..core import export
 
         records = self.records_for(request.scope, request.tag)
         query = export.scope_query(request.scope, request.tag, self.shown()[1] if request.scope == "view" else "")
-        path = request.path
-        try:
-            keys = export.citekeys(records, self.library, request.fmt)  # pinned in library.toml, as the command line's are
-            done = export.write(records, request.fmt, path, keys=keys, make_folder=True,
-                                name=request.name or path.stem, query=query)
-        except export.ExportError as problem:
-            return clean(str(problem))
+        keys = export.citekeys(records, self.library, request.fmt)  # pinned in library.toml, as the command line's are
         if self.library.save_notice:
             self.app.notify(self.library.save_notice, title="Library", severity="warning", timeout=10, markup=False)
-        self.app.notify(f"Saved {clean(done)}", timeout=6, markup=False)  # `3 papers to x.bib (bib)`
-        return ""
+        if len(records) >= TOLD_AT:
+            self.app.notify(f"Writing {counted(len(records), 'paper')} to {clean(str(request.path))} …",
+                            timeout=4, markup=False)
+        self.app.run_worker(lambda: self._written(request, records, keys, query, reading_list),
+                            name="export", group="export", thread=True)
+
+    def _written(self, request: ExportRequest, records: list[tuple[Paper, Mark]], keys: list[str], query: str,
+                 reading_list: bool) -> None:
+        from ..core import export
+
+        worker = get_current_worker()
+        give_way()
+        try:
+            done = export.write(records, request.fmt, request.path, keys=keys, make_folder=True,
+                                name=request.name or request.path.stem, query=query,
+                                texts=export.texts_from(self.store), stop=lambda: worker.is_cancelled)
+        except export.ExportStopped as stopped:  # the reader quit first: said once it has ended
+            self.app.exit_notices.append(str(stopped))
+            return
+        except export.ExportError as problem:
+            if worker.is_cancelled:
+                self.app.exit_notices.append(f"not exported: {problem}")
+            else:
+                self.app.call_from_thread(self.open_export, reading_list=reading_list, request=request,
+                                          error=clean(str(problem)))
+            return
+        if worker.is_cancelled:  # done as the reader quit
+            self.app.exit_notices.append(f"exported {done}")
+        else:
+            self.app.call_from_thread(self.app.notify, f"Saved {clean(done)}", timeout=6, markup=False)  # `3 papers to x.bib (bib)`
 
     def ask_path(self, chosen: Callable[[str], object]) -> None:
         """Ask which reading list to load (in the lists folder); `chosen(path)` once one is given."""

@@ -26,6 +26,10 @@ class ExportError(ValueError):
     """An export or reading list that cannot be made or read; the message is one line."""
 
 
+class ExportStopped(Exception):
+    """An export stopped before it was done (write()'s `stop`); the message says what was left."""
+
+
 @dataclass(frozen=True, slots=True)
 class Details:
     """What describes an export as a whole: a reading list's name, the query that chose the
