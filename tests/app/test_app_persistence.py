@@ -139,6 +139,40 @@ async def test_w_saves_a_reading_list_that_a_fresh_app_restores(tmp_path):
         assert status_text(fresh) == "2 papers · sort: date · EN"
 
 
+async def test_a_reading_list_is_read_beside_the_reader_which_goes_on_meanwhile(tmp_path, monkeypatch):
+    from digest_tui.core import export
+
+    path = tmp_path / "two.toml"
+    go, reading = threading.Event(), threading.Event()
+    read = export.load_reading_list
+
+    def held(path):
+        reading.set()
+        go.wait(10)
+        return read(path)
+
+    app = demo_app()
+    async with started(app) as pilot:
+        first, second = await given_two_marked_papers(pilot)
+        await press(pilot, "w")
+        app.screen.query_one("#path", Input).value = str(path)
+        await press(pilot, "ctrl+s")
+        monkeypatch.setattr(export, "load_reading_list", held)
+        main_screen(app).action_load_list()
+        await press(pilot)
+        app.screen.query_one("#path", Input).value = str(path)
+        await pilot.press("enter")  # (not press(): that waits for the reading's worker)
+        assert reading.wait(5)
+        shown = current_paper(app).key
+        await pilot.press("j")  # the reader answers while the list is read
+        await pilot.pause()
+        assert current_paper(app).key != shown and len(shown_keys(app)) == DEMO_PAPERS
+        go.set()
+        await settle(pilot)
+        assert sorted(shown_keys(app)) == sorted([first, second])
+        assert status_text(app).startswith(f"2 of {DEMO_PAPERS} papers · list: ")
+
+
 async def test_a_reading_list_over_the_digests_restricts_the_list_until_escape(tmp_path):
     path = tmp_path / "two.toml"
     app = demo_app()

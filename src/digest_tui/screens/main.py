@@ -243,8 +243,7 @@ class MainScreen(Screen):
         self.paper_list.focus()
         self.panes.show_paper(None)
         if self.reading_list:  # its papers go in first, then the digests' merge into them
-            self.load_reading_list(self.reading_list)
-            self.digest_load.start(self.sort)
+            self.load_reading_list(self.reading_list, then=lambda: self.digest_load.start(self.sort))
         elif self.digest_load.first_read.wait(FIRST_PAPERS_WAIT) and len(self.store):
             # the first file's papers, in the first frame drawn (the frame before them would show
             # "Loading digests…" for the few milliseconds that the first file takes to read)
@@ -555,14 +554,17 @@ class MainScreen(Screen):
     def action_export(self) -> None:
         self.lists.open_export(reading_list=False)
 
-    def load_reading_list(self, path: str) -> bool:
-        """Show a reading list's papers (its stars, tags and notes go into the library)."""
-        loaded = self.lists.load(path)
-        if loaded is None:
-            return False
-        self.only_keys, self.only_label = loaded
-        self.refilter(keep_current=False)
-        return True
+    def load_reading_list(self, path: str, then: Callable[[], object] = lambda: None) -> None:
+        """Show a reading list's papers once it is read (its stars, tags and notes go into the
+        library), then `then()` (at the start: the digests' load, whose papers merge into them)."""
+
+        def loaded(result: tuple[frozenset[str], str] | None) -> None:
+            if result is not None:
+                self.only_keys, self.only_label = result
+                self.refilter(keep_current=False)
+            then()
+
+        self.lists.load(path, loaded)
 
     def action_load_list(self) -> None:
         self.lists.ask_path(self.load_reading_list)

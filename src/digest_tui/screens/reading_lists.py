@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 # core.export and the dialogs are imported where they are used: not on the way to the first paint
 
+ADD_STEP = 4096
+"""A reading list's papers added to the store at once."""
 TOLD_AT = 10_000
 """Papers from which an export says when it starts, as well as when it is saved (it takes seconds)."""
 
@@ -122,26 +124,43 @@ class ReadingLists:
         self.app.push_screen(PathDialog("Load a reading list", str(lists_dir()) + "/"),
                              lambda path: chosen(path) if path else None)
 
-    def load(self, path: str) -> tuple[frozenset[str], str] | None:
+    def load(self, path: str, loaded: Callable[[tuple[frozenset[str], str] | None], object]) -> None:
         """Restore a reading list's papers (into the store) and their stars, tags and notes (into
-        the library); its keys and name, or None when it could not be read (the user is told)."""
+        the library), then `loaded((keys, name))`, or `loaded(None)` when it could not be read
+        (the user is told). The file is read in a worker (TOML of 60k papers takes seconds)."""
+        self.app.run_worker(lambda: self._read(path, loaded), name="reading_list", group="reading_list", thread=True)
+
+    def _read(self, path: str, loaded: Callable[[tuple[frozenset[str], str] | None], object]) -> None:
         from ..core import export
 
+        worker = get_current_worker()
+        give_way()
         try:
             reading_list = export.load_reading_list(path)
         except (export.ReadingListError, OSError) as error:
-            self.app.notify(f"{clean(str(path))}: {clean(str(error))}", title="Reading list not loaded",
-                            severity="error", markup=False)
-            return None
-        store, keys = self.store, []
-        for paper, mark in reading_list.records:
-            store.add([paper])
-            row = store.row(paper.key)
-            stored = store.papers[row] if row is not None else paper
-            keys.append(stored.key)
-            self.library.absorb(stored, mark)
+            self.app.call_from_thread(self._not_loaded, path, error, loaded)
+            return
+        store, papers = self.store, [paper for paper, _ in reading_list.records]
+        for at in range(0, len(papers), ADD_STEP):  # (the store's lock is held for one batch: keys get in between)
+            if worker.is_cancelled:
+                return
+            store.add(papers[at : at + ADD_STEP])
+        stored = [store.papers[row] if (row := store.row(paper.key)) is not None else paper for paper in papers]
+        marks = [mark for _, mark in reading_list.records]
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._absorb, list(zip(stored, marks)), reading_list.name or str(path), loaded)
+
+    def _not_loaded(self, path: str, error: Exception, loaded: Callable[[None], object]) -> None:
+        self.app.notify(f"{clean(str(path))}: {clean(str(error))}", title="Reading list not loaded",
+                        severity="error", markup=False)
+        loaded(None)
+
+    def _absorb(self, records: list[tuple[Paper, Mark]], name: str,
+                loaded: Callable[[tuple[frozenset[str], str]], object]) -> None:
+        """The marks of a reading list's papers (in the store now) into the library (this thread's)."""
+        for paper, mark in records:
+            self.library.absorb(paper, mark)
         self.save_library()
-        name = reading_list.name or str(path)
-        self.app.notify(f"{counted(len(keys), 'paper')} from {clean(name)!r}; {key_of(self.app, 'view.clear', 'esc')} shows all papers.",
+        self.app.notify(f"{counted(len(records), 'paper')} from {clean(name)!r}; {key_of(self.app, 'view.clear', 'esc')} shows all papers.",
                         timeout=5, markup=False)
-        return frozenset(keys), name
+        loaded((frozenset(paper.key for paper, _ in records), name))
