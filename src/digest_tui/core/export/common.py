@@ -11,13 +11,15 @@ quotes them). Then each format quotes for itself.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 from ..citekey import id_year_month
 from ..model import ARXIV_ID, Mark, Paper
-from ..text import clean, path_text, printable
+from ..text import clean, path_text, printable, printable_texts
 
 Record = tuple[Paper, Mark]
 
@@ -91,18 +93,58 @@ def safe_paper(paper: Paper) -> Paper:
 
 
 def safe_records(records: Iterable[Record]) -> list[Record]:
-    """Records ready for any writer: papers through safe_paper, tags and notes cleaned too."""
-    out = []
-    for paper, mark in records:
-        if not (mark.tags or mark.note) or printable((mark.tags, mark.note)):
-            out.append((safe_paper(paper), mark))
-            continue
-        tags = tuple(clean(tag, newlines=True) for tag in mark.tags)
-        note = clean(mark.note, newlines=True)
-        if tags != mark.tags or note != mark.note:
-            mark = Mark(mark.starred, mark.read, tags, note)
-        out.append((safe_paper(paper), mark))
+    """Records ready for any writer: papers through safe_paper, tags and notes cleaned too. A
+    batch whose texts are all printable is kept as it is after one look at them all (nearly
+    always: 0.5 s against 0.8 s at 100k papers, where each record was looked at by itself)."""
+    records = records if isinstance(records, list) else list(records)
+    out: list[Record] = []
+    for at in range(0, len(records), _LOOKED_AT):
+        batch = records[at : at + _LOOKED_AT]
+        out += batch if _printable_batch(batch) else map(_safe_record, batch)
     return out
+
+
+def _safe_record(record: Record) -> Record:
+    paper, mark = record
+    if not (mark.tags or mark.note) or printable((mark.tags, mark.note)):
+        return safe_paper(paper), mark
+    tags = tuple(clean(tag, newlines=True) for tag in mark.tags)
+    note = clean(mark.note, newlines=True)
+    if tags != mark.tags or note != mark.note:
+        mark = Mark(mark.starred, mark.read, tags, note)
+    return safe_paper(paper), mark
+
+
+_LOOKED_AT = 256
+"""Records whose texts safe_records() looks at in one go."""
+_TEXT_FIELDS = (
+    "key", "id", "title_en", "title_zh", "institutions_raw", "date", "topic", "topic_reason", "summary_zh", "comments",
+    "journal_ref", "doi", "abstract_zh", "abstract_en", "organization", "summary_en", "github_repo", "announce_type",
+)  # fmt: skip
+_LIST_FIELDS = ("authors", "institutions", "categories", "keywords")
+_OTHER_FIELDS = ("author_count", "new_submission", "score", "upvotes", "github_stars", "comments_count", "ai_sections", "sources")
+"""No text (ai_sections: (name, text) pairs, looked at by themselves; sources: never cleaned)."""
+assert sorted(_TEXT_FIELDS + _LIST_FIELDS + _OTHER_FIELDS) == sorted(Paper._fields), "a Paper field safe_records does not know"
+_TEXTS = operator.itemgetter(*map(Paper._fields.index, _TEXT_FIELDS))
+_LISTS = operator.itemgetter(*map(Paper._fields.index, _LIST_FIELDS))
+_AI_SECTIONS = operator.attrgetter("ai_sections")
+
+
+def _printable_batch(records: list[Record]) -> bool:
+    """Whether no text of these records is one safe_paper or a mark's clean-up would change: their
+    strings gathered and looked at in C (text.printable_texts); False says only that one may."""
+    papers = [paper for paper, _ in records]
+    texts = chain(
+        chain.from_iterable(map(_TEXTS, papers)),
+        chain.from_iterable(chain.from_iterable(map(_LISTS, papers))),
+        chain.from_iterable(chain.from_iterable(map(_AI_SECTIONS, papers))),
+        chain.from_iterable(mark.tags for _, mark in records),
+        (mark.note for _, mark in records),
+    )
+    try:
+        return printable_texts(filter(None, texts))
+    except TypeError:  # something other than a string where a text should be: looked at one by one
+        return False
 
 
 def arxiv_id(paper: Paper) -> str | None:
