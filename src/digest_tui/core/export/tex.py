@@ -16,6 +16,7 @@ one (a subtitle's first word is protected: BibTeX keeps it after a colon, pybtex
 
 from __future__ import annotations
 
+import functools
 import re
 
 _ESCAPES = {
@@ -225,9 +226,12 @@ def _currency(match: re.Match, text: str) -> bool:
     return match[0][1:2].isdigit() and text[match.end() : match.end() + 1].isdigit()
 
 
+@functools.lru_cache(maxsize=1024)
 def _math_letters(math: str) -> str:
     """Maths with Unicode symbols (`$Ω$`, which a parser made of `$\\Omega$`) written as TeX again:
-    pdfLaTeX knows no `Ω` in maths. What pylatexenc has no command for stays as it is."""
+    pdfLaTeX knows no `Ω` in maths. What pylatexenc has no command for stays as it is. Kept for
+    the next time (pylatexenc takes ~30 µs, a character at a time, and short maths such as `$α$`
+    come back)."""
     if not _ENCODER:
         import logging
 
