@@ -63,16 +63,18 @@ def record(paper, mark, key: str) -> str:
     lines += ["AU  - " + family_first(name, parts) for name, parts in split_names(paper.authors) if name]
     if not authors_known(paper):
         add("AU", "et al.")
+    # a year, an arXiv id (and its URL) and a DOI are tidy already: their lines need no tidy()
     year, month = published(paper)
-    add("PY", year)
-    if year and month:
-        add("DA", f"{year}/{month:02d}//")
+    if year:
+        lines.append(f"PY  - {year}")
+        if month:
+            lines.append(f"DA  - {year}/{month:02d}//")
     found = arxiv_id(paper)
     if found:
-        add("DB", "arXiv")
-        add("AN", f"arXiv:{found}")
-        add("UR", paper.url)
-    add("DO", doi(paper))
+        lines += ["DB  - arXiv", f"AN  - arXiv:{found}", f"UR  - {paper.url}"]
+    found = doi(paper)
+    if found:
+        lines.append(f"DO  - {found}")
     add("JO", paper.journal_ref)
     add("AB", paper.abstract_en or paper.abstract_zh)
     for tag in mark.tags:
