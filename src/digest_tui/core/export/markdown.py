@@ -131,6 +131,8 @@ def abstracts(paper, level: str = "") -> list[str]:
 def code_span(text: str) -> str:
     """A one-line code span around any text: the fence is longer than any backtick run inside."""
     text = tidy(text)
+    if "`" not in text:  # (a citation key: every paper's)
+        return f"`{text}`"
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
