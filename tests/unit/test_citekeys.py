@@ -87,6 +87,22 @@ def test_keys_are_stable_across_exports_of_different_sets_and_a_restart(tmp_path
     assert not restarted.changed
 
 
+def test_bases_made_beforehand_give_the_same_keys_and_only_for_papers_without_one(tmp_path):
+    """export.bases() makes (in the reader's worker) what citekeys() would, for the papers with no
+    pinned key; given them, the library pins the same keys as without them."""
+    records = [(paper, Mark()) for paper in PAPERS]
+    made_here = Library.load(tmp_path / "here.toml")
+    assert export.bases(records, made_here, "toml") == {}  # a reading list has no keys
+    made_here.citekeys(PAPERS[1:2])
+    bases = export.bases(records, made_here, "bib")
+    assert bases == {paper.key: citekey.base(paper) for paper in PAPERS if paper is not PAPERS[1]}
+    made_apart = Library.load(tmp_path / "apart.toml")
+    made_apart.citekeys(PAPERS[1:2])
+    assert export.citekeys(records, made_apart, "bib", bases) == made_here.citekeys(PAPERS)
+    given = {PAPERS[0].key: "given2026"}  # and what is given is what is used
+    assert citekey.assign(PAPERS[:1], {}, given) == ["given2026"]
+
+
 def test_keys_survive_a_merge_with_another_instance(tmp_path):
     path = tmp_path / "library.toml"
     ours, theirs = Library.load(path), Library.load(path)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from .model import Paper
 
@@ -159,16 +159,19 @@ def suffix(n: int) -> str:
     return out
 
 
-def assign(papers: Iterable[Paper], keys: dict[str, str]) -> list[str]:
+def assign(papers: Iterable[Paper], keys: dict[str, str], bases: Mapping[str, str] | None = None) -> list[str]:
     """Give each paper that `keys` (paper key -> citation key) lacks a new key, and add it there;
-    a base already taken gets the first free suffix. Returns the papers' keys, in order."""
+    a base already taken gets the first free suffix. Returns the papers' keys, in order. `bases`
+    may give papers' base() already made (by paper key: in a worker thread, for the reader,
+    whose library this runs on: base() is nearly all of the time)."""
+    bases = bases or {}
     taken = set(keys.values())
     tried: dict[str, int] = {}  # stem -> suffixes known taken: a thousand "li2026scaling"s stay linear
     out = []
     for paper in papers:
         key = keys.get(paper.key)
         if key is None:
-            stem = base(paper)
+            stem = bases.get(paper.key) or base(paper)
             key, n = stem, tried.get(stem, 0)
             if n or key in taken:
                 while (key := stem + suffix(n)) in taken:

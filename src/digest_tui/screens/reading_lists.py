@@ -74,29 +74,39 @@ class ReadingLists:
                                           error=error), chosen)
 
     def write(self, request: ExportRequest, *, reading_list: bool) -> None:
-        """Write what the export dialog asked for. The records and their citation keys are made
-        here (the library is this thread's); the texts are read and the file is written in a
-        worker, so that the reader goes on meanwhile (a million papers take minutes): "Saved …"
-        once it is done, and a failure opens the dialog again as it was, saying why."""
+        """Write what the export dialog asked for, in a worker, so that the reader goes on
+        meanwhile (a million papers take minutes): "Saved …" once it is done, and a failure
+        opens the dialog again as it was, saying why. The records are gathered here; their new
+        citation keys are made in the worker and pinned here (the library is this thread's)."""
         from ..core import export
 
         records = self.records_for(request.scope, request.tag)
         query = export.scope_query(request.scope, request.tag, self.shown()[1] if request.scope == "view" else "")
-        keys = export.citekeys(records, self.library, request.fmt)  # pinned in library.toml, as the command line's are
-        if self.library.save_notice:
-            self.app.notify(self.library.save_notice, title="Library", severity="warning", timeout=10, markup=False)
         if len(records) >= TOLD_AT:
             self.app.notify(f"Writing {counted(len(records), 'paper')} to {clean(str(request.path))} …",
                             timeout=4, markup=False)
-        self.app.run_worker(lambda: self._written(request, records, keys, query, reading_list),
+        self.app.run_worker(lambda: self._written(request, records, query, reading_list),
                             name="export", group="export", thread=True)
 
-    def _written(self, request: ExportRequest, records: list[tuple[Paper, Mark]], keys: list[str], query: str,
-                 reading_list: bool) -> None:
+    def _pinned(self, records: list[tuple[Paper, Mark]], fmt: str, bases: dict[str, str]) -> list[str]:
+        """The records' citation keys, pinned in library.toml, as the command line's are."""
+        from ..core import export
+
+        keys = export.citekeys(records, self.library, fmt, bases)
+        if self.library.save_notice:
+            self.app.notify(self.library.save_notice, title="Library", severity="warning", timeout=10, markup=False)
+        return keys
+
+    def _written(self, request: ExportRequest, records: list[tuple[Paper, Mark]], query: str, reading_list: bool) -> None:
         from ..core import export
 
         worker = get_current_worker()
         give_way()
+        bases = export.bases(records, self.library, request.fmt)
+        if worker.is_cancelled:
+            self.app.exit_notices.append(f"not exported: the reader was quit before {request.path} was written")
+            return
+        keys = self.app.call_from_thread(self._pinned, records, request.fmt, bases)
         try:
             done = export.write(records, request.fmt, request.path, keys=keys, make_folder=True,
                                 name=request.name or request.path.stem, query=query,

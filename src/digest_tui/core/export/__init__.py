@@ -93,16 +93,25 @@ def with_format(path: Path, fmt: str) -> Path:
     return path.with_name(file_name(name, fmt))
 
 
-def citekeys(records: Iterable[Record], library=None, fmt: str | None = None) -> list[str]:
+def citekeys(records: Iterable[Record], library=None, fmt: str | None = None, bases: dict[str, str] | None = None) -> list[str]:
     """The records' citation keys: pinned in (and saved to) `library`, the way every export
     gets them; without a library, keys made for this export alone. For a format `fmt` that
-    writes none (a reading list), none are made or pinned."""
+    writes none (a reading list), none are made or pinned. `bases`: made by bases() already."""
     papers = [paper for paper, _ in records]
     if fmt is not None and not get(fmt).cites:
         return [""] * len(papers)
     if library is not None:
-        return library.citekeys(papers)
-    return citekey.assign(papers, {})
+        return library.citekeys(papers, bases)
+    return citekey.assign(papers, {}, bases)
+
+
+def bases(records: Iterable[Record], library, fmt: str) -> dict[str, str]:
+    """The citekey.base() of each record's paper that has no key pinned in `library` yet, by
+    paper key, for citekeys(): nearly all the time a new key takes, made here in a worker
+    thread (the reader's library is its UI thread's: only the pinning runs there)."""
+    if not get(fmt).cites:
+        return {}
+    return {paper.key: citekey.base(paper) for paper, _ in records if library.citekey(paper.key) is None}
 
 
 def render(
@@ -273,6 +282,6 @@ def scope_label(scope: str, tag: str | None = None, view: str = "") -> str:
 
 __all__ = [
     "FORMATS", "NAMES", "SCOPES", "Details", "ExportError", "ExportStopped", "Format", "ReadingList", "ReadingListError", "Record",
-    "by_suffix", "chunks", "citekeys", "file_name", "get", "with_format", "load_reading_list", "now", "parse_reading_list",
+    "bases", "by_suffix", "chunks", "citekeys", "file_name", "get", "with_format", "load_reading_list", "now", "parse_reading_list",
     "reading_list_toml", "render", "safe_records", "scope_keys", "scope_label", "scope_query", "texts_from", "write",
 ]  # fmt: skip

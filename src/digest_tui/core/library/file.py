@@ -36,7 +36,7 @@ import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .. import citekey, paths
@@ -75,23 +75,23 @@ class Library(Marks):
         """The pinned citation key of a paper (by Paper.key), or None before its first export."""
         return self._citekeys.get(key)
 
-    def citekeys(self, papers: Iterable[Paper]) -> list[str]:
+    def citekeys(self, papers: Iterable[Paper], bases: Mapping[str, str] | None = None) -> list[str]:
         """The citation key of each paper, making (and saving) one for each paper that has none:
         the new keys are made under the lock after merging the file, so they are unique among
         every instance's. When they cannot be saved they are still made (in memory, saved with
-        the next save) and `save_notice` says why."""
+        the next save) and `save_notice` says why. `bases`: as for citekey.assign()."""
         papers = list(papers)
         pinned = self._citekeys
         missing = [paper for paper in papers if paper.key not in pinned]
         if missing and self.path is not None and not self.read_only:
             try:
-                self.save(pin=missing)
+                self.save(pin=missing, bases=bases)
             except LibraryError as error:
-                citekey.assign(missing, self._citekeys)  # a lock that timed out made none yet
+                citekey.assign(missing, self._citekeys, bases)  # a lock that timed out made none yet
                 self.changed = True
                 self.save_notice = f"citation keys made but not saved yet: {error}"
         elif missing:
-            citekey.assign(missing, self._citekeys)
+            citekey.assign(missing, self._citekeys, bases)
             self.changed = True
         pinned = self._citekeys  # (save() may have put a new table there)
         return [pinned[paper.key] for paper in papers]
@@ -213,7 +213,7 @@ class Library(Marks):
         """The whole library as TOML text."""
         return document.dumps(self, self._citekeys)
 
-    def save(self, path: Path | None = None, *, pin: Iterable[Paper] = ()) -> set[str]:
+    def save(self, path: Path | None = None, *, pin: Iterable[Paper] = (), bases: Mapping[str, str] | None = None) -> set[str]:
         """Write the library atomically to `path` (default: where it was loaded from), merging
         with what another instance saved there since (see the module docstring); returns the keys
         whose marks that merge changed in this library (empty when nobody else wrote). Sets
@@ -221,7 +221,7 @@ class Library(Marks):
         the library is read-only, the disk's file is from a newer version, the lock stays taken
         for LOCK_TIMEOUT seconds, or writing fails. Call it from the thread that changes marks:
         the merge replaces this library's state. `pin`: papers to make citation keys for, after
-        the merge and before the write (see citekeys())."""
+        the merge and before the write (see citekeys()), `bases` their citekey.base() if made already."""
         target = Path(path) if path is not None else self.path
         if target is None:
             raise LibraryError("the library has no file to save to")
@@ -234,7 +234,7 @@ class Library(Marks):
             with _locked(target, timeout=LOCK_TIMEOUT):
                 remove_stale_temps(target)  # from writers killed mid-save: none is writing now
                 changed = self._merge_from_disk(target) if own else set()
-                citekey.assign(pin, self._citekeys)
+                citekey.assign(pin, self._citekeys, bases)
                 # "replace": a lone surrogate that got past every cleaner must not cost the save
                 data = self.dumps().encode("utf-8", "replace")
                 atomic_write(target, data)
