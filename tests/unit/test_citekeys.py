@@ -103,6 +103,20 @@ def test_bases_made_beforehand_give_the_same_keys_and_only_for_papers_without_on
     assert citekey.assign(PAPERS[:1], {}, given) == ["given2026"]
 
 
+def test_the_table_is_written_as_it_is_when_only_its_new_lines_are_made():
+    from digest_tui.core.library import citekeys
+
+    table = {"2606.00001": "lee2026a", 'odd "key"': "lee2026b"}
+    first = citekeys.dumps(table)
+    table["2606.00003"] = "lee2026c"  # keys are only added to a table: the lines before are kept
+    grown = citekeys.dumps(table)
+    assert grown == citekeys.dumps(dict(table)) and grown.startswith(first)
+    assert tomllib.loads(grown)["citekeys"] == table
+    other = {"2606.00009": "kim2026", "2606.00010": "kim2026a", "2606.00011": "kim2026b"}  # as many keys, another table
+    assert tomllib.loads(citekeys.dumps(other))["citekeys"] == other
+    assert citekeys.dumps(table) == grown
+
+
 def test_keys_survive_a_merge_with_another_instance(tmp_path):
     path = tmp_path / "library.toml"
     ours, theirs = Library.load(path), Library.load(path)

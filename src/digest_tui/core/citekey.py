@@ -165,12 +165,14 @@ def assign(papers: Iterable[Paper], keys: dict[str, str], bases: Mapping[str, st
     may give papers' base() already made (by paper key: in a worker thread, for the reader,
     whose library this runs on: base() is nearly all of the time)."""
     bases = bases or {}
-    taken = set(keys.values())
+    taken: set[str] | None = None  # made once a paper needs a key (a set of every key pinned)
     tried: dict[str, int] = {}  # stem -> suffixes known taken: a thousand "li2026scaling"s stay linear
     out = []
     for paper in papers:
         key = keys.get(paper.key)
         if key is None:
+            if taken is None:
+                taken = set(keys.values())
             stem = bases.get(paper.key) or base(paper)
             key, n = stem, tried.get(stem, 0)
             if n or key in taken:
