@@ -113,18 +113,20 @@ class ReadingLists:
                                 texts=export.texts_from(self.store), stop=lambda: worker.is_cancelled)
         except export.ExportStopped as stopped:  # the reader quit first: said once it has ended
             self.app.exit_notices.append(str(stopped))
-            return
         except export.ExportError as problem:
-            if worker.is_cancelled:
-                self.app.exit_notices.append(f"not exported: {problem}")
-            else:
-                self.app.call_from_thread(self.open_export, reading_list=reading_list, request=request,
-                                          error=clean(str(problem)))
-            return
-        if worker.is_cancelled:  # done as the reader quit
-            self.app.exit_notices.append(f"exported {done}")
+            error = str(problem)
+            self._tell(lambda: self.open_export(reading_list=reading_list, request=request, error=clean(error)),
+                       f"not exported: {error}")
+        else:  # `3 papers to x.bib (bib)`
+            self._tell(lambda: self.app.notify(f"Saved {clean(done)}", timeout=6, markup=False), f"exported {done}")
+
+    def _tell(self, now: Callable[[], object], after: str) -> None:
+        """From a worker: `now()` on the UI thread, or, once the reader is quitting, `after` said
+        when it has ended."""
+        if get_current_worker().is_cancelled:
+            self.app.exit_notices.append(after)
         else:
-            self.app.call_from_thread(self.app.notify, f"Saved {clean(done)}", timeout=6, markup=False)  # `3 papers to x.bib (bib)`
+            self.app.call_from_thread(now)
 
     def ask_path(self, chosen: Callable[[str], object]) -> None:
         """Ask which reading list to load (in the lists folder); `chosen(path)` once one is given."""
